@@ -1,0 +1,24 @@
+/// The one error type of Archive: a code, a message an operator can act on, and the underlying cause.
+public struct ArchiveError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The index database cannot be opened, created or migrated.
+        case storeUnavailable
+        /// A read or write of the index failed.
+        case storeFailed
+        /// No such source in the index.
+        case unknownSource
+    }
+
+    public let code: Code
+    public let message: String
+    /// The SQLite or system error text behind it.
+    public let underlying: String?
+
+    public init(_ code: Code, _ message: String, underlying: String? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    public var description: String { underlying.map { "\(message): \($0)" } ?? message }
+}

@@ -1,0 +1,220 @@
+import Foundation
+internal import GRDB
+import MediaIO
+
+/// The keyframe index: an SQLite file (WAL) holding indexed sources and their keyframes.
+///
+/// Safe to share across threads (`DatabaseQueue` serialises access). Writes are batched by `KeyframeIndexWriter`.
+public final class KeyframeIndexStore: Sendable {
+    let database: DatabaseQueue
+    /// The database file.
+    public let path: String
+
+    /// Opens or creates the index at `path`, creating its directory, and migrates it to the current schema.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw ArchiveError(.storeUnavailable, "cannot create directory '\(directory)' for the index", underlying: error.localizedDescription)
+            }
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // The CLI and the service share the file; wait for each other rather than fail.
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.writeWithoutTransaction { db in
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            }
+            try KeyframeIndexStore.migrator.migrate(database)
+        } catch {
+            throw ArchiveError(.storeUnavailable, "cannot open the index '\(path)'", underlying: "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: sources and keyframes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE source (
+                        id INTEGER PRIMARY KEY,
+                        locator TEXT NOT NULL UNIQUE,
+                        state TEXT NOT NULL CHECK (state IN ('indexing', 'complete')),
+                        format TEXT NOT NULL,
+                        codec TEXT NOT NULL,
+                        width INTEGER,
+                        height INTEGER,
+                        time_base_num INTEGER NOT NULL,
+                        time_base_den INTEGER NOT NULL,
+                        duration REAL,
+                        keyframe_count INTEGER NOT NULL DEFAULT 0,
+                        analyzed INTEGER NOT NULL,
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT
+                    );
+                    CREATE TABLE keyframe (
+                        source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                        sequence INTEGER NOT NULL,
+                        pts INTEGER,
+                        dts INTEGER,
+                        seconds REAL NOT NULL,
+                        position INTEGER,
+                        size INTEGER NOT NULL,
+                        mean_luma REAL,
+                        luma_stddev REAL,
+                        dark_fraction REAL,
+                        bright_fraction REAL,
+                        sharpness REAL,
+                        edge_density REAL,
+                        phash INTEGER,
+                        mean_u REAL,
+                        mean_v REAL,
+                        PRIMARY KEY (source_id, sequence)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX keyframe_by_time ON keyframe (source_id, seconds);
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: - Sources
+
+    /// Starts (re)indexing `media`: replaces any earlier index of the same locator with an empty source in state
+    /// "indexing", in one transaction, and returns its ID.
+    func beginSource(_ media: MediaDescription, analyzed: Bool) throws -> Int64 {
+        let video = media.videoStream
+        return try write("start indexing '\(media.source)'") { db in
+            try db.execute(sql: "DELETE FROM source WHERE locator = ?", arguments: [media.source])
+            try db.execute(
+                sql: """
+                    INSERT INTO source (locator, state, format, codec, width, height, time_base_num, time_base_den,
+                                        duration, analyzed, started_at)
+                    VALUES (?, 'indexing', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    media.source, media.format, video.codec, video.width, video.height, video.timeBase.numerator,
+                    video.timeBase.denominator, media.duration, analyzed, KeyframeIndexStore.now(),
+                ])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Marks a source complete with its final keyframe count.
+    func completeSource(_ id: Int64, keyframeCount: Int) throws {
+        try write("finish the index") { db in
+            try db.execute(
+                sql: "UPDATE source SET state = 'complete', keyframe_count = ?, finished_at = ? WHERE id = ?",
+                arguments: [keyframeCount, KeyframeIndexStore.now(), id])
+        }
+    }
+
+    /// Removes a source and all its keyframes (one transaction), e.g. after a failed index run.
+    func removeSource(_ id: Int64) throws {
+        try write("remove a partial index") { db in
+            try db.execute(sql: "DELETE FROM source WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Every indexed source, oldest first.
+    public func sources() throws -> [IndexedSource] {
+        try read("list sources") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY id").map(KeyframeIndexStore.source(from:))
+        }
+    }
+
+    /// The source with this locator (path or redacted URL), if indexed.
+    public func source(locator: String) throws -> IndexedSource? {
+        try read("find a source") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM source WHERE locator = ?", arguments: [locator]).map(KeyframeIndexStore.source(from:))
+        }
+    }
+
+    // MARK: - Keyframes
+
+    /// Keyframes of one source (or all sources) with `from ≤ seconds ≤ to`, in source and stream order.
+    public func keyframes(sourceID: Int64? = nil, from: Double? = nil, to: Double? = nil) throws -> [IndexedKeyframe] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let sourceID {
+            conditions.append("source_id = ?")
+            arguments += [sourceID]
+        }
+        if let from {
+            conditions.append("seconds >= ?")
+            arguments += [from]
+        }
+        if let to {
+            conditions.append("seconds <= ?")
+            arguments += [to]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try read("query keyframes") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT keyframe.*, source.width AS frame_width, source.height AS frame_height
+                    FROM keyframe JOIN source ON source.id = keyframe.source_id
+                    \(filter) ORDER BY source_id, sequence
+                    """,
+                arguments: arguments)
+                .map(KeyframeIndexStore.keyframe(from:))
+        }
+    }
+
+    /// SQLite's own consistency check: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try read("check integrity") { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    // MARK: - Helpers
+
+    func write<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.write(body)
+        } catch {
+            throw ArchiveError(.storeFailed, "cannot \(what) in '\(path)'", underlying: "\(error)")
+        }
+    }
+
+    func read<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw ArchiveError(.storeFailed, "cannot \(what) in '\(path)'", underlying: "\(error)")
+        }
+    }
+
+    private static func now() -> String {
+        ISO8601DateFormatter().string(from: Date())
+    }
+
+    private static func source(from row: Row) -> IndexedSource {
+        IndexedSource(
+            id: row["id"], locator: row["locator"], state: row["state"], format: row["format"], codec: row["codec"],
+            width: row["width"], height: row["height"], timeBase: Rational(row["time_base_num"], row["time_base_den"]),
+            duration: row["duration"], keyframeCount: row["keyframe_count"], analyzed: row["analyzed"],
+            startedAt: row["started_at"], finishedAt: row["finished_at"])
+    }
+
+    private static func keyframe(from row: Row) -> IndexedKeyframe {
+        var stats: FrameStats? = nil
+        if let meanLuma: Double = row["mean_luma"] {
+            let hash: Int64 = row["phash"]
+            stats = FrameStats(
+                width: row["frame_width"] ?? 0, height: row["frame_height"] ?? 0, meanLuma: meanLuma, lumaStdDev: row["luma_stddev"], darkFraction: row["dark_fraction"],
+                brightFraction: row["bright_fraction"], sharpness: row["sharpness"], edgeDensity: row["edge_density"],
+                perceptualHash: UInt64(bitPattern: hash), meanU: row["mean_u"], meanV: row["mean_v"])
+        }
+        return IndexedKeyframe(
+            sourceID: row["source_id"], sequence: row["sequence"], pts: row["pts"], dts: row["dts"], seconds: row["seconds"],
+            position: row["position"], size: row["size"], stats: stats)
+    }
+}

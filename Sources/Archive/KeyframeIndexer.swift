@@ -1,0 +1,64 @@
+import Foundation
+import MediaIO
+
+/// Progress of an index run, reported after each keyframe.
+public struct IndexProgress: Sendable {
+    /// Keyframes found so far.
+    public var keyframes: Int
+    /// Stream time of the last keyframe, in seconds from the start of the input.
+    public var position: Double
+    /// The input's duration, when known.
+    public var duration: Double?
+}
+
+/// The result of indexing one input.
+public struct IndexSummary: Sendable, Codable {
+    public var source: IndexedSource
+    public var media: MediaDescription
+    public var scan: ScanSummary
+    /// Wall-clock seconds the run took.
+    public var elapsed: Double
+}
+
+/// Reads an input's keyframes (and their statistics) into the index.
+///
+/// A run is all or nothing for readers: the source stays in state "indexing" while rows are written in batches, becomes
+/// "complete" at the end, and is removed with its rows if the run fails. Blocking: call from a dedicated thread.
+public struct KeyframeIndexer: Sendable {
+    public let store: KeyframeIndexStore
+
+    public init(store: KeyframeIndexStore) {
+        self.store = store
+    }
+
+    /// Indexes `source`, replacing any earlier index of it.
+    public func index(
+        _ source: MediaSource, options: ScanOptions = ScanOptions(), interrupt: InterruptFlag = InterruptFlag(),
+        progress: (IndexProgress) -> Void = { _ in }
+    ) throws -> IndexSummary {
+        let started = Date()
+        let scanner = try KeyframeScanner(source: source, options: options, interrupt: interrupt)
+        let media = scanner.description
+        let sourceID = try store.beginSource(media, analyzed: options.analyze)
+        let writer = KeyframeIndexWriter(store: store, sourceID: sourceID)
+        var origin: Double? = nil
+        do {
+            let scan = try scanner.run { record in
+                try writer.append(record)
+                let seconds = record.packet.seconds ?? 0
+                origin = origin ?? seconds
+                progress(IndexProgress(keyframes: writer.written, position: seconds - (origin ?? 0), duration: media.duration))
+            }
+            try writer.flush()
+            try store.completeSource(sourceID, keyframeCount: writer.written)
+            guard let indexed = try store.source(locator: media.source) else {
+                throw ArchiveError(.unknownSource, "the index of '\(media.source)' vanished while it was written")
+            }
+            return IndexSummary(source: indexed, media: media, scan: scan, elapsed: Date().timeIntervalSince(started))
+        } catch {
+            // Leave no half-written source behind; the original error is the one worth reporting.
+            try? store.removeSource(sourceID)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,40 @@
+// The parts of FFmpeg's API that Swift cannot import as they are: function-like macros and casted constants.
+// Version differences between FFmpeg releases are hidden here too, so Swift code sees one API.
+#ifndef SKYGATE_CFFMPEG_SHIM_H
+#define SKYGATE_CFFMPEG_SHIM_H
+
+#include <errno.h>
+#include <libavformat/avformat.h>
+#include <libavformat/avio.h>
+#include <libavcodec/avcodec.h>
+#include <libavutil/avutil.h>
+#include <libavutil/error.h>
+#include <libavutil/dict.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/log.h>
+#include <libswscale/swscale.h>
+
+static inline int CFFmpeg_AVERROR(int posixError) { return AVERROR(posixError); }
+static inline int CFFmpeg_AVERROR_EOF(void) { return AVERROR_EOF; }
+static inline int CFFmpeg_AVERROR_EXIT(void) { return AVERROR_EXIT; }
+static inline int CFFmpeg_AVERROR_INVALIDDATA(void) { return AVERROR_INVALIDDATA; }
+static inline int CFFmpeg_AVERROR_DECODER_NOT_FOUND(void) { return AVERROR_DECODER_NOT_FOUND; }
+static inline int CFFmpeg_AVERROR_PROTOCOL_NOT_FOUND(void) { return AVERROR_PROTOCOL_NOT_FOUND; }
+static inline int64_t CFFmpeg_AV_NOPTS_VALUE(void) { return AV_NOPTS_VALUE; }
+static inline int CFFmpeg_AV_TIME_BASE(void) { return AV_TIME_BASE; }
+
+/// The text of an AVERROR code; `buffer` must hold at least AV_ERROR_MAX_STRING_SIZE bytes.
+static inline const char *CFFmpeg_av_err2str(int code, char *buffer, size_t size) {
+    av_strerror(code, buffer, size);
+    return buffer;
+}
+
+/// Stream parameters behind accessors, so Swift never depends on the struct layout of a particular release.
+static inline const AVCodecParameters *CFFmpeg_stream_codecpar(const AVFormatContext *ctx, unsigned index) {
+    return ctx->streams[index]->codecpar;
+}
+static inline AVStream *CFFmpeg_stream(const AVFormatContext *ctx, unsigned index) {
+    return ctx->streams[index];
+}
+
+#endif

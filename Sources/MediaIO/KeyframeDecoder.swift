@@ -1,0 +1,115 @@
+internal import CFFmpeg
+
+/// Decodes keyframes only (`skip_frame = AVDISCARD_NONKEY`) and computes their `FrameStats` on the decoded planes.
+///
+/// Not `Sendable`: a decoder and its frames stay on the thread that feeds it. With more than one thread, FFmpeg's
+/// frame threading returns each frame `threads − 1` packets later; `decode` hands results back in packet order.
+final class KeyframeDecoder {
+    private let context: UnsafeMutablePointer<AVCodecContext>
+    private let frame = Frame()
+    private let source: String
+
+    /// Codecs whose keyframe decoding Skygate supports and tests.
+    static let supportedCodecs: Set<String> = ["h264", "hevc"]
+
+    /// 8-bit planar YUV layouts the statistics read directly.
+    private static let supportedPixelFormats: Set<Int32> = [
+        AV_PIX_FMT_YUV420P.rawValue, AV_PIX_FMT_YUVJ420P.rawValue,
+        AV_PIX_FMT_YUV422P.rawValue, AV_PIX_FMT_YUVJ422P.rawValue,
+        AV_PIX_FMT_YUV444P.rawValue, AV_PIX_FMT_YUVJ444P.rawValue,
+    ]
+
+    /// Opens a decoder for the demuxer's video stream; `threads` 0 lets FFmpeg choose.
+    init(for demuxer: Demuxer, threads: Int) throws {
+        source = demuxer.description.source
+        let stream = demuxer.videoStream
+        let parameters = stream.pointee.codecpar!
+        let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
+        guard KeyframeDecoder.supportedCodecs.contains(codecName), let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
+            throw MediaError(
+                .unsupportedCodec,
+                "cannot analyse '\(source)': video codec \(codecName) is not supported (H.264 and HEVC are); index it with --no-analyze")
+        }
+        guard let context = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3 failed: out of memory") }
+        self.context = context
+        var status = avcodec_parameters_to_context(context, parameters)
+        if status >= 0 {
+            context.pointee.pkt_timebase = stream.pointee.time_base
+            context.pointee.skip_frame = AVDISCARD_NONKEY
+            context.pointee.thread_count = Int32(threads)
+            status = avcodec_open2(context, codec, nil)
+        }
+        guard status >= 0 else {
+            throw MediaError(.decodeFailed, "cannot open the \(codecName) decoder for '\(source)': \(avErrorText(status))", averror: status)
+        }
+        if parameters.pointee.format >= 0 {
+            try checkPixelFormat(parameters.pointee.format)
+        }
+    }
+
+    /// Sends one key packet and returns the frames that came out, each as (its pts, its statistics).
+    /// A damaged packet is not an error here: it yields no frame, and the caller counts it.
+    func decode(_ packet: Packet) throws -> [(pts: Int64?, stats: FrameStats)] {
+        let status = avcodec_send_packet(context, packet.pointer)
+        if status < 0 && status != CFFmpeg_AVERROR(EAGAIN) && status != CFFmpeg_AVERROR_INVALIDDATA() {
+            throw MediaError(.decodeFailed, "decoding '\(source)' failed: \(avErrorText(status))", averror: status)
+        }
+        return try receiveFrames()
+    }
+
+    /// Drains the frames still inside the decoder at end of input.
+    func flush() throws -> [(pts: Int64?, stats: FrameStats)] {
+        _ = avcodec_send_packet(context, nil)
+        return try receiveFrames()
+    }
+
+    private func receiveFrames() throws -> [(pts: Int64?, stats: FrameStats)] {
+        var results: [(pts: Int64?, stats: FrameStats)] = []
+        while true {
+            let status = avcodec_receive_frame(context, frame.pointer)
+            if status == CFFmpeg_AVERROR(EAGAIN) || status == CFFmpeg_AVERROR_EOF() { return results }
+            if status == CFFmpeg_AVERROR_INVALIDDATA() { continue }
+            if status < 0 {
+                throw MediaError(.decodeFailed, "decoding '\(source)' failed: \(avErrorText(status))", averror: status)
+            }
+            defer { frame.unreference() }
+            let decoded = frame.pointer.pointee
+            try checkPixelFormat(decoded.format)
+            let timestamp = decoded.best_effort_timestamp
+            results.append((timestamp == CFFmpeg_AV_NOPTS_VALUE() ? nil : timestamp, statistics(of: decoded)))
+        }
+    }
+
+    private func statistics(of frame: AVFrame) -> FrameStats {
+        let descriptor = av_pix_fmt_desc_get(AVPixelFormat(rawValue: frame.format))!.pointee
+        let width = Int(frame.width)
+        let height = Int(frame.height)
+        let chromaWidth = (width + (1 << Int(descriptor.log2_chroma_w)) - 1) >> Int(descriptor.log2_chroma_w)
+        let chromaHeight = (height + (1 << Int(descriptor.log2_chroma_h)) - 1) >> Int(descriptor.log2_chroma_h)
+        func plane(_ index: Int, _ planeWidth: Int, _ planeHeight: Int) -> Plane {
+            let pointer = withUnsafeBytes(of: frame.data) { $0.load(fromByteOffset: index * MemoryLayout<UnsafeMutablePointer<UInt8>?>.stride, as: UnsafeMutablePointer<UInt8>?.self) }
+            let stride = withUnsafeBytes(of: frame.linesize) { $0.load(fromByteOffset: index * MemoryLayout<Int32>.stride, as: Int32.self) }
+            return Plane(base: UnsafePointer(pointer!), width: planeWidth, height: planeHeight, stride: Int(stride))
+        }
+        return FrameStatistics.compute(
+            luma: plane(0, width, height), u: plane(1, chromaWidth, chromaHeight), v: plane(2, chromaWidth, chromaHeight))
+    }
+
+    private func checkPixelFormat(_ format: Int32) throws {
+        guard KeyframeDecoder.supportedPixelFormats.contains(format) else {
+            let name = av_get_pix_fmt_name(AVPixelFormat(rawValue: format)).map { String(cString: $0) } ?? "unknown (\(format))"
+            throw MediaError(
+                .unsupportedPixelFormat,
+                "cannot analyse '\(source)': pixel format \(name) is not supported (statistics need 8-bit planar YUV: "
+                    + "yuv420p, yuvj420p, yuv422p, yuv444p); index it with --no-analyze")
+        }
+    }
+
+    deinit {
+        var closing: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&closing)
+    }
+}
+
+@available(*, unavailable)
+extension KeyframeDecoder: Sendable {}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// JSON as the commands print it: pretty, keys sorted, so output is stable for scripts and diffs.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// Prints rows as a table whose columns are as wide as their widest cell; numbers align right.
+func printTable(header: [String], rows: [[String]], rightAligned: Set<Int> = []) {
+    var widths = header.map(\.count)
+    for row in rows {
+        for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { column, cell in
+            let padding = String(repeating: " ", count: widths[column] - cell.count)
+            return rightAligned.contains(column) ? padding + cell : cell + padding
+        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }
+    print(line(header))
+    for row in rows { print(line(row)) }
+}
+
+/// A number with a fixed count of decimals.
+func fixed(_ value: Double, _ decimals: Int) -> String {
+    String(format: "%.\(decimals)f", value)
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `skygate` command: the gateway's CLI and (in later releases) its service.
+@main
+struct Skygate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "skygate",
+        abstract: "Video and sensor gateway for city camera networks.",
+        discussion: """
+            Exit status: 0 success, 64 wrong usage, 65 the input is not valid media or was refused, 66 a file is \
+            missing, 69 a stream could not be reached in time, 74 the index database failed.
+            """,
+        subcommands: [ProbeCommand.self, IndexCommand.self, KeyframesCommand.self])
+}

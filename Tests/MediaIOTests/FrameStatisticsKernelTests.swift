@@ -1,0 +1,134 @@
+import Foundation
+import MediaIO
+import Testing
+
+/// The SIMD kernel against a plain scalar reference on synthetic planes of awkward sizes.
+@Suite("Frame statistics kernel")
+struct FrameStatisticsKernelTests {
+    struct Reference {
+        var mean: Double
+        var stdDev: Double
+        var dark: Double
+        var bright: Double
+        var laplacianVariance: Double
+        var edgeDensity: Double
+    }
+
+    /// The definitions of `FrameStats`, written the obvious way.
+    static func reference(_ pixels: [UInt8], width: Int, height: Int, stride rowStride: Int) -> Reference {
+        func at(_ x: Int, _ y: Int) -> Int { Int(pixels[y * rowStride + x]) }
+        var sum = 0
+        var squares = 0
+        var dark = 0
+        var bright = 0
+        for y in 0..<height {
+            for x in 0..<width {
+                let value = at(x, y)
+                sum += value
+                squares += value * value
+                if value <= Int(FrameStats.darkLevel) { dark += 1 }
+                if value >= Int(FrameStats.brightLevel) { bright += 1 }
+            }
+        }
+        let count = Double(width * height)
+        let mean = Double(sum) / count
+        var lapSum = 0
+        var lapSquares = 0
+        var edges = 0
+        var samples = 0
+        if width >= 3 && height >= 3 {
+            for y in stride(from: 1, to: height - 1, by: 2) {
+                for x in 1..<(width - 1) {
+                    let laplacian = 4 * at(x, y) - at(x - 1, y) - at(x + 1, y) - at(x, y - 1) - at(x, y + 1)
+                    lapSum += laplacian
+                    lapSquares += laplacian * laplacian
+                    if abs(at(x + 1, y) - at(x - 1, y)) + abs(at(x, y + 1) - at(x, y - 1)) >= Int(FrameStats.edgeLevel) { edges += 1 }
+                    samples += 1
+                }
+            }
+        }
+        let lapMean = samples > 0 ? Double(lapSum) / Double(samples) : 0
+        return Reference(
+            mean: mean,
+            stdDev: max(0, Double(squares) / count - mean * mean).squareRoot(),
+            dark: Double(dark) / count,
+            bright: Double(bright) / count,
+            laplacianVariance: samples > 0 ? max(0, Double(lapSquares) / Double(samples) - lapMean * lapMean) : 0,
+            edgeDensity: samples > 0 ? Double(edges) / Double(samples) : 0)
+    }
+
+    static func compute(_ pixels: [UInt8], width: Int, height: Int, stride: Int, chroma: UInt8 = 128) -> FrameStats {
+        let chromaPixels = [UInt8](repeating: chroma, count: 4)
+        return pixels.withUnsafeBufferPointer { luma in
+            chromaPixels.withUnsafeBufferPointer { c in
+                let plane = Plane(base: luma.baseAddress!, width: width, height: height, stride: stride)
+                let chromaPlane = Plane(base: c.baseAddress!, width: 2, height: 2, stride: 2)
+                return FrameStatistics.compute(luma: plane, u: chromaPlane, v: chromaPlane)
+            }
+        }
+    }
+
+    @Test(
+        "matches the scalar reference exactly on random planes",
+        arguments: [(1, 1), (2, 5), (3, 3), (31, 7), (32, 4), (33, 9), (67, 13), (320, 240), (321, 17), (1920, 36)])
+    func matchesReference(_ size: (Int, Int)) {
+        let (width, height) = size
+        let stride = width + 13
+        var generator = SplitMix(seed: UInt64(width * 1000 + height))
+        let pixels = (0..<(stride * height)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let stats = Self.compute(pixels, width: width, height: height, stride: stride)
+        let expected = Self.reference(pixels, width: width, height: height, stride: stride)
+        #expect(stats.meanLuma == expected.mean)
+        #expect(abs(stats.lumaStdDev - expected.stdDev) < 1e-9)
+        #expect(stats.darkFraction == expected.dark)
+        #expect(stats.brightFraction == expected.bright)
+        #expect(abs(stats.sharpness - expected.laplacianVariance) < 1e-6 * max(1, expected.laplacianVariance))
+        #expect(stats.edgeDensity == expected.edgeDensity)
+    }
+
+    @Test("a flat picture has no contrast, no sharpness, no edges and a zero hash")
+    func flatPicture() {
+        let pixels = [UInt8](repeating: 90, count: 640 * 360)
+        let stats = Self.compute(pixels, width: 640, height: 360, stride: 640, chroma: 100)
+        #expect(stats.meanLuma == 90 && stats.lumaStdDev == 0)
+        #expect(stats.sharpness == 0 && stats.edgeDensity == 0)
+        #expect(stats.perceptualHash == 0)
+        #expect(stats.meanU == 100 && stats.meanV == 100)
+    }
+
+    /// A structured picture with values in 40…200, so offsets and scaling never clip.
+    static func pattern(width: Int, height: Int, offset: Double = 0, contrast: Double = 1, mirrored: Bool = false) -> [UInt8] {
+        (0..<(width * height)).map { index in
+            let x = Double(mirrored ? width - 1 - index % width : index % width)
+            let y = Double(index / width)
+            let waves: Double = 45 * sin(x / 37) * cos(y / 23)
+            let diagonal: Double = 25 * sin((x + 2 * y) / 71)
+            let structure: Double = waves + diagonal + 10 * cos(x * y / 9000)
+            return UInt8((120 + offset + contrast * structure).rounded())
+        }
+    }
+
+    @Test("the hash ignores brightness and contrast changes and tells a mirror image apart")
+    func hashInvariances() {
+        let (width, height) = (640, 360)
+        func hash(_ pixels: [UInt8]) -> UInt64 { Self.compute(pixels, width: width, height: height, stride: width).perceptualHash }
+        let original = hash(Self.pattern(width: width, height: height))
+        #expect(original != 0)
+        #expect(FrameStats.hashDistance(original, hash(Self.pattern(width: width, height: height, offset: 12))) <= 2)
+        #expect(FrameStats.hashDistance(original, hash(Self.pattern(width: width, height: height, contrast: 0.7))) <= 2)
+        #expect(FrameStats.hashDistance(original, hash(Self.pattern(width: width, height: height, mirrored: true))) >= 20)
+    }
+}
+
+/// A small deterministic generator, so failures reproduce.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -8,15 +8,16 @@ public struct FrameStats: Sendable, Codable, Equatable {
     public var height: Int
     /// Mean of every luma sample; equals FFmpeg signalstats' YAVG.
     public var meanLuma: Double
-    /// Standard deviation of every luma sample (low: flat picture, covered lens, fog).
+    /// Standard deviation of luma, over every fourth row (low: flat picture, covered lens, fog).
     public var lumaStdDev: Double
-    /// Fraction of luma samples at or below `FrameStats.darkLevel` (near black).
+    /// Fraction of luma samples at or below `FrameStats.darkLevel` (near black), over every fourth row.
     public var darkFraction: Double
-    /// Fraction of luma samples at or above `FrameStats.brightLevel` (near white, clipped).
+    /// Fraction of luma samples at or above `FrameStats.brightLevel` (near white, clipped), over every fourth row.
     public var brightFraction: Double
-    /// Variance of the 4-neighbour Laplacian on every other row (higher is sharper; falls as blur grows).
+    /// Variance of the 4-neighbour Laplacian on every fourth row (higher is sharper; falls as blur grows).
     public var sharpness: Double
-    /// Fraction of sampled pixels whose central-difference gradient |dx|+|dy| is at least `FrameStats.edgeLevel`.
+    /// Fraction of pixels on every fourth row whose central-difference gradient |dx|+|dy| is at least
+    /// `FrameStats.edgeLevel`.
     public var edgeDensity: Double
     /// 64-bit DCT perceptual hash (pHash) of the picture; compare with `hashDistance`.
     public var perceptualHash: UInt64

@@ -169,6 +169,16 @@ public final class KeyframeIndexStore: Sendable {
         }
     }
 
+    /// The journal mode in force ("wal").
+    public func journalMode() throws -> String {
+        try read("read the journal mode") { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown" }
+    }
+
+    /// Number of keyframe rows, over all sources (including any left by an interrupted run).
+    public func keyframeRowCount() throws -> Int {
+        try read("count keyframes") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM keyframe") ?? 0 }
+    }
+
     /// SQLite's own consistency check: "ok" when the file is sound.
     public func integrityCheck() throws -> String {
         try read("check integrity") { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }

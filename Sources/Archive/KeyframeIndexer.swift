@@ -26,9 +26,13 @@ public struct IndexSummary: Sendable, Codable {
 /// "complete" at the end, and is removed with its rows if the run fails. Blocking: call from a dedicated thread.
 public struct KeyframeIndexer: Sendable {
     public let store: KeyframeIndexStore
+    /// Keyframe rows written per transaction.
+    public let batchSize: Int
 
-    public init(store: KeyframeIndexStore) {
+    public init(store: KeyframeIndexStore, batchSize: Int = 1_000) {
+        precondition(batchSize > 0, "batch size must be positive")
         self.store = store
+        self.batchSize = batchSize
     }
 
     /// Indexes `source`, replacing any earlier index of it.
@@ -40,14 +44,16 @@ public struct KeyframeIndexer: Sendable {
         let scanner = try KeyframeScanner(source: source, options: options, interrupt: interrupt)
         let media = scanner.description
         let sourceID = try store.beginSource(media, analyzed: options.analyze)
-        let writer = KeyframeIndexWriter(store: store, sourceID: sourceID)
+        let writer = KeyframeIndexWriter(store: store, sourceID: sourceID, batchSize: batchSize)
         var origin: Double? = nil
+        var found = 0
         do {
             let scan = try scanner.run { record in
                 try writer.append(record)
+                found += 1
                 let seconds = record.packet.seconds ?? 0
                 origin = origin ?? seconds
-                progress(IndexProgress(keyframes: writer.written, position: seconds - (origin ?? 0), duration: media.duration))
+                progress(IndexProgress(keyframes: found, position: seconds - (origin ?? 0), duration: media.duration))
             }
             try writer.flush()
             try store.completeSource(sourceID, keyframeCount: writer.written)

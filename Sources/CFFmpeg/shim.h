@@ -37,4 +37,24 @@ static inline AVStream *CFFmpeg_stream(const AVFormatContext *ctx, unsigned inde
     return ctx->streams[index];
 }
 
+/// Receives FFmpeg log lines already formatted, so Swift never handles a va_list (not representable in Swift's C
+/// function types on x86-64 Linux).
+typedef void (*CFFmpeg_log_sink)(int level, const char *line);
+static CFFmpeg_log_sink CFFmpeg_current_log_sink = 0;
+
+static void CFFmpeg_log_trampoline(void *context, int level, const char *format, va_list arguments) {
+    if (level > av_log_get_level() || CFFmpeg_current_log_sink == 0) return;
+    char line[1024];
+    int printPrefix = 1;
+    if (av_log_format_line2(context, level, format, arguments, line, sizeof line, &printPrefix) < 0) return;
+    CFFmpeg_current_log_sink(level, line);
+}
+
+/// Installs `sink` as the receiver of every FFmpeg log line at or below `level`. Call before any other FFmpeg call.
+static inline void CFFmpeg_set_log_sink(CFFmpeg_log_sink sink, int level) {
+    CFFmpeg_current_log_sink = sink;
+    av_log_set_level(level);
+    av_log_set_callback(CFFmpeg_log_trampoline);
+}
+
 #endif

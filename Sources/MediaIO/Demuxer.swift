@@ -82,6 +82,10 @@ public final class Demuxer {
     func readVideoPacket(into packet: Packet) throws -> Bool {
         while true {
             packet.unreference()
+            // FFmpeg polls the callback only when it reads; data already buffered would be served after an abort.
+            if interrupt.isAborted {
+                throw MediaError(.aborted, "reading '\(description.source)' was aborted")
+            }
             interrupt.arm(seconds: options.readTimeout)
             let status = av_read_frame(context, packet.pointer)
             interrupt.arm(seconds: nil)

@@ -75,6 +75,12 @@ public struct URLPolicy: Sendable, Equatable {
         return String(url[..<authorityStart]) + "***" + String(rest[at...])
     }
 
+    /// Free text (a log line, an error) with the credentials of every URL in it replaced by `***`.
+    public static func redactingCredentials(inText text: String) -> String {
+        guard text.contains("@") else { return text }
+        return text.replacing(#/([A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s?#]+@/#) { match in "\(match.output.1)***@" }
+    }
+
     private static func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
     }

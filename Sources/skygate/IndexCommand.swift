@@ -31,6 +31,8 @@ struct IndexCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Decoder threads; 0 = one per core.", valueName: "n"))
     var decoderThreads: Int = 0
 
+    @OptionGroup var logging: LoggingOptions
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -39,6 +41,7 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
+        logging.bootstrap()
         try reportingFailures {
             let store = try KeyframeIndexStore(path: location.indexPath)
             var options = ScanOptions()

@@ -23,6 +23,8 @@ struct KeyframesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Latest keyframe time.", valueName: "time"))
     var to: String?
 
+    @OptionGroup var logging: LoggingOptions
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -35,6 +37,7 @@ struct KeyframesCommand: ParsableCommand {
     }
 
     func run() throws {
+        logging.bootstrap()
         try reportingFailures {
             let store = try KeyframeIndexStore(path: location.indexPath)
             let sources = try store.sources()

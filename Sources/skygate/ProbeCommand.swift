@@ -17,10 +17,13 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var stream: StreamOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     func run() throws {
+        logging.bootstrap()
         try reportingFailures {
             let report = try MediaProbe.probe(MediaSource(argument: input), options: stream.demuxOptions)
             if json {

@@ -45,6 +45,14 @@ struct URLPolicyTests {
         #expect(MediaSource.url("rtsp://a:b@cam/x").redacted == "rtsp://***@cam/x")
     }
 
+    @Test("credentials are redacted wherever URLs appear in free text")
+    func redactionInText() {
+        let line = "[tcp @ 0x1] Connection to tcp://admin:pw@10.0.0.1:554?timeout=0 failed; also rtsp://u:p@cam/x and mail@example"
+        #expect(
+            URLPolicy.redactingCredentials(inText: line)
+                == "[tcp @ 0x1] Connection to tcp://***@10.0.0.1:554?timeout=0 failed; also rtsp://***@cam/x and mail@example")
+    }
+
     @Test("an argument is a URL only when it starts with a scheme")
     func argumentsAreClassified() {
         #expect(MediaSource(argument: "rtsp://cam/x") == .url("rtsp://cam/x"))

@@ -1,0 +1,100 @@
+import Archive
+import Foundation
+import MediaIO
+import TestSupport
+import Testing
+
+@Suite("Keyframe index")
+struct KeyframeIndexTests {
+    /// A fresh database file in a directory of its own, removed afterwards by the caller's `defer`.
+    static func temporaryStore() throws -> (KeyframeIndexStore, URL) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-archive-\(UUID().uuidString)")
+        let store = try KeyframeIndexStore(path: directory.appendingPathComponent("nested/archive.sqlite").path)
+        return (store, directory)
+    }
+
+    @Test("indexing stores every keyframe as ffprobe lists it, with statistics, in a WAL database")
+    func indexMatchesFFprobe() throws {
+        let (store, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .ts, gop: .sceneCuts))
+        let summary = try KeyframeIndexer(store: store, batchSize: 2).index(.file(path: path))
+        let expected = try Oracles.keyPackets(path)
+        #expect(summary.source.state == "complete")
+        #expect(summary.source.keyframeCount == expected.count)
+        #expect(summary.scan.analyzed == expected.count)
+        let rows = try store.keyframes(sourceID: summary.source.id)
+        #expect(rows.map { Oracles.ProbedPacket(pts: $0.pts, dts: $0.dts, position: $0.position, size: $0.size) } == expected)
+        #expect(rows.map(\.sequence) == Array(0..<expected.count))
+        #expect(rows.allSatisfy { $0.stats != nil && $0.stats?.width == 320 })
+        #expect(try store.journalMode() == "wal")
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test("statistics survive the round trip through SQLite unchanged")
+    func statisticsRoundTrip() throws {
+        let (store, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try Fixtures.toneClip()
+        var scanned: [KeyframeRecord] = []
+        _ = try KeyframeScanner(source: .file(path: path)).run { scanned.append($0) }
+        let summary = try KeyframeIndexer(store: store).index(.file(path: path))
+        let stored = try store.keyframes(sourceID: summary.source.id)
+        #expect(stored.map(\.stats) == scanned.map(\.stats))
+        #expect(stored.map(\.seconds) == scanned.map { $0.packet.seconds! })
+    }
+
+    @Test("a time range returns exactly the keyframes inside it")
+    func timeRange() throws {
+        let (store, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .mp4, gop: .fixed25))
+        let source = try KeyframeIndexer(store: store).index(.file(path: path), options: Self.listingOnly).source
+        let inside = try store.keyframes(sourceID: source.id, from: 2.0, to: 5.0)
+        #expect(inside.map(\.seconds) == [2.0, 3.0, 4.0, 5.0])
+        #expect(try store.keyframes(sourceID: source.id, from: 7.5).map(\.seconds) == [])
+    }
+
+    @Test("indexing again replaces the earlier rows instead of adding to them")
+    func reindexReplaces() throws {
+        let (store, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .hevc, container: .mp4, gop: .fixed50))
+        let first = try KeyframeIndexer(store: store).index(.file(path: path), options: Self.listingOnly)
+        let second = try KeyframeIndexer(store: store).index(.file(path: path))
+        #expect(try store.sources().count == 1)
+        #expect(try store.keyframeRowCount() == first.source.keyframeCount)
+        #expect(second.source.analyzed && !first.source.analyzed)
+    }
+
+    @Test("a run that fails after writing batches leaves no trace, and other sources are untouched")
+    func failedRunLeavesNothing() throws {
+        let (store, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let kept = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .mp4, gop: .fixed50))
+        let keptSummary = try KeyframeIndexer(store: store).index(.file(path: kept), options: Self.listingOnly)
+        let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .ts, gop: .fixed25))
+        let interrupt = InterruptFlag()
+        var rowsSeenMidway = 0
+        #expect {
+            _ = try KeyframeIndexer(store: store, batchSize: 2).index(.file(path: path), options: Self.listingOnly, interrupt: interrupt) { progress in
+                if progress.keyframes == 5 {
+                    rowsSeenMidway = (try? store.keyframeRowCount()) ?? -1
+                    interrupt.abort()
+                }
+            }
+        } throws: { error in
+            (error as? MediaError)?.code == .aborted
+        }
+        #expect(rowsSeenMidway > keptSummary.source.keyframeCount, "batches should have been committed before the failure")
+        #expect(try store.sources().map(\.locator) == [kept])
+        #expect(try store.keyframeRowCount() == keptSummary.source.keyframeCount)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    static var listingOnly: ScanOptions {
+        var options = ScanOptions()
+        options.analyze = false
+        return options
+    }
+}

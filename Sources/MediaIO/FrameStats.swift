@@ -8,15 +8,15 @@ public struct FrameStats: Sendable, Codable, Equatable {
     public var height: Int
     /// Mean of every luma sample; equals FFmpeg signalstats' YAVG.
     public var meanLuma: Double
-    /// Standard deviation of luma, over every fourth row (low: flat picture, covered lens, fog).
+    /// Standard deviation of luma, over about 128 evenly spaced rows (low: flat picture, covered lens, fog).
     public var lumaStdDev: Double
-    /// Fraction of luma samples at or below `FrameStats.darkLevel` (near black), over every fourth row.
+    /// Fraction of luma samples at or below `FrameStats.darkLevel` (near black), over about 128 evenly spaced rows.
     public var darkFraction: Double
-    /// Fraction of luma samples at or above `FrameStats.brightLevel` (near white, clipped), over every fourth row.
+    /// Fraction of luma samples at or above `FrameStats.brightLevel` (near white, clipped), over about 128 evenly spaced rows.
     public var brightFraction: Double
-    /// Variance of the 4-neighbour Laplacian on every fourth row (higher is sharper; falls as blur grows).
+    /// Variance of the 4-neighbour Laplacian on about 128 evenly spaced rows (higher is sharper; falls as blur grows).
     public var sharpness: Double
-    /// Fraction of pixels on every fourth row whose central-difference gradient |dx|+|dy| is at least
+    /// Fraction of pixels on about 128 evenly spaced rows whose central-difference gradient |dx|+|dy| is at least
     /// `FrameStats.edgeLevel`.
     public var edgeDensity: Double
     /// 64-bit DCT perceptual hash (pHash) of the picture; compare with `hashDistance`.

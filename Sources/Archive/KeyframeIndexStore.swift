@@ -18,7 +18,9 @@ public final class KeyframeIndexStore: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw ArchiveError(.storeUnavailable, "cannot create directory '\(directory)' for the index", underlying: error.localizedDescription)
+                throw ArchiveError(
+                    .storeUnavailable, "cannot create directory '\(directory)' for the index",
+                    underlying: error.localizedDescription)
             }
         }
         var configuration = Configuration()
@@ -133,7 +135,8 @@ public final class KeyframeIndexStore: Sendable {
     /// The source with this locator (path or redacted URL), if indexed.
     public func source(locator: String) throws -> IndexedSource? {
         try read("find a source") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM source WHERE locator = ?", arguments: [locator]).map(KeyframeIndexStore.source(from:))
+            try Row.fetchOne(db, sql: "SELECT * FROM source WHERE locator = ?", arguments: [locator]).map(
+                KeyframeIndexStore.source(from:))
         }
     }
 
@@ -164,8 +167,9 @@ public final class KeyframeIndexStore: Sendable {
                     FROM keyframe JOIN source ON source.id = keyframe.source_id
                     \(filter) ORDER BY source_id, sequence
                     """,
-                arguments: arguments)
-                .map(KeyframeIndexStore.keyframe(from:))
+                arguments: arguments
+            )
+            .map(KeyframeIndexStore.keyframe(from:))
         }
     }
 
@@ -219,7 +223,8 @@ public final class KeyframeIndexStore: Sendable {
         if let meanLuma: Double = row["mean_luma"] {
             let hash: Int64 = row["phash"]
             stats = FrameStats(
-                width: row["frame_width"] ?? 0, height: row["frame_height"] ?? 0, meanLuma: meanLuma, lumaStdDev: row["luma_stddev"], darkFraction: row["dark_fraction"],
+                width: row["frame_width"] ?? 0, height: row["frame_height"] ?? 0, meanLuma: meanLuma,
+                lumaStdDev: row["luma_stddev"], darkFraction: row["dark_fraction"],
                 brightFraction: row["bright_fraction"], sharpness: row["sharpness"], edgeDensity: row["edge_density"],
                 perceptualHash: UInt64(bitPattern: hash), meanU: row["mean_u"], meanV: row["mean_v"])
         }

@@ -72,7 +72,8 @@ public final class Demuxer {
         self.description = MediaDescription(
             source: shown,
             format: format,
-            duration: duration > 0 && duration != CFFmpeg_AV_NOPTS_VALUE() ? Double(duration) / Double(CFFmpeg_AV_TIME_BASE()) : nil,
+            duration: duration > 0 && duration != CFFmpeg_AV_NOPTS_VALUE()
+                ? Double(duration) / Double(CFFmpeg_AV_TIME_BASE()) : nil,
             bitRate: context.pointee.bit_rate > 0 ? Int(context.pointee.bit_rate) : nil,
             streams: streams,
             videoStreamIndex: Int(best))
@@ -96,7 +97,9 @@ public final class Demuxer {
                     throw MediaError(.aborted, "reading '\(description.source)' was aborted", averror: status)
                 }
                 if interrupt.deadlineExpired {
-                    throw MediaError(.timeout, "no data from '\(description.source)' for \(Demuxer.seconds(options.readTimeout))", averror: status)
+                    throw MediaError(
+                        .timeout, "no data from '\(description.source)' for \(Demuxer.seconds(options.readTimeout))",
+                        averror: status)
                 }
                 throw MediaError(.readFailed, "reading '\(description.source)' failed: \(avErrorText(status))", averror: status)
             }
@@ -163,7 +166,9 @@ public final class Demuxer {
         let profile = avcodec_profile_name(parameters.codec_id, parameters.profile).map { String(cString: $0) }
         let isVideo = parameters.codec_type == AVMEDIA_TYPE_VIDEO
         let isAudio = parameters.codec_type == AVMEDIA_TYPE_AUDIO
-        let pixelFormat = isVideo && parameters.format >= 0 ? av_get_pix_fmt_name(AVPixelFormat(rawValue: parameters.format)).map { String(cString: $0) } : nil
+        let pixelFormat =
+            isVideo && parameters.format >= 0
+            ? av_get_pix_fmt_name(AVPixelFormat(rawValue: parameters.format)).map { String(cString: $0) } : nil
         let rate = stream.pointee.avg_frame_rate.den != 0 ? stream.pointee.avg_frame_rate : stream.pointee.r_frame_rate
         return StreamDescription(
             index: index,

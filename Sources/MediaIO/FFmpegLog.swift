@@ -20,7 +20,9 @@ public enum FFmpegLog {
         while let last = line.last, last == "\n" || last == "\r" { line.removeLast() }
         guard !line.isEmpty else { return }
         // FFmpeg echoes URLs in its messages; camera credentials must never reach a log.
-        logger.log(level: FFmpegLog.level(for: level), "\(URLPolicy.redactingCredentials(inText: line))", metadata: ["component": "ffmpeg"])
+        logger.log(
+            level: FFmpegLog.level(for: level), "\(URLPolicy.redactingCredentials(inText: line))",
+            metadata: ["component": "ffmpeg"])
     }
 
     private static func level(for avLevel: Int32) -> Logger.Level {
@@ -44,4 +46,3 @@ public enum FFmpegLog {
         }
     }
 }
-

@@ -25,10 +25,12 @@ final class KeyframeDecoder {
         let stream = demuxer.videoStream
         let parameters = stream.pointee.codecpar!
         let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
-        guard KeyframeDecoder.supportedCodecs.contains(codecName), let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
+        guard KeyframeDecoder.supportedCodecs.contains(codecName), let codec = avcodec_find_decoder(parameters.pointee.codec_id)
+        else {
             throw MediaError(
                 .unsupportedCodec,
-                "cannot analyse '\(source)': video codec \(codecName) is not supported (H.264 and HEVC are); index it with --no-analyze")
+                "cannot analyse '\(source)': video codec \(codecName) is not supported (H.264 and HEVC are); index it with --no-analyze"
+            )
         }
         guard let context = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3 failed: out of memory") }
         self.context = context
@@ -40,7 +42,8 @@ final class KeyframeDecoder {
             status = avcodec_open2(context, codec, nil)
         }
         guard status >= 0 else {
-            throw MediaError(.decodeFailed, "cannot open the \(codecName) decoder for '\(source)': \(avErrorText(status))", averror: status)
+            throw MediaError(
+                .decodeFailed, "cannot open the \(codecName) decoder for '\(source)': \(avErrorText(status))", averror: status)
         }
         if parameters.pointee.format >= 0 {
             try checkPixelFormat(parameters.pointee.format)
@@ -87,8 +90,14 @@ final class KeyframeDecoder {
         let chromaWidth = (width + (1 << Int(descriptor.log2_chroma_w)) - 1) >> Int(descriptor.log2_chroma_w)
         let chromaHeight = (height + (1 << Int(descriptor.log2_chroma_h)) - 1) >> Int(descriptor.log2_chroma_h)
         func plane(_ index: Int, _ planeWidth: Int, _ planeHeight: Int) -> Plane {
-            let pointer = withUnsafeBytes(of: frame.data) { $0.load(fromByteOffset: index * MemoryLayout<UnsafeMutablePointer<UInt8>?>.stride, as: UnsafeMutablePointer<UInt8>?.self) }
-            let stride = withUnsafeBytes(of: frame.linesize) { $0.load(fromByteOffset: index * MemoryLayout<Int32>.stride, as: Int32.self) }
+            let pointer = withUnsafeBytes(of: frame.data) {
+                $0.load(
+                    fromByteOffset: index * MemoryLayout<UnsafeMutablePointer<UInt8>?>.stride,
+                    as: UnsafeMutablePointer<UInt8>?.self)
+            }
+            let stride = withUnsafeBytes(of: frame.linesize) {
+                $0.load(fromByteOffset: index * MemoryLayout<Int32>.stride, as: Int32.self)
+            }
             return Plane(base: UnsafePointer(pointer!), width: planeWidth, height: planeHeight, stride: Int(stride))
         }
         return FrameStatistics.compute(

@@ -87,10 +87,12 @@ public final class KeyframeScanner {
         if let samples = demuxer.keySamplesFromSampleTable(), let offset = try seekOffset(samples, packet) {
             // MP4: the sample table lists the keyframes; read only those samples.
             for sample in samples {
-                guard try demuxer.readKeySample(sample, offset: offset, into: packet)
-                    || demuxer.calibrateSeekOffset(for: sample, into: packet) != nil
+                guard
+                    try demuxer.readKeySample(sample, offset: offset, into: packet)
+                        || demuxer.calibrateSeekOffset(for: sample, into: packet) != nil
                 else {
-                    throw MediaError(.invalidData, "cannot locate the keyframe at byte \(sample.position) of '\(demuxer.description.source)'")
+                    throw MediaError(
+                        .invalidData, "cannot locate the keyframe at byte \(sample.position) of '\(demuxer.description.source)'")
                 }
                 summary.videoPacketsRead += 1
                 try handleKeyPacket()

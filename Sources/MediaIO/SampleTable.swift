@@ -41,11 +41,13 @@ extension Demuxer {
         interrupt.arm(seconds: nil)
         guard status >= 0 else {
             throw MediaError(
-                .readFailed, "seeking to the keyframe at byte \(sample.position) of '\(description.source)' failed: \(avErrorText(status))",
+                .readFailed,
+                "seeking to the keyframe at byte \(sample.position) of '\(description.source)' failed: \(avErrorText(status))",
                 averror: status)
         }
         guard try readVideoPacket(into: packet) else {
-            throw MediaError(.invalidData, "'\(description.source)' ends before the keyframe at byte \(sample.position) (truncated file)")
+            throw MediaError(
+                .invalidData, "'\(description.source)' ends before the keyframe at byte \(sample.position) (truncated file)")
         }
         return packet.pointer.pointee.pos == sample.position
     }
@@ -55,7 +57,8 @@ extension Demuxer {
     func calibrateSeekOffset(for sample: KeySample, into packet: Packet) throws -> Int64? {
         let count = avformat_index_get_entries_count(videoStream)
         var duration: Int64 = 1
-        if count >= 2, let first = avformat_index_get_entry(videoStream, 0), let second = avformat_index_get_entry(videoStream, 1) {
+        if count >= 2, let first = avformat_index_get_entry(videoStream, 0), let second = avformat_index_get_entry(videoStream, 1)
+        {
             duration = max(1, second.pointee.timestamp - first.pointee.timestamp)
         }
         for steps in 0...16 {
@@ -69,7 +72,8 @@ extension Demuxer {
     func rewind() throws {
         let status = av_seek_frame(context, videoStream.pointee.index, Int64.min / 2, AVSEEK_FLAG_BACKWARD)
         guard status >= 0 else {
-            throw MediaError(.readFailed, "cannot return to the start of '\(description.source)': \(avErrorText(status))", averror: status)
+            throw MediaError(
+                .readFailed, "cannot return to the start of '\(description.source)': \(avErrorText(status))", averror: status)
         }
     }
 }

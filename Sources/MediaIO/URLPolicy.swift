@@ -61,7 +61,9 @@ public struct URLPolicy: Sendable, Equatable {
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let candidate = text[..<colon]
         guard let first = candidate.unicodeScalars.first, isASCIILetter(first) else { return nil }
-        let valid = candidate.unicodeScalars.allSatisfy { isASCIILetter($0) || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0) }
+        let valid = candidate.unicodeScalars.allSatisfy {
+            isASCIILetter($0) || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)
+        }
         return valid ? String(candidate) : nil
     }
 
@@ -89,6 +91,9 @@ public struct URLPolicy: Sendable, Equatable {
 extension String {
     /// The string with control characters shown as escapes, so an error line stays one line.
     fileprivate var debugDescriptionEscaped: String {
-        String(unicodeScalars.flatMap { $0.value < 0x20 || $0.value == 0x7F ? Array($0.escaped(asASCII: true).unicodeScalars) : [$0] }.map(Character.init))
+        String(
+            unicodeScalars.flatMap {
+                $0.value < 0x20 || $0.value == 0x7F ? Array($0.escaped(asASCII: true).unicodeScalars) : [$0]
+            }.map(Character.init))
     }
 }

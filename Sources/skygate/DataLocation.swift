@@ -6,7 +6,9 @@ struct DataLocation: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Data directory shared with the service.", valueName: "dir"))
     var dataDirectory: String = "skygate-data"
 
-    @Option(name: .customLong("db"), help: ArgumentHelp("Keyframe index database (default: <data-dir>/archive.sqlite).", valueName: "path"))
+    @Option(
+        name: .customLong("db"),
+        help: ArgumentHelp("Keyframe index database (default: <data-dir>/archive.sqlite).", valueName: "path"))
     var database: String?
 
     /// The index database path.

@@ -70,7 +70,9 @@ struct IndexCommand: ParsableCommand {
         if let width = video.width, let height = video.height { videoLine += " \(width)x\(height)" }
         if let rate = video.frameRate { videoLine += " \(fixed(rate, 2)) fps" }
         if let pixelFormat = video.pixelFormat { videoLine += " \(pixelFormat)" }
-        print("video      \(videoLine)   format \(media.format)" + (media.duration.map { "   duration \(formatStreamTime($0))" } ?? ""))
+        print(
+            "video      \(videoLine)   format \(media.format)"
+                + (media.duration.map { "   duration \(formatStreamTime($0))" } ?? ""))
         var keyframes = "\(scan.keyframes)"
         if summary.source.analyzed { keyframes += " (analysed \(scan.analyzed), undecodable \(scan.undecodable))" }
         if let duration = media.duration, scan.keyframes > 1 {

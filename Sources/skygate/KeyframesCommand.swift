@@ -62,7 +62,9 @@ struct KeyframesCommand: ParsableCommand {
             if results.isEmpty { print("no sources indexed in \(location.indexPath)") }
             for (index, (indexed, keyframes)) in results.enumerated() {
                 if index > 0 { print("") }
-                print("\(indexed.locator)  (\(indexed.codec), \(keyframes.count) of \(indexed.keyframeCount) keyframes, \(indexed.state))")
+                print(
+                    "\(indexed.locator)  (\(indexed.codec), \(keyframes.count) of \(indexed.keyframeCount) keyframes, \(indexed.state))"
+                )
                 printTable(
                     header: ["#", "time", "pts", "byte", "size", "luma", "sd", "sharp", "edges", "U", "V", "hash"],
                     rows: keyframes.map(row),

@@ -32,8 +32,9 @@ struct ProbeCommand: ParsableCommand {
             }
             let media = report.media
             print("input     \(media.source)")
-            print("format    \(media.format)" + (media.duration.map { "   duration \(formatStreamTime($0))" } ?? "")
-                + (media.bitRate.map { "   \($0 / 1000) kb/s" } ?? ""))
+            print(
+                "format    \(media.format)" + (media.duration.map { "   duration \(formatStreamTime($0))" } ?? "")
+                    + (media.bitRate.map { "   \($0 / 1000) kb/s" } ?? ""))
             for stream in media.streams {
                 let marker = stream.index == media.videoStreamIndex ? "*" : " "
                 var parts = ["#\(stream.index)\(marker) \(stream.kind)", stream.codec]

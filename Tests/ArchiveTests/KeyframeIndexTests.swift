@@ -77,7 +77,9 @@ struct KeyframeIndexTests {
         let interrupt = InterruptFlag()
         var rowsSeenMidway = 0
         #expect {
-            _ = try KeyframeIndexer(store: store, batchSize: 2).index(.file(path: path), options: Self.listingOnly, interrupt: interrupt) { progress in
+            _ = try KeyframeIndexer(store: store, batchSize: 2).index(
+                .file(path: path), options: Self.listingOnly, interrupt: interrupt
+            ) { progress in
                 if progress.keyframes == 5 {
                     rowsSeenMidway = (try? store.keyframeRowCount()) ?? -1
                     interrupt.abort()

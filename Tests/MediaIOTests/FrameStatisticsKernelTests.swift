@@ -115,7 +115,9 @@ struct FrameStatisticsKernelTests {
     @Test("the hash ignores brightness and contrast changes and tells a mirror image apart")
     func hashInvariances() {
         let (width, height) = (640, 360)
-        func hash(_ pixels: [UInt8]) -> UInt64 { Self.compute(pixels, width: width, height: height, stride: width).perceptualHash }
+        func hash(_ pixels: [UInt8]) -> UInt64 {
+            Self.compute(pixels, width: width, height: height, stride: width).perceptualHash
+        }
         let original = hash(Self.pattern(width: width, height: height))
         #expect(original != 0)
         #expect(FrameStats.hashDistance(original, hash(Self.pattern(width: width, height: height, offset: 12))) <= 2)

@@ -101,7 +101,8 @@ struct FrameStatsOracleTests {
             _ = try KeyframeListingTests.scan(path, analyze: true)
         } throws: { error in
             guard let error = error as? MediaError else { return false }
-            return error.code == .unsupportedPixelFormat && error.message.contains("yuv420p10le") && error.message.contains("--no-analyze")
+            return error.code == .unsupportedPixelFormat && error.message.contains("yuv420p10le")
+                && error.message.contains("--no-analyze")
         }
         #expect(try KeyframeListingTests.scan(path, analyze: false).count == (try Oracles.keyPackets(path)).count)
     }

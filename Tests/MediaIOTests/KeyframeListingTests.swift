@@ -16,7 +16,9 @@ struct KeyframeListingTests {
     }
 
     static func probed(_ records: [KeyframeRecord]) -> [Oracles.ProbedPacket] {
-        records.map { Oracles.ProbedPacket(pts: $0.packet.pts, dts: $0.packet.dts, position: $0.packet.position, size: $0.packet.size) }
+        records.map {
+            Oracles.ProbedPacket(pts: $0.packet.pts, dts: $0.packet.dts, position: $0.packet.position, size: $0.packet.size)
+        }
     }
 
     @Test("equals ffprobe's K-flagged packets exactly (pts, dts, byte position, size)", arguments: Fixtures.keyframeCases)

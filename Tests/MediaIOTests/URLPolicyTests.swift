@@ -6,7 +6,8 @@ struct URLPolicyTests {
     @Test(
         "local and stacking schemes are refused, in any case",
         arguments: [
-            "file:/etc/passwd", "file:///etc/passwd", "FILE:/etc/passwd", "concat:/a.ts|/b.ts", "subfile:,start,0,end,10,:/etc/passwd",
+            "file:/etc/passwd", "file:///etc/passwd", "FILE:/etc/passwd", "concat:/a.ts|/b.ts",
+            "subfile:,start,0,end,10,:/etc/passwd",
             "data:video/mp4;base64,AAAA", "pipe:0", "fd:3", "unix:/tmp/socket", "crypto:/etc/passwd", "async:file:/etc/passwd",
             "Concat:/a|/b", "gopher://host/x", "tcp://127.0.0.1:9",
         ])
@@ -31,8 +32,11 @@ struct URLPolicyTests {
 
     @Test(
         "camera schemes are allowed",
-        arguments: ["rtsp://10.0.0.1/ch1", "RTSP://cam:554/x", "rtsps://cam/x", "rtmp://cam/live", "http://cam/x.m3u8", "https://cam/x.flv",
-                    "srt://cam:9000", "udp://239.0.0.1:1234"])
+        arguments: [
+            "rtsp://10.0.0.1/ch1", "RTSP://cam:554/x", "rtsps://cam/x", "rtmp://cam/live", "http://cam/x.m3u8",
+            "https://cam/x.flv",
+            "srt://cam:9000", "udp://239.0.0.1:1234",
+        ])
     func allowedSchemes(_ url: String) throws {
         #expect(try URLPolicy.default.check(url) == String(url.prefix { $0 != ":" }).lowercased())
     }
@@ -47,7 +51,8 @@ struct URLPolicyTests {
 
     @Test("credentials are redacted wherever URLs appear in free text")
     func redactionInText() {
-        let line = "[tcp @ 0x1] Connection to tcp://admin:pw@10.0.0.1:554?timeout=0 failed; also rtsp://u:p@cam/x and mail@example"
+        let line =
+            "[tcp @ 0x1] Connection to tcp://admin:pw@10.0.0.1:554?timeout=0 failed; also rtsp://u:p@cam/x and mail@example"
         #expect(
             URLPolicy.redactingCredentials(inText: line)
                 == "[tcp @ 0x1] Connection to tcp://***@10.0.0.1:554?timeout=0 failed; also rtsp://***@cam/x and mail@example")

@@ -73,8 +73,10 @@ public enum Fixtures {
         let blur = radius == 0 ? "null" : "boxblur=luma_radius=\(radius):luma_power=1:chroma_radius=0"
         return try MediaCorpus.file(
             "blur\(radius)",
-            ["-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25,trim=end_frame=1,loop=loop=49:size=1:start=0,\(blur)",
-             "-c:v", "libx264", "-crf", "10", "-g", "25", "-pix_fmt", "yuv420p"],
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25,trim=end_frame=1,loop=loop=49:size=1:start=0,\(blur)",
+                "-c:v", "libx264", "-crf", "10", "-g", "25", "-pix_fmt", "yuv420p",
+            ],
             extension: "mp4")
     }
 
@@ -82,8 +84,10 @@ public enum Fixtures {
     public static func identicalKeyframesClip() throws -> String {
         try MediaCorpus.file(
             "still-lossless",
-            ["-f", "lavfi", "-i", "mandelbrot=size=320x240:rate=25,trim=end_frame=1,loop=loop=59:size=1:start=0",
-             "-c:v", "libx264", "-qp", "0", "-g", "10", "-keyint_min", "10", "-sc_threshold", "0", "-pix_fmt", "yuv420p"],
+            [
+                "-f", "lavfi", "-i", "mandelbrot=size=320x240:rate=25,trim=end_frame=1,loop=loop=59:size=1:start=0",
+                "-c:v", "libx264", "-qp", "0", "-g", "10", "-keyint_min", "10", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+            ],
             extension: "mp4")
     }
 
@@ -91,8 +95,10 @@ public enum Fixtures {
     public static func bitrateClip(kilobits: Int) throws -> String {
         try MediaCorpus.file(
             "bitrate\(kilobits)k",
-            ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4", "-c:v", "libx264", "-b:v", "\(kilobits)k",
-             "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-pix_fmt", "yuv420p"],
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4", "-c:v", "libx264", "-b:v", "\(kilobits)k",
+                "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+            ],
             extension: "mp4")
     }
 
@@ -101,10 +107,12 @@ public enum Fixtures {
         let scene = "testsrc2=size=320x240:rate=25:duration=2,noise=alls=6:allf=t,format=yuv420p"
         return try MediaCorpus.file(
             "tones",
-            ["-f", "lavfi", "-i", scene, "-f", "lavfi", "-i", scene, "-f", "lavfi", "-i", scene,
-             "-filter_complex",
-             "[0:v]eq=brightness=-0.35[a];[1:v]eq=brightness=0.3[b];[2:v]lutyuv=u='clip(val+24,16,240)':v='clip(val-8,16,240)'[c];[a][b][c]concat=n=3:v=1:a=0[out]",
-             "-map", "[out]", "-c:v", "libx264", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-pix_fmt", "yuv420p"],
+            [
+                "-f", "lavfi", "-i", scene, "-f", "lavfi", "-i", scene, "-f", "lavfi", "-i", scene,
+                "-filter_complex",
+                "[0:v]eq=brightness=-0.35[a];[1:v]eq=brightness=0.3[b];[2:v]lutyuv=u='clip(val+24,16,240)':v='clip(val-8,16,240)'[c];[a][b][c]concat=n=3:v=1:a=0[out]",
+                "-map", "[out]", "-c:v", "libx264", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+            ],
             extension: "mp4")
     }
 
@@ -112,14 +120,17 @@ public enum Fixtures {
     public static func tenBitClip() throws -> String {
         try MediaCorpus.file(
             "hevc-10bit",
-            ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "2", "-c:v", "libx265", "-x265-params", "log-level=error",
-             "-pix_fmt", "yuv420p10le"],
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "2", "-c:v", "libx265", "-x265-params",
+                "log-level=error",
+                "-pix_fmt", "yuv420p10le",
+            ],
             extension: "mp4")
     }
 
     /// An audio-only file.
     public static func audioOnlyClip() throws -> String {
-        try MediaCorpus.file("audio-only", ["-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:a", "aac"], extension: "m4a")
+        try MediaCorpus.file(
+            "audio-only", ["-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:a", "aac"], extension: "m4a")
     }
 }
-

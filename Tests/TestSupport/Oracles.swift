@@ -14,7 +14,9 @@ public enum Oracles {
             self.position = position
             self.size = size
         }
-        public var description: String { "pts \(pts.map(String.init) ?? "N/A") pos \(position.map(String.init) ?? "N/A") size \(size)" }
+        public var description: String {
+            "pts \(pts.map(String.init) ?? "N/A") pos \(position.map(String.init) ?? "N/A") size \(size)"
+        }
     }
 
     /// The K-flagged packets of the first video stream, from `ffprobe -show_packets`.
@@ -26,7 +28,8 @@ public enum Oracles {
             // Fields come in ffprobe's order: pts, dts, size, pos, flags.
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 5, fields[4].hasPrefix("K") else { return nil }
-            return ProbedPacket(pts: Int64(fields[0]), dts: Int64(fields[1]), position: Int64(fields[3]), size: Int(fields[2]) ?? -1)
+            return ProbedPacket(
+                pts: Int64(fields[0]), dts: Int64(fields[1]), position: Int64(fields[3]), size: Int(fields[2]) ?? -1)
         }
     }
 
@@ -37,8 +40,10 @@ public enum Oracles {
         defer { try? FileManager.default.removeItem(atPath: output) }
         try ProcessRunner.check(
             "ffmpeg",
-            ["-nostdin", "-v", "error", "-skip_frame", "nokey", "-i", path, "-fps_mode", "passthrough",
-             "-vf", "\(filters),metadata=mode=print:file=\(output)", "-f", "null", "-"])
+            [
+                "-nostdin", "-v", "error", "-skip_frame", "nokey", "-i", path, "-fps_mode", "passthrough",
+                "-vf", "\(filters),metadata=mode=print:file=\(output)", "-f", "null", "-",
+            ])
         var result: [Int: [String: Double]] = [:]
         var current: Int? = nil
         for line in try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n") {
@@ -56,7 +61,10 @@ public enum Oracles {
     /// MD5 of each decoded keyframe's pixels, in order (`-f framemd5`).
     public static func keyframeMD5s(_ path: String) throws -> [String] {
         let output = try ProcessRunner.check(
-            "ffmpeg", ["-nostdin", "-v", "error", "-skip_frame", "nokey", "-i", path, "-fps_mode", "passthrough", "-f", "framemd5", "-"])
-        return output.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } }
+            "ffmpeg",
+            ["-nostdin", "-v", "error", "-skip_frame", "nokey", "-i", path, "-fps_mode", "passthrough", "-f", "framemd5", "-"])
+        return output.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap {
+            $0.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
     }
 }

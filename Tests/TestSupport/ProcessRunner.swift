@@ -13,7 +13,9 @@ public struct ProcessResult: Sendable {
 public enum ProcessRunner {
     /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
+        -> ProcessResult
+    {
         let process = Process()
         if executable.contains("/") {
             process.executableURL = URL(fileURLWithPath: executable)
@@ -46,7 +48,9 @@ public enum ProcessRunner {
     public static func check(_ executable: String, _ arguments: [String]) throws -> String {
         let result = try run(executable, arguments)
         guard result.status == 0 else {
-            throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.standardError.suffix(2000))")
+            throw TestSupportError(
+                "\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.standardError.suffix(2000))"
+            )
         }
         return result.standardOutput
     }

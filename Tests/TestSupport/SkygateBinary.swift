@@ -4,7 +4,9 @@ import Foundation
 public enum SkygateBinary {
     /// The executable beside the test bundle (`swift build` puts both in the same directory).
     public static let path: String = {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("skygate").path
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "skygate"
+        ).path
         if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
         return MediaCorpus.packageRoot.appendingPathComponent(".build/debug/skygate").path
     }()

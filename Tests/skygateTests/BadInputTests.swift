@@ -45,7 +45,9 @@ struct BadInputTests {
         Case(name: "subfile: URL", argument: { _ in "subfile:,start,0,end,16,:/etc/hostname" }, mentions: ["refused"]),
         Case(name: "data: URL", argument: { _ in "data:video/mp4;base64,AAAAIGZ0eXA=" }, mentions: ["refused"]),
         Case(name: "pipe: URL", argument: { _ in "pipe:0" }, mentions: ["refused"]),
-        Case(name: "unreachable RTSP camera", argument: { _ in "rtsp://127.0.0.1:9/x" }, mentions: ["Connection refused", "timed out"]),
+        Case(
+            name: "unreachable RTSP camera", argument: { _ in "rtsp://127.0.0.1:9/x" },
+            mentions: ["Connection refused", "timed out"]),
     ]
 
     @Test("one line, non-zero exit, index unchanged", arguments: cases)

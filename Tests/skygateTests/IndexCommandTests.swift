@@ -33,7 +33,9 @@ struct IndexCommandTests {
         let summary = try JSONDecoder().decode(Summary.self, from: Data(indexed.standardOutput.utf8))
         #expect(summary.scan.keyframes == expected.count && summary.scan.analyzed == expected.count)
 
-        let listed = try SkygateBinary.run(["keyframes", "--db", database, "--source", path, "--from", "1", "--to", "0:04.5", "--json"])
+        let listed = try SkygateBinary.run([
+            "keyframes", "--db", database, "--source", path, "--from", "1", "--to", "0:04.5", "--json",
+        ])
         try #require(listed.status == 0, "\(listed.standardError)")
         let sources = try JSONDecoder().decode([Listing].self, from: Data(listed.standardOutput.utf8))
         let keyframes = try #require(sources.first).keyframes

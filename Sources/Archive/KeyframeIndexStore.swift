@@ -48,7 +48,7 @@ public final class KeyframeIndexStore: Sendable {
                 sql: """
                     CREATE TABLE source (
                         id INTEGER PRIMARY KEY,
-                        locator TEXT NOT NULL UNIQUE,
+                        locator TEXT NOT NULL,
                         state TEXT NOT NULL CHECK (state IN ('indexing', 'complete')),
                         format TEXT NOT NULL,
                         codec TEXT NOT NULL,
@@ -82,6 +82,9 @@ public final class KeyframeIndexStore: Sendable {
                         PRIMARY KEY (source_id, sequence)
                     ) WITHOUT ROWID;
                     CREATE INDEX keyframe_by_time ON keyframe (source_id, seconds);
+                    -- One complete index per input; a run in progress sits beside it until it completes.
+                    CREATE UNIQUE INDEX source_complete_locator ON source (locator) WHERE state = 'complete';
+                    CREATE INDEX source_by_locator ON source (locator);
                     """)
         }
         return migrator
@@ -89,12 +92,11 @@ public final class KeyframeIndexStore: Sendable {
 
     // MARK: - Sources
 
-    /// Starts (re)indexing `media`: replaces any earlier index of the same locator with an empty source in state
-    /// "indexing", in one transaction, and returns its ID.
+    /// Starts (re)indexing `media`: adds an empty source in state "indexing" and returns its ID. An earlier index of
+    /// the same input stays readable until the new one completes.
     func beginSource(_ media: MediaDescription, analyzed: Bool) throws -> Int64 {
         let video = media.videoStream
         return try write("start indexing '\(media.source)'") { db in
-            try db.execute(sql: "DELETE FROM source WHERE locator = ?", arguments: [media.source])
             try db.execute(
                 sql: """
                     INSERT INTO source (locator, state, format, codec, width, height, time_base_num, time_base_den,
@@ -109,9 +111,13 @@ public final class KeyframeIndexStore: Sendable {
         }
     }
 
-    /// Marks a source complete with its final keyframe count.
+    /// Marks a source complete with its final keyframe count and, in the same transaction, removes every other
+    /// index of the same input (the one it replaces, or runs that were interrupted).
     func completeSource(_ id: Int64, keyframeCount: Int) throws {
         try write("finish the index") { db in
+            try db.execute(
+                sql: "DELETE FROM source WHERE locator = (SELECT locator FROM source WHERE id = ?) AND id != ?",
+                arguments: [id, id])
             try db.execute(
                 sql: "UPDATE source SET state = 'complete', keyframe_count = ?, finished_at = ? WHERE id = ?",
                 arguments: [keyframeCount, KeyframeIndexStore.now(), id])
@@ -132,11 +138,21 @@ public final class KeyframeIndexStore: Sendable {
         }
     }
 
-    /// The source with this locator (path or redacted URL), if indexed.
+    /// The index of the input with this locator (absolute path or redacted URL): the complete one if there is one,
+    /// else the newest run.
     public func source(locator: String) throws -> IndexedSource? {
         try read("find a source") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM source WHERE locator = ?", arguments: [locator]).map(
-                KeyframeIndexStore.source(from:))
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM source WHERE locator = ? ORDER BY state = 'complete' DESC, id DESC LIMIT 1",
+                arguments: [locator]
+            ).map(KeyframeIndexStore.source(from:))
+        }
+    }
+
+    /// The source with this row ID.
+    public func source(id: Int64) throws -> IndexedSource? {
+        try read("find a source") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM source WHERE id = ?", arguments: [id]).map(KeyframeIndexStore.source(from:))
         }
     }
 

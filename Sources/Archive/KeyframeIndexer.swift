@@ -22,8 +22,9 @@ public struct IndexSummary: Sendable, Codable {
 
 /// Reads an input's keyframes (and their statistics) into the index.
 ///
-/// A run is all or nothing for readers: the source stays in state "indexing" while rows are written in batches, becomes
-/// "complete" at the end, and is removed with its rows if the run fails. Blocking: call from a dedicated thread.
+/// A run is all or nothing for readers: its rows are written in batches under a source in state "indexing", which
+/// becomes "complete" at the end, replacing any earlier index of the same input in the same transaction. A run that
+/// fails is removed with its rows and leaves the earlier index as it was. Blocking: call from a dedicated thread.
 public struct KeyframeIndexer: Sendable {
     public let store: KeyframeIndexStore
     /// Keyframe rows written per transaction.
@@ -35,7 +36,7 @@ public struct KeyframeIndexer: Sendable {
         self.batchSize = batchSize
     }
 
-    /// Indexes `source`, replacing any earlier index of it.
+    /// Indexes `source`, replacing any earlier index of it once this one is complete.
     public func index(
         _ source: MediaSource, options: ScanOptions = ScanOptions(), interrupt: InterruptFlag = InterruptFlag(),
         progress: (IndexProgress) -> Void = { _ in }
@@ -57,7 +58,7 @@ public struct KeyframeIndexer: Sendable {
             }
             try writer.flush()
             try store.completeSource(sourceID, keyframeCount: writer.written)
-            guard let indexed = try store.source(locator: media.source) else {
+            guard let indexed = try store.source(id: sourceID) else {
                 throw ArchiveError(.unknownSource, "the index of '\(media.source)' vanished while it was written")
             }
             return IndexSummary(source: indexed, media: media, scan: scan, elapsed: Date().timeIntervalSince(started))

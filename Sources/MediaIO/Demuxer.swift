@@ -19,7 +19,7 @@ public final class Demuxer {
     public init(source: MediaSource, options: DemuxOptions = DemuxOptions(), interrupt: InterruptFlag = InterruptFlag()) throws {
         self.options = options
         self.interrupt = interrupt
-        let shown = source.redacted
+        let shown = source.locator
         let (openTarget, whitelist, scheme) = try Demuxer.resolve(source, policy: options.urlPolicy)
 
         var dictionary: OpaquePointer? = nil
@@ -126,8 +126,7 @@ public final class Demuxer {
                 throw MediaError(.fileNotFound, "cannot open '\(path)': not a regular file")
             }
             // "file:" makes FFmpeg take the whole text as a path, so a name like "concat:a|b" stays a file name.
-            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-            return ("file:" + absolute, "file", nil)
+            return ("file:" + source.locator, "file", nil)
         case .url(let url):
             let scheme = try policy.check(url)
             return (url, URLPolicy.protocolWhitelist(forScheme: scheme), scheme)

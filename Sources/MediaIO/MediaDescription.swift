@@ -37,7 +37,7 @@ public struct StreamDescription: Sendable, Codable, Equatable {
 
 /// What an opened input contains.
 public struct MediaDescription: Sendable, Codable, Equatable {
-    /// The source with credentials redacted.
+    /// The source's locator: a file's absolute path, or the URL with credentials redacted.
     public var source: String
     /// The demuxer's name ("mov,mp4,m4a,3gp,3g2,mj2", "mpegts", "rtsp").
     public var format: String

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where media comes from: a local file the caller named explicitly, or a camera URL.
 ///
 /// The distinction is a security boundary. A local file is opened only through `.file`, with FFmpeg's `file`
@@ -18,7 +20,18 @@ public enum MediaSource: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The source as it may be shown and stored: credentials in a URL are replaced by `***`.
+    /// The source as it is stored and looked up: a file's absolute, standardised path, or the URL with credentials
+    /// replaced by `***`. The same file gives the same locator from any working directory.
+    public var locator: String {
+        switch self {
+        case .file(let path):
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            return URL(fileURLWithPath: absolute).standardizedFileURL.path
+        case .url: return redacted
+        }
+    }
+
+    /// The source as it may be shown: credentials in a URL are replaced by `***`.
     public var redacted: String {
         switch self {
         case .file(let path): return path

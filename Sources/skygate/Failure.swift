@@ -19,6 +19,9 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as CLIError {
         printError(error.message)
         throw ExitCode(error.status)
+    } catch {
+        printError("\(error)")
+        throw ExitCode(1)
     }
 }
 

@@ -43,8 +43,8 @@ struct KeyframesCommand: ParsableCommand {
             let sources = try store.sources()
             var selected = sources
             if let source {
-                let locator = MediaSource(argument: source).redacted
-                selected = sources.filter { $0.locator == locator || $0.locator.hasSuffix("/" + source) }
+                let locator = MediaSource(argument: source).locator
+                selected = sources.filter { $0.locator == locator }
                 guard !selected.isEmpty else {
                     throw CLIError(message: "no indexed source '\(locator)' in \(location.indexPath)", status: 66)
                 }

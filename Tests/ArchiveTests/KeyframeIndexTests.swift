@@ -94,6 +94,33 @@ struct KeyframeIndexTests {
         #expect(try store.integrityCheck() == "ok")
     }
 
+    @Test("a failed re-index keeps the earlier complete index readable")
+    func failedReindexKeepsEarlierIndex() throws {
+        let (store, directory) = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .ts, gop: .fixed25))
+        let first = try KeyframeIndexer(store: store).index(.file(path: path), options: Self.listingOnly)
+        let rows = try store.keyframes(sourceID: first.source.id)
+        let interrupt = InterruptFlag()
+        #expect(throws: MediaError.self) {
+            _ = try KeyframeIndexer(store: store, batchSize: 1).index(.file(path: path), interrupt: interrupt) { progress in
+                if progress.keyframes == 3 { interrupt.abort() }
+            }
+        }
+        #expect(try store.source(locator: path) == first.source)
+        #expect(try store.keyframes() == rows)
+    }
+
+    @Test("the same file gives the same locator from any working directory")
+    func locatorsAreAbsolute() throws {
+        let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .ts, gop: .fixed25))
+        let relative = "./" + URL(fileURLWithPath: path).lastPathComponent
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        #expect(MediaSource.file(path: relative).locator == path)
+    }
+
     static var listingOnly: ScanOptions {
         var options = ScanOptions()
         options.analyze = false

@@ -26,6 +26,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// Coordinates, areas and spatial lookups; Foundation only.
+        .target(name: "Geo"),
         .target(
             name: "Archive",
             dependencies: [
@@ -46,6 +48,7 @@ let package = Package(
         /// Media generation and FFmpeg oracles shared by the test targets; never part of the product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
+        .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
         .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
     ],

@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         /// FFmpeg's C libraries, found through pkg-config; `shim.h` wraps the macros Swift cannot import.
@@ -28,6 +30,16 @@ let package = Package(
         ),
         /// Coordinates, areas and spatial lookups; Foundation only.
         .target(name: "Geo"),
+        .target(
+            name: "CameraRegistry",
+            dependencies: [
+                "Geo",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Archive",
             dependencies: [
@@ -49,6 +61,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
         .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
     ],

@@ -142,6 +142,22 @@ public enum GeoJSON {
         return try encoder.encode(collection)
     }
 
+    /// One geometry as GeoJSON text (for storage).
+    public static func encode(geometry: Geometry) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(encode(geometry)), as: UTF8.self)
+    }
+
+    /// A geometry from GeoJSON text made by `encode(geometry:)`.
+    public static func decode(geometry text: String) throws -> Geometry {
+        let value: JSONValue
+        do { value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) } catch {
+            throw GeoError(.invalidGeoJSON, "stored geometry is not valid JSON")
+        }
+        return try parseGeometry(value)
+    }
+
     private static func encode(_ geometry: Geometry) -> JSONValue {
         func position(_ point: Coordinate) -> JSONValue { .array([.number(point.longitude), .number(point.latitude)]) }
         func rings(_ polygon: Polygon) -> JSONValue {

@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Encrypts camera credentials at rest with AES-GCM under a key of the data directory's own.
+///
+/// The key is 32 random bytes in a file of mode 0600, created on first use (with `O_EXCL`, so two processes starting
+/// together never make two keys). Lose the key and the stored credentials are lost with it; nothing else is.
+final class CredentialVault: Sendable {
+    /// The key's bytes (`SymmetricKey` itself is not `Sendable`).
+    private let keyBytes: Data
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    init(keyFile path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw RegistryError(
+                .storeFailed, "cannot create '\(directory)' for the credential key: \(error.localizedDescription)")
+        }
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if descriptor >= 0 {
+            let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            fsync(descriptor)
+            close(descriptor)
+            guard written == bytes.count else {
+                unlink(path)
+                throw RegistryError(.storeFailed, "cannot write the credential key '\(path)'")
+            }
+        } else if errno != EEXIST {
+            throw RegistryError(.storeFailed, "cannot create the credential key '\(path)': \(String(cString: strerror(errno)))")
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count == 32 else {
+            throw RegistryError(.storeFailed, "the credential key '\(path)' is unreadable or not 32 bytes")
+        }
+        keyBytes = data
+    }
+
+    /// The sealed form of a user name and password (nil when there are none).
+    func seal(username: String?, password: String?) throws -> Data? {
+        guard username != nil || password != nil else { return nil }
+        let plain = try JSONEncoder().encode([username ?? "", password ?? ""])
+        guard let combined = try AES.GCM.seal(plain, using: key).combined else {
+            throw RegistryError(.storeFailed, "cannot seal credentials")
+        }
+        return combined
+    }
+
+    /// The user name and password in `sealed`.
+    func open(_ sealed: Data?) throws -> (username: String?, password: String?) {
+        guard let sealed else { return (nil, nil) }
+        do {
+            let plain = try AES.GCM.open(try AES.GCM.SealedBox(combined: sealed), using: key)
+            let parts = try JSONDecoder().decode([String].self, from: plain)
+            guard parts.count == 2 else { throw RegistryError(.storeFailed, "stored credentials are malformed") }
+            return (parts[0].isEmpty ? nil : parts[0], parts[1].isEmpty ? nil : parts[1])
+        } catch {
+            throw RegistryError(.storeFailed, "stored credentials cannot be decrypted with this data directory's key")
+        }
+    }
+}

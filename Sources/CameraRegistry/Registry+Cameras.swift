@@ -1,0 +1,168 @@
+import Foundation
+internal import GRDB
+import Geo
+
+extension Registry {
+    /// Cameras matching `filter`, by ID.
+    public func cameras(_ filter: CameraFilter = CameraFilter()) throws -> [CameraRecord] {
+        try read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let gridID = filter.gridID {
+                conditions.append(
+                    """
+                    grid_id IN (WITH RECURSIVE below(id) AS (SELECT ? UNION ALL SELECT grid.id FROM grid JOIN below ON grid.parent_id = below.id)
+                                SELECT id FROM below)
+                    """)
+                arguments += [gridID]
+            }
+            if let location = filter.keyLocationID {
+                conditions.append(
+                    "id IN (SELECT device_id FROM device_key_location WHERE device_kind = 'camera' AND location_id = ?)")
+                arguments += [location]
+            }
+            if let tag = filter.tag {
+                conditions.append("id IN (SELECT camera_id FROM camera_tag WHERE tag = ?)")
+                arguments += [tag]
+            }
+            if let enabled = filter.enabled {
+                conditions.append("enabled = ?")
+                arguments += [enabled]
+            }
+            let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM camera \(filterSQL) ORDER BY id", arguments: arguments).map { row in
+                try record(db, row)
+            }
+        }
+    }
+
+    /// The camera with this ID, or nil.
+    public func camera(id: String) throws -> CameraRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM camera WHERE id = ?", arguments: [id]).map { try record(db, $0) }
+        }
+    }
+
+    /// Adds a new camera (its ID must be new) and links it.
+    public func addCamera(_ camera: Camera) throws {
+        try validate(camera)
+        try write { db in
+            guard
+                try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM camera WHERE id = ?)", arguments: [camera.id.rawValue])!
+            else {
+                throw RegistryError(.invalid, "camera \(camera.id) already exists; use update")
+            }
+            try upsert(db, camera)
+            try linker(db).relink(db, kind: "camera", id: camera.id.rawValue)
+        }
+        logger.info("camera added", metadata: ["camera": "\(camera.id)"])
+    }
+
+    /// Replaces an existing camera's fields and relinks it. A stream URL without credentials keeps the stored ones.
+    public func updateCamera(_ camera: Camera) throws {
+        try validate(camera)
+        try write { db in
+            guard
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM camera WHERE id = ?)", arguments: [camera.id.rawValue])!
+            else {
+                throw RegistryError(.notFound, "no camera \(camera.id)")
+            }
+            try upsert(db, camera)
+            try linker(db).relink(db, kind: "camera", id: camera.id.rawValue)
+        }
+        logger.info("camera updated", metadata: ["camera": "\(camera.id)"])
+    }
+
+    /// Removes a camera, its tags and its links; sensors that sat with it keep their own position, if any.
+    public func removeCamera(id: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM device_key_location WHERE device_kind = 'camera' AND device_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM camera WHERE id = ?", arguments: [id])
+            guard db.changesCount > 0 else { throw RegistryError(.notFound, "no camera \(id)") }
+            for sensor in try String.fetchAll(db, sql: "SELECT id FROM sensor WHERE camera_id IS NULL") {
+                try linker(db).relink(db, kind: "sensor", id: sensor)
+            }
+        }
+        logger.info("camera removed", metadata: ["camera": "\(id)"])
+    }
+
+    /// Enables or disables a camera.
+    public func setEnabled(_ enabled: Bool, cameraID id: String) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE camera SET enabled = ? WHERE id = ?", arguments: [enabled, id])
+            guard db.changesCount > 0 else { throw RegistryError(.notFound, "no camera \(id)") }
+        }
+    }
+
+    func validate(_ camera: Camera) throws {
+        if camera.id.code == nil && !lenientIDs {
+            throw RegistryError(.invalid, "camera ID '\(camera.id)' is not a GB/T 28181 ID (use --lenient-id for other schemes)")
+        }
+        try validateText(camera.name, field: "name")
+        for (field, value) in [("vendor", camera.vendor), ("model", camera.model), ("purpose", camera.purpose)] {
+            try validateText(value, field: field, required: false)
+        }
+        for tag in camera.tags {
+            try validateText(tag, field: "tag")
+            guard !tag.contains(";") else { throw RegistryError(.invalid, "tag '\(tag)' contains ';', the tag separator") }
+        }
+        guard (1...3650).contains(camera.retentionDays) else {
+            throw RegistryError(.invalid, "retention of \(camera.retentionDays) days is outside 1…3650")
+        }
+        for endpoint in [camera.mainStream] + (camera.subStream.map { [$0] } ?? []) {
+            do { try validateURL(endpoint.url) } catch {
+                throw RegistryError(.invalid, "stream URL '\(endpoint.redacted)' refused: \(error)")
+            }
+        }
+    }
+
+    /// Writes a camera's row and tags; credentials already stored are kept when the new endpoint has none.
+    func upsert(_ db: Database, _ camera: Camera) throws {
+        let stored = try Row.fetchOne(
+            db, sql: "SELECT main_secret, sub_secret FROM camera WHERE id = ?", arguments: [camera.id.rawValue])
+        let mainSecret: Data? =
+            try vault.seal(username: camera.mainStream.username, password: camera.mainStream.password) ?? stored?["main_secret"]
+        let subSecret: Data? =
+            try camera.subStream.flatMap { try vault.seal(username: $0.username, password: $0.password) }
+            ?? (camera.subStream == nil ? nil : stored?["sub_secret"])
+        try db.execute(
+            sql: """
+                INSERT INTO camera (id, name, main_url, main_secret, sub_url, sub_secret, longitude, latitude, from_gcj02, vendor, model,
+                                    enabled, purpose, retention_days)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, main_url = excluded.main_url, main_secret = excluded.main_secret,
+                    sub_url = excluded.sub_url, sub_secret = excluded.sub_secret, longitude = excluded.longitude,
+                    latitude = excluded.latitude, from_gcj02 = excluded.from_gcj02, vendor = excluded.vendor, model = excluded.model,
+                    enabled = excluded.enabled, purpose = excluded.purpose, retention_days = excluded.retention_days
+                """,
+            arguments: [
+                camera.id.rawValue, camera.name, camera.mainStream.url, mainSecret, camera.subStream?.url, subSecret,
+                camera.location?.longitude, camera.location?.latitude, camera.convertedFromGCJ02, camera.vendor, camera.model,
+                camera.enabled, camera.purpose, camera.retentionDays,
+            ])
+        try db.execute(sql: "DELETE FROM camera_tag WHERE camera_id = ?", arguments: [camera.id.rawValue])
+        for tag in camera.tags {
+            try db.execute(sql: "INSERT INTO camera_tag (camera_id, tag) VALUES (?, ?)", arguments: [camera.id.rawValue, tag])
+        }
+    }
+
+    func record(_ db: Database, _ row: Row) throws -> CameraRecord {
+        let id: String = row["id"]
+        let main = try vault.open(row["main_secret"])
+        let sub = try vault.open(row["sub_secret"])
+        let subURL: String? = row["sub_url"]
+        var location: Coordinate? = nil
+        if let longitude: Double = row["longitude"], let latitude: Double = row["latitude"] {
+            location = try Coordinate(longitude: longitude, latitude: latitude)
+        }
+        let camera = Camera(
+            id: try DeviceID(id, lenient: true), name: row["name"],
+            mainStream: StreamEndpoint(url: row["main_url"], username: main.username, password: main.password),
+            subStream: subURL.map { StreamEndpoint(url: $0, username: sub.username, password: sub.password) }, location: location,
+            convertedFromGCJ02: row["from_gcj02"], vendor: row["vendor"], model: row["model"], enabled: row["enabled"],
+            tags: try String.fetchAll(db, sql: "SELECT tag FROM camera_tag WHERE camera_id = ? ORDER BY tag", arguments: [id]),
+            purpose: row["purpose"], retentionDays: row["retention_days"])
+        return CameraRecord(
+            camera: camera, gridPath: try path(db, to: row["grid_id"]), keyLocations: try links(db, kind: "camera", id: id))
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+internal import GRDB
+import Geo
+import Logging
+
+/// A grid as it appears in a path: enough to show and to look up.
+public struct GridSummary: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var level: GridLevel
+}
+
+/// A camera with what linking found for it.
+public struct CameraRecord: Sendable, Hashable {
+    public var camera: Camera
+    /// The finest grid containing the camera and its ancestors, district first; empty when it lies in no grid.
+    public var gridPath: [GridSummary]
+    public var keyLocations: [KeyLocationLink]
+}
+
+/// A sensor with what linking found for it.
+public struct SensorRecord: Sendable, Hashable {
+    public var sensor: Sensor
+    public var gridPath: [GridSummary]
+    public var keyLocations: [KeyLocationLink]
+}
+
+/// Which cameras a list shows; every condition given must hold.
+public struct CameraFilter: Sendable {
+    /// Cameras in this grid or any grid below it.
+    public var gridID: String?
+    /// Cameras linked to this key location.
+    public var keyLocationID: String?
+    public var tag: String?
+    public var enabled: Bool?
+
+    public init(gridID: String? = nil, keyLocationID: String? = nil, tag: String? = nil, enabled: Bool? = nil) {
+        self.gridID = gridID
+        self.keyLocationID = keyLocationID
+        self.tag = tag
+        self.enabled = enabled
+    }
+}
+
+/// The camera registry of one data directory: `registry.sqlite` (WAL, shared by the CLI and the service) and the
+/// key that encrypts camera credentials, `secrets/registry.key`.
+public final class Registry: Sendable {
+    let database: DatabaseQueue
+    let vault: CredentialVault
+    let validateURL: StreamURLValidator
+    /// Accept device IDs that are not GB/T 28181 codes.
+    public let lenientIDs: Bool
+    let logger = Logger(label: "skygate.registry")
+
+    /// Opens (creating if needed) the registry in `dataDirectory`. `validateURL` decides which stream URLs may be
+    /// registered.
+    public init(dataDirectory: String, lenientIDs: Bool = false, validateURL: @escaping StreamURLValidator) throws {
+        self.lenientIDs = lenientIDs
+        self.validateURL = validateURL
+        let path = (dataDirectory as NSString).appendingPathComponent("registry.sqlite")
+        do {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw RegistryError(
+                .storeFailed, "cannot create the data directory '\(dataDirectory)': \(error.localizedDescription)")
+        }
+        vault = try CredentialVault(keyFile: (dataDirectory as NSString).appendingPathComponent("secrets/registry.key"))
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+            try RegistrySchema.migrator.migrate(database)
+        } catch {
+            throw RegistryError(.storeFailed, "cannot open the registry '\(path)': \(error)")
+        }
+    }
+
+    // MARK: - Transactions
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try database.write(body) } catch let error as RegistryError { throw error } catch {
+            throw RegistryError(.storeFailed, "registry write failed: \(error)")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try database.read(body) } catch let error as RegistryError { throw error } catch {
+            throw RegistryError(.storeFailed, "registry read failed: \(error)")
+        }
+    }
+
+    /// The linker for the grids and key locations in the database now.
+    func linker(_ db: Database) throws -> Linker {
+        Linker(grids: try fetchGrids(db), locations: try fetchKeyLocations(db))
+    }
+
+    // MARK: - Grids and key locations
+
+    /// Every grid, coarsest level first, then by ID.
+    public func grids() throws -> [Grid] { try read(fetchGrids) }
+
+    /// The grid with this ID.
+    public func grid(id: String) throws -> Grid? { try read { db in try fetchGrids(db).first { $0.id == id } } }
+
+    /// The grid and its ancestors, district first.
+    public func gridPath(to id: String) throws -> [GridSummary] { try read { db in try path(db, to: id) } }
+
+    /// Every key location, by ID.
+    public func keyLocations() throws -> [KeyLocation] { try read(fetchKeyLocations) }
+
+    /// Key locations whose distance from `point` is at most `radius` metres, or at most their own alert radius when
+    /// `radius` is nil; nearest first.
+    public func keyLocations(near point: Coordinate, radius: Double?) throws -> [(location: KeyLocation, distance: Double)] {
+        try keyLocations().compactMap { location in
+            let distance = location.distance(from: point)
+            return distance <= (radius ?? location.alertRadius) ? (location, distance) : nil
+        }.sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.location.id < $1.location.id }
+    }
+
+    func fetchGrids(_ db: Database) throws -> [Grid] {
+        try Row.fetchAll(db, sql: "SELECT * FROM grid").map { row in
+            Grid(
+                id: row["id"], name: row["name"], level: GridLevel(rawValue: row["level"]) ?? .grid, parentID: row["parent_id"],
+                area: try Registry.area(row["geometry"]))
+        }.sorted { ($0.level.depth, $0.id) < ($1.level.depth, $1.id) }
+    }
+
+    func fetchKeyLocations(_ db: Database) throws -> [KeyLocation] {
+        try Row.fetchAll(db, sql: "SELECT * FROM key_location ORDER BY id").map { row in
+            KeyLocation(
+                id: row["id"], name: row["name"], category: KeyLocationCategory(rawValue: row["category"]) ?? .other,
+                geometry: try GeoJSON.decode(geometry: row["geometry"]), alertRadius: row["alert_radius"])
+        }
+    }
+
+    static func area(_ text: String) throws -> Area {
+        guard case .area(let area) = try GeoJSON.decode(geometry: text) else {
+            throw RegistryError(.storeFailed, "a stored grid geometry is not an area")
+        }
+        return area
+    }
+
+    func path(_ db: Database, to id: String?) throws -> [GridSummary] {
+        var path: [GridSummary] = []
+        var next = id
+        var seen = Set<String>()
+        while let current = next, seen.insert(current).inserted,
+            let row = try Row.fetchOne(db, sql: "SELECT id, name, level, parent_id FROM grid WHERE id = ?", arguments: [current])
+        {
+            path.insert(GridSummary(id: row["id"], name: row["name"], level: GridLevel(rawValue: row["level"]) ?? .grid), at: 0)
+            next = row["parent_id"]
+        }
+        return path
+    }
+
+    func links(_ db: Database, kind: String, id: String) throws -> [KeyLocationLink] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.id, l.name, l.category, d.distance FROM device_key_location d JOIN key_location l ON l.id = d.location_id
+                WHERE d.device_kind = ? AND d.device_id = ? ORDER BY d.distance, l.id
+                """,
+            arguments: [kind, id]
+        ).map { row in
+            KeyLocationLink(
+                locationID: row["id"], name: row["name"], category: KeyLocationCategory(rawValue: row["category"]) ?? .other,
+                distance: row["distance"])
+        }
+    }
+
+    /// SQLite's own consistency check: "ok" when sound.
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+}

@@ -1,0 +1,76 @@
+internal import GRDB
+
+/// The registry's tables, created and migrated in order.
+enum RegistrySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: cameras, grids, key locations, sensors, links") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE grid (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        level TEXT NOT NULL CHECK (level IN ('district', 'street', 'community', 'grid')),
+                        parent_id TEXT REFERENCES grid(id) ON DELETE RESTRICT,
+                        geometry TEXT NOT NULL
+                    );
+                    CREATE INDEX grid_by_parent ON grid (parent_id);
+                    CREATE TABLE key_location (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        geometry TEXT NOT NULL,
+                        alert_radius REAL NOT NULL
+                    );
+                    CREATE INDEX key_location_by_category ON key_location (category);
+                    CREATE TABLE camera (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        main_url TEXT NOT NULL,
+                        main_secret BLOB,
+                        sub_url TEXT,
+                        sub_secret BLOB,
+                        longitude REAL,
+                        latitude REAL,
+                        from_gcj02 INTEGER NOT NULL,
+                        vendor TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        enabled INTEGER NOT NULL,
+                        purpose TEXT NOT NULL,
+                        retention_days INTEGER NOT NULL,
+                        grid_id TEXT REFERENCES grid(id) ON DELETE SET NULL
+                    );
+                    CREATE INDEX camera_by_grid ON camera (grid_id);
+                    CREATE INDEX camera_by_enabled ON camera (enabled);
+                    CREATE TABLE camera_tag (
+                        camera_id TEXT NOT NULL REFERENCES camera(id) ON DELETE CASCADE,
+                        tag TEXT NOT NULL,
+                        PRIMARY KEY (camera_id, tag)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX camera_tag_by_tag ON camera_tag (tag);
+                    CREATE TABLE sensor (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        longitude REAL,
+                        latitude REAL,
+                        from_gcj02 INTEGER NOT NULL,
+                        camera_id TEXT REFERENCES camera(id) ON DELETE SET NULL,
+                        grid_id TEXT REFERENCES grid(id) ON DELETE SET NULL
+                    );
+                    CREATE INDEX sensor_by_grid ON sensor (grid_id);
+                    CREATE INDEX sensor_by_camera ON sensor (camera_id);
+                    CREATE INDEX sensor_by_kind ON sensor (kind);
+                    CREATE TABLE device_key_location (
+                        device_kind TEXT NOT NULL CHECK (device_kind IN ('camera', 'sensor')),
+                        device_id TEXT NOT NULL,
+                        location_id TEXT NOT NULL REFERENCES key_location(id) ON DELETE CASCADE,
+                        distance REAL NOT NULL,
+                        PRIMARY KEY (device_kind, device_id, location_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX device_key_location_by_location ON device_key_location (location_id, device_kind);
+                    """)
+        }
+        return migrator
+    }
+}

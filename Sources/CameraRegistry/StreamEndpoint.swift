@@ -1,0 +1,58 @@
+import Foundation
+
+/// A camera stream address with its credentials held apart, so the URL can be shown and stored in the clear.
+public struct StreamEndpoint: Sendable, Hashable {
+    /// The URL without user information.
+    public let url: String
+    public let username: String?
+    public let password: String?
+
+    /// Splits `text` into the URL and its `user:password@`, percent-decoded.
+    public init(parsing text: String) throws {
+        guard !text.isEmpty else { throw RegistryError(.invalid, "stream URL is empty") }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw RegistryError(.invalid, "stream URL contains control characters")
+        }
+        guard var components = URLComponents(string: text), components.scheme != nil, components.host?.isEmpty == false else {
+            throw RegistryError(.invalid, "stream URL '\(StreamEndpoint.redact(text))' is not of the form scheme://host/…")
+        }
+        username = components.user
+        password = components.password
+        components.user = nil
+        components.password = nil
+        guard let url = components.string else {
+            throw RegistryError(.invalid, "stream URL '\(StreamEndpoint.redact(text))' cannot be rebuilt without its credentials")
+        }
+        self.url = url
+    }
+
+    /// An endpoint from its parts, as stored.
+    public init(url: String, username: String?, password: String?) {
+        self.url = url
+        self.username = username
+        self.password = password
+    }
+
+    /// The URL as shown anywhere: `scheme://***@host/…` when credentials are held, else the URL itself.
+    public var redacted: String {
+        guard username != nil || password != nil, let range = url.range(of: "://") else { return url }
+        return url.replacingCharacters(in: range, with: "://***@")
+    }
+
+    /// The URL with its credentials, for connecting to the camera only; never show or log it.
+    public var connectionURL: String {
+        guard username != nil || password != nil, var components = URLComponents(string: url) else { return url }
+        components.user = username
+        components.password = password
+        return components.string ?? url
+    }
+
+    /// `text` with any `user:password@` replaced by `***@`, for error messages about unparsable URLs.
+    static func redact(_ text: String) -> String {
+        text.replacing(#/://[^/@\s]*@/#, with: "://***@")
+    }
+}
+
+/// Decides whether a stream URL may be registered; the executable supplies one that applies MediaIO's camera-protocol
+/// policy (the registry itself does not depend on the media layer).
+public typealias StreamURLValidator = @Sendable (String) throws -> Void

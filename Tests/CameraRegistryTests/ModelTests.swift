@@ -1,0 +1,53 @@
+import CameraRegistry
+import Testing
+
+@Suite("Device IDs and stream endpoints")
+struct ModelTests {
+    @Test("a GB/T 28181 ID is validated and decoded")
+    func decodesGBID() throws {
+        let id = try DeviceID("33019900001320000007")
+        let code = try #require(id.code)
+        #expect(code.region == "330199" && code.provinceName == "Zhejiang")
+        #expect(code.centre == "33019900" && code.industry == "00" && code.typeCode == "132" && code.typeName == "IP camera")
+        #expect(code.serial == "0000007")
+        #expect(try DeviceID("11010200001310000001").code?.typeName == "camera")
+        #expect(try DeviceID("44030500001180000001").code?.typeName == "NVR")
+    }
+
+    @Test(
+        "malformed GB/T 28181 IDs are refused with the reason",
+        arguments: [
+            ("3301990000132000000", "20 digits"), ("330199000013200000071", "20 digits"), ("33019900001320O00007", "20 digits"),
+            ("99019900001320000007", "province"), ("33019900009990000007", "device type"), ("", "20 digits"),
+        ])
+    func refusesBadGBID(_ input: (String, String)) {
+        #expect {
+            _ = try DeviceID(input.0)
+        } throws: { error in
+            (error as? RegistryError)?.message.contains(input.1) == true
+        }
+    }
+
+    @Test("--lenient-id accepts other schemes but still refuses unsafe text")
+    func lenientIDs() throws {
+        #expect(try DeviceID("cam-01.north_gate", lenient: true).code == nil)
+        #expect(try DeviceID("33019900001320000007", lenient: true).code != nil)
+        for bad in ["", "has space", "semi;colon", String(repeating: "x", count: 65), "中文"] {
+            #expect(throws: RegistryError.self) { try DeviceID(bad, lenient: true) }
+        }
+    }
+
+    @Test("credentials are split from the URL, redacted when shown, and restored only for connecting")
+    func streamEndpoint() throws {
+        let endpoint = try StreamEndpoint(parsing: "rtsp://admin:p%40ss%3Aw@10.0.0.7:554/Streaming/Channels/101")
+        #expect(endpoint.url == "rtsp://10.0.0.7:554/Streaming/Channels/101")
+        #expect(endpoint.username == "admin" && endpoint.password == "p@ss:w")
+        #expect(endpoint.redacted == "rtsp://***@10.0.0.7:554/Streaming/Channels/101")
+        let reparsed = try StreamEndpoint(parsing: endpoint.connectionURL)
+        #expect(reparsed == endpoint)
+        let plain = try StreamEndpoint(parsing: "rtsp://10.0.0.8/live")
+        #expect(plain.redacted == "rtsp://10.0.0.8/live" && plain.username == nil)
+        #expect(throws: RegistryError.self) { try StreamEndpoint(parsing: "not a url") }
+        #expect(throws: RegistryError.self) { try StreamEndpoint(parsing: "rtsp://cam/x\r\nInjected: 1") }
+    }
+}

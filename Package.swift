@@ -53,6 +53,8 @@ let package = Package(
             dependencies: [
                 "MediaIO",
                 "Archive",
+                "Geo",
+                "CameraRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,7 +65,7 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
-        .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
+        .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "CameraRegistry", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -94,6 +94,15 @@ extension Registry {
         }
     }
 
+    /// Parses a stream URL for registration: the URL policy first (so a refused scheme is named as such), then the
+    /// split of credentials from the URL.
+    public func streamEndpoint(_ text: String) throws -> StreamEndpoint {
+        do { try validateURL(text) } catch {
+            throw RegistryError(.invalid, "stream URL '\(StreamEndpoint.redact(text))' refused: \(error)")
+        }
+        return try StreamEndpoint(parsing: text)
+    }
+
     func validate(_ camera: Camera) throws {
         if camera.id.code == nil && !lenientIDs {
             throw RegistryError(.invalid, "camera ID '\(camera.id)' is not a GB/T 28181 ID (use --lenient-id for other schemes)")

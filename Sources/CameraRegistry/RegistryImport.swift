@@ -42,19 +42,27 @@ extension Registry {
     /// Imports the registry files present in `directory`: all or nothing, upserting by ID. Every invalid row or
     /// feature is reported (file, line or feature, column, reason) and then nothing is written.
     public func importDirectory(_ directory: String, dryRun: Bool = false) throws -> ImportSummary {
-        func load(_ name: String) -> Data? {
-            FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name))
+        var contents: [String: Data] = [:]
+        for name in [RegistryFiles.grids, RegistryFiles.keyLocations, RegistryFiles.cameras, RegistryFiles.sensors] {
+            contents[name] = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name))
         }
-        let files = (
-            grids: load(RegistryFiles.grids), locations: load(RegistryFiles.keyLocations), cameras: load(RegistryFiles.cameras),
-            sensors: load(RegistryFiles.sensors)
-        )
-        guard files.grids != nil || files.locations != nil || files.cameras != nil || files.sensors != nil else {
+        guard !contents.isEmpty else {
             throw RegistryError(
                 .invalid,
-                "no registry files in '\(directory)' (expected \(RegistryFiles.cameras), \(RegistryFiles.sensors), \(RegistryFiles.grids) or \(RegistryFiles.keyLocations))"
-            )
+                "no registry files in '\(directory)' (expected \(RegistryFiles.cameras), \(RegistryFiles.sensors), "
+                    + "\(RegistryFiles.grids) or \(RegistryFiles.keyLocations))")
         }
+        let summary = try importFiles(contents, dryRun: dryRun)
+        logger.info("registry imported", metadata: ["directory": "\(directory)", "dry_run": "\(dryRun)"])
+        return summary
+    }
+
+    /// Imports registry files given by name (`RegistryFiles`) and contents, with the rules of `importDirectory`.
+    public func importFiles(_ contents: [String: Data], dryRun: Bool = false) throws -> ImportSummary {
+        let files = (
+            grids: contents[RegistryFiles.grids], locations: contents[RegistryFiles.keyLocations],
+            cameras: contents[RegistryFiles.cameras], sensors: contents[RegistryFiles.sensors]
+        )
         let existing = try read { db in
             (
                 grids: Dictionary(
@@ -142,7 +150,6 @@ extension Registry {
         } catch {
             throw RegistryError(.storeFailed, "import failed while writing, nothing was written: \(error)")
         }
-        logger.info("registry imported", metadata: ["directory": "\(directory)", "dry_run": "\(dryRun)"])
         return summary
     }
 
@@ -281,11 +288,7 @@ extension Registry {
         }
     }
 
-    private func endpoint(_ text: String) throws -> StreamEndpoint {
-        let endpoint = try StreamEndpoint(parsing: text)
-        do { try validateURL(endpoint.url) } catch { throw RegistryError(.invalid, "'\(endpoint.redacted)' refused: \(error)") }
-        return endpoint
-    }
+    private func endpoint(_ text: String) throws -> StreamEndpoint { try streamEndpoint(text) }
 
     /// Longitude, latitude and datum: both coordinates or neither; GCJ-02 converted to WGS-84 and flagged.
     private func position(_ field: (String) -> String, _ report: (String, String) -> Void) -> (Coordinate?, Bool) {
@@ -351,6 +354,9 @@ extension Registry {
                 seen[id] = feature.number
                 return true
             }
+        } catch let error as GeoError {
+            problems.append(ImportProblem(file: file, line: error.line, reason: error.message))
+            return []
         } catch {
             problems.append(ImportProblem(file: file, reason: "\(error)"))
             return []
@@ -360,6 +366,7 @@ extension Registry {
     private func parseGrids(_ data: Data, existing: [String: GridLevel], problems: inout [ImportProblem]) -> [Grid] {
         let file = RegistryFiles.grids
         var grids: [Grid] = []
+        var featureNumbers: [String: Int] = [:]
         for feature in features(data, file: file, problems: &problems) {
             var featureProblems: [ImportProblem] = []
             let report = { (column: String, reason: String) in
@@ -381,6 +388,7 @@ extension Registry {
                 problems += featureProblems
                 continue
             }
+            featureNumbers[feature.id!] = feature.number
             if featureProblems.isEmpty, let level {
                 grids.append(Grid(id: feature.id!, name: name, level: level, parentID: parent, area: area))
             }
@@ -390,16 +398,19 @@ extension Registry {
         let levels = existing.merging(grids.map { ($0.id, $0.level) }) { $1 }
         var valid: [Grid] = []
         for grid in grids {
+            let feature = featureNumbers[grid.id]
             if let parent = grid.parentID {
                 guard let parentLevel = levels[parent] else {
                     problems.append(
-                        ImportProblem(file: file, column: "parent", reason: "grid \(grid.id): parent '\(parent)' is not a grid"))
+                        ImportProblem(
+                            file: file, feature: feature, column: "parent",
+                            reason: "grid \(grid.id): parent '\(parent)' is not a grid"))
                     continue
                 }
                 guard parentLevel < grid.level else {
                     problems.append(
                         ImportProblem(
-                            file: file, column: "parent",
+                            file: file, feature: feature, column: "parent",
                             reason:
                                 "grid \(grid.id) (\(grid.level.rawValue)): parent \(parent) is a \(parentLevel.rawValue), not a coarser level"
                         ))
@@ -408,7 +419,8 @@ extension Registry {
             } else if grid.level != .district {
                 problems.append(
                     ImportProblem(
-                        file: file, column: "parent", reason: "grid \(grid.id) is a \(grid.level.rawValue) and needs a parent"))
+                        file: file, feature: feature, column: "parent",
+                        reason: "grid \(grid.id) is a \(grid.level.rawValue) and needs a parent"))
                 continue
             }
             valid.append(grid)

@@ -48,7 +48,7 @@ public struct StreamEndpoint: Sendable, Hashable {
     }
 
     /// `text` with any `user:password@` replaced by `***@`, for error messages about unparsable URLs.
-    static func redact(_ text: String) -> String {
+    public static func redact(_ text: String) -> String {
         text.replacing(#/://[^/@\s]*@/#, with: "://***@")
     }
 }

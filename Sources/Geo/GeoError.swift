@@ -12,10 +12,13 @@ public struct GeoError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: Code
     /// What is wrong, for an operator (the caller adds where: file, line, feature).
     public let message: String
+    /// The line of a document where the problem is, when it can be told.
+    public let line: Int?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, line: Int? = nil) {
         self.code = code
         self.message = message
+        self.line = line
     }
 
     public var description: String { message }

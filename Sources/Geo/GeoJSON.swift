@@ -96,6 +96,10 @@ public enum GeoJSON {
         do {
             document = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
+            // Foundation's JSON errors say nothing of where; find the place so the operator can fix it.
+            if let (line, column, reason) = syntaxProblem(in: data) {
+                throw GeoError(.invalidGeoJSON, "not valid JSON at line \(line), column \(column): \(reason)", line: line)
+            }
             throw GeoError(.invalidGeoJSON, "not valid JSON (\(describe(error)))")
         }
         guard case .object(let root) = document, root["type"] == .string("FeatureCollection"),
@@ -215,6 +219,56 @@ public enum GeoJSON {
             throw GeoError(.invalidGeoJSON, "a position must be [longitude, latitude] numbers")
         }
         return try Coordinate(longitude: longitude, latitude: latitude)
+    }
+
+    /// Where a JSON document stops being well formed, as far as a scan of its strings and brackets can tell: invalid
+    /// UTF-8, a control character in a string, an unmatched or unclosed bracket, an unclosed string.
+    static func syntaxProblem(in data: Data) -> (line: Int, column: Int, reason: String)? {
+        var line = 1
+        var lineStart = data.startIndex
+        for (index, byte) in zip(data.indices, data) where byte == 0x0A {
+            if String(data: data[lineStart..<index], encoding: .utf8) == nil { return (line, 1, "not valid UTF-8") }
+            line += 1
+            lineStart = index + 1
+        }
+        if String(data: data[lineStart...], encoding: .utf8) == nil { return (line, 1, "not valid UTF-8") }
+        line = 1
+        var column = 0
+        var inString = false
+        var escaped = false
+        var open: [UInt8] = []
+        for byte in data {
+            if byte == 0x0A {
+                line += 1
+                column = 0
+            } else {
+                column += 1
+            }
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == 0x5C {
+                    escaped = true
+                } else if byte == 0x22 {
+                    inString = false
+                } else if byte < 0x20 {
+                    return (line, column, "a control character inside a string")
+                }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x7B, 0x5B: open.append(byte)
+            case 0x7D, 0x5D:
+                guard let last = open.popLast(), (last == 0x7B) == (byte == 0x7D) else {
+                    return (line, column, "unexpected '\(Character(Unicode.Scalar(byte)))'")
+                }
+            default: break
+            }
+        }
+        if inString { return (line, column, "a string is never closed") }
+        if !open.isEmpty { return (line, column, "the document ends with \(open.count) object(s) or array(s) still open") }
+        return nil
     }
 
     private static func describe(_ error: Error) -> String {

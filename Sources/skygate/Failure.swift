@@ -1,6 +1,8 @@
 import Archive
 import ArgumentParser
+import CameraRegistry
 import Foundation
+import Geo
 import MediaIO
 
 /// Runs a command body and turns any failure into one line on standard error and a sysexits status.
@@ -16,6 +18,14 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as ArchiveError {
         printError(error.description)
         throw ExitCode(74)
+    } catch let error as RegistryError {
+        printError(error.message)
+        // An import's problems follow, one per line, so each names its file, line or feature, and column.
+        for problem in error.problems { writeStandardError("  \(problem)\n") }
+        throw ExitCode(error.code == .storeFailed ? 74 : error.code == .notFound ? 66 : 65)
+    } catch let error as GeoError {
+        printError(error.message)
+        throw ExitCode(65)
     } catch let error as CLIError {
         printError(error.message)
         throw ExitCode(error.status)

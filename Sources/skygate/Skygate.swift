@@ -10,5 +10,9 @@ struct Skygate: ParsableCommand {
             Exit status: 0 success, 64 wrong usage, 65 the input is not valid media or was refused, 66 a file is \
             missing, 69 a stream could not be reached in time, 74 the index database failed.
             """,
-        subcommands: [ProbeCommand.self, IndexCommand.self, KeyframesCommand.self])
+        subcommands: [
+            ProbeCommand.self, IndexCommand.self, KeyframesCommand.self, RegistryCommand.self, CameraCommand.self,
+            GridCommand.self,
+            LocationCommand.self, SensorCommand.self,
+        ])
 }

@@ -16,7 +16,7 @@ struct ImportExportTests {
         let registry = try openRegistry(first)
         _ = try registry.importDirectory(demoDirectory)
         let summary = try registry.exportDirectory(exportA)
-        #expect(summary == ExportSummary(grids: 22, keyLocations: 9, cameras: 48, sensors: 12))
+        #expect(summary == ExportSummary(grids: 22, keyLocations: 9, cameras: demoCameraCount, sensors: 12))
         let copy = try openRegistry(second)
         _ = try copy.importDirectory(exportA)
         _ = try copy.exportDirectory(exportB)
@@ -87,7 +87,7 @@ struct ImportExportTests {
         defer { try? FileManager.default.removeItem(atPath: data) }
         let registry = try openRegistry(data)
         let summary = try registry.importDirectory(demoDirectory, dryRun: true)
-        #expect(summary.dryRun && summary.cameras.added == 48)
+        #expect(summary.dryRun && summary.cameras.added == demoCameraCount)
         #expect(try registry.cameras().isEmpty && registry.grids().isEmpty)
     }
 

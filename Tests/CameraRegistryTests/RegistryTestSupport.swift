@@ -41,3 +41,9 @@ func demoCopy(replacing name: String? = nil, with contents: String? = nil) throw
     }
     return directory
 }
+
+/// Cameras in the demo's cameras.csv (rows after the header).
+let demoCameraCount: Int = {
+    let text = (try? String(contentsOfFile: demoDirectory + "/" + RegistryFiles.cameras, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").count - 1
+}()

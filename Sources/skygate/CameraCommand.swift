@@ -1,0 +1,208 @@
+import ArgumentParser
+import CameraRegistry
+import Geo
+
+/// `skygate camera …`: the camera points of the registry.
+struct CameraCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "camera",
+        abstract: "Add, list, show, change and remove camera points.",
+        subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self, Enable.self, Disable.self])
+
+    /// Fields of a camera given on the command line; for `update`, only those given change.
+    struct Fields: ParsableArguments {
+        @Option(help: "Name of the camera point.") var name: String?
+        @Option(name: .customLong("url"), help: "Main stream URL (credentials in it are stored encrypted).") var mainURL: String?
+        @Option(name: .customLong("sub-url"), help: "Sub stream URL.") var subURL: String?
+        @Option(help: "Longitude in degrees (WGS-84 unless --gcj02).") var longitude: Double?
+        @Option(help: "Latitude in degrees (WGS-84 unless --gcj02).") var latitude: Double?
+        @Flag(help: "The position is in GCJ-02 (web-map coordinates); it is converted to WGS-84.") var gcj02 = false
+        @Option(help: "Vendor.") var vendor: String?
+        @Option(help: "Model.") var model: String?
+        @Option(name: .customLong("tag"), help: "A tag; repeat for several.") var tags: [String] = []
+        @Option(help: "Why this camera records (privacy: purpose limitation).") var purpose: String?
+        @Option(help: "Days its recordings are kept (1–3650).") var retentionDays: Int?
+
+        /// The position given, in WGS-84, and whether it was converted.
+        func position() throws -> (Coordinate, Bool)? {
+            switch (longitude, latitude) {
+            case (nil, nil): return nil
+            case (let longitude?, let latitude?):
+                let point = try Coordinate(longitude: longitude, latitude: latitude)
+                return gcj02 ? (GCJ02.toWGS84(point), true) : (point, false)
+            default: throw ValidationError("give both --longitude and --latitude")
+            }
+        }
+
+        func apply(to camera: inout Camera, registry: Registry) throws {
+            if let name { camera.name = name }
+            if let mainURL { camera.mainStream = try registry.streamEndpoint(mainURL) }
+            if let subURL { camera.subStream = subURL.isEmpty ? nil : try registry.streamEndpoint(subURL) }
+            if let (point, converted) = try position() {
+                camera.location = point
+                camera.convertedFromGCJ02 = converted
+            }
+            if let vendor { camera.vendor = vendor }
+            if let model { camera.model = model }
+            if !tags.isEmpty { camera.tags = Array(Set(tags)).sorted() }
+            if let purpose { camera.purpose = purpose }
+            if let retentionDays { camera.retentionDays = retentionDays }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a new camera point and link it to its grid and key locations.")
+        @Argument(help: "GB/T 28181 ID (20 digits).") var id: String
+        @OptionGroup var fields: Fields
+        @Flag(help: "Register it disabled.") var disabled = false
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                let registry = try options.open()
+                guard let name = fields.name, let url = fields.mainURL else {
+                    throw CLIError(message: "camera add needs --name and --url")
+                }
+                var camera = Camera(
+                    id: try DeviceID(id, lenient: options.lenientID), name: name, mainStream: try registry.streamEndpoint(url),
+                    location: nil,
+                    enabled: !disabled)
+                try fields.apply(to: &camera, registry: registry)
+                try registry.addCamera(camera)
+                let record = try registry.camera(id: id)!
+                print("added \(id), grid \(record.gridPath.pathText)")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List cameras, filtered by grid (with the grids below it), key location, tag or state.")
+        @Option(help: "Only cameras in this grid or below it.") var grid: String?
+        @Option(help: "Only cameras linked to this key location.") var location: String?
+        @Option(help: "Only cameras with this tag.") var tag: String?
+        @Flag(help: "Only enabled cameras.") var enabled = false
+        @Flag(help: "Only disabled cameras.") var disabled = false
+        @OptionGroup var format: OutputFormat
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                guard !(enabled && disabled) else { throw CLIError(message: "choose one of --enabled and --disabled") }
+                let filter = CameraFilter(
+                    gridID: grid, keyLocationID: location, tag: tag, enabled: enabled ? true : disabled ? false : nil)
+                let records = try options.open().cameras(filter)
+                try format.emit(
+                    header: ["id", "name", "enabled", "grid", "longitude", "latitude", "tags", "key locations", "url"],
+                    rows: records.map { record in
+                        let camera = record.camera
+                        return [
+                            camera.id.rawValue, camera.name, camera.enabled ? "yes" : "no", record.gridPath.last?.id ?? "-",
+                            camera.location.map { fixed($0.longitude, 6) } ?? "-",
+                            camera.location.map { fixed($0.latitude, 6) } ?? "-",
+                            camera.tags.joined(separator: ";"), record.keyLocations.map(\.locationID).joined(separator: ";"),
+                            camera.mainStream.redacted,
+                        ]
+                    }, json: records.map(CameraView.init))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one camera: its decoded GB/T 28181 ID, grid path and key locations.")
+        @Argument(help: "Camera ID.") var id: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                guard let record = try options.open().camera(id: id) else { throw RegistryError(.notFound, "no camera \(id)") }
+                if json { return try printJSON(CameraView(record)) }
+                let camera = record.camera
+                print("camera      \(camera.id)  \(camera.name)")
+                if let code = camera.id.code {
+                    print(
+                        "gb28181     region \(code.region) (\(code.provinceName)), unit \(code.centre.suffix(2)), industry \(code.industry), type \(code.typeCode) \(code.typeName), serial \(code.serial)"
+                    )
+                }
+                print("state       \(camera.enabled ? "enabled" : "disabled")")
+                print("main        \(camera.mainStream.redacted)")
+                if let sub = camera.subStream { print("sub         \(sub.redacted)") }
+                if let point = camera.location {
+                    print(
+                        "position    \(fixed(point.longitude, 6)), \(fixed(point.latitude, 6)) WGS-84"
+                            + (camera.convertedFromGCJ02 ? " (converted from GCJ-02)" : ""))
+                }
+                print(
+                    "grid path   "
+                        + (record.gridPath.isEmpty
+                            ? "none"
+                            : record.gridPath.map { "\($0.name) [\($0.id), \($0.level.rawValue)]" }.joined(separator: " › ")))
+                for link in record.keyLocations {
+                    print(
+                        "near        \(link.name) [\(link.locationID), \(link.category.rawValue)] at \(fixed(link.distance, 0)) m"
+                    )
+                }
+                print("vendor      \(camera.vendor) \(camera.model)")
+                print("tags        \(camera.tags.joined(separator: ", "))")
+                print("purpose     \(camera.purpose); recordings kept \(camera.retentionDays) days")
+            }
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a camera's fields; only those given change. A new URL without credentials keeps the stored ones.")
+        @Argument(help: "Camera ID.") var id: String
+        @OptionGroup var fields: Fields
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                let registry = try options.open()
+                guard var camera = try registry.camera(id: id)?.camera else { throw RegistryError(.notFound, "no camera \(id)") }
+                try fields.apply(to: &camera, registry: registry)
+                try registry.updateCamera(camera)
+                print("updated \(id), grid \(try registry.camera(id: id)!.gridPath.pathText)")
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a camera from the registry.")
+        @Argument(help: "Camera ID.") var id: String
+        @OptionGroup var options: RegistryOptions
+        func run() throws {
+            try reportingFailures {
+                try options.open().removeCamera(id: id)
+                print("removed \(id)")
+            }
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a camera.")
+        @Argument(help: "Camera ID.") var id: String
+        @OptionGroup var options: RegistryOptions
+        func run() throws {
+            try reportingFailures {
+                try options.open().setEnabled(true, cameraID: id)
+                print("enabled \(id)")
+            }
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a camera (it stays registered).")
+        @Argument(help: "Camera ID.") var id: String
+        @OptionGroup var options: RegistryOptions
+        func run() throws {
+            try reportingFailures {
+                try options.open().setEnabled(false, cameraID: id)
+                print("disabled \(id)")
+            }
+        }
+    }
+}

@@ -8,16 +8,17 @@ import Geo
 /// (grid before community before street before district), and among equals (a point on the edge two grids share)
 /// the smallest ID, so the choice never depends on import order. A key location links a device when the
 /// great-circle distance from the device to the place (0 inside an area) is at most the place's alert radius.
-struct Linker {
-    private let levels: [String: GridLevel]
-    private let index: AreaIndex<String>
+struct Linker: Sendable {
+    /// One index per level, deepest first: most points lie in a finest grid, found without testing its ancestors.
+    private let indexes: [AreaIndex<String>]
     private let locations: [KeyLocation]
     /// Each location's bounds grown by its radius, in degrees, to skip far places cheaply.
     private let reach: [BoundingBox]
 
     init(grids: [Grid], locations: [KeyLocation]) {
-        levels = Dictionary(uniqueKeysWithValues: grids.map { ($0.id, $0.level) })
-        index = AreaIndex(grids.map { ($0.id, $0.area) })
+        indexes = GridLevel.allCases.reversed().map { level in
+            AreaIndex(grids.filter { $0.level == level }.map { ($0.id, $0.area) })
+        }
         self.locations = locations
         reach = locations.map { location in
             let bounds: BoundingBox =
@@ -39,10 +40,10 @@ struct Linker {
 
     /// The finest grid containing `point`, by the rules above.
     func finestGrid(at point: Coordinate) -> String? {
-        index.best(containing: point) { candidate, current in
-            let (a, b) = (levels[candidate]!.depth, levels[current]!.depth)
-            return a != b ? a > b : candidate < current
+        for index in indexes {
+            if let found = index.best(containing: point, isBetter: <) { return found }
         }
+        return nil
     }
 
     /// Key locations within their radius of `point`, nearest first.
@@ -99,12 +100,27 @@ struct Linker {
 
     private func link(_ db: Database, kind: String, id: String, at point: Coordinate?) throws {
         let grid = point.flatMap(finestGrid(at:))
-        try db.execute(sql: "UPDATE \(kind) SET grid_id = ? WHERE id = ?", arguments: [grid, id])
+        try db.cachedStatement(sql: "UPDATE \(kind) SET grid_id = ? WHERE id = ?").execute(arguments: [grid, id])
         guard let point else { return }
         for (location, distance) in keyLocations(near: point) {
-            try db.execute(
-                sql: "INSERT INTO device_key_location (device_kind, device_id, location_id, distance) VALUES (?, ?, ?, ?)",
-                arguments: [kind, id, location, distance])
+            try db.cachedStatement(
+                sql: "INSERT INTO device_key_location (device_kind, device_id, location_id, distance) VALUES (?, ?, ?, ?)"
+            )
+            .execute(arguments: [kind, id, location, distance])
         }
     }
+}
+
+/// Finds the finest grid holding a point, in memory, by the registry's linking rules; for callers that place many
+/// points (ingest, events, benchmarks). A snapshot: it does not see grids changed after it was made.
+public struct GridLocator: Sendable {
+    let linker: Linker
+
+    /// The finest grid containing `point` (boundary included; deepest level, then smallest ID).
+    public func finestGrid(at point: Coordinate) -> String? { linker.finestGrid(at: point) }
+}
+
+extension Registry {
+    /// A locator over the grids and key locations in the registry now.
+    public func gridLocator() throws -> GridLocator { try read { db in GridLocator(linker: try linker(db)) } }
 }

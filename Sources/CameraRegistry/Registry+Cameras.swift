@@ -134,7 +134,7 @@ extension Registry {
         let subSecret: Data? =
             try camera.subStream.flatMap { try vault.seal(username: $0.username, password: $0.password) }
             ?? (camera.subStream == nil ? nil : stored?["sub_secret"])
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO camera (id, name, main_url, main_secret, sub_url, sub_secret, longitude, latitude, from_gcj02, vendor, model,
                                     enabled, purpose, retention_days)
@@ -143,16 +143,16 @@ extension Registry {
                     sub_url = excluded.sub_url, sub_secret = excluded.sub_secret, longitude = excluded.longitude,
                     latitude = excluded.latitude, from_gcj02 = excluded.from_gcj02, vendor = excluded.vendor, model = excluded.model,
                     enabled = excluded.enabled, purpose = excluded.purpose, retention_days = excluded.retention_days
-                """,
+                """
+        ).execute(
             arguments: [
                 camera.id.rawValue, camera.name, camera.mainStream.url, mainSecret, camera.subStream?.url, subSecret,
                 camera.location?.longitude, camera.location?.latitude, camera.convertedFromGCJ02, camera.vendor, camera.model,
                 camera.enabled, camera.purpose, camera.retentionDays,
             ])
-        try db.execute(sql: "DELETE FROM camera_tag WHERE camera_id = ?", arguments: [camera.id.rawValue])
-        for tag in camera.tags {
-            try db.execute(sql: "INSERT INTO camera_tag (camera_id, tag) VALUES (?, ?)", arguments: [camera.id.rawValue, tag])
-        }
+        try db.cachedStatement(sql: "DELETE FROM camera_tag WHERE camera_id = ?").execute(arguments: [camera.id.rawValue])
+        let insertTag = try db.cachedStatement(sql: "INSERT INTO camera_tag (camera_id, tag) VALUES (?, ?)")
+        for tag in camera.tags { try insertTag.execute(arguments: [camera.id.rawValue, tag]) }
     }
 
     func record(_ db: Database, _ row: Row) throws -> CameraRecord {

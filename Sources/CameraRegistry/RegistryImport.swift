@@ -90,7 +90,8 @@ extension Registry {
         do {
             try database.inTransaction { db in
                 func exists(_ table: String, _ id: String) throws -> Bool {
-                    try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [id])!
+                    try Bool.fetchOne(
+                        db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)"), arguments: [id])!
                 }
                 // Parents before children: a parent's level is always coarser.
                 for grid in grids.sorted(by: { ($0.level.depth, $0.id) < ($1.level.depth, $1.id) }) {

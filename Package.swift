@@ -40,6 +40,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// Camera workers: per-camera timelines now; supervision, reconnects and health with the ingest issue.
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "MediaIO",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Archive",
             dependencies: [
@@ -65,6 +73,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
         .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "CameraRegistry", "TestSupport"]),

@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO", "TestSupport"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
         .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "CameraRegistry", "TestSupport"]),

@@ -25,7 +25,8 @@ public struct TimestampDiscontinuity: Sendable, Equatable, Codable {
 
 /// One packet's place on the camera's monotonic timeline.
 public struct SanitisedTimestamp: Sendable, Equatable {
-    /// Decoding time on the timeline, in the stream's time base; strictly increasing from packet to packet.
+    /// Decoding time on the timeline, in the stream's time base; strictly increasing (a repeated raw timestamp is
+    /// placed one tick after the previous packet).
     public var dts: Int64
     /// Presentation time on the timeline (decoding time plus the packet's own composition offset).
     public var pts: Int64
@@ -92,8 +93,10 @@ public struct TimestampSanitiser: Sendable {
         var discontinuity: TimestampDiscontinuity.Kind? = nil
         var raw = dts ?? pts
         if raw == nil {
+            // Before the stream's first timestamp there is nothing to infer from; callers skip such packets.
+            guard lastRaw != nil else { return stamp(0, 0, nil) }
             discontinuity = .missing
-            raw = (lastRaw ?? 0) + max(lastDuration, 1)
+            raw = lastRaw! + max(lastDuration, 1)
         }
         guard let raw else { preconditionFailure("a timestamp was inferred above") }
         guard let previousRaw = lastRaw else {
@@ -115,8 +118,12 @@ public struct TimestampSanitiser: Sendable {
         let elapsed = Double(arrival &- lastArrival) / 1e9
         let minimumStep = max(lastDuration, 1)
         var output = unwrapped + offset
-        if step <= 0 || step > ticks(configuration.maximumForwardJump) {
-            if step <= 0 {
+        if step == 0 {
+            // The same timestamp again (live encoders send two pictures with one RTP time at keyframes): one tick
+            // later, so the timeline stays strictly increasing, as muxers require; not a discontinuity.
+            output = lastOutput + 1
+        } else if step < 0 || step > ticks(configuration.maximumForwardJump) {
+            if step < 0 {
                 // A reset lands near zero, or near where the stream first started (RTP clocks start anywhere).
                 let nearStart = Double(abs(raw - (first ?? 0))) * timeBase.value < configuration.resetWindow
                 let nearZero = nearStart || Double(raw) * timeBase.value < configuration.resetWindow

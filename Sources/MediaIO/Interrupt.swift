@@ -25,12 +25,15 @@ public final class InterruptFlag: Sendable {
     public var isAborted: Bool { aborted.load(ordering: .acquiring) }
 
     /// Arms a deadline `seconds` from now on the monotonic clock (nil or ≤ 0 disarms it).
+    ///
+    /// Disarming keeps the record of whether the last deadline expired, so the caller can still tell a timeout from
+    /// another failure after the call returned; arming a new deadline clears it.
     func arm(seconds: Double?) {
-        expired.store(false, ordering: .relaxed)
         guard let seconds, seconds > 0 else {
             deadline.store(0, ordering: .relaxed)
             return
         }
+        expired.store(false, ordering: .relaxed)
         deadline.store(monotonicNanoseconds() &+ UInt64(seconds * 1e9), ordering: .relaxed)
     }
 

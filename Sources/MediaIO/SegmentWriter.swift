@@ -9,6 +9,12 @@ public struct RecordedPacket: Sendable, Equatable {
     public var byteOffset: Int64
     /// This packet opened a new segment.
     public var openedSegment: Bool
+    /// Its timestamps (as given to `write`) and whether it is a keyframe.
+    public var dts: Int64
+    public var pts: Int64
+    public var isKeyframe: Bool
+    /// Bytes written for it.
+    public var size: Int
 }
 
 /// Records one video stream by stream copy (no transcoding) into MPEG-TS segment files cut on keyframes.
@@ -45,14 +51,12 @@ public final class SegmentWriter {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    /// Writes `packet` with sanitised timestamps (in the input's time base). Packets before the first keyframe are
-    /// dropped (nothing could decode them): the result is nil for those.
+    /// Writes `packet` with sanitised timestamps (in the input's time base; strictly increasing decoding times).
+    /// Packets before the first keyframe are dropped (nothing could decode them): the result is nil for those.
     public func write(_ packet: MediaPacket, dts: Int64, pts: Int64) throws -> RecordedPacket? {
+        let seconds = Double(dts - segmentStart) * Double(inputTimeBase.num) / Double(inputTimeBase.den)
         var opened = false
-        if packet.isKeyframe
-            && (output == nil
-                || Double(dts - segmentStart) * Double(inputTimeBase.num) / Double(inputTimeBase.den) >= maximumDuration)
-        {
+        if packet.isKeyframe && (output == nil || seconds >= maximumDuration) {
             try finishSegment()
             try openSegment(startingAt: dts)
             opened = true
@@ -73,8 +77,14 @@ public final class SegmentWriter {
             throw MediaError(
                 .readFailed, "writing segment '\(currentSegment ?? "")' failed: \(avErrorText(status))", averror: status)
         }
-        return RecordedPacket(segment: currentSegment!, byteOffset: offset, openedSegment: opened)
+        return RecordedPacket(
+            segment: currentSegment!, byteOffset: offset, openedSegment: opened, dts: dts, pts: pts,
+            isKeyframe: packet.isKeyframe,
+            size: packet.size)
     }
+
+    /// Closes the current segment; `finish` and `finishSegment` are the same, kept for the reading of call sites.
+    public func finish() throws { try finishSegment() }
 
     /// Closes the current segment cleanly (trailer written, file flushed).
     public func finishSegment() throws {

@@ -28,12 +28,12 @@ struct RecordingTests {
             while try demuxer.readVideoPacket(into: packet) {
                 arrival += 40_000_000
                 let placed = sanitiser.place(dts: packet.dts, pts: packet.pts, duration: packet.duration, arrival: arrival)
-                guard let recorded = try writer.write(packet, dts: placed.dts, pts: placed.pts) else { continue }
-                if recorded.openedSegment { written.segments.append(recorded.segment) }
-                if packet.isKeyframe { written.keyframes.append((recorded.segment, recorded.byteOffset)) }
+                guard let unit = try writer.write(packet, dts: placed.dts, pts: placed.pts) else { continue }
+                if unit.openedSegment { written.segments.append(unit.segment) }
+                if unit.isKeyframe { written.keyframes.append((unit.segment, unit.byteOffset)) }
             }
         }
-        try writer.finishSegment()
+        try writer.finish()
         written.discontinuities = sanitiser.discontinuities
         return written
     }

@@ -72,6 +72,13 @@ struct TimestampSanitiserTests {
         #expect(out.map(\.dts) == (0..<40).map { Int64($0) * Self.frame }, "spacing must be untouched across the wrap")
     }
 
+    @Test("a repeated timestamp is placed one tick later, with no discontinuity")
+    func equalTimestamps() {
+        let (sanitiser, out) = Self.run([0, 3_600, 3_600, 7_200, 7_200, 10_800])
+        #expect(sanitiser.discontinuities.isEmpty)
+        #expect(out.map(\.dts) == [0, 3_600, 3_601, 7_200, 7_201, 10_800])
+    }
+
     @Test("missing timestamps are inferred from the previous packet and recorded")
     func missing() {
         let (sanitiser, out) = Self.run([0, 3_600, nil, 10_800, 14_400])

@@ -1,5 +1,6 @@
 import Foundation
 import MediaIO
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,37 +9,6 @@ import Testing
 
 @Suite("Deadlines and refusals")
 struct DemuxerDeadlineTests {
-    /// A TCP port that accepts connections (the kernel completes the handshake) and never says a word.
-    final class SilentListener {
-        let socketDescriptor: Int32
-        let port: UInt16
-
-        init() throws {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard bound == 0, listen(descriptor, 16) == 0 else {
-                close(descriptor)
-                throw POSIXError(.EADDRINUSE)
-            }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-            }
-            socketDescriptor = descriptor
-            port = UInt16(bigEndian: address.sin_port)
-        }
-
-        deinit { close(socketDescriptor) }
-    }
-
     @Test("a camera that accepts and never answers is given up at the open deadline")
     func silentCameraTimesOut() throws {
         let listener = try SilentListener()

@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+import MediaIO
+import Synchronization
+
+/// What a camera worker reports, on its own thread.
+public enum WorkerEvent: Sendable {
+    case health(HealthTransition)
+    case discontinuity(camera: String, TimestampDiscontinuity)
+    /// A keyframe was recorded: where it is on the timeline and on disk.
+    case keyframe(RecordedKeyframe)
+    case segmentOpened(camera: String, path: String)
+}
+
+/// A keyframe as recording placed it.
+public struct RecordedKeyframe: Sendable, Equatable {
+    public var camera: String
+    /// Seconds on the camera's timeline, and the wall-clock time it corresponds to.
+    public var seconds: Double
+    public var wallClock: Date
+    public var segment: String
+    public var byteOffset: Int64
+    public var size: Int
+}
+
+/// How a worker connects, records and reconnects.
+public struct WorkerConfiguration: Sendable {
+    /// Open and read deadlines; RTSP over TCP.
+    public var demux = DemuxOptions()
+    /// Where this camera's segments go.
+    public var segmentDirectory: String
+    /// Segment length: a new segment starts at the first keyframe after this many seconds.
+    public var segmentDuration: Double = 60
+    /// Reconnect waits.
+    public var backoff = Backoff()
+    /// Streaming this long counts as healthy and resets the backoff.
+    public var healthyAfter: Double = 10
+
+    public init(segmentDirectory: String) {
+        self.segmentDirectory = segmentDirectory
+    }
+}
+
+/// One camera's connection, on a thread of its own: connect, record, reconnect, until stopped.
+///
+/// Every blocking libav call runs on that thread, under the deadlines of `WorkerConfiguration.demux`; `stop()` aborts
+/// whatever call is blocked, from any thread, so a deleted camera's worker ends at once.
+public final class CameraWorker: Sendable {
+    public let camera: String
+    private let connectionURL: String
+    private let configuration: WorkerConfiguration
+    private let report: @Sendable (WorkerEvent) -> Void
+    private let control = Mutex<(stopping: Bool, interrupt: InterruptFlag?)>((false, nil))
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - connectionURL: the stream URL with its credentials; it is never logged or reported.
+    ///   - report: called on the worker's thread for every event; keep it short.
+    public init(
+        camera: String, connectionURL: String, configuration: WorkerConfiguration,
+        report: @escaping @Sendable (WorkerEvent) -> Void
+    ) {
+        self.camera = camera
+        self.connectionURL = connectionURL
+        self.configuration = configuration
+        self.report = report
+        var logger = Logger(label: "skygate.ingest")
+        logger[metadataKey: "camera"] = "\(camera)"
+        self.logger = logger
+    }
+
+    /// Starts the worker's thread.
+    public func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "camera-\(camera)"
+        thread.start()
+    }
+
+    /// Asks the worker to end: the blocked call (connect, read, wait) is aborted at once.
+    public func stop() {
+        let interrupt = control.withLock { state -> InterruptFlag? in
+            state.stopping = true
+            return state.interrupt
+        }
+        interrupt?.abort()
+        wake.signal()
+    }
+
+    /// Waits until the worker's thread has ended; false on timeout.
+    public func waitUntilStopped(timeout: Double) -> Bool {
+        finished.wait(timeout: .now() + timeout) == .success
+    }
+
+    private var isStopping: Bool { control.withLock { $0.stopping } }
+
+    private func transition(_ state: HealthState, _ reason: HealthReason? = nil, _ detail: String? = nil) {
+        report(
+            .health(
+                HealthTransition(
+                    camera: camera, state: state, reason: reason, detail: detail, wallClock: Date(), monotonic: monotonicNow())))
+        logger.info("camera \(state.rawValue)", metadata: reason.map { ["reason": "\($0.rawValue)"] } ?? [:])
+    }
+
+    private func run() {
+        var sanitiser: TimestampSanitiser? = nil
+        var backoff = configuration.backoff
+        var segments = 0
+        while !isStopping {
+            transition(.connecting)
+            let interrupt = InterruptFlag()
+            control.withLock { $0.interrupt = interrupt }
+            if isStopping { break }
+            var streamingSince: UInt64? = nil
+            do {
+                let demuxer = try Demuxer(source: .url(connectionURL), options: configuration.demux, interrupt: interrupt)
+                if let current = sanitiser, current.timeBase != demuxer.videoTimeBase { sanitiser = nil }
+                let writer = try SegmentWriter(
+                    recording: demuxer, directory: configuration.segmentDirectory, maximumDuration: configuration.segmentDuration
+                ) { _ in
+                    segments += 1
+                    return String(format: "%013lld-%06d.ts", Int64(Date().timeIntervalSince1970 * 1000), segments)
+                }
+                let timeBase = demuxer.videoTimeBase
+                defer { try? writer.finish() }
+                let packet = MediaPacket()
+                var lastKeyframeRaw: Int64? = nil
+                var placedOne = false
+                while try demuxer.readVideoPacket(into: packet) {
+                    let now = monotonicNow()
+                    if streamingSince == nil {
+                        streamingSince = now
+                        transition(.streaming)
+                    } else if let since = streamingSince, Double(now - since) / 1e9 > configuration.healthyAfter {
+                        backoff.reset()
+                    }
+                    // Before a connection's first timestamp (RTCP not yet synchronised) a packet cannot be placed in
+                    // time; the recording starts at the next keyframe instead.
+                    if packet.dts == nil && packet.pts == nil && !placedOne { continue }
+                    placedOne = true
+                    if sanitiser == nil { sanitiser = TimestampSanitiser(timeBase: timeBase, anchor: Date()) }
+                    let placed = sanitiser!.place(dts: packet.dts, pts: packet.pts, duration: packet.duration, arrival: now)
+                    if let discontinuity = placed.discontinuity { report(.discontinuity(camera: camera, discontinuity)) }
+                    guard let unit = try writer.write(packet, dts: placed.dts, pts: placed.pts) else { continue }
+                    if unit.openedSegment { report(.segmentOpened(camera: camera, path: unit.segment)) }
+                    // One keyframe per raw timestamp (encoders may send two pictures with one), at the first
+                    // packet's offset, which is where a cut must start.
+                    let raw = packet.dts ?? packet.pts
+                    if packet.isKeyframe && (raw == nil || raw != lastKeyframeRaw) {
+                        lastKeyframeRaw = raw
+                        report(
+                            .keyframe(
+                                RecordedKeyframe(
+                                    camera: camera, seconds: placed.seconds, wallClock: placed.wallClock, segment: unit.segment,
+                                    byteOffset: unit.byteOffset, size: packet.size)))
+                    }
+                }
+                transition(.offline, .ended)
+            } catch let error as MediaError {
+                if error.code == .aborted || isStopping { break }
+                let (state, reason) = CameraWorker.classify(error, wasStreaming: streamingSince != nil)
+                transition(state, reason, error.message)
+            } catch {
+                if isStopping { break }
+                transition(.offline, .recordingFailed, "\(error)")
+            }
+            control.withLock { $0.interrupt = nil }
+            // Wait before reconnecting; stop() wakes the wait at once.
+            _ = wake.wait(timeout: .now() + backoff.next())
+        }
+        transition(.stopped)
+    }
+
+    /// The state and reason an error means: a read timeout while streaming is a stall, anything else is offline.
+    static func classify(_ error: MediaError, wasStreaming: Bool) -> (HealthState, HealthReason) {
+        switch error.code {
+        case .timeout: return wasStreaming ? (.stalled, .noData) : (.offline, .timeout)
+        case .refusedURL: return (.offline, .refusedURL)
+        case .noVideoStream: return (.offline, .noVideoStream)
+        case .readFailed, .decodeFailed, .invalidData, .unsupportedCodec, .unsupportedPixelFormat:
+            return (
+                .offline, error.message.contains("401") ? .unauthorised : error.message.contains("404") ? .notFound : .readError
+            )
+        case .openFailed, .fileNotFound, .aborted:
+            if error.message.contains("401") { return (.offline, .unauthorised) }
+            if error.message.contains("404") { return (.offline, .notFound) }
+            return (.offline, .refused)
+        }
+    }
+}
+
+/// Nanoseconds on the monotonic clock.
+func monotonicNow() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The state of a camera as its worker sees it.
+public enum HealthState: String, Sendable, Codable {
+    case connecting, streaming, stalled, offline, stopped
+}
+
+/// Why a camera is not streaming.
+public enum HealthReason: String, Sendable, Codable {
+    /// The connection was refused (nothing listens, or the network said no).
+    case refused
+    /// Opening the stream did not finish within the open timeout.
+    case timeout
+    /// The camera asked for credentials, or refused the ones given (401).
+    case unauthorised
+    /// The camera has no such stream (404).
+    case notFound
+    /// The stream has no video.
+    case noVideoStream
+    /// The URL is not allowed by the URL policy.
+    case refusedURL
+    /// The stream ended (the camera closed the connection).
+    case ended
+    /// Reading failed after the stream opened.
+    case readError
+    /// No data within the read timeout while streaming.
+    case noData
+    /// Writing the recording failed (disk full, permissions).
+    case recordingFailed
+}
+
+/// A change of a camera's state, with when it happened on both clocks.
+public struct HealthTransition: Sendable, Equatable, Codable {
+    public var camera: String
+    public var state: HealthState
+    public var reason: HealthReason?
+    /// The one-line error behind it, credentials redacted.
+    public var detail: String?
+    public var wallClock: Date
+    /// Nanoseconds on the monotonic clock, for durations.
+    public var monotonic: UInt64
+}
+
+/// Exponential backoff with full jitter: each wait is uniform in [0, min(cap, base·2ⁿ)], so cameras that fell
+/// together (a switch rebooted) do not all come back in the same instant.
+public struct Backoff: Sendable {
+    public var base: Double = 1
+    public var cap: Double = 30
+    private var attempt = 0
+
+    public init(base: Double = 1, cap: Double = 30) {
+        self.base = base
+        self.cap = cap
+    }
+
+    /// The next wait, in seconds.
+    public mutating func next() -> Double {
+        let ceiling = min(cap, base * pow(2, Double(attempt)))
+        attempt = min(attempt + 1, 30)
+        return Double.random(in: 0...ceiling)
+    }
+
+    /// After healthy streaming: start again from the base.
+    public mutating func reset() { attempt = 0 }
+}

@@ -116,8 +116,11 @@ public final class CameraWorker: Sendable {
             control.withLock { $0.interrupt = interrupt }
             if isStopping { break }
             var streamingSince: UInt64? = nil
+            // Held outside the `do` so the connection is closed only after its state was reported (see below).
+            var connection: Demuxer? = nil
             do {
-                let demuxer = try Demuxer(source: .url(connectionURL), options: configuration.demux, interrupt: interrupt)
+                connection = try Demuxer(source: .url(connectionURL), options: configuration.demux, interrupt: interrupt)
+                let demuxer = connection!
                 if let current = sanitiser, current.timeBase != demuxer.videoTimeBase { sanitiser = nil }
                 let writer = try SegmentWriter(
                     recording: demuxer, directory: configuration.segmentDirectory, maximumDuration: configuration.segmentDuration
@@ -168,6 +171,10 @@ public final class CameraWorker: Sendable {
                 if isStopping { break }
                 transition(.offline, .recordingFailed, "\(error)")
             }
+            // A connection that failed or ended gets no polite TEARDOWN: aborting first makes the close return at once
+            // instead of spending another read timeout on a dead peer.
+            interrupt.abort()
+            connection = nil
             control.withLock { $0.interrupt = nil }
             // Wait before reconnecting; stop() wakes the wait at once.
             _ = wake.wait(timeout: .now() + backoff.next())

@@ -79,8 +79,15 @@ public final class Demuxer {
             videoStreamIndex: Int(best))
     }
 
+    /// Set when a read succeeded only because its deadline expired (see `readVideoPacket`).
+    private var timedOutWithPacket = false
+
     /// Reads the next packet of the video stream into `packet`; false at end of input.
     func readVideoPacket(into packet: Packet) throws -> Bool {
+        if timedOutWithPacket {
+            timedOutWithPacket = false
+            throw MediaError(.timeout, "no data from '\(description.source)' for \(Demuxer.seconds(options.readTimeout))")
+        }
         while true {
             packet.unreference()
             // FFmpeg polls the callback only when it reads; data already buffered would be served after an abort.
@@ -103,6 +110,9 @@ public final class Demuxer {
                 }
                 throw MediaError(.readFailed, "reading '\(description.source)' failed: \(avErrorText(status))", averror: status)
             }
+            // When the deadline expires mid-read, FFmpeg flushes its parsers and returns the frame they held as a
+            // successful read; deliver it, and report the stall on the next call instead of waiting another timeout.
+            if interrupt.deadlineExpired { timedOutWithPacket = true }
             if packet.pointer.pointee.stream_index == videoStream.pointee.index { return true }
         }
     }

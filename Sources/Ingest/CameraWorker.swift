@@ -35,6 +35,8 @@ public struct WorkerConfiguration: Sendable {
     public var backoff = Backoff()
     /// Streaming this long counts as healthy and resets the backoff.
     public var healthyAfter: Double = 10
+    /// Shared with the other workers of a supervisor to bound simultaneous connects; nil for no bound.
+    public var connectLimiter: ConnectLimiter?
 
     public init(segmentDirectory: String) {
         self.segmentDirectory = segmentDirectory
@@ -119,7 +121,13 @@ public final class CameraWorker: Sendable {
             // Held outside the `do` so the connection is closed only after its state was reported (see below).
             var connection: Demuxer? = nil
             do {
-                connection = try Demuxer(source: .url(connectionURL), options: configuration.demux, interrupt: interrupt)
+                if let limiter = configuration.connectLimiter {
+                    guard limiter.acquire(unless: { isStopping }) else { break }
+                    defer { limiter.release() }
+                    connection = try Demuxer(source: .url(connectionURL), options: configuration.demux, interrupt: interrupt)
+                } else {
+                    connection = try Demuxer(source: .url(connectionURL), options: configuration.demux, interrupt: interrupt)
+                }
                 let demuxer = connection!
                 if let current = sanitiser, current.timeBase != demuxer.videoTimeBase { sanitiser = nil }
                 let writer = try SegmentWriter(

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// A camera as the supervisor runs it: its ID and the URL to connect to (credentials included; never logged).
+public struct CameraEndpoint: Sendable, Hashable {
+    public var id: String
+    public var connectionURL: String
+
+    public init(id: String, connectionURL: String) {
+        self.id = id
+        self.connectionURL = connectionURL
+    }
+}
+
+/// Runs one `CameraWorker` per camera it is given and keeps the set in step with the registry: `apply` starts new
+/// cameras, stops removed ones (within a second, even if blocked in a connect) and restarts changed ones, without
+/// touching the others.
+public final class Supervisor: Sendable {
+    private let template: WorkerConfiguration
+    private let segmentRoot: String
+    private let report: @Sendable (WorkerEvent) -> Void
+    private let workers = Mutex<[String: (endpoint: CameraEndpoint, worker: CameraWorker)]>([:])
+    private let logger = Logger(label: "skygate.supervisor")
+
+    /// - Parameters:
+    ///   - template: each worker's configuration; its segment directory is replaced by `segmentRoot/<camera id>`.
+    ///   - maximumConcurrentConnects: connects in progress at once, across all cameras.
+    public init(
+        template: WorkerConfiguration, segmentRoot: String, maximumConcurrentConnects: Int = 8,
+        report: @escaping @Sendable (WorkerEvent) -> Void
+    ) {
+        var template = template
+        template.connectLimiter = ConnectLimiter(maximum: maximumConcurrentConnects)
+        self.template = template
+        self.segmentRoot = segmentRoot
+        self.report = report
+    }
+
+    /// The cameras with a running worker.
+    public var cameras: [String] { workers.withLock { Array($0.keys).sorted() } }
+
+    /// Makes the running set equal `endpoints`: stops workers of cameras no longer there or whose URL changed, then
+    /// starts the missing ones. Returns without waiting for stopped workers to end (see `stopAll` to wait).
+    public func apply(_ endpoints: [CameraEndpoint]) {
+        let wanted = Dictionary(endpoints.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let (stopping, starting) = workers.withLock { running -> ([CameraWorker], [CameraWorker]) in
+            var stopping: [CameraWorker] = []
+            for (id, entry) in running where wanted[id] != entry.endpoint {
+                stopping.append(entry.worker)
+                running[id] = nil
+            }
+            var starting: [CameraWorker] = []
+            for (id, endpoint) in wanted where running[id] == nil {
+                var configuration = template
+                configuration.segmentDirectory = (segmentRoot as NSString).appendingPathComponent(id)
+                let worker = CameraWorker(
+                    camera: id, connectionURL: endpoint.connectionURL, configuration: configuration, report: report)
+                running[id] = (endpoint, worker)
+                starting.append(worker)
+            }
+            return (stopping, starting)
+        }
+        for worker in stopping { worker.stop() }
+        for worker in starting { worker.start() }
+        if !stopping.isEmpty || !starting.isEmpty {
+            logger.info("cameras changed", metadata: ["started": "\(starting.count)", "stopped": "\(stopping.count)"])
+        }
+    }
+
+    /// Stops every worker and waits for them; false if any was still running after `timeout` seconds.
+    public func stopAll(timeout: Double) -> Bool {
+        let all = workers.withLock { running -> [CameraWorker] in
+            defer { running.removeAll() }
+            return running.values.map(\.worker)
+        }
+        for worker in all { worker.stop() }
+        let deadline = Date().addingTimeInterval(timeout)
+        return all.allSatisfy { $0.waitUntilStopped(timeout: max(0, deadline.timeIntervalSinceNow)) }
+    }
+}

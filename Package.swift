@@ -45,6 +45,7 @@ let package = Package(
             name: "Ingest",
             dependencies: [
                 "MediaIO",
+                "CameraRegistry",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -73,7 +74,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
         .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "CameraRegistry", "TestSupport"]),

@@ -1,3 +1,4 @@
+import CameraRegistry
 import Foundation
 import Ingest
 import Synchronization
@@ -85,5 +86,39 @@ struct SupervisorTests {
         let started = ContinuousClock.now
         #expect(!limiter.acquireForTesting(cancelledAfter: 0.2))
         #expect(ContinuousClock.now - started < .seconds(1))
+    }
+}
+
+@Suite("Supervisor and registry", .serialized)
+struct SupervisorRegistryTests {
+    @Test("workers follow the registry: disabling or deleting a camera stops it, enabling starts it")
+    func followsRegistry() throws {
+        let ids = ["33019900001320000101", "33019900001320000102"]
+        let simulator = try CameraSimulator(cameras: ids)
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-supreg-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let registry = try Registry(dataDirectory: data) { _ in }
+        for id in ids {
+            try registry.addCamera(
+                Camera(id: try DeviceID(id), name: id, mainStream: try StreamEndpoint(parsing: simulator.url(id)), location: nil))
+        }
+        let events = LiveWorkerTests.Events()
+        let supervisor = SupervisorTests.supervisor(events, root: data + "/segments")
+        try supervisor.sync(with: registry)
+        #expect(supervisor.cameras == ids)
+        #expect(events.wait(15) { recorded in ids.allSatisfy { SupervisorTests.keyframes(recorded, $0) >= 1 } })
+
+        try registry.setEnabled(false, cameraID: ids[0])
+        try supervisor.sync(with: registry)
+        #expect(events.wait(1) { $0.health.contains { $0.camera == ids[0] && $0.state == .stopped } })
+        #expect(supervisor.cameras == [ids[1]])
+
+        try registry.setEnabled(true, cameraID: ids[0])
+        try registry.removeCamera(id: ids[1])
+        try supervisor.sync(with: registry)
+        #expect(events.wait(1) { $0.health.contains { $0.camera == ids[1] && $0.state == .stopped } })
+        #expect(supervisor.cameras == [ids[0]])
+        #expect(events.wait(10) { $0.health.filter { $0.camera == ids[0] && $0.state == .streaming }.count == 2 })
+        #expect(supervisor.stopAll(timeout: 1))
     }
 }

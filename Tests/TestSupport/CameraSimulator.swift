@@ -6,7 +6,7 @@ import Foundation
 
 /// The project's RTSP camera simulator (tools/camera-sim, GStreamer's RTSP server) on free loopback ports.
 public final class CameraSimulator {
-    private let process = Process()
+    private let process: Process
     public let port: UInt16
     public let controlPort: UInt16
     private let directory: URL
@@ -17,29 +17,45 @@ public final class CameraSimulator {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try (["id,name,main_url"] + cameras.map { "\($0),\($0),rtsp://127.0.0.1/\($0)" }).joined(separator: "\n")
             .write(to: directory.appendingPathComponent("cameras.csv"), atomically: true, encoding: .utf8)
-        // Free ports: bind port 0 and let the kernel choose, then hand the numbers to the simulator.
-        port = try CameraSimulator.freePort()
-        controlPort = try CameraSimulator.freePort()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [
-            MediaCorpus.packageRoot.appendingPathComponent("tools/camera-sim").path, directory.path, "--port", "\(port)",
-            "--control-port", "\(controlPort)", "--codec", codec,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        var text = ""
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, !text.contains("camera-sim:") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        guard text.contains("cameras on rtsp://") else {
+        // Up to three tries: free ports are chosen by the kernel, and another process may take one before the
+        // simulator binds it.
+        var lastFailure = ""
+        for _ in 0..<3 {
+            // Both listeners are open together, so the two ports differ, and both are closed when the closure
+            // returns, before the simulator binds them.
+            let (port, controlPort): (UInt16, UInt16) = try {
+                let first = try SilentListener()
+                let second = try SilentListener()
+                return (first.port, second.port)
+            }()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = [
+                MediaCorpus.packageRoot.appendingPathComponent("tools/camera-sim").path, directory.path, "--port", "\(port)",
+                "--control-port", "\(controlPort)", "--codec", codec,
+            ]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            var text = ""
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline, !text.contains("camera-sim:"), !text.contains("Traceback") {
+                let data = output.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            if text.contains("cameras on rtsp://") {
+                self.process = process
+                self.port = port
+                self.controlPort = controlPort
+                return
+            }
             kill(process.processIdentifier, SIGKILL)
-            throw TestSupportError("camera-sim did not start: \(text)")
+            process.waitUntilExit()
+            lastFailure = text
         }
+        throw TestSupportError("camera-sim did not start: \(lastFailure)")
     }
 
     /// The stream URL of a camera.
@@ -48,11 +64,6 @@ public final class CameraSimulator {
     /// Applies a fault: drop, stall, resume, freeze, unfreeze, refuse/401, refuse/404, accept.
     public func fault(_ camera: String, _ action: String) throws {
         try ProcessRunner.check("curl", ["-sf", "-X", "POST", "http://127.0.0.1:\(controlPort)/\(camera)/\(action)"])
-    }
-
-    private static func freePort() throws -> UInt16 {
-        let listener = try SilentListener()
-        return listener.port
     }
 
     deinit {

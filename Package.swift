@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "MediaIO",
                 "CameraRegistry",
+                "Archive",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -87,6 +87,27 @@ public final class KeyframeIndexStore: Sendable {
                     CREATE INDEX source_by_locator ON source (locator);
                     """)
         }
+        migrator.registerMigration("v2: live recordings") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE recorded_keyframe (
+                        camera TEXT NOT NULL,
+                        wall_time REAL NOT NULL,
+                        seconds REAL NOT NULL,
+                        segment TEXT NOT NULL,
+                        byte_offset INTEGER NOT NULL,
+                        size INTEGER NOT NULL
+                    );
+                    CREATE INDEX recorded_keyframe_by_time ON recorded_keyframe (camera, wall_time);
+                    CREATE TABLE recording_gap (
+                        camera TEXT NOT NULL,
+                        from_time REAL NOT NULL,
+                        to_time REAL NOT NULL,
+                        reason TEXT NOT NULL
+                    );
+                    CREATE INDEX recording_gap_by_time ON recording_gap (camera, from_time);
+                    """)
+        }
         return migrator
     }
 

@@ -16,9 +16,7 @@
 
 static inline int CFFmpeg_AVERROR(int posixError) { return AVERROR(posixError); }
 static inline int CFFmpeg_AVERROR_EOF(void) { return AVERROR_EOF; }
-static inline int CFFmpeg_AVERROR_EXIT(void) { return AVERROR_EXIT; }
 static inline int CFFmpeg_AVERROR_INVALIDDATA(void) { return AVERROR_INVALIDDATA; }
-static inline int CFFmpeg_AVERROR_DECODER_NOT_FOUND(void) { return AVERROR_DECODER_NOT_FOUND; }
 static inline int CFFmpeg_AVERROR_PROTOCOL_NOT_FOUND(void) { return AVERROR_PROTOCOL_NOT_FOUND; }
 static inline int64_t CFFmpeg_AV_NOPTS_VALUE(void) { return AV_NOPTS_VALUE; }
 static inline int CFFmpeg_AV_TIME_BASE(void) { return AV_TIME_BASE; }
@@ -29,10 +27,7 @@ static inline const char *CFFmpeg_av_err2str(int code, char *buffer, size_t size
     return buffer;
 }
 
-/// Stream parameters behind accessors, so Swift never depends on the struct layout of a particular release.
-static inline const AVCodecParameters *CFFmpeg_stream_codecpar(const AVFormatContext *ctx, unsigned index) {
-    return ctx->streams[index]->codecpar;
-}
+/// A stream by index, so Swift need not index the C array of stream pointers itself.
 static inline AVStream *CFFmpeg_stream(const AVFormatContext *ctx, unsigned index) {
     return ctx->streams[index];
 }

@@ -11,7 +11,7 @@ struct CSVRecord {
 ///
 /// SwiftCSV parses and unescapes each record; this type only finds where records begin and end (a record continues
 /// onto the next physical line while it has an odd number of quotes), so that every problem can name its line.
-enum CSVRecords {
+public enum CSVRecords {
     /// The longest field accepted, in characters.
     static let maximumFieldLength = 2_000
 
@@ -70,7 +70,7 @@ enum CSVRecords {
     }
 
     /// One CSV line: fields quoted when they hold a comma, a quote, a line break or edge whitespace (RFC 4180).
-    static func line(_ fields: [String]) -> String {
+    public static func line(_ fields: [String]) -> String {
         fields.map { field in
             let needsQuotes =
                 field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })

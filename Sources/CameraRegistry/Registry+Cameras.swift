@@ -30,8 +30,9 @@ extension Registry {
                 arguments += [enabled]
             }
             let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let paths = GridPathCache()
             return try Row.fetchAll(db, sql: "SELECT * FROM camera \(filterSQL) ORDER BY id", arguments: arguments).map { row in
-                try record(db, row)
+                try record(db, row, paths: paths)
             }
         }
     }
@@ -76,12 +77,14 @@ extension Registry {
     /// Removes a camera, its tags and its links; sensors that sat with it keep their own position, if any.
     public func removeCamera(id: String) throws {
         try write { db in
+            // The sensors placed by this camera lose their position with it; only they need linking again.
+            let seated = try String.fetchAll(db, sql: "SELECT id FROM sensor WHERE camera_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM device_key_location WHERE device_kind = 'camera' AND device_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM camera WHERE id = ?", arguments: [id])
             guard db.changesCount > 0 else { throw RegistryError(.notFound, "no camera \(id)") }
-            for sensor in try String.fetchAll(db, sql: "SELECT id FROM sensor WHERE camera_id IS NULL") {
-                try linker(db).relink(db, kind: "sensor", id: sensor)
-            }
+            guard !seated.isEmpty else { return }
+            let linker = try linker(db)
+            for sensor in seated { try linker.relink(db, kind: "sensor", id: sensor) }
         }
         logger.info("camera removed", metadata: ["camera": "\(id)"])
     }
@@ -155,7 +158,7 @@ extension Registry {
         for tag in camera.tags { try insertTag.execute(arguments: [camera.id.rawValue, tag]) }
     }
 
-    func record(_ db: Database, _ row: Row) throws -> CameraRecord {
+    func record(_ db: Database, _ row: Row, paths: GridPathCache = GridPathCache()) throws -> CameraRecord {
         let id: String = row["id"]
         let main = try vault.open(row["main_secret"])
         let sub = try vault.open(row["sub_secret"])
@@ -172,6 +175,7 @@ extension Registry {
             tags: try String.fetchAll(db, sql: "SELECT tag FROM camera_tag WHERE camera_id = ? ORDER BY tag", arguments: [id]),
             purpose: row["purpose"], retentionDays: row["retention_days"])
         return CameraRecord(
-            camera: camera, gridPath: try path(db, to: row["grid_id"]), keyLocations: try links(db, kind: "camera", id: id))
+            camera: camera, gridPath: try path(db, to: row["grid_id"], cache: paths),
+            keyLocations: try links(db, kind: "camera", id: id))
     }
 }

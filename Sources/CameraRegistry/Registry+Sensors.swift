@@ -21,8 +21,9 @@ extension Registry {
                 arguments += [keyLocationID]
             }
             let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let paths = GridPathCache()
             return try Row.fetchAll(db, sql: "SELECT * FROM sensor \(filterSQL) ORDER BY id", arguments: arguments).map {
-                try sensorRecord(db, $0)
+                try sensorRecord(db, $0, paths: paths)
             }
         }
     }
@@ -80,7 +81,7 @@ extension Registry {
             ])
     }
 
-    func sensorRecord(_ db: Database, _ row: Row) throws -> SensorRecord {
+    func sensorRecord(_ db: Database, _ row: Row, paths: GridPathCache = GridPathCache()) throws -> SensorRecord {
         let id: String = row["id"]
         var location: Coordinate? = nil
         if let longitude: Double = row["longitude"], let latitude: Double = row["latitude"] {
@@ -92,6 +93,7 @@ extension Registry {
             location: location,
             convertedFromGCJ02: row["from_gcj02"], cameraID: try camera.map { try DeviceID($0, lenient: true) })
         return SensorRecord(
-            sensor: sensor, gridPath: try path(db, to: row["grid_id"]), keyLocations: try links(db, kind: "sensor", id: id))
+            sensor: sensor, gridPath: try path(db, to: row["grid_id"], cache: paths),
+            keyLocations: try links(db, kind: "sensor", id: id))
     }
 }

@@ -143,6 +143,21 @@ public final class Registry: Sendable {
         return area
     }
 
+    /// Grid paths already walked during one listing: every camera of a grid shares its path, so a list of thousands
+    /// walks each grid's ancestry once instead of once per row.
+    final class GridPathCache {
+        var paths: [String: [GridSummary]] = [:]
+    }
+
+    /// The grid path of `id`, walked once per grid for the life of `cache`.
+    func path(_ db: Database, to id: String?, cache: GridPathCache) throws -> [GridSummary] {
+        guard let id else { return [] }
+        if let known = cache.paths[id] { return known }
+        let found = try path(db, to: id)
+        cache.paths[id] = found
+        return found
+    }
+
     func path(_ db: Database, to id: String?) throws -> [GridSummary] {
         var path: [GridSummary] = []
         var next = id

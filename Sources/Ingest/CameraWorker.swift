@@ -137,7 +137,7 @@ public final class CameraWorker: Sendable {
                     return String(format: "%013lld-%06d.ts", Int64(Date().timeIntervalSince1970 * 1000), segments)
                 }
                 let timeBase = demuxer.videoTimeBase
-                defer { try? writer.finish() }
+                defer { try? writer.finishSegment() }
                 let packet = MediaPacket()
                 var lastKeyframeRaw: Int64? = nil
                 var placedOne = false

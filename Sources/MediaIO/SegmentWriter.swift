@@ -9,12 +9,8 @@ public struct RecordedPacket: Sendable, Equatable {
     public var byteOffset: Int64
     /// This packet opened a new segment.
     public var openedSegment: Bool
-    /// Its timestamps (as given to `write`) and whether it is a keyframe.
-    public var dts: Int64
-    public var pts: Int64
+    /// The packet is a keyframe.
     public var isKeyframe: Bool
-    /// Bytes written for it.
-    public var size: Int
 }
 
 /// Records one video stream by stream copy (no transcoding) into MPEG-TS segment files cut on keyframes.
@@ -77,14 +73,8 @@ public final class SegmentWriter {
             throw MediaError(
                 .readFailed, "writing segment '\(currentSegment ?? "")' failed: \(avErrorText(status))", averror: status)
         }
-        return RecordedPacket(
-            segment: currentSegment!, byteOffset: offset, openedSegment: opened, dts: dts, pts: pts,
-            isKeyframe: packet.isKeyframe,
-            size: packet.size)
+        return RecordedPacket(segment: currentSegment!, byteOffset: offset, openedSegment: opened, isKeyframe: packet.isKeyframe)
     }
-
-    /// Closes the current segment; `finish` and `finishSegment` are the same, kept for the reading of call sites.
-    public func finish() throws { try finishSegment() }
 
     /// Closes the current segment cleanly (trailer written, file flushed).
     public func finishSegment() throws {

@@ -186,23 +186,21 @@ struct CameraCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a camera.")
         @Argument(help: "Camera ID.") var id: String
         @OptionGroup var options: RegistryOptions
-        func run() throws {
-            try reportingFailures {
-                try options.open().setEnabled(true, cameraID: id)
-                print("enabled \(id)")
-            }
-        }
+        func run() throws { try setState(true, id, options) }
     }
 
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a camera (it stays registered).")
         @Argument(help: "Camera ID.") var id: String
         @OptionGroup var options: RegistryOptions
-        func run() throws {
-            try reportingFailures {
-                try options.open().setEnabled(false, cameraID: id)
-                print("disabled \(id)")
-            }
-        }
+        func run() throws { try setState(false, id, options) }
+    }
+}
+
+/// What `camera enable` and `camera disable` share.
+private func setState(_ enabled: Bool, _ id: String, _ options: RegistryOptions) throws {
+    try reportingFailures {
+        try options.open().setEnabled(enabled, cameraID: id)
+        print("\(enabled ? "enabled" : "disabled") \(id)")
     }
 }

@@ -33,17 +33,10 @@ struct OutputFormat: ParsableArguments {
         if json {
             try printJSON(value)
         } else if csv {
-            print(csvLine(header))
-            for row in rows { print(csvLine(row)) }
+            print(CSVRecords.line(header))
+            for row in rows { print(CSVRecords.line(row)) }
         } else {
             printTable(header: header, rows: rows)
         }
-    }
-
-    private func csvLine(_ fields: [String]) -> String {
-        fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",")
     }
 }

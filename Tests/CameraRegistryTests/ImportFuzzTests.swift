@@ -1,5 +1,6 @@
 import CameraRegistry
 import Foundation
+import TestSupport
 import Testing
 
 /// Feeds the importers thousands of inputs made invalid in every way the issue lists, and checks that each is
@@ -7,24 +8,10 @@ import Testing
 /// unchanged byte for byte.
 @Suite("Import fuzzing")
 struct ImportFuzzTests {
-    /// A deterministic generator so any failure reproduces from its seed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
-    }
-
     static func demoFile(_ name: String) -> Data { FileManager.default.contents(atPath: demoDirectory + "/" + name)! }
 
     /// A CSV file with one row made invalid; returns the file and a description of the mutation.
-    static func mutateCSV(_ data: Data, file: String, _ random: inout Random) -> (Data, String) {
+    static func mutateCSV(_ data: Data, file: String, _ random: inout SplitMix) -> (Data, String) {
         var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(
             String.init)
         if lines.last == "" { lines.removeLast() }
@@ -100,7 +87,7 @@ struct ImportFuzzTests {
     }
 
     /// A GeoJSON file with one feature made invalid.
-    static func mutateGeoJSON(_ data: Data, file: String, _ random: inout Random) -> (Data, String) {
+    static func mutateGeoJSON(_ data: Data, file: String, _ random: inout SplitMix) -> (Data, String) {
         var document = try! JSONSerialization.jsonObject(with: data) as! [String: Any]
         var features = document["features"] as! [[String: Any]]
         let index = random.below(features.count)
@@ -172,7 +159,7 @@ struct ImportFuzzTests {
             ["registry.sqlite", "registry.sqlite-wal"].map { FileManager.default.contents(atPath: data + "/" + $0) ?? Data() }
         }
         let before = snapshot()
-        var random = Random(state: 20_261_121 &+ UInt64(file.utf8.count))
+        var random = SplitMix(seed: 20_261_121 &+ UInt64(file.utf8.count))
         var rejected = 0
         for iteration in 0..<2_500 {
             let (input, mutation) =

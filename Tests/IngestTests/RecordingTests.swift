@@ -33,7 +33,7 @@ struct RecordingTests {
                 if unit.isKeyframe { written.keyframes.append((unit.segment, unit.byteOffset)) }
             }
         }
-        try writer.finish()
+        try writer.finishSegment()
         written.discontinuities = sanitiser.discontinuities
         return written
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MediaIO
+import TestSupport
 import Testing
 
 /// The SIMD kernel against a plain scalar reference on synthetic planes of awkward sizes.
@@ -123,18 +124,5 @@ struct FrameStatisticsKernelTests {
         #expect(FrameStats.hashDistance(original, hash(Self.pattern(width: width, height: height, offset: 12))) <= 2)
         #expect(FrameStats.hashDistance(original, hash(Self.pattern(width: width, height: height, contrast: 0.7))) <= 2)
         #expect(FrameStats.hashDistance(original, hash(Self.pattern(width: width, height: height, mirrored: true))) >= 20)
-    }
-}
-
-/// A small deterministic generator, so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        /// Camera workers: per-camera timelines now; supervision, reconnects and health with the ingest issue.
+        /// Camera workers, supervision, reconnects, health, live analysis and the ingest service.
         .target(
             name: "Ingest",
             dependencies: [
@@ -65,6 +65,7 @@ let package = Package(
                 "Archive",
                 "Geo",
                 "CameraRegistry",
+                "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,7 +79,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
-        .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "CameraRegistry", "TestSupport"]),
+        .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "CameraRegistry", "Ingest", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

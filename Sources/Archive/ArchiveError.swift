@@ -7,6 +7,10 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
         case storeFailed
         /// No such source in the index.
         case unknownSource
+        /// Nothing was recorded for the camera in the asked time range.
+        case notRecorded
+        /// A clip could not be written (a segment is missing or unreadable, the output cannot be written).
+        case clipFailed
     }
 
     public let code: Code

@@ -108,6 +108,43 @@ public final class KeyframeIndexStore: Sendable {
                     CREATE INDEX recording_gap_by_time ON recording_gap (camera, from_time);
                     """)
         }
+        migrator.registerMigration("v3: live statistics, health history, status, discontinuities") { db in
+            // Statistics arrive after the keyframe row (analysis runs behind recording), so they are nullable columns.
+            for column in [
+                "width INTEGER", "height INTEGER", "mean_luma REAL", "luma_stddev REAL", "dark_fraction REAL",
+                "bright_fraction REAL", "sharpness REAL", "edge_density REAL", "phash INTEGER", "mean_u REAL", "mean_v REAL",
+            ] {
+                try db.execute(sql: "ALTER TABLE recorded_keyframe ADD COLUMN \(column)")
+            }
+            try db.execute(
+                sql: """
+                    CREATE INDEX recorded_keyframe_by_segment ON recorded_keyframe (segment);
+                    CREATE TABLE health_transition (
+                        camera TEXT NOT NULL,
+                        wall_time REAL NOT NULL,
+                        state TEXT NOT NULL,
+                        reason TEXT,
+                        detail TEXT
+                    );
+                    CREATE INDEX health_transition_by_time ON health_transition (camera, wall_time);
+                    CREATE TABLE timeline_discontinuity (
+                        camera TEXT NOT NULL,
+                        wall_time REAL NOT NULL,
+                        kind TEXT NOT NULL,
+                        raw_timestamp INTEGER,
+                        timeline_seconds REAL NOT NULL
+                    );
+                    CREATE INDEX timeline_discontinuity_by_time ON timeline_discontinuity (camera, wall_time);
+                    CREATE TABLE camera_status (
+                        camera TEXT PRIMARY KEY NOT NULL,
+                        status TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE service_status (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        status TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

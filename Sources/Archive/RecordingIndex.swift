@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import MediaIO
 
 /// A recorded keyframe of a live camera: when it was, and where to cut to play from it.
 public struct RecordedKeyframeRow: Sendable, Codable, Equatable {
@@ -12,14 +13,19 @@ public struct RecordedKeyframeRow: Sendable, Codable, Equatable {
     /// Byte offset in the segment where the keyframe's packet begins.
     public var byteOffset: Int64
     public var size: Int
+    /// The keyframe's statistics, once analysis has seen it (nil if it was skipped or is still queued).
+    public var stats: FrameStats?
 
-    public init(camera: String, wallClock: Date, seconds: Double, segment: String, byteOffset: Int64, size: Int) {
+    public init(
+        camera: String, wallClock: Date, seconds: Double, segment: String, byteOffset: Int64, size: Int, stats: FrameStats? = nil
+    ) {
         self.camera = camera
         self.wallClock = wallClock
         self.seconds = seconds
         self.segment = segment
         self.byteOffset = byteOffset
         self.size = size
+        self.stats = stats
     }
 }
 
@@ -79,19 +85,94 @@ public struct RecordingIndex: Sendable {
                     SELECT * FROM recorded_keyframe WHERE camera = ? AND wall_time BETWEEN ? AND ? ORDER BY wall_time, seconds
                     """,
                 arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970]
-            ).map { row in
-                RecordedKeyframeRow(
-                    camera: row["camera"], wallClock: Date(timeIntervalSince1970: row["wall_time"]), seconds: row["seconds"],
-                    segment: row["segment"], byteOffset: row["byte_offset"], size: row["size"])
-            }
+            ).map(RecordingIndex.keyframe(from:))
         }
     }
 
-    /// A camera's gaps, oldest first.
-    public func gaps(camera: String) throws -> [RecordingGap] {
+    /// Stores the statistics of a recorded keyframe (identified by camera and wall-clock time).
+    public func setStats(camera: String, wallClock: Date, stats: FrameStats) throws {
+        try store.write("record keyframe statistics") { db in
+            try db.execute(
+                sql: """
+                    UPDATE recorded_keyframe SET width = ?, height = ?, mean_luma = ?, luma_stddev = ?, dark_fraction = ?,
+                        bright_fraction = ?, sharpness = ?, edge_density = ?, phash = ?, mean_u = ?, mean_v = ?
+                    WHERE camera = ? AND wall_time = ?
+                    """,
+                arguments: [
+                    stats.width, stats.height, stats.meanLuma, stats.lumaStdDev, stats.darkFraction, stats.brightFraction,
+                    stats.sharpness, stats.edgeDensity, Int64(bitPattern: stats.perceptualHash), stats.meanU, stats.meanV,
+                    camera, wallClock.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    /// The last keyframe of a camera at or before `time`, where playing from `time` must start.
+    public func keyframe(camera: String, atOrBefore time: Date) throws -> RecordedKeyframeRow? {
+        try store.read("seek") { db in
+            try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT * FROM recorded_keyframe WHERE camera = ? AND wall_time <= ? ORDER BY wall_time DESC, seconds DESC LIMIT 1",
+                arguments: [camera, time.timeIntervalSince1970]
+            ).map(RecordingIndex.keyframe(from:))
+        }
+    }
+
+    /// The cameras that have recordings.
+    public func cameras() throws -> [String] {
+        try store.read("list recorded cameras") { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT camera FROM recorded_keyframe ORDER BY camera")
+        }
+    }
+
+    /// Removes the index rows of a segment file (before the file itself is deleted).
+    public func removeSegment(_ segment: String) throws {
+        try store.write("remove a segment's keyframes") { db in
+            try db.execute(sql: "DELETE FROM recorded_keyframe WHERE segment = ?", arguments: [segment])
+        }
+    }
+
+    /// Removes the rows of a segment whose keyframe does not lie wholly within its first `bytes` bytes: after a failed
+    /// write (disk full), what the muxer had buffered never reached the file.
+    public func removeRows(segment: String, endingAfter bytes: Int64) throws {
+        try store.write("remove unwritten keyframes") { db in
+            try db.execute(
+                sql: "DELETE FROM recorded_keyframe WHERE segment = ? AND byte_offset + size > ?", arguments: [segment, bytes])
+        }
+    }
+
+    /// Removes gaps and health history older than `time` for a camera: what retention no longer covers.
+    public func trimHistory(camera: String, before time: Date) throws {
+        try store.write("trim history") { db in
+            let cut = time.timeIntervalSince1970
+            try db.execute(sql: "DELETE FROM recording_gap WHERE camera = ? AND to_time < ?", arguments: [camera, cut])
+            try db.execute(
+                sql: "DELETE FROM timeline_discontinuity WHERE camera = ? AND wall_time < ?", arguments: [camera, cut])
+        }
+    }
+
+    static func keyframe(from row: Row) -> RecordedKeyframeRow {
+        var stats: FrameStats? = nil
+        if let meanLuma: Double = row["mean_luma"] {
+            let hash: Int64 = row["phash"]
+            stats = FrameStats(
+                width: row["width"], height: row["height"], meanLuma: meanLuma, lumaStdDev: row["luma_stddev"],
+                darkFraction: row["dark_fraction"], brightFraction: row["bright_fraction"], sharpness: row["sharpness"],
+                edgeDensity: row["edge_density"], perceptualHash: UInt64(bitPattern: hash), meanU: row["mean_u"],
+                meanV: row["mean_v"])
+        }
+        return RecordedKeyframeRow(
+            camera: row["camera"], wallClock: Date(timeIntervalSince1970: row["wall_time"]), seconds: row["seconds"],
+            segment: row["segment"], byteOffset: row["byte_offset"], size: row["size"], stats: stats)
+    }
+
+    /// A camera's gaps that overlap `from…to`, oldest first.
+    public func gaps(camera: String, from: Date = .distantPast, to: Date = .distantFuture) throws -> [RecordingGap] {
         try store.read("query gaps") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM recording_gap WHERE camera = ? ORDER BY from_time", arguments: [camera]).map
-            { row in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM recording_gap WHERE camera = ? AND to_time >= ? AND from_time <= ? ORDER BY from_time",
+                arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970]
+            ).map { row in
                 RecordingGap(
                     camera: row["camera"], from: Date(timeIntervalSince1970: row["from_time"]),
                     to: Date(timeIntervalSince1970: row["to_time"]),

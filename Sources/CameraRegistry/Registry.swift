@@ -186,6 +186,12 @@ public final class Registry: Sendable {
         }
     }
 
+    /// A number that changes whenever another process (the CLI, an import) commits a change to the registry; cheap
+    /// enough to poll several times a second. Changes made through this `Registry` do not move it.
+    public func externalChangeCounter() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
     /// SQLite's own consistency check: "ok" when sound.
     public func integrityCheck() throws -> String {
         try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }

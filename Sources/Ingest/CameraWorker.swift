@@ -10,6 +10,8 @@ public enum WorkerEvent: Sendable {
     /// A keyframe was recorded: where it is on the timeline and on disk.
     case keyframe(RecordedKeyframe)
     case segmentOpened(camera: String, path: String)
+    /// About once a second while streaming: bytes and video frames received since the last report.
+    case throughput(camera: String, bytes: Int, frames: Int, seconds: Double)
 }
 
 /// A keyframe as recording placed it.
@@ -33,8 +35,11 @@ public struct WorkerConfiguration: Sendable {
     public var segmentDuration: Double = 60
     /// Reconnect waits.
     public var backoff = Backoff()
-    /// Streaming this long counts as healthy and resets the backoff.
-    public var healthyAfter: Double = 10
+    /// Streaming this long counts as healthy and resets the backoff, so a camera that drops now and then is back
+    /// within a second, while one that fails at every connect waits longer and longer.
+    public var healthyAfter: Double = 5
+    /// Where keyframes go for analysis (decoded on a shared pool); nil for recording and indexing only.
+    public var analysis: AnalysisPool?
     /// Shared with the other workers of a supervisor to bound simultaneous connects; nil for no bound.
     public var connectLimiter: ConnectLimiter?
 
@@ -137,12 +142,27 @@ public final class CameraWorker: Sendable {
                     return String(format: "%013lld-%06d.ts", Int64(Date().timeIntervalSince1970 * 1000), segments)
                 }
                 let timeBase = demuxer.videoTimeBase
+                let codec = demuxer.videoCodec
                 defer { try? writer.finishSegment() }
+                var meter = (since: monotonicNow(), bytes: 0, frames: 0)
+                var lastStamp: Int64? = nil
                 let packet = MediaPacket()
                 var lastKeyframeRaw: Int64? = nil
                 var placedOne = false
                 while try demuxer.readVideoPacket(into: packet) {
                     let now = monotonicNow()
+                    meter.bytes += packet.size
+                    // Pictures, not packets: encoders send two packets with one timestamp at keyframes.
+                    let stamp = packet.dts ?? packet.pts
+                    if stamp == nil || stamp != lastStamp { meter.frames += 1 }
+                    lastStamp = stamp
+                    if now - meter.since >= 1_000_000_000 {
+                        report(
+                            .throughput(
+                                camera: camera, bytes: meter.bytes, frames: meter.frames, seconds: Double(now - meter.since) / 1e9
+                            ))
+                        meter = (now, 0, 0)
+                    }
                     if streamingSince == nil {
                         streamingSince = now
                         transition(.streaming)
@@ -168,6 +188,9 @@ public final class CameraWorker: Sendable {
                                 RecordedKeyframe(
                                     camera: camera, seconds: placed.seconds, wallClock: placed.wallClock, segment: unit.segment,
                                     byteOffset: unit.byteOffset, size: packet.size)))
+                        // Analysis gets a copy; when it is behind, the pool skips (and counts) instead of waiting.
+                        configuration.analysis?.offer(
+                            camera: camera, codec: codec, wallClock: placed.wallClock, payload: packet.payload)
                     }
                 }
                 transition(.offline, .ended)
@@ -175,6 +198,11 @@ public final class CameraWorker: Sendable {
                 if error.code == .aborted || isStopping { break }
                 let (state, reason) = CameraWorker.classify(error, wasStreaming: streamingSince != nil)
                 transition(state, reason, error.message)
+                if reason == .refusedURL {
+                    // The URL will not become acceptable by waiting; a registry change replaces this worker.
+                    while !isStopping { _ = wake.wait(timeout: .now() + 3600) }
+                    break
+                }
             } catch {
                 if isStopping { break }
                 transition(.offline, .recordingFailed, "\(error)")
@@ -195,6 +223,7 @@ public final class CameraWorker: Sendable {
         switch error.code {
         case .timeout: return wasStreaming ? (.stalled, .noData) : (.offline, .timeout)
         case .refusedURL: return (.offline, .refusedURL)
+        case .writeFailed: return (.offline, .recordingFailed)
         case .noVideoStream: return (.offline, .noVideoStream)
         case .readFailed, .decodeFailed, .invalidData, .unsupportedCodec, .unsupportedPixelFormat:
             return (

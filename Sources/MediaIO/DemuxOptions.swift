@@ -12,6 +12,8 @@ public struct DemuxOptions: Sendable, Equatable {
     public var rtspTransport: String = "tcp"
     /// Which URL schemes may be opened.
     public var urlPolicy: URLPolicy = .default
+    /// Bytes of a local file to skip before reading (a clip starting at a keyframe's recorded offset in a segment).
+    public var skipInitialBytes: Int64 = 0
 
     public init() {}
 }

@@ -31,6 +31,9 @@ public final class Demuxer {
             // A second, protocol-level bound besides the interrupt callback: socket reads give up on their own.
             av_dict_set(&dictionary, "rw_timeout", String(Int64(options.readTimeout * 1e6)), 0)
         }
+        if scheme == nil && options.skipInitialBytes > 0 {
+            av_dict_set(&dictionary, "skip_initial_bytes", String(options.skipInitialBytes), 0)
+        }
         if scheme == "rtsp" || scheme == "rtsps" {
             av_dict_set(&dictionary, "rtsp_transport", options.rtspTransport, 0)
         }

@@ -20,10 +20,15 @@ final class KeyframeDecoder {
     ]
 
     /// Opens a decoder for the demuxer's video stream; `threads` 0 lets FFmpeg choose.
-    init(for demuxer: Demuxer, threads: Int) throws {
-        source = demuxer.description.source
-        let stream = demuxer.videoStream
-        let parameters = stream.pointee.codecpar!
+    convenience init(for demuxer: Demuxer, threads: Int) throws {
+        try self.init(
+            parameters: demuxer.videoStream.pointee.codecpar, timeBase: demuxer.videoStream.pointee.time_base,
+            source: demuxer.description.source, threads: threads)
+    }
+
+    /// Opens a decoder for a stream described by `parameters`; `threads` 0 lets FFmpeg choose.
+    init(parameters: UnsafePointer<AVCodecParameters>, timeBase: AVRational, source: String, threads: Int) throws {
+        self.source = source
         let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
         guard KeyframeDecoder.supportedCodecs.contains(codecName), let codec = avcodec_find_decoder(parameters.pointee.codec_id)
         else {
@@ -36,7 +41,7 @@ final class KeyframeDecoder {
         self.context = context
         var status = avcodec_parameters_to_context(context, parameters)
         if status >= 0 {
-            context.pointee.pkt_timebase = stream.pointee.time_base
+            context.pointee.pkt_timebase = timeBase
             context.pointee.skip_frame = AVDISCARD_NONKEY
             context.pointee.thread_count = Int32(threads)
             status = avcodec_open2(context, codec, nil)
@@ -59,6 +64,9 @@ final class KeyframeDecoder {
         }
         return try receiveFrames()
     }
+
+    /// Makes a drained decoder ready for new input (keeping its configuration).
+    func reset() { avcodec_flush_buffers(context) }
 
     /// Drains the frames still inside the decoder at end of input.
     func flush() throws -> [(pts: Int64?, stats: FrameStats)] {

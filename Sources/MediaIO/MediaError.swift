@@ -24,6 +24,8 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         case readFailed
         /// The decoder failed in a way that is not a damaged packet.
         case decodeFailed
+        /// Writing a recording or clip failed (disk full, permissions, a removed directory).
+        case writeFailed
     }
 
     /// The kind of failure.

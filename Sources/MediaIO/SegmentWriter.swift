@@ -44,7 +44,11 @@ public final class SegmentWriter {
         self.directory = directory
         self.maximumDuration = maximumDuration
         self.name = name
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw MediaError(.writeFailed, "cannot create the segment directory '\(directory)': \(error.localizedDescription)")
+        }
     }
 
     /// Writes `packet` with sanitised timestamps (in the input's time base; strictly increasing decoding times).
@@ -71,7 +75,7 @@ public final class SegmentWriter {
         let status = av_write_frame(output, scratch.pointer)
         guard status >= 0 else {
             throw MediaError(
-                .readFailed, "writing segment '\(currentSegment ?? "")' failed: \(avErrorText(status))", averror: status)
+                .writeFailed, "writing segment '\(currentSegment ?? "")' failed: \(avErrorText(status))", averror: status)
         }
         return RecordedPacket(segment: currentSegment!, byteOffset: offset, openedSegment: opened, isKeyframe: packet.isKeyframe)
     }
@@ -84,7 +88,7 @@ public final class SegmentWriter {
         avformat_free_context(output)
         self.output = nil
         currentSegment = nil
-        if status < 0 { throw MediaError(.readFailed, "closing a segment failed: \(avErrorText(status))", averror: status) }
+        if status < 0 { throw MediaError(.writeFailed, "closing a segment failed: \(avErrorText(status))", averror: status) }
     }
 
     private func openSegment(startingAt dts: Int64) throws {
@@ -92,7 +96,7 @@ public final class SegmentWriter {
         let path = (directory as NSString).appendingPathComponent(name(segmentNumber))
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
         guard avformat_alloc_output_context2(&context, nil, "mpegts", nil) >= 0, let context else {
-            throw MediaError(.readFailed, "cannot create an MPEG-TS muxer")
+            throw MediaError(.writeFailed, "cannot create an MPEG-TS muxer")
         }
         guard let stream = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream failed: out of memory") }
         avcodec_parameters_copy(stream.pointee.codecpar, parameters)
@@ -107,7 +111,7 @@ public final class SegmentWriter {
         guard status >= 0 else {
             avio_closep(&context.pointee.pb)
             avformat_free_context(context)
-            throw MediaError(.readFailed, "cannot open segment '\(path)': \(avErrorText(status))", averror: status)
+            throw MediaError(.writeFailed, "cannot open segment '\(path)': \(avErrorText(status))", averror: status)
         }
         output = context
         currentSegment = path

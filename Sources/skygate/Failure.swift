@@ -17,7 +17,11 @@ func reportingFailures(_ body: () throws -> Void) throws {
         throw ExitCode(exitStatus(for: error.code))
     } catch let error as ArchiveError {
         printError(error.description)
-        throw ExitCode(74)
+        switch error.code {
+        case .notRecorded, .unknownSource: throw ExitCode(66)
+        case .clipFailed: throw ExitCode(73)
+        case .storeFailed, .storeUnavailable: throw ExitCode(74)
+        }
     } catch let error as RegistryError {
         printError(error.message)
         // An import's problems follow, one per line, so each names its file, line or feature, and column.
@@ -52,6 +56,7 @@ private func exitStatus(for code: MediaError.Code) -> Int32 {
     case .refusedURL, .invalidData, .noVideoStream, .unsupportedCodec, .unsupportedPixelFormat, .decodeFailed: 65
     case .fileNotFound: 66
     case .openFailed, .timeout, .readFailed: 69
+    case .writeFailed: 73
     case .aborted: 130
     }
 }

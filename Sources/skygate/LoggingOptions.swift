@@ -7,19 +7,20 @@ struct LoggingOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Log messages at this level and above to standard error: trace, debug, info, warning, error, critical. "
-                + "One-shot commands are quiet by default; a failure is always reported in one line.",
+                + "One-shot commands are quiet by default (critical), the service says what it does (info); "
+                + "a failure is always reported in one line.",
             valueName: "level"))
-    var logLevel: String = "critical"
+    var logLevel: String?
 
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, warning, error, critical")
         }
     }
 
     /// Installs the standard-error log handler and routes FFmpeg's messages through it.
-    func bootstrap() {
-        let level = Logger.Level(rawValue: logLevel) ?? .critical
+    func bootstrap(defaultLevel: Logger.Level = .critical) {
+        let level = logLevel.flatMap { Logger.Level(rawValue: $0) } ?? defaultLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CameraRegistry
+import Logging
 import MediaIO
 
 /// Options every registry command shares: where the data directory is, and whether IDs must be GB/T 28181.
@@ -11,8 +12,8 @@ struct RegistryOptions: ParsableArguments {
     var lenientID = false
 
     /// The registry of the data directory, refusing stream URLs that are not camera protocols (MediaIO's policy).
-    func open() throws -> Registry {
-        logging.bootstrap()
+    func open(defaultLogLevel: Logger.Level = .critical) throws -> Registry {
+        logging.bootstrap(defaultLevel: defaultLogLevel)
         return try Registry(dataDirectory: location.dataDirectory, lenientIDs: lenientID) { url in
             try URLPolicy.default.check(url)
         }

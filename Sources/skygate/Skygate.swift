@@ -8,9 +8,11 @@ struct Skygate: ParsableCommand {
         abstract: "Video and sensor gateway for city camera networks.",
         discussion: """
             Exit status: 0 success, 64 wrong usage, 65 the input is not valid media or was refused, 66 a file is \
-            missing, 69 a stream could not be reached in time, 74 the index database failed.
+            missing, 69 a stream could not be reached in time, 73 an output file could not be written, 74 the index \
+            database failed, 75 the service is already running on this data directory.
             """,
         subcommands: [
+            ServeCommand.self, StatusCommand.self, ClipCommand.self, CoverageCommand.self,
             ProbeCommand.self, IndexCommand.self, KeyframesCommand.self, RegistryCommand.self, CameraCommand.self,
             GridCommand.self,
             LocationCommand.self, SensorCommand.self,

@@ -1,0 +1,52 @@
+import Foundation
+internal import GRDB
+
+/// The service's published view of its cameras, for `skygate status` and other processes: one JSON document per
+/// camera and one for the service, replaced together every second or so by the running service.
+///
+/// JSON rather than columns because the status grows with every module that reports into it, and nothing queries
+/// inside it; the history that is queried lives in `HealthLog` and `RecordingIndex`.
+public struct StatusStore: Sendable {
+    let store: KeyframeIndexStore
+
+    public init(store: KeyframeIndexStore) { self.store = store }
+
+    /// Replaces the whole status: the service document and every camera's (cameras not given are removed).
+    public func publish<Service: Encodable, Camera: Encodable>(service: Service, cameras: [String: Camera]) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        let serviceJSON = String(decoding: try encoder.encode(service), as: UTF8.self)
+        let cameraJSON = try cameras.mapValues { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try store.write("publish the status") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO service_status (id, status) VALUES (1, ?)", arguments: [serviceJSON])
+            try db.execute(sql: "DELETE FROM camera_status")
+            let statement = try db.cachedStatement(sql: "INSERT INTO camera_status (camera, status) VALUES (?, ?)")
+            for (camera, json) in cameraJSON { try statement.execute(arguments: [camera, json]) }
+        }
+    }
+
+    /// The last published status, decoded; nil when no service has published one.
+    public func read<Service: Decodable, Camera: Decodable>(service: Service.Type, camera: Camera.Type) throws -> (
+        service: Service, cameras: [String: Camera]
+    )? {
+        let (serviceJSON, rows) = try store.read("read the status") { db -> (String?, [(String, String)]) in
+            let service = try String.fetchOne(db, sql: "SELECT status FROM service_status WHERE id = 1")
+            let rows = try Row.fetchAll(db, sql: "SELECT camera, status FROM camera_status").map {
+                (row: Row) -> (String, String) in (row["camera"], row["status"])
+            }
+            return (service, rows)
+        }
+        guard let serviceJSON else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            let service = try decoder.decode(Service.self, from: Data(serviceJSON.utf8))
+            var cameras: [String: Camera] = [:]
+            for (camera, json) in rows { cameras[camera] = try decoder.decode(Camera.self, from: Data(json.utf8)) }
+            return (service, cameras)
+        } catch {
+            throw ArchiveError(.storeFailed, "the status in '\(store.path)' cannot be read", underlying: "\(error)")
+        }
+    }
+}

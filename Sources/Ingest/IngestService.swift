@@ -1,0 +1,333 @@
+import Archive
+import CameraRegistry
+import Foundation
+import Logging
+import MediaIO
+import Synchronization
+
+/// How the ingest service runs. The defaults suit an edge server; everything works with none set.
+public struct IngestConfiguration: Sendable {
+    /// The data directory: `archive.sqlite` and `segments/<camera>/` live here.
+    public var dataDirectory: String
+    /// Each camera worker's settings (deadlines, segment length, backoff); the segment directory is set per camera.
+    public var worker: WorkerConfiguration
+    /// Connects in progress at once, across all cameras.
+    public var maximumConcurrentConnects = 8
+    /// Keyframe analysis on the shared pool; off means recording and indexing only.
+    public var analysis = true
+    public var analysisThreads = ProcessInfo.processInfo.activeProcessorCount
+    public var analysisQueueDepth = 2
+    public var retention = RetentionPolicy()
+    /// Seconds between retention passes.
+    public var retentionInterval: Double = 60
+    /// Seconds between checks of the registry for changes made by other processes.
+    public var registryPollInterval: Double = 0.25
+    /// Seconds between publications of the status.
+    public var statusInterval: Double = 1
+
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+        worker = WorkerConfiguration(segmentDirectory: (dataDirectory as NSString).appendingPathComponent("segments"))
+    }
+
+    /// Where segments go: one directory per camera below this.
+    public var segmentRoot: String { (dataDirectory as NSString).appendingPathComponent("segments") }
+}
+
+/// Registry + ingest + archive, running: a worker per enabled camera, kept in step with the registry (changes by other
+/// processes are picked up within `registryPollInterval`); every keyframe recorded and indexed, every health change
+/// kept as history, keyframes analysed on a small pool, retention applied, and the status published for
+/// `skygate status`.
+///
+/// Its threads are its own (camera workers, analysis lanes, a registry watcher and a maintenance thread); nothing here
+/// runs on Swift's cooperative pool.
+public final class IngestService: Sendable {
+    public let configuration: IngestConfiguration
+    private let registry: Registry
+    private let recordingIndex: RecordingIndex
+    private let healthLog: HealthLog
+    private let statusStore: StatusStore
+    private let indexer: RecordingIndexer
+    private let retention: Retention
+    private let supervisor: Mutex<Supervisor?> = Mutex(nil)
+    private let pool: AnalysisPool?
+    private let board = StatusBoard()
+    private let stopping = Mutex(false)
+    private let threadsDone = DispatchGroup()
+    private let wake = DispatchSemaphore(value: 0)
+    private let logger = Logger(label: "skygate.service")
+    /// Called for every health transition and analysed keyframe, on the thread that produced it (for the events
+    /// module and live feeds); keep it short.
+    private let observe: @Sendable (Observation) -> Void
+
+    /// What the service tells its observers.
+    public enum Observation: Sendable {
+        case health(HealthTransition)
+        case analysed(AnalysedKeyframe)
+        case discontinuity(camera: String, TimestampDiscontinuity)
+    }
+
+    public init(
+        registry: Registry, archive: KeyframeIndexStore, configuration: IngestConfiguration,
+        observe: @escaping @Sendable (Observation) -> Void = { _ in }
+    ) {
+        self.registry = registry
+        self.configuration = configuration
+        self.observe = observe
+        recordingIndex = RecordingIndex(store: archive)
+        healthLog = HealthLog(store: archive)
+        statusStore = StatusStore(store: archive)
+        indexer = RecordingIndexer(index: recordingIndex)
+        retention = Retention(index: recordingIndex, segmentRoot: configuration.segmentRoot)
+        if configuration.analysis {
+            let index = recordingIndex
+            let board = self.board
+            pool = AnalysisPool(threads: configuration.analysisThreads, queueDepth: configuration.analysisQueueDepth) {
+                [observe] analysed in
+                try? index.setStats(camera: analysed.camera, wallClock: analysed.wallClock, stats: analysed.stats)
+                board.withLock { $0.cameras[analysed.camera]?.lastStats = analysed.stats }
+                observe(.analysed(analysed))
+            }
+        } else {
+            pool = nil
+        }
+    }
+
+    /// Starts a worker for every enabled camera and the service's own threads.
+    public func start() throws {
+        var template = configuration.worker
+        template.analysis = pool
+        let supervisor = Supervisor(
+            template: template, segmentRoot: configuration.segmentRoot,
+            maximumConcurrentConnects: configuration.maximumConcurrentConnects
+        ) { [weak self] event in self?.handle(event) }
+        self.supervisor.withLock { $0 = supervisor }
+        try supervisor.sync(with: registry)
+        board.withLock { $0.startedAt = Date() }
+        spawn("registry-watch") { [self] in watchRegistry() }
+        spawn("maintenance") { [self] in maintain() }
+        logger.info("ingest started", metadata: ["cameras": "\(supervisor.cameras.count)"])
+    }
+
+    /// Re-reads the registry now (after a change made through this process).
+    public func registryChanged() throws {
+        try supervisor.withLock { $0 }?.sync(with: registry)
+    }
+
+    /// Stops every worker (each closes its segment), waits for them, then publishes the final status. False if a
+    /// worker did not end within `timeout` seconds.
+    @discardableResult
+    public func stop(timeout: Double = 5) -> Bool {
+        let already = stopping.withLock { value -> Bool in
+            defer { value = true }
+            return value
+        }
+        if already { return true }
+        wake.signal()
+        wake.signal()
+        let clean = supervisor.withLock { $0 }?.stopAll(timeout: timeout) ?? true
+        pool?.stop()
+        _ = threadsDone.wait(timeout: .now() + timeout)
+        publish(stopped: clean)
+        logger.info("ingest stopped", metadata: ["clean": "\(clean)"])
+        return clean
+    }
+
+    /// The current status of every running camera.
+    public var cameraStatuses: [CameraStatus] {
+        let counts = pool?.snapshot ?? [:]
+        return board.withLock { board in
+            board.cameras.values.map { status in
+                var status = status
+                status.analysis = counts[status.camera] ?? AnalysisCounts()
+                return status
+            }
+        }.sorted { $0.camera < $1.camera }
+    }
+
+    public var storageAlarm: String? { board.withLock { $0.storageAlarm } }
+
+    // MARK: - Worker events (on the workers' threads)
+
+    private func handle(_ event: WorkerEvent) {
+        if let error = indexer.handle(event) {
+            raiseStorageAlarm("the recording index cannot be written: \(error)")
+        }
+        switch event {
+        case .health(let transition):
+            do {
+                try healthLog.append([
+                    HealthRecord(
+                        camera: transition.camera, at: transition.wallClock, state: transition.state.rawValue,
+                        reason: transition.reason?.rawValue, detail: transition.detail)
+                ])
+            } catch {
+                raiseStorageAlarm("the health history cannot be written: \(error)")
+            }
+            let segment = board.withLock { board -> String? in
+                var status =
+                    board.cameras[transition.camera]
+                    ?? CameraStatus(
+                        camera: transition.camera, state: transition.state, since: transition.wallClock)
+                if status.state == .streaming && transition.state != .streaming { status.reconnects += 1 }
+                status.state = transition.state
+                status.reason = transition.reason
+                status.detail = transition.detail
+                status.since = transition.wallClock
+                if transition.state != .streaming {
+                    status.bitrate = nil
+                    status.frameRate = nil
+                }
+                let segment = status.segment
+                if transition.state == .stopped {
+                    board.cameras[transition.camera] = nil
+                } else {
+                    board.cameras[transition.camera] = status
+                }
+                return segment
+            }
+            if transition.reason == .recordingFailed {
+                raiseStorageAlarm("recording camera \(transition.camera) failed: \(transition.detail ?? "write error")")
+                if let segment { dropRowsBeyondEnd(of: segment) }
+            }
+            observe(.health(transition))
+        case .keyframe(let keyframe):
+            board.withLock { board in
+                board.storageAlarm = nil
+                guard var status = board.cameras[keyframe.camera] else { return }
+                if let last = status.lastKeyframe { status.gop = keyframe.wallClock.timeIntervalSince(last) }
+                status.lastKeyframe = keyframe.wallClock
+                status.keyframes += 1
+                board.cameras[keyframe.camera] = status
+            }
+        case .discontinuity(let camera, let discontinuity):
+            try? healthLog.append([
+                DiscontinuityRecord(
+                    camera: camera, at: Date(), kind: discontinuity.kind.rawValue, rawTimestamp: discontinuity.rawTimestamp,
+                    timelineSeconds: discontinuity.timelineSeconds)
+            ])
+            board.withLock { $0.cameras[camera]?.discontinuities += 1 }
+            observe(.discontinuity(camera: camera, discontinuity))
+        case .segmentOpened(let camera, let path):
+            board.withLock { $0.cameras[camera]?.segment = path }
+        case .throughput(let camera, let bytes, let frames, let seconds):
+            board.withLock { board in
+                board.cameras[camera]?.bitrate = Double(bytes * 8) / seconds
+                board.cameras[camera]?.frameRate = Double(frames) / seconds
+            }
+        }
+    }
+
+    private func raiseStorageAlarm(_ message: String) {
+        let isNew = board.withLock { board -> Bool in
+            defer { board.storageAlarm = message }
+            return board.storageAlarm == nil
+        }
+        if isNew { logger.error("storage alarm", metadata: ["problem": "\(message)"]) }
+    }
+
+    /// After a failed write, the end of the segment may not have reached the disk: index rows must not point past
+    /// what the file holds.
+    private func dropRowsBeyondEnd(of segment: String) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: segment)[.size] as? NSNumber)?.int64Value ?? 0
+        try? recordingIndex.removeRows(segment: segment, endingAfter: size)
+    }
+
+    // MARK: - Service threads
+
+    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        threadsDone.enter()
+        let thread = Thread { [threadsDone] in
+            body()
+            threadsDone.leave()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    private var isStopping: Bool { stopping.withLock { $0 } }
+
+    /// Follows changes other processes make to the registry (`skygate camera add|remove|disable`, an import).
+    private func watchRegistry() {
+        var seen = (try? registry.externalChangeCounter()) ?? 0
+        while !isStopping {
+            _ = wake.wait(timeout: .now() + configuration.registryPollInterval)
+            guard !isStopping else { break }
+            do {
+                let counter = try registry.externalChangeCounter()
+                if counter != seen {
+                    seen = counter
+                    try supervisor.withLock { $0 }?.sync(with: registry)
+                }
+            } catch {
+                logger.warning("cannot read the registry", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Publishes the status every `statusInterval` and applies retention every `retentionInterval`.
+    private func maintain() {
+        var lastRetention = DispatchTime.now()
+        applyRetention()
+        while !isStopping {
+            _ = wake.wait(timeout: .now() + configuration.statusInterval)
+            guard !isStopping else { break }
+            if Double(DispatchTime.now().uptimeNanoseconds - lastRetention.uptimeNanoseconds) / 1e9
+                >= configuration.retentionInterval
+            {
+                applyRetention()
+                lastRetention = .now()
+            }
+            publish(stopped: false)
+        }
+    }
+
+    private func applyRetention() {
+        let writing = Set(board.withLock { $0.cameras.values.compactMap(\.segment) })
+        do {
+            var policy = configuration.retention
+            // Each camera's own limit from the registry (its purpose decides how long it may keep video).
+            for camera in try registry.cameras(CameraFilter()) {
+                policy.maximumAgeByCamera[camera.camera.id.rawValue] = Double(camera.camera.retentionDays) * 86_400
+            }
+            let result = try retention.enforce(policy, writing: writing)
+            board.withLock { board in
+                board.removedBytes += result.freedBytes
+                board.recordedBytes = result.keptBytes
+            }
+        } catch {
+            logger.error("retention failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func publish(stopped: Bool) {
+        let cameras = cameraStatuses
+        let service = board.withLock { board in
+            ServiceStatus(
+                processID: ProcessInfo.processInfo.processIdentifier, startedAt: board.startedAt, updatedAt: Date(),
+                cameras: cameras.count, streaming: cameras.filter { $0.state == .streaming }.count,
+                storageAlarm: board.storageAlarm, recordedBytes: board.recordedBytes, removedBytes: board.removedBytes,
+                stopped: stopped)
+        }
+        do {
+            try statusStore.publish(service: service, cameras: Dictionary(uniqueKeysWithValues: cameras.map { ($0.camera, $0) }))
+        } catch {
+            logger.warning("cannot publish the status", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// What the service knows of its cameras right now; shared by the workers, the analysis pool and the publisher.
+private final class StatusBoard: Sendable {
+    struct Board {
+        var cameras: [String: CameraStatus] = [:]
+        var storageAlarm: String?
+        var startedAt = Date()
+        var removedBytes: Int64 = 0
+        var recordedBytes: Int64 = 0
+    }
+
+    private let state = Mutex(Board())
+
+    func withLock<T>(_ body: (inout Board) -> T) -> T { state.withLock { body(&$0) } }
+}

@@ -1,0 +1,42 @@
+internal import CFFmpeg
+import Foundation
+
+/// Decodes keyframes handed over as bytes (from a live camera's demux thread) and computes their statistics.
+///
+/// Not `Sendable`: made and used on one analysis thread. One thread keeps one analyser per camera, so each camera's
+/// decoder keeps its state (and never moves between threads).
+public final class KeyframeAnalyzer {
+    private let decoder: KeyframeDecoder
+    private let packet = Packet()
+
+    /// A decoder for `codec` with one thread (live analysis parallelises across cameras, not within a frame).
+    /// - Throws: `MediaError` `.unsupportedCodec` or `.decodeFailed`.
+    public init(codec: StreamCodec, source: String) throws {
+        guard let parameters = avcodec_parameters_alloc() else { fatalError("avcodec_parameters_alloc failed: out of memory") }
+        var owned: UnsafeMutablePointer<AVCodecParameters>? = parameters
+        defer { avcodec_parameters_free(&owned) }
+        codec.fill(parameters)
+        decoder = try KeyframeDecoder(
+            parameters: parameters,
+            timeBase: AVRational(num: Int32(codec.timeBase.numerator), den: Int32(codec.timeBase.denominator)),
+            source: source, threads: 1)
+    }
+
+    /// Decodes one keyframe and returns its statistics at once: the decoder is drained after every keyframe (a
+    /// decoder may otherwise hold a picture back for reordering) and reset for the next. `tag` is the timestamp given
+    /// to the packet. Damaged data yields nothing.
+    public func analyze(_ payload: [UInt8], tag: Int64) throws -> [(tag: Int64, stats: FrameStats)] {
+        av_packet_unref(packet.pointer)
+        guard av_new_packet(packet.pointer, Int32(payload.count)) >= 0 else { fatalError("av_new_packet failed: out of memory") }
+        payload.withUnsafeBufferPointer { packet.pointer.pointee.data.update(from: $0.baseAddress!, count: payload.count) }
+        packet.pointer.pointee.pts = tag
+        packet.pointer.pointee.dts = tag
+        packet.pointer.pointee.flags = AV_PKT_FLAG_KEY
+        let results = try decoder.decode(packet) + decoder.flush()
+        decoder.reset()
+        return results.map { (tag: $0.pts ?? tag, stats: $0.stats) }
+    }
+}
+
+@available(*, unavailable)
+extension KeyframeAnalyzer: Sendable {}

@@ -132,13 +132,23 @@ public struct RecordingIndex: Sendable {
         }
     }
 
-    /// Removes the rows of a segment whose keyframe does not lie wholly within its first `bytes` bytes: after a failed
-    /// write (disk full), what the muxer had buffered never reached the file.
-    public func removeRows(segment: String, endingAfter bytes: Int64) throws {
-        try store.write("remove unwritten keyframes") { db in
-            try db.execute(
-                sql: "DELETE FROM recorded_keyframe WHERE segment = ? AND byte_offset + size > ?", arguments: [segment, bytes])
+    /// After a failed write (disk full): removes a camera's rows since `time` whose keyframe does not lie wholly
+    /// within its segment file as it is on disk, because what the muxer had buffered never reached the file.
+    /// Returns how many rows went.
+    @discardableResult
+    public func removeUnwrittenRows(camera: String, since time: Date) throws -> Int {
+        let recent = try keyframes(camera: camera, from: time)
+        var sizes: [String: Int64] = [:]
+        for segment in Set(recent.map(\.segment)) {
+            sizes[segment] = (try? FileManager.default.attributesOfItem(atPath: segment)[.size] as? NSNumber)?.int64Value ?? 0
         }
+        let unwritten = recent.filter { $0.byteOffset + Int64($0.size) > sizes[$0.segment] ?? 0 }
+        guard !unwritten.isEmpty else { return 0 }
+        try store.write("remove unwritten keyframes") { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM recorded_keyframe WHERE camera = ? AND wall_time = ?")
+            for row in unwritten { try statement.execute(arguments: [camera, row.wallClock.timeIntervalSince1970]) }
+        }
+        return unwritten.count
     }
 
     /// Removes gaps and health history older than `time` for a camera: what retention no longer covers.

@@ -35,9 +35,12 @@ public struct WorkerConfiguration: Sendable {
     public var segmentDuration: Double = 60
     /// Reconnect waits.
     public var backoff = Backoff()
-    /// Streaming this long counts as healthy and resets the backoff, so a camera that drops now and then is back
-    /// within a second, while one that fails at every connect waits longer and longer.
+    /// A connection that streamed resets the backoff, so a camera that drops now and then is back within a second
+    /// while one that fails at every connect waits longer and longer. A connection that streamed for less than this
+    /// many seconds counts as short; after `flappingAfter` short ones in a row the backoff keeps growing, so a camera
+    /// that accepts and drops at once cannot make the gateway reconnect in a tight loop.
     public var healthyAfter: Double = 5
+    public var flappingAfter = 3
     /// Where keyframes go for analysis (decoded on a shared pool); nil for recording and indexing only.
     public var analysis: AnalysisPool?
     /// Shared with the other workers of a supervisor to bound simultaneous connects; nil for no bound.
@@ -116,6 +119,7 @@ public final class CameraWorker: Sendable {
     private func run() {
         var sanitiser: TimestampSanitiser? = nil
         var backoff = configuration.backoff
+        var shortConnections = 0
         var segments = 0
         while !isStopping {
             transition(.connecting)
@@ -165,8 +169,12 @@ public final class CameraWorker: Sendable {
                     }
                     if streamingSince == nil {
                         streamingSince = now
+                        if shortConnections < configuration.flappingAfter { backoff.reset() }
                         transition(.streaming)
-                    } else if let since = streamingSince, Double(now - since) / 1e9 > configuration.healthyAfter {
+                    } else if shortConnections > 0, let since = streamingSince,
+                        Double(now - since) / 1e9 > configuration.healthyAfter
+                    {
+                        shortConnections = 0
                         backoff.reset()
                     }
                     // Before a connection's first timestamp (RTCP not yet synchronised) a packet cannot be placed in
@@ -213,6 +221,9 @@ public final class CameraWorker: Sendable {
             connection = nil
             control.withLock { $0.interrupt = nil }
             // Wait before reconnecting; stop() wakes the wait at once.
+            if let since = streamingSince, Double(monotonicNow() - since) / 1e9 < configuration.healthyAfter {
+                shortConnections += 1
+            }
             _ = wake.wait(timeout: .now() + backoff.next())
         }
         transition(.stopped)

@@ -164,7 +164,7 @@ public final class IngestService: Sendable {
             } catch {
                 raiseStorageAlarm("the health history cannot be written: \(error)")
             }
-            let segment = board.withLock { board -> String? in
+            board.withLock { board in
                 var status =
                     board.cameras[transition.camera]
                     ?? CameraStatus(
@@ -178,17 +178,21 @@ public final class IngestService: Sendable {
                     status.bitrate = nil
                     status.frameRate = nil
                 }
-                let segment = status.segment
                 if transition.state == .stopped {
                     board.cameras[transition.camera] = nil
                 } else {
                     board.cameras[transition.camera] = status
                 }
-                return segment
             }
             if transition.reason == .recordingFailed {
                 raiseStorageAlarm("recording camera \(transition.camera) failed: \(transition.detail ?? "write error")")
-                if let segment { dropRowsBeyondEnd(of: segment) }
+                // The last two segments may have lost buffered bytes (the one being closed and the one being written).
+                let since = transition.wallClock.addingTimeInterval(-2 * configuration.worker.segmentDuration - 10)
+                do {
+                    try recordingIndex.removeUnwrittenRows(camera: transition.camera, since: since)
+                } catch {
+                    logger.error("cannot remove unwritten keyframe rows", metadata: ["error": "\(error)"])
+                }
             }
             observe(.health(transition))
         case .keyframe(let keyframe):
@@ -224,13 +228,6 @@ public final class IngestService: Sendable {
             return board.storageAlarm == nil
         }
         if isNew { logger.error("storage alarm", metadata: ["problem": "\(message)"]) }
-    }
-
-    /// After a failed write, the end of the segment may not have reached the disk: index rows must not point past
-    /// what the file holds.
-    private func dropRowsBeyondEnd(of segment: String) {
-        let size = (try? FileManager.default.attributesOfItem(atPath: segment)[.size] as? NSNumber)?.int64Value ?? 0
-        try? recordingIndex.removeRows(segment: segment, endingAfter: size)
     }
 
     // MARK: - Service threads

@@ -53,6 +53,7 @@ public final class SegmentWriter {
 
     /// Writes `packet` with sanitised timestamps (in the input's time base; strictly increasing decoding times).
     /// Packets before the first keyframe are dropped (nothing could decode them): the result is nil for those.
+    /// When a keyframe's write returns, its bytes are in the file (handed to the operating system).
     public func write(_ packet: MediaPacket, dts: Int64, pts: Int64) throws -> RecordedPacket? {
         let seconds = Double(dts - segmentStart) * Double(inputTimeBase.num) / Double(inputTimeBase.den)
         var opened = false
@@ -72,7 +73,11 @@ public final class SegmentWriter {
         scratch.pointer.pointee.pos = -1
         av_packet_rescale_ts(scratch.pointer, inputTimeBase, output.pointee.streams[0]!.pointee.time_base)
         let offset = avio_tell(output.pointee.pb)
-        let status = av_write_frame(output, scratch.pointer)
+        var status = av_write_frame(output, scratch.pointer)
+        // A keyframe's bytes go to the file at once, so the index never points at bytes still in a buffer that a full
+        // disk could lose (one extra write a GOP). A failed flush is only recorded in the I/O context: check it.
+        if status >= 0 && packet.isKeyframe { avio_flush(output.pointee.pb) }
+        if status >= 0 { status = output.pointee.pb.pointee.error }
         guard status >= 0 else {
             throw MediaError(
                 .writeFailed, "writing segment '\(currentSegment ?? "")' failed: \(avErrorText(status))", averror: status)
@@ -83,12 +88,20 @@ public final class SegmentWriter {
     /// Closes the current segment cleanly (trailer written, file flushed).
     public func finishSegment() throws {
         guard let output else { return }
-        let status = av_write_trailer(output)
-        avio_closep(&output.pointee.pb)
+        let path = currentSegment ?? ""
+        var status = av_write_trailer(output)
+        // A failed flush of buffered bytes (disk full) is only recorded in the I/O context: check it, or a segment
+        // would silently lose its tail.
+        avio_flush(output.pointee.pb)
+        if status >= 0 { status = output.pointee.pb.pointee.error }
+        let closed = avio_closep(&output.pointee.pb)
+        if status >= 0 { status = closed }
         avformat_free_context(output)
         self.output = nil
         currentSegment = nil
-        if status < 0 { throw MediaError(.writeFailed, "closing a segment failed: \(avErrorText(status))", averror: status) }
+        if status < 0 {
+            throw MediaError(.writeFailed, "closing segment '\(path)' failed: \(avErrorText(status))", averror: status)
+        }
     }
 
     private func openSegment(startingAt dts: Int64) throws {

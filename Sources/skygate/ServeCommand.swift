@@ -44,11 +44,20 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds without data before a camera counts as stalled.", valueName: "seconds"))
     var readTimeout: Double = 10
 
+    @Option(
+        help: ArgumentHelp(
+            "Longest wait between reconnect attempts to a failing camera (waits grow from 1 s, with jitter).",
+            valueName: "seconds"))
+    var maxBackoff: Double = 30
+
     @Option(help: ArgumentHelp("Cameras connecting at once, at most (a mass outage must not become a storm).", valueName: "n"))
     var maxConnects: Int = 8
 
     @Option(help: ArgumentHelp("Threads decoding keyframes for analysis (default: one per core).", valueName: "n"))
     var analysisThreads: Int?
+
+    @Option(help: ArgumentHelp("Seconds between retention passes.", valueName: "seconds", visibility: .hidden))
+    var retentionInterval: Double = 60
 
     @Flag(help: "Record and index only; no keyframe decoding or statistics.")
     var noAnalysis = false
@@ -56,6 +65,7 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         guard segmentSeconds >= 1 && segmentSeconds <= 3600 else { throw ValidationError("--segment-seconds must be 1–3600") }
         guard openTimeout > 0, readTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+        guard maxBackoff >= 1 else { throw ValidationError("--max-backoff must be at least 1 s") }
         guard maxConnects >= 1 else { throw ValidationError("--max-connects must be at least 1") }
         if let keep, parseDuration(keep) == nil { throw ValidationError("--keep '\(keep)': expected e.g. 3600, 12h, 7d") }
         for (name, value) in [("--max-camera-gb", maxCameraGB), ("--max-total-gb", maxTotalGB)] {
@@ -81,6 +91,8 @@ struct ServeCommand: ParsableCommand {
             configuration.worker.demux.openTimeout = openTimeout
             configuration.worker.demux.readTimeout = readTimeout
             configuration.maximumConcurrentConnects = maxConnects
+            configuration.retentionInterval = max(1, retentionInterval)
+            configuration.worker.backoff = Backoff(base: 1, cap: maxBackoff)
             configuration.analysis = !noAnalysis
             if let analysisThreads { configuration.analysisThreads = analysisThreads }
             configuration.retention = RetentionPolicy(

@@ -12,7 +12,7 @@ public final class CameraSimulator {
     private let directory: URL
 
     /// Serves `cameras` (IDs) until the simulator is released.
-    public init(cameras: [String], codec: String = "h264") throws {
+    public init(cameras: [String], codec: String = "h264", gop: Int = 25) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try (["id,name,main_url"] + cameras.map { "\($0),\($0),rtsp://127.0.0.1/\($0)" }).joined(separator: "\n")
@@ -32,7 +32,7 @@ public final class CameraSimulator {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
             process.arguments = [
                 MediaCorpus.packageRoot.appendingPathComponent("tools/camera-sim").path, directory.path, "--port", "\(port)",
-                "--control-port", "\(controlPort)", "--codec", codec,
+                "--control-port", "\(controlPort)", "--codec", codec, "--gop", "\(gop)",
             ]
             let output = Pipe()
             process.standardOutput = output
@@ -61,7 +61,7 @@ public final class CameraSimulator {
     /// The stream URL of a camera.
     public func url(_ camera: String) -> String { "rtsp://127.0.0.1:\(port)/\(camera)" }
 
-    /// Applies a fault: drop, stall, resume, freeze, unfreeze, refuse/401, refuse/404, accept.
+    /// Applies a fault: drop, restart, stall, resume, freeze, unfreeze, refuse/401, refuse/404, accept.
     public func fault(_ camera: String, _ action: String) throws {
         try ProcessRunner.check("curl", ["-sf", "-X", "POST", "http://127.0.0.1:\(controlPort)/\(camera)/\(action)"])
     }

@@ -1,0 +1,71 @@
+import Archive
+import Foundation
+import Ingest
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `skygate serve` over time: memory, descriptors and threads through repeated faults; a full disk.
+@Suite("Live service, endurance")
+struct LiveEnduranceTests {
+    typealias Rig = LiveServiceTests.Rig
+
+    /// Seconds the soak runs: 600 (the acceptance), or SKYGATE_SOAK_SECONDS for a quicker look.
+    static let soakSeconds = Double(ProcessInfo.processInfo.environment["SKYGATE_SOAK_SECONDS"] ?? "") ?? 600
+
+    @Test("16 cameras for 10 minutes with faults every minute: RSS growth < 10 MB, descriptors and threads back to baseline")
+    func soak() throws {
+        let cameras = (1...16).map { String(format: "k%02d", $0) }
+        let rig = try Rig(cameras: cameras)
+        defer { rig.cleanUp() }
+        let gateway = try rig.serve(["--segment-seconds", "20", "--read-timeout", "3"])
+        func allStreaming() throws -> Bool {
+            try LiveServiceTests.status(gateway).cameras.filter { $0.state == .streaming }.count == cameras.count
+        }
+        #expect(try LiveServiceTests.eventually(60) { try allStreaming() })
+        let started = Date()
+        Thread.sleep(until: started.addingTimeInterval(60))
+        let baseline = gateway.resources()
+        var rounds: [(round: Int, rss: Int, threads: Int, descriptors: Int)] = []
+
+        // Every minute, four kinds of fault, each on a different group of four cameras (groups rotate): a dropped
+        // connection, a restart (timestamps from zero), a stall (TCP open, no data), and a 10 s outage (404).
+        let kinds = [["drop"], ["restart"], ["stall"], ["refuse/404", "drop"]]
+        var round = 0
+        while Date().timeIntervalSince(started) + 60 <= Self.soakSeconds {
+            round += 1
+            for (kind, faults) in kinds.enumerated() {
+                let group = (kind + round) % 4 * 4
+                for camera in cameras[group..<(group + 4)] {
+                    for fault in faults { try rig.simulator.fault(camera, fault) }
+                }
+            }
+            Thread.sleep(forTimeInterval: 10)
+            for camera in cameras {
+                try rig.simulator.fault(camera, "resume")
+                try rig.simulator.fault(camera, "accept")
+            }
+            // Every camera reconnects, and the service holds what it held before the faults.
+            #expect(try LiveServiceTests.eventually(40) { try allStreaming() }, "round \(round): not all cameras reconnected")
+            Thread.sleep(forTimeInterval: 2)
+            let now = gateway.resources()
+            rounds.append((round, now.rss, now.threads, now.descriptors))
+            #expect(
+                now.descriptors == baseline.descriptors,
+                "round \(round): \(now.descriptors) descriptors, baseline \(baseline.descriptors)")
+            #expect(now.threads == baseline.threads, "round \(round): \(now.threads) threads, baseline \(baseline.threads)")
+            Thread.sleep(until: started.addingTimeInterval(60 + Double(round) * 60))
+        }
+        let end = gateway.resources()
+        let growth = end.rss - baseline.rss
+        print(
+            "soak: baseline rss \(baseline.rss / 1024) KiB, threads \(baseline.threads), fds \(baseline.descriptors); rounds \(rounds); end rss \(end.rss / 1024) KiB"
+        )
+        #expect(growth < 10 << 20, "RSS grew \(growth / 1024) KiB after the first minute")
+        #expect(round >= Int(Self.soakSeconds / 60) - 1)
+        #expect(gateway.stop() == 0)
+    }
+}

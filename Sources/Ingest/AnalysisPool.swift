@@ -18,6 +18,13 @@ public struct AnalysisCounts: Sendable, Codable, Equatable {
     public var analysed = 0
     public var skipped = 0
     public var failed = 0
+
+    public init(offered: Int = 0, analysed: Int = 0, skipped: Int = 0, failed: Int = 0) {
+        self.offered = offered
+        self.analysed = analysed
+        self.skipped = skipped
+        self.failed = failed
+    }
 }
 
 /// Decodes live keyframes on a few threads (one per core by default), with a short queue per camera.

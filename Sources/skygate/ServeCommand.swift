@@ -75,6 +75,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        MemoryTuning.limitMallocArenas(to: 2)
         try reportingFailures {
             let registry = try registryOptions.open(defaultLogLevel: .info)
             let location = registryOptions.location

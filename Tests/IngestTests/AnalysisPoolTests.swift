@@ -1,0 +1,79 @@
+import Foundation
+import Ingest
+import MediaIO
+import Synchronization
+import TestSupport
+import Testing
+
+@Suite("Live keyframe analysis")
+struct AnalysisPoolTests {
+    /// The key packets of a file as a camera worker hands them over: payload and codec, by value.
+    static func keyPayloads(_ path: String) throws -> (StreamCodec, [[UInt8]]) {
+        let demuxer = try Demuxer(source: .file(path: path))
+        let packet = MediaPacket()
+        var payloads: [[UInt8]] = []
+        while try demuxer.readVideoPacket(into: packet) {
+            if packet.isKeyframe { payloads.append(packet.payload) }
+        }
+        return (demuxer.videoCodec, payloads)
+    }
+
+    final class Results: Sendable {
+        let items = Mutex<[Date: FrameStats]>([:])
+    }
+
+    @Test(
+        "the pool's statistics equal the file pipeline's for the same keyframes (H.264 and HEVC)",
+        arguments: [Fixtures.Codec.h264, .hevc])
+    func matchesFilePipeline(codec: Fixtures.Codec) throws {
+        let path = try Fixtures.file(Fixtures.KeyframeCase(codec: codec, container: .ts, gop: .sceneCuts))
+        var expected: [FrameStats] = []
+        _ = try KeyframeScanner(source: .file(path: path)).run { expected.append($0.stats!) }
+        let (streamCodec, payloads) = try Self.keyPayloads(path)
+        #expect(payloads.count == expected.count)
+
+        let results = Results()
+        let pool = AnalysisPool(threads: 2, queueDepth: payloads.count) { analysed in
+            results.items.withLock { $0[analysed.wallClock] = analysed.stats }
+        }
+        defer { pool.stop() }
+        let t0 = Date(timeIntervalSince1970: 0)
+        for (number, payload) in payloads.enumerated() {
+            pool.offer(camera: "c", codec: streamCodec, wallClock: t0.addingTimeInterval(Double(number)), payload: payload)
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while results.items.withLock({ $0.count }) < payloads.count && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let got = results.items.withLock { $0 }
+        for (number, stats) in expected.enumerated() {
+            #expect(got[t0.addingTimeInterval(Double(number))] == stats, "keyframe \(number)")
+        }
+        #expect(pool.snapshot["c"] == AnalysisCounts(offered: payloads.count, analysed: payloads.count, skipped: 0, failed: 0))
+    }
+
+    @Test("when analysis falls behind, keyframes are skipped and counted, never waited for")
+    func skipsWhenBehind() throws {
+        let (codec, payloads) = try Self.keyPayloads(try Fixtures.sceneCutClip())
+        let pool = AnalysisPool(threads: 1, queueDepth: 1) { _ in }
+        defer { pool.stop() }
+        let started = ContinuousClock.now
+        for round in 0..<5 {
+            for (number, payload) in payloads.enumerated() {
+                pool.offer(
+                    camera: "busy", codec: codec, wallClock: Date(timeIntervalSince1970: Double(round * 1000 + number)),
+                    payload: payload)
+            }
+        }
+        // Offering never blocks: 5 × the clip's keyframes are handed over far faster than one thread decodes them.
+        #expect(ContinuousClock.now - started < .milliseconds(200))
+        let deadline = Date().addingTimeInterval(30)
+        func settled() -> Bool {
+            let counts = pool.snapshot["busy"]!
+            return counts.analysed + counts.skipped + counts.failed == counts.offered
+        }
+        while !settled() && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let counts = pool.snapshot["busy"]!
+        #expect(counts.offered == payloads.count * 5)
+        #expect(counts.skipped > 0 && counts.analysed > 0 && counts.failed == 0, "\(counts)")
+        #expect(settled())
+    }
+}

@@ -2,7 +2,11 @@ import Foundation
 
 /// The state of a camera as its worker sees it.
 public enum HealthState: String, Sendable, Codable {
-    case connecting, streaming, stalled, offline, stopped
+    case connecting, streaming, stalled, offline
+    /// The worker ended: the camera was removed from the registry, or the service stopped.
+    case stopped
+    /// The worker ended because the camera was disabled in the registry.
+    case disabled
 }
 
 /// Why a camera is not streaming.

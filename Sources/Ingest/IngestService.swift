@@ -150,6 +150,14 @@ public final class IngestService: Sendable {
     // MARK: - Worker events (on the workers' threads)
 
     private func handle(_ event: WorkerEvent) {
+        var event = event
+        if case .health(var transition) = event, transition.state == .stopped, !isStopping,
+            let camera = try? registry.camera(id: transition.camera), !camera.camera.enabled
+        {
+            // Stopped because an operator disabled it: the history says so (availability excludes that time).
+            transition.state = .disabled
+            event = .health(transition)
+        }
         if let error = indexer.handle(event) {
             raiseStorageAlarm("the recording index cannot be written: \(error)")
         }
@@ -178,7 +186,7 @@ public final class IngestService: Sendable {
                     status.bitrate = nil
                     status.frameRate = nil
                 }
-                if transition.state == .stopped {
+                if transition.state == .stopped || transition.state == .disabled {
                     board.cameras[transition.camera] = nil
                 } else {
                     board.cameras[transition.camera] = status

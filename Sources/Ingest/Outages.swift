@@ -36,7 +36,7 @@ extension Outage {
                 if open == nil {
                     open = Outage(camera: record.camera, from: record.at, to: nil, state: record.state, reason: record.reason)
                 }
-            case "stopped":
+            case "stopped", "disabled":
                 // The service or the camera's worker stopped: not an outage of the camera.
                 open = nil
             default:

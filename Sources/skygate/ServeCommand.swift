@@ -76,6 +76,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         MemoryTuning.limitMallocArenas(to: 2)
+        MemoryTuning.trimPeriodically(every: 30)
         try reportingFailures {
             let registry = try registryOptions.open(defaultLogLevel: .info)
             let location = registryOptions.location

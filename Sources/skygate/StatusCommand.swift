@@ -25,6 +25,8 @@ struct StatusCommand: ParsableCommand {
         var cameras: [CameraStatus]
         /// Enabled cameras without a status: the service is not running them (yet).
         var notRunning: [String]
+        /// Cameras disabled in the registry (not recorded).
+        var disabled: [String]
     }
 
     func run() throws {
@@ -33,6 +35,7 @@ struct StatusCommand: ParsableCommand {
             let store = try KeyframeIndexStore(path: registryOptions.location.indexPath)
             let published = try StatusStore(store: store).read(service: ServiceStatus.self, camera: CameraStatus.self)
             let enabled = try registry.cameras(CameraFilter(enabled: true)).map(\.camera.id.rawValue)
+            let disabled = try registry.cameras(CameraFilter(enabled: false)).map(\.camera.id.rawValue)
             let state: String
             if let service = published?.service {
                 let alive = kill(service.processID, 0) == 0 && Date().timeIntervalSince(service.updatedAt) < 10
@@ -43,7 +46,7 @@ struct StatusCommand: ParsableCommand {
             let cameras = state == "running" ? (published?.cameras.values.sorted { $0.camera < $1.camera } ?? []) : []
             let report = Report(
                 service: state, details: published?.service, cameras: cameras,
-                notRunning: enabled.filter { id in !cameras.contains { $0.camera == id } })
+                notRunning: enabled.filter { id in !cameras.contains { $0.camera == id } }, disabled: disabled)
             if json {
                 try printJSON(report)
                 return
@@ -67,6 +70,7 @@ struct StatusCommand: ParsableCommand {
             if !report.notRunning.isEmpty {
                 print("not running: \(report.notRunning.joined(separator: ", "))")
             }
+            if !disabled.isEmpty { print("disabled: \(disabled.joined(separator: ", "))") }
         }
     }
 

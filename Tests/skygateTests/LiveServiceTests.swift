@@ -39,6 +39,7 @@ struct LiveServiceTests {
         var details: ServiceStatus?
         var cameras: [CameraStatus]
         var notRunning: [String]
+        var disabled: [String]
     }
 
     static func status(_ gateway: GatewayProcess) throws -> StatusReport {

@@ -92,6 +92,7 @@ struct ServeCommand: ParsableCommand {
             configuration.worker.segmentDuration = segmentSeconds
             configuration.worker.demux.openTimeout = openTimeout
             configuration.worker.demux.readTimeout = readTimeout
+            configuration.worker.demux.urlPolicy = try registryOptions.urlPolicy()
             configuration.maximumConcurrentConnects = maxConnects
             configuration.retentionInterval = max(1, retentionInterval)
             configuration.worker.backoff = Backoff(base: 1, cap: maxBackoff)

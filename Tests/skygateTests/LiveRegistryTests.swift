@@ -30,6 +30,26 @@ struct LiveRegistryTests {
         return descriptor >= 0
     }
 
+    @Test("--allowed-schemes narrows the policy at registration and at connect time, and cannot widen it")
+    func allowedSchemes() throws {
+        let rig = try Rig(cameras: ["n1"])
+        defer { rig.cleanUp() }
+        let add = try SkygateBinary.run([
+            "camera", "add", "n2", "--name", "n2", "--url", "rtsp://127.0.0.1/x", "--longitude", "116.4", "--latitude",
+            "39.9", "--lenient-id", "--allowed-schemes", "rtsps", "--data-dir", rig.dataDirectory,
+        ])
+        #expect(add.status == 65 && add.standardError.contains("refused URL scheme 'rtsp:'"), "\(add.standardError)")
+        let widen = try SkygateBinary.run(["camera", "list", "--allowed-schemes", "rtsp,file", "--data-dir", rig.dataDirectory])
+        #expect(widen.status == 64 && widen.standardError.contains("file not a camera protocol"), "\(widen.standardError)")
+        // The camera registered as rtsp:// is refused at connect time by a service that allows only rtsps.
+        let gateway = try rig.serve(["--allowed-schemes", "rtsps"])
+        #expect(
+            try LiveServiceTests.eventually(5) { try rig.health.transitions(camera: "n1").contains { $0.reason == "refusedURL" } }
+        )
+        #expect(try rig.index.keyframes(camera: "n1").isEmpty)
+        #expect(gateway.stop() == 0)
+    }
+
     @Test("a restart keeps the index monotonic with one discontinuity; a removed camera blocked in its connect stops within 1 s")
     func restartAndRemove() throws {
         let silent = try SilentListener()

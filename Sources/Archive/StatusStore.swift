@@ -14,7 +14,11 @@ public struct StatusStore: Sendable {
     /// Replaces the whole status: the service document and every camera's (cameras not given are removed).
     public func publish<Service: Encodable, Camera: Encodable>(service: Service, cameras: [String: Camera]) throws {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        // Milliseconds matter (keyframe times): ISO 8601 with fractional seconds.
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        }
         encoder.outputFormatting = [.sortedKeys]
         let serviceJSON = String(decoding: try encoder.encode(service), as: UTF8.self)
         let cameraJSON = try cameras.mapValues { String(decoding: try encoder.encode($0), as: UTF8.self) }
@@ -39,7 +43,10 @@ public struct StatusStore: Sendable {
         }
         guard let serviceJSON else { return nil }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            return try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+        }
         do {
             let service = try decoder.decode(Service.self, from: Data(serviceJSON.utf8))
             var cameras: [String: Camera] = [:]

@@ -5,23 +5,26 @@ import Synchronization
 /// Routes FFmpeg's own log messages into swift-log, so they follow the process's logging configuration instead of
 /// going to standard error unasked.
 public enum FFmpegLog {
-    private static let destination = Mutex<Logger?>(nil)
+    private static let destination = Mutex<(logger: Logger, ceiling: Logger.Level)?>(nil)
 
-    /// Sends FFmpeg's messages to `logger` (FFmpeg errors as `.error`, warnings as `.warning`, and so on), and tells
-    /// FFmpeg not to format messages the logger would drop. Call once at start-up.
-    public static func route(to logger: Logger) {
-        destination.withLock { $0 = logger }
-        CFFmpeg_set_log_sink(forward, avLevel(for: logger.logLevel))
+    /// Sends FFmpeg's messages to `logger` (FFmpeg errors as `.error`, warnings as `.warning`, and so on, but never
+    /// above `ceiling`), and tells FFmpeg not to format messages the logger would drop. Call once at start-up.
+    ///
+    /// The service passes a ceiling of `.debug`: every failure FFmpeg reports there (a refused connection, each
+    /// reconnect attempt) is already reported once as the camera's health, and FFmpeg's lines are detail.
+    public static func route(to logger: Logger, ceiling: Logger.Level = .critical) {
+        destination.withLock { $0 = (logger, ceiling) }
+        CFFmpeg_set_log_sink(forward, ceiling < logger.logLevel ? AV_LOG_QUIET : avLevel(for: logger.logLevel))
     }
 
     private static let forward: @convention(c) (Int32, UnsafePointer<CChar>?) -> Void = { level, text in
-        guard let text, let logger = destination.withLock({ $0 }) else { return }
+        guard let text, let (logger, ceiling) = destination.withLock({ $0 }) else { return }
         var line = String(cString: text)
         while let last = line.last, last == "\n" || last == "\r" { line.removeLast() }
         guard !line.isEmpty else { return }
         // FFmpeg echoes URLs in its messages; camera credentials must never reach a log.
         logger.log(
-            level: FFmpegLog.level(for: level), "\(URLPolicy.redactingCredentials(inText: line))",
+            level: min(FFmpegLog.level(for: level), ceiling), "\(URLPolicy.redactingCredentials(inText: line))",
             metadata: ["component": "ffmpeg"])
     }
 

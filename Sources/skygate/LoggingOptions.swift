@@ -19,7 +19,8 @@ struct LoggingOptions: ParsableArguments {
     }
 
     /// Installs the standard-error log handler and routes FFmpeg's messages through it.
-    func bootstrap(defaultLevel: Logger.Level = .critical) {
+    /// - Parameter ffmpegCeiling: the highest level FFmpeg's own messages are logged at.
+    func bootstrap(defaultLevel: Logger.Level = .critical, ffmpegCeiling: Logger.Level = .critical) {
         let level = logLevel.flatMap { Logger.Level(rawValue: $0) } ?? defaultLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -28,6 +29,6 @@ struct LoggingOptions: ParsableArguments {
         }
         var logger = Logger(label: "skygate.ffmpeg")
         logger.logLevel = level
-        FFmpegLog.route(to: logger)
+        FFmpegLog.route(to: logger, ceiling: ffmpegCeiling)
     }
 }

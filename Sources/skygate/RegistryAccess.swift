@@ -38,8 +38,8 @@ struct RegistryOptions: ParsableArguments {
     }
 
     /// The registry of the data directory, refusing stream URLs that are not camera protocols (MediaIO's policy).
-    func open(defaultLogLevel: Logger.Level = .critical) throws -> Registry {
-        logging.bootstrap(defaultLevel: defaultLogLevel)
+    func open(defaultLogLevel: Logger.Level = .critical, ffmpegCeiling: Logger.Level = .critical) throws -> Registry {
+        logging.bootstrap(defaultLevel: defaultLogLevel, ffmpegCeiling: ffmpegCeiling)
         let policy = try urlPolicy()
         return try Registry(dataDirectory: location.dataDirectory, lenientIDs: lenientID) { url in
             try policy.check(url)

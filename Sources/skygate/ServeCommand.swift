@@ -78,7 +78,8 @@ struct ServeCommand: ParsableCommand {
         MemoryTuning.limitMallocArenas(to: 2)
         MemoryTuning.trimPeriodically(every: 30)
         try reportingFailures {
-            let registry = try registryOptions.open(defaultLogLevel: .info)
+            // FFmpeg's own messages only at debug: each failure is reported once, as the camera's health.
+            let registry = try registryOptions.open(defaultLogLevel: .info, ffmpegCeiling: .debug)
             let location = registryOptions.location
             let dataDirectory = URL(
                 fileURLWithPath: location.dataDirectory,

@@ -67,7 +67,11 @@ struct StatusCommand: ParsableCommand {
                     ],
                     rows: cameras.map(row), rightAligned: [4, 5, 6, 8, 9])
             }
-            if !report.notRunning.isEmpty {
+            if state != "running" {
+                print(
+                    "\(enabled.count) enabled camera\(enabled.count == 1 ? " is" : "s are") not being recorded: start `skygate serve`"
+                )
+            } else if !report.notRunning.isEmpty {
                 print("not running: \(report.notRunning.joined(separator: ", "))")
             }
             if !disabled.isEmpty { print("disabled: \(disabled.joined(separator: ", "))") }

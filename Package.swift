@@ -50,6 +50,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// Events: detectors over the observations of Ingest (hysteresis, suppression); store, outbox and exporters
+        /// follow.
+        .target(
+            name: "Events",
+            dependencies: [
+                "MediaIO",
+                "Ingest",
+                "CameraRegistry",
+                "Geo",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Archive",
             dependencies: [
@@ -76,6 +88,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "MediaIO", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),

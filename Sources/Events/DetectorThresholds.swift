@@ -1,0 +1,58 @@
+import Foundation
+
+/// Thresholds of the detectors, with defaults that suit street cameras; configurable per camera.
+public struct DetectorThresholds: Sendable, Codable, Equatable {
+    /// Keyframes in a row that must show a fault before it is raised, and that must be clean before it clears.
+    public var raiseAfter = 3
+    public var clearAfter = 3
+    /// Seconds a camera must stay offline (or stalled) before an event: reconnects shorter than this are not faults.
+    public var offlineAfter: Double = 30
+
+    /// Mean luma at or below which a picture is too dark (with most of it near black), by day and by night. IR
+    /// cameras at night give dim grey pictures that are normal.
+    public var darkLumaDay: Double = 40
+    public var darkLumaNight: Double = 22
+    /// Share of near-black samples that must come with a dark mean.
+    public var darkFraction: Double = 0.6
+    /// Mean luma at or above which, with this share of clipped samples, a picture is too bright.
+    public var brightLuma: Double = 215
+    public var brightFraction: Double = 0.4
+
+    /// Keyframes of clean pictures a camera's baseline (sharpness, edges, spread, scene hash) is learned from.
+    public var learningKeyframes = 10
+    /// Blur: sharpness below this share of the baseline, or below the absolute floor.
+    public var blurRatio: Double = 0.3
+    public var blurFloor: Double = 2
+    /// Occlusion: edge density and luma spread both below these shares of the baseline.
+    public var occlusionEdgeRatio: Double = 0.25
+    public var occlusionSpreadRatio: Double = 0.5
+    /// Frozen: perceptual hashes at most this many bits apart, with structure in the picture (a flat picture hashes
+    /// to 0 every time and is judged as dark or covered instead).
+    public var frozenHashBits = 0
+    public var frozenMinimumSpread: Double = 4
+    /// Colour cast: distance of the chroma means from neutral (128, 128), by day only (night pictures are grey).
+    public var colourCastDistance: Double = 24
+    /// Camera moved: hash distance from the learned scene at or above which the scene counts as different, and at or
+    /// below which it counts as back.
+    public var movedHashBits = 22
+    public var movedBackHashBits = 14
+    /// Keyframes in a row that must show a different scene (a passing bus is one or two).
+    public var movedAfter = 8
+
+    /// Detectors turned off for this camera (a camera watching a still scene has no use for `frozen`).
+    public var disabled: Set<EventKind> = []
+
+    /// Local hours counted as night (from `nightStarts` to `nightEnds`, wrapping midnight).
+    public var nightStarts = 19
+    public var nightEnds = 7
+
+    public init() {}
+
+    /// Whether `date` falls in the night profile, in `timeZone` (the camera's local time).
+    public func isNight(_ date: Date, timeZone: TimeZone = .current) -> Bool {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let hour = calendar.component(.hour, from: date)
+        return nightStarts > nightEnds ? (hour >= nightStarts || hour < nightEnds) : (hour >= nightStarts && hour < nightEnds)
+    }
+}

@@ -1,0 +1,48 @@
+/// What an event is about. The order is the suppression order: while an event of one kind is open for a camera,
+/// the kinds after it that it hides are not raised (one fault gives one event).
+public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
+    /// The camera cannot be reached or its stream ended, for longer than the offline threshold.
+    case offline
+    /// Connected, but no data for longer than the offline threshold.
+    case stalled
+    /// The picture is black or nearly so: signal loss, a dead sensor, or simply too dark.
+    case tooDark = "too_dark"
+    /// The picture is washed out: glare, a sensor facing the sun.
+    case tooBright = "too_bright"
+    /// Most of the lens is covered: edges and contrast collapse against the camera's own baseline.
+    case occlusion
+    /// The picture does not change while packets keep flowing.
+    case frozen
+    /// The picture is out of focus: sharpness far below the camera's own baseline, or below an absolute floor.
+    case blur
+    /// The picture is tinted: chroma far from neutral.
+    case colourCast = "colour_cast"
+    /// The camera points somewhere else: its picture stays far from the learned scene.
+    case cameraMoved = "camera_moved"
+    /// A sensor (smoke, gas, water level, door, …) reported an alarm.
+    case sensorAlarm = "sensor_alarm"
+
+    /// Picture faults: judged from keyframe statistics, hidden while the camera is offline or stalled.
+    public var isPictureFault: Bool {
+        switch self {
+        case .tooDark, .tooBright, .occlusion, .frozen, .blur, .colourCast, .cameraMoved: true
+        case .offline, .stalled, .sensorAlarm: false
+        }
+    }
+
+    /// The kinds an open event of this kind hides. Offline and stalled hide every picture fault; a black or
+    /// washed-out picture hides what it makes look wrong (frozen, blurred, covered, tinted, moved); a covered lens
+    /// hides frozen, blur and a moved scene.
+    public var hides: Set<EventKind> {
+        switch self {
+        case .offline, .stalled: Set(EventKind.allCases.filter(\.isPictureFault))
+        case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .cameraMoved]
+        case .occlusion: [.frozen, .blur, .cameraMoved]
+        case .frozen, .blur, .colourCast, .cameraMoved, .sensorAlarm: []
+        }
+    }
+
+    public static func < (a: EventKind, b: EventKind) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}

@@ -8,6 +8,12 @@ public struct GridSummary: Sendable, Hashable, Codable {
     public var id: String
     public var name: String
     public var level: GridLevel
+
+    public init(id: String, name: String, level: GridLevel) {
+        self.id = id
+        self.name = name
+        self.level = level
+    }
 }
 
 /// A camera with what linking found for it.

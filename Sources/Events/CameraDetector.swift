@@ -15,6 +15,18 @@ public struct DetectorTransition: Sendable, Equatable, Codable {
     public var evidence: [String: Double]
     /// For health events, the reason ("refused", "noData", …).
     public var reason: String?
+
+    public init(
+        camera: String, kind: EventKind, phase: Phase, at: Date, since: Date, evidence: [String: Double], reason: String? = nil
+    ) {
+        self.camera = camera
+        self.kind = kind
+        self.phase = phase
+        self.at = at
+        self.since = since
+        self.evidence = evidence
+        self.reason = reason
+    }
 }
 
 /// The fault state of one camera, fed with its observations in time order: health transitions and the statistics of

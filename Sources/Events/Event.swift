@@ -1,0 +1,51 @@
+import CameraRegistry
+import Foundation
+
+/// Where an event happened: the device's position, its grid and that grid's ancestry, and the key locations near it.
+public struct EventLocation: Sendable, Codable, Equatable {
+    public var longitude: Double?
+    public var latitude: Double?
+    /// The finest grid first, then its parents up to the district.
+    public var grids: [GridSummary]
+    /// Key locations within their radius of the device, nearest first, with distance (m) and category.
+    public var keyLocations: [KeyLocationLink]
+
+    public init(longitude: Double?, latitude: Double?, grids: [GridSummary], keyLocations: [KeyLocationLink]) {
+        self.longitude = longitude
+        self.latitude = latitude
+        self.grids = grids
+        self.keyLocations = keyLocations
+    }
+
+    /// A camera's location as the registry links it (the registry lists grids district first).
+    public init(_ record: CameraRecord) {
+        self.init(
+            longitude: record.camera.location?.longitude, latitude: record.camera.location?.latitude,
+            grids: record.gridPath.reversed(), keyLocations: record.keyLocations.sorted { $0.distance < $1.distance })
+    }
+}
+
+/// An event as stored and exported: one fault of one camera (or one sensor alarm), from raised to cleared, under a
+/// stable ID that every sink can deduplicate on.
+public struct Event: Sendable, Codable, Equatable {
+    public enum State: String, Sendable, Codable { case open, cleared }
+
+    /// Stable for the event's whole life (raised, updated, cleared carry the same ID).
+    public var id: String
+    /// The camera or sensor ID.
+    public var device: String
+    public var kind: EventKind
+    public var state: State
+    /// When the fault was first seen, when it was confirmed (raised), last updated, and cleared.
+    public var since: Date
+    public var raisedAt: Date
+    public var updatedAt: Date
+    public var clearedAt: Date?
+    /// The numbers behind it, and the health reason for offline and stalled.
+    public var evidence: [String: Double]
+    public var reason: String?
+    public var location: EventLocation
+
+    /// Seconds from `since` to clearing (or to `now` while open).
+    public func duration(now: Date = Date()) -> Double { (clearedAt ?? now).timeIntervalSince(since) }
+}

@@ -1,0 +1,80 @@
+import CameraRegistry
+import Events
+import Foundation
+import Testing
+
+@Suite("Event store and outbox")
+struct EventStoreTests {
+    static func store(sinks: [String] = ["webhook", "ndjson"]) throws -> (EventStore, String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-events-\(UUID().uuidString)").path
+        return (try EventStore(path: directory + "/events.sqlite", sinks: sinks), directory)
+    }
+
+    static let here = EventLocation(
+        longitude: 120.1, latitude: 30.2, grids: [GridSummary(id: "G1", name: "grid 1", level: .grid)], keyLocations: [])
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func transition(_ device: String, _ kind: EventKind, _ phase: DetectorTransition.Phase, at seconds: Double)
+        -> DetectorTransition
+    {
+        DetectorTransition(
+            camera: device, kind: kind, phase: phase, at: t0 + seconds, since: t0, evidence: ["x": seconds], reason: nil)
+    }
+
+    @Test("raised, updated and cleared keep one stable ID; every transition is queued once per sink")
+    func lifecycle() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let raised = try store.record(Self.transition("c1", .blur, .raised, at: 6), location: Self.here)
+        let updated = try store.record(Self.transition("c1", .blur, .updated, at: 66), location: Self.here)
+        let cleared = try store.record(Self.transition("c1", .blur, .cleared, at: 90), location: Self.here)
+        #expect(raised.id == updated.id && updated.id == cleared.id)
+        #expect(cleared.state == .cleared && cleared.clearedAt == Self.t0 + 90 && cleared.duration() == 90)
+        #expect(cleared.location == Self.here)
+        for sink in ["webhook", "ndjson"] {
+            let due = try store.due(sink: sink, now: Self.t0 + 100)
+            #expect(due.map(\.phase) == [.raised], "one message per device at a time, oldest first")
+            try store.delivered(sink: sink, sequences: due.map(\.sequence))
+            #expect(try store.due(sink: sink, now: Self.t0 + 100).map(\.phase) == [.updated])
+        }
+        // A second raise of the same kind while one is open is refused by the store.
+        _ = try store.record(Self.transition("c1", .blur, .raised, at: 200), location: Self.here)
+        #expect(throws: EventsError.self) {
+            try store.record(Self.transition("c1", .blur, .raised, at: 210), location: Self.here)
+        }
+        #expect(throws: EventsError.self) {
+            try store.record(Self.transition("c2", .frozen, .cleared, at: 210), location: Self.here)
+        }
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test("a failing message holds up only its own device, is retried after its wait, and is dead-lettered after N failures")
+    func retriesAndDeadLetters() throws {
+        let (store, directory) = try Self.store(sinks: ["webhook"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try store.record(Self.transition("a", .blur, .raised, at: 1), location: Self.here)
+        try store.record(Self.transition("b", .blur, .raised, at: 2), location: Self.here)
+        try store.record(Self.transition("a", .blur, .cleared, at: 3), location: Self.here)
+        var due = try store.due(sink: "webhook", now: Self.t0)
+        #expect(due.map(\.device) == ["a", "b"])
+        let first = due[0].sequence
+        #expect(
+            try !store.failed(
+                sink: "webhook", sequence: first, error: "HTTP 503", retryAfter: 10, maximumAttempts: 3, now: Self.t0))
+        try store.delivered(sink: "webhook", sequences: [due[1].sequence])
+        // a's raise waits 10 s; a's clear may not overtake it.
+        due = try store.due(sink: "webhook", now: Self.t0 + 5)
+        #expect(due.isEmpty)
+        due = try store.due(sink: "webhook", now: Self.t0 + 10)
+        #expect(due.map(\.sequence) == [first] && due[0].attempts == 1)
+        #expect(
+            try !store.failed(
+                sink: "webhook", sequence: first, error: "HTTP 503", retryAfter: 10, maximumAttempts: 3, now: Self.t0 + 10))
+        #expect(
+            try store.failed(
+                sink: "webhook", sequence: first, error: "HTTP 503", retryAfter: 10, maximumAttempts: 3, now: Self.t0 + 20))
+        // Dead-lettered: the device's next message goes on.
+        #expect(try store.due(sink: "webhook", now: Self.t0 + 30).map(\.phase) == [.cleared])
+        #expect(try store.counts(sink: "webhook") == ["dead": 1, "delivered": 1, "pending": 1])
+    }
+}

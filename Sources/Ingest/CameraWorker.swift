@@ -152,6 +152,14 @@ public final class CameraWorker: Sendable {
                 var lastStamp: Int64? = nil
                 let packet = MediaPacket()
                 var lastKeyframeRaw: Int64? = nil
+                // The keyframe waiting to go to analysis: of several key packets with one timestamp, the largest.
+                var forAnalysis: (wallClock: Date, payload: [UInt8])? = nil
+                defer {
+                    if let waiting = forAnalysis {
+                        configuration.analysis?.offer(
+                            camera: camera, codec: codec, wallClock: waiting.wallClock, payload: waiting.payload)
+                    }
+                }
                 var placedOne = false
                 while try demuxer.readVideoPacket(into: packet) {
                     let now = monotonicNow()
@@ -189,6 +197,17 @@ public final class CameraWorker: Sendable {
                     // One keyframe per raw timestamp (encoders may send two pictures with one), at the first
                     // packet's offset, which is where a cut must start.
                     let raw = packet.dts ?? packet.pts
+                    let repeatsKeyframe = packet.isKeyframe && raw != nil && raw == lastKeyframeRaw
+                    if repeatsKeyframe, let waiting = forAnalysis, packet.size > waiting.payload.count {
+                        // The encoder sent two pictures with one timestamp; the small one (about 200 bytes from the
+                        // simulator's x264) decodes to a flat picture, so analysis takes the larger.
+                        forAnalysis = (waiting.wallClock, packet.payload)
+                    } else if !repeatsKeyframe, let waiting = forAnalysis {
+                        // Analysis gets a copy; when it is behind, the pool skips (and counts) instead of waiting.
+                        configuration.analysis?.offer(
+                            camera: camera, codec: codec, wallClock: waiting.wallClock, payload: waiting.payload)
+                        forAnalysis = nil
+                    }
                     if packet.isKeyframe && (raw == nil || raw != lastKeyframeRaw) {
                         lastKeyframeRaw = raw
                         report(
@@ -196,9 +215,7 @@ public final class CameraWorker: Sendable {
                                 RecordedKeyframe(
                                     camera: camera, seconds: placed.seconds, wallClock: placed.wallClock, segment: unit.segment,
                                     byteOffset: unit.byteOffset, size: packet.size)))
-                        // Analysis gets a copy; when it is behind, the pool skips (and counts) instead of waiting.
-                        configuration.analysis?.offer(
-                            camera: camera, codec: codec, wallClock: placed.wallClock, payload: packet.payload)
+                        if configuration.analysis != nil { forAnalysis = (placed.wallClock, packet.payload) }
                     }
                 }
                 transition(.offline, .ended)

@@ -118,6 +118,11 @@ struct LiveServiceTests {
             #expect(abs(keyframes.count - probed) <= 1, "\(camera): index \(keyframes.count), segments \(probed)")
             let expected = Int(last.timeIntervalSince(first).rounded()) + 1
             #expect(abs(keyframes.count - expected) <= 1, "\(camera): index \(keyframes.count), stream \(expected)")
+            // Analysis kept up and saw the pictures: the simulator's always show a ball on black, never a flat frame
+            // (the encoder's second, tiny key packet at each keyframe decodes flat and must not be the one analysed).
+            let analysed = keyframes.compactMap(\.stats)
+            #expect(analysed.count >= keyframes.count - 2, "\(camera): \(analysed.count) of \(keyframes.count) analysed")
+            #expect(analysed.allSatisfy { $0.lumaStdDev > 5 }, "\(camera): flat pictures analysed")
         }
 
         // A clip across a segment boundary starts on the keyframe at or before the asked time (within one GOP).

@@ -36,14 +36,13 @@ public struct ClipExporter: Sendable {
         } else if let after = try index.keyframes(camera: camera, from: from, to: end).first {
             start = after
         } else {
-            throw ArchiveError(.notRecorded, "nothing was recorded for camera \(camera) between \(iso(from)) and \(iso(end))")
+            throw ArchiveError(
+                .notRecorded, "nothing was recorded for camera \(camera) between \(timestamp(from)) and \(timestamp(end))")
         }
         let rows = try index.keyframes(camera: camera, from: start.wallClock, to: end)
         // Each segment with the first keyframe of it that the clip uses: where to start reading it, and when that is.
         var plan: [RecordedKeyframeRow] = []
-        for row in rows where plan.last?.segment != row.segment && !plan.contains(where: { $0.segment == row.segment }) {
-            plan.append(row)
-        }
+        for row in rows where plan.last?.segment != row.segment { plan.append(row) }
 
         let partial = path + ".partial"
         var writer: ClipWriter? = nil
@@ -83,7 +82,8 @@ public struct ClipExporter: Sendable {
                 if start.wallClock.addingTimeInterval(lastWritten) > end { break }
             }
             guard let writer, packets > 0 else {
-                throw ArchiveError(.notRecorded, "no recorded video for camera \(camera) from \(iso(from)) for \(duration) s")
+                throw ArchiveError(
+                    .notRecorded, "no recorded video for camera \(camera) from \(timestamp(from)) for \(duration) s")
             }
             try writer.finish()
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
@@ -105,10 +105,4 @@ public struct ClipExporter: Sendable {
             camera: camera, path: path, startsAt: start.wallClock, askedFrom: from, duration: lastWritten, packets: packets,
             segments: plan.map(\.segment))
     }
-}
-
-func iso(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.string(from: date)
 }

@@ -48,32 +48,19 @@ public struct HealthLog: Sendable {
 
     /// Appends transitions in one transaction.
     public func append(_ records: [HealthRecord]) throws {
-        guard !records.isEmpty else { return }
-        try store.write("record health") { db in
-            let statement = try db.cachedStatement(
-                sql: "INSERT INTO health_transition (camera, wall_time, state, reason, detail) VALUES (?, ?, ?, ?, ?)")
-            for record in records {
-                try statement.execute(arguments: [
-                    record.camera, record.at.timeIntervalSince1970, record.state, record.reason, record.detail,
-                ])
-            }
-        }
+        try store.insert(
+            "record health",
+            sql: "INSERT INTO health_transition (camera, wall_time, state, reason, detail) VALUES (?, ?, ?, ?, ?)",
+            rows: records.map { [$0.camera, $0.at.timeIntervalSince1970, $0.state, $0.reason, $0.detail] })
     }
 
     /// Appends discontinuities in one transaction.
     public func append(_ records: [DiscontinuityRecord]) throws {
-        guard !records.isEmpty else { return }
-        try store.write("record discontinuities") { db in
-            let statement = try db.cachedStatement(
-                sql:
-                    "INSERT INTO timeline_discontinuity (camera, wall_time, kind, raw_timestamp, timeline_seconds) VALUES (?, ?, ?, ?, ?)"
-            )
-            for record in records {
-                try statement.execute(arguments: [
-                    record.camera, record.at.timeIntervalSince1970, record.kind, record.rawTimestamp, record.timelineSeconds,
-                ])
-            }
-        }
+        try store.insert(
+            "record discontinuities",
+            sql:
+                "INSERT INTO timeline_discontinuity (camera, wall_time, kind, raw_timestamp, timeline_seconds) VALUES (?, ?, ?, ?, ?)",
+            rows: records.map { [$0.camera, $0.at.timeIntervalSince1970, $0.kind, $0.rawTimestamp, $0.timelineSeconds] })
     }
 
     /// A camera's transitions (or every camera's, with nil) between two times, oldest first.

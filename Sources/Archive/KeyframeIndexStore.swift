@@ -272,6 +272,15 @@ public final class KeyframeIndexStore: Sendable {
         }
     }
 
+    /// Inserts rows with one prepared statement in one transaction (the live recording's append path).
+    func insert(_ what: String, sql: String, rows: [StatementArguments]) throws {
+        guard !rows.isEmpty else { return }
+        try write(what) { db in
+            let statement = try db.cachedStatement(sql: sql)
+            for arguments in rows { try statement.execute(arguments: arguments) }
+        }
+    }
+
     func read<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
         do {
             return try database.read(body)
@@ -281,7 +290,7 @@ public final class KeyframeIndexStore: Sendable {
     }
 
     private static func now() -> String {
-        ISO8601DateFormatter().string(from: Date())
+        timestamp(Date())
     }
 
     private static func source(from row: Row) -> IndexedSource {

@@ -65,8 +65,10 @@ extension RecordingIndex {
             span.to = min(span.to, to)
             if span.to > span.from { clipped.append(span) }
         }
-        if let last = clipped.last ?? spans.last, last.to < to {
-            clipped.append(CoverageSpan(kind: .gap, from: last.to, to: to, reason: "not recorded"))
+        // After the last recording: not recorded, from where the recording ended or the range began.
+        let recordedUntil = max(clipped.last?.to ?? from, from)
+        if recordedUntil < to {
+            clipped.append(CoverageSpan(kind: .gap, from: recordedUntil, to: to, reason: "not recorded"))
         }
         return clipped
     }

@@ -53,18 +53,13 @@ public struct RecordingIndex: Sendable {
 
     /// Appends keyframes in one transaction.
     public func append(_ keyframes: [RecordedKeyframeRow]) throws {
-        guard !keyframes.isEmpty else { return }
-        try store.write("record keyframes") { db in
-            let statement = try db.cachedStatement(
-                sql:
-                    "INSERT INTO recorded_keyframe (camera, wall_time, seconds, segment, byte_offset, size) VALUES (?, ?, ?, ?, ?, ?)"
-            )
-            for row in keyframes {
-                try statement.execute(arguments: [
-                    row.camera, row.wallClock.timeIntervalSince1970, row.seconds, row.segment, row.byteOffset, row.size,
-                ])
-            }
-        }
+        try store.insert(
+            "record keyframes",
+            sql:
+                "INSERT INTO recorded_keyframe (camera, wall_time, seconds, segment, byte_offset, size) VALUES (?, ?, ?, ?, ?, ?)",
+            rows: keyframes.map {
+                [$0.camera, $0.wallClock.timeIntervalSince1970, $0.seconds, $0.segment, $0.byteOffset, $0.size]
+            })
     }
 
     /// Records a gap.
@@ -118,10 +113,13 @@ public struct RecordingIndex: Sendable {
         }
     }
 
-    /// The cameras that have recordings.
-    public func cameras() throws -> [String] {
-        try store.read("list recorded cameras") { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT camera FROM recorded_keyframe ORDER BY camera")
+    /// A camera's oldest recorded keyframe.
+    public func oldestKeyframe(camera: String) throws -> RecordedKeyframeRow? {
+        try store.read("find the oldest keyframe") { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM recorded_keyframe WHERE camera = ? ORDER BY wall_time, seconds LIMIT 1",
+                arguments: [camera]
+            ).map(RecordingIndex.keyframe(from:))
         }
     }
 
@@ -130,25 +128,6 @@ public struct RecordingIndex: Sendable {
         try store.write("remove a segment's keyframes") { db in
             try db.execute(sql: "DELETE FROM recorded_keyframe WHERE segment = ?", arguments: [segment])
         }
-    }
-
-    /// After a failed write (disk full): removes a camera's rows since `time` whose keyframe does not lie wholly
-    /// within its segment file as it is on disk, because what the muxer had buffered never reached the file.
-    /// Returns how many rows went.
-    @discardableResult
-    public func removeUnwrittenRows(camera: String, since time: Date) throws -> Int {
-        let recent = try keyframes(camera: camera, from: time)
-        var sizes: [String: Int64] = [:]
-        for segment in Set(recent.map(\.segment)) {
-            sizes[segment] = (try? FileManager.default.attributesOfItem(atPath: segment)[.size] as? NSNumber)?.int64Value ?? 0
-        }
-        let unwritten = recent.filter { $0.byteOffset + Int64($0.size) > sizes[$0.segment] ?? 0 }
-        guard !unwritten.isEmpty else { return 0 }
-        try store.write("remove unwritten keyframes") { db in
-            let statement = try db.cachedStatement(sql: "DELETE FROM recorded_keyframe WHERE camera = ? AND wall_time = ?")
-            for row in unwritten { try statement.execute(arguments: [camera, row.wallClock.timeIntervalSince1970]) }
-        }
-        return unwritten.count
     }
 
     /// Removes gaps and health history older than `time` for a camera: what retention no longer covers.

@@ -56,7 +56,12 @@ public struct Retention: Sendable {
     /// Applies `policy` at time `now`, sparing the segments in `writing`.
     public func enforce(_ policy: RetentionPolicy, now: Date = Date(), writing: Set<String> = []) throws -> RetentionResult {
         var result = RetentionResult()
-        var segments = try listSegments()
+        // Oldest first: by the time a segment ended, then its name (which starts with the time it was opened). The
+        // per-camera pass walks this same order, which is each camera's oldest first too.
+        let ordered = try listSegments().sorted { ($0.modified, $0.path) < ($1.modified, $1.path) }
+        var perCamera = Dictionary(ordered.map { ($0.camera, $0.bytes) }, uniquingKeysWith: +)
+        var total = perCamera.values.reduce(0, +)
+        var removed = Set<String>()
         func remove(_ segment: Segment) throws {
             try index.removeSegment(segment.path)
             do {
@@ -64,45 +69,31 @@ public struct Retention: Sendable {
             } catch {
                 throw ArchiveError(.storeFailed, "cannot remove segment '\(segment.path)'", underlying: "\(error)")
             }
+            removed.insert(segment.path)
             result.removedSegments.append(segment.path)
             result.freedBytes += segment.bytes
-            segments.removeAll { $0.path == segment.path }
+            perCamera[segment.camera]! -= segment.bytes
+            total -= segment.bytes
         }
-        // Oldest first: by the time a segment ended, then its name (which starts with the time it was opened).
-        func oldestFirst(_ a: Segment, _ b: Segment) -> Bool { (a.modified, a.path) < (b.modified, b.path) }
+        let removable = { (segment: Segment) in !writing.contains(segment.path) && !removed.contains(segment.path) }
 
-        for segment in segments.sorted(by: oldestFirst) where !writing.contains(segment.path) {
+        for segment in ordered where removable(segment) {
             let ages = [policy.maximumAge, policy.maximumAgeByCamera[segment.camera]].compactMap { $0 }
             if let age = ages.min(), segment.modified < now.addingTimeInterval(-age) { try remove(segment) }
         }
         if let limit = policy.maximumBytesPerCamera {
-            for camera in Set(segments.map(\.camera)) {
-                var mine = segments.filter { $0.camera == camera }.sorted(by: oldestFirst)
-                var total = mine.reduce(0) { $0 + $1.bytes }
-                while total > limit, let victim = mine.first(where: { !writing.contains($0.path) }) {
-                    try remove(victim)
-                    total -= victim.bytes
-                    mine.removeAll { $0.path == victim.path }
-                }
-            }
+            for segment in ordered where removable(segment) && perCamera[segment.camera]! > limit { try remove(segment) }
         }
         if let limit = policy.maximumBytesTotal {
-            var all = segments.sorted(by: oldestFirst)
-            var total = all.reduce(0) { $0 + $1.bytes }
-            while total > limit, let victim = all.first(where: { !writing.contains($0.path) }) {
-                try remove(victim)
-                total -= victim.bytes
-                all.removeAll { $0.path == victim.path }
-            }
+            for segment in ordered where total > limit && removable(segment) { try remove(segment) }
         }
         // Gaps and discontinuities older than a camera's oldest remaining keyframe describe nothing any more.
-        for camera in Set(result.removedSegments.map { ($0 as NSString).deletingLastPathComponent }) {
-            let id = (camera as NSString).lastPathComponent
-            if let oldest = try index.keyframes(camera: id).first {
-                try index.trimHistory(camera: id, before: oldest.wallClock)
+        for camera in Set(ordered.filter { removed.contains($0.path) }.map(\.camera)) {
+            if let oldest = try index.oldestKeyframe(camera: camera) {
+                try index.trimHistory(camera: camera, before: oldest.wallClock)
             }
         }
-        result.keptBytes = segments.reduce(0) { $0 + $1.bytes }
+        result.keptBytes = total
         if !result.removedSegments.isEmpty {
             logger.info(
                 "retention removed segments",

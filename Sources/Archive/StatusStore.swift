@@ -17,7 +17,7 @@ public struct StatusStore: Sendable {
         // Milliseconds matter (keyframe times): ISO 8601 with fractional seconds.
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            try container.encode(timestamp(date))
         }
         encoder.outputFormatting = [.sortedKeys]
         let serviceJSON = String(decoding: try encoder.encode(service), as: UTF8.self)
@@ -45,7 +45,7 @@ public struct StatusStore: Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
-            return try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+            return try timestampStyle.parse(text)
         }
         do {
             let service = try decoder.decode(Service.self, from: Data(serviceJSON.utf8))

@@ -164,7 +164,6 @@ private final class Lane: Sendable {
             logger[metadataKey: "lane"] = "\(number)"
             // Decoders of recently seen cameras, most recent last. They never leave this thread.
             var open: [(camera: String, codec: StreamCodec, analyzer: KeyframeAnalyzer)] = []
-            var tag: Int64 = 0
             while let job = next() {
                 var stats: FrameStats? = nil
                 do {
@@ -177,8 +176,7 @@ private final class Lane: Sendable {
                     }
                     open.append((job.camera, job.codec, analyzer))
                     if open.count > decoders { open.removeFirst() }
-                    tag += 1
-                    stats = try analyzer.analyze(job.payload, tag: tag).last?.stats
+                    stats = try analyzer.analyze(job.payload)
                 } catch {
                     logger.debug("keyframe analysis failed", metadata: ["camera": "\(job.camera)", "error": "\(error)"])
                 }

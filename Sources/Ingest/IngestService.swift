@@ -109,11 +109,6 @@ public final class IngestService: Sendable {
         logger.info("ingest started", metadata: ["cameras": "\(supervisor.cameras.count)"])
     }
 
-    /// Re-reads the registry now (after a change made through this process).
-    public func registryChanged() throws {
-        try supervisor.withLock { $0 }?.sync(with: registry)
-    }
-
     /// Stops every worker (each closes its segment), waits for them, then publishes the final status. False if a
     /// worker did not end within `timeout` seconds.
     @discardableResult
@@ -144,8 +139,6 @@ public final class IngestService: Sendable {
             }
         }.sorted { $0.camera < $1.camera }
     }
-
-    public var storageAlarm: String? { board.withLock { $0.storageAlarm } }
 
     // MARK: - Worker events (on the workers' threads)
 
@@ -193,14 +186,8 @@ public final class IngestService: Sendable {
                 }
             }
             if transition.reason == .recordingFailed {
+                // No index row needs undoing: a keyframe is reported only once its bytes are in the file.
                 raiseStorageAlarm("recording camera \(transition.camera) failed: \(transition.detail ?? "write error")")
-                // The last two segments may have lost buffered bytes (the one being closed and the one being written).
-                let since = transition.wallClock.addingTimeInterval(-2 * configuration.worker.segmentDuration - 10)
-                do {
-                    try recordingIndex.removeUnwrittenRows(camera: transition.camera, since: since)
-                } catch {
-                    logger.error("cannot remove unwritten keyframe rows", metadata: ["error": "\(error)"])
-                }
             }
             observe(.health(transition))
         case .keyframe(let keyframe):

@@ -22,19 +22,17 @@ public final class KeyframeAnalyzer {
             source: source, threads: 1)
     }
 
-    /// Decodes one keyframe and returns its statistics at once: the decoder is drained after every keyframe (a
-    /// decoder may otherwise hold a picture back for reordering) and reset for the next. `tag` is the timestamp given
-    /// to the packet. Damaged data yields nothing.
-    public func analyze(_ payload: [UInt8], tag: Int64) throws -> [(tag: Int64, stats: FrameStats)] {
+    /// Decodes one keyframe and returns its statistics: the decoder is drained after every keyframe (it would
+    /// otherwise hold a picture back for reordering) and reset for the next, so the result is this keyframe's.
+    /// Damaged data yields nil.
+    public func analyze(_ payload: [UInt8]) throws -> FrameStats? {
         av_packet_unref(packet.pointer)
         guard av_new_packet(packet.pointer, Int32(payload.count)) >= 0 else { fatalError("av_new_packet failed: out of memory") }
         payload.withUnsafeBufferPointer { packet.pointer.pointee.data.update(from: $0.baseAddress!, count: payload.count) }
-        packet.pointer.pointee.pts = tag
-        packet.pointer.pointee.dts = tag
         packet.pointer.pointee.flags = AV_PKT_FLAG_KEY
         let results = try decoder.decode(packet) + decoder.flush()
         decoder.reset()
-        return results.map { (tag: $0.pts ?? tag, stats: $0.stats) }
+        return results.last?.stats
     }
 }
 

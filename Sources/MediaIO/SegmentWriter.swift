@@ -9,8 +9,6 @@ public struct RecordedPacket: Sendable, Equatable {
     public var byteOffset: Int64
     /// This packet opened a new segment.
     public var openedSegment: Bool
-    /// The packet is a keyframe.
-    public var isKeyframe: Bool
 }
 
 /// Records one video stream by stream copy (no transcoding) into MPEG-TS segment files cut on keyframes.
@@ -29,7 +27,7 @@ public final class SegmentWriter {
     private var segmentNumber = 0
     private let scratch = Packet()
     /// The segment being written, if any.
-    public private(set) var currentSegment: String?
+    private var currentSegment: String?
 
     /// - Parameters:
     ///   - demuxer: the input whose video stream is recorded (its codec parameters are copied).
@@ -82,7 +80,7 @@ public final class SegmentWriter {
             throw MediaError(
                 .writeFailed, "writing segment '\(currentSegment ?? "")' failed: \(avErrorText(status))", averror: status)
         }
-        return RecordedPacket(segment: currentSegment!, byteOffset: offset, openedSegment: opened, isKeyframe: packet.isKeyframe)
+        return RecordedPacket(segment: currentSegment!, byteOffset: offset, openedSegment: opened)
     }
 
     /// Closes the current segment cleanly (trailer written, file flushed).

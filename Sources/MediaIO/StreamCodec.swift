@@ -15,9 +15,6 @@ public struct StreamCodec: Sendable, Equatable {
     /// The time base of the packets' timestamps.
     public let timeBase: Rational
 
-    /// The codec's short name ("h264", "hevc").
-    public var name: String { String(cString: avcodec_get_name(AVCodecID(rawValue: codecID))) }
-
     init(parameters: UnsafePointer<AVCodecParameters>, timeBase: AVRational) {
         let p = parameters.pointee
         codecID = p.codec_id.rawValue

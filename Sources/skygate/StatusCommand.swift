@@ -34,8 +34,9 @@ struct StatusCommand: ParsableCommand {
             let registry = try registryOptions.open()
             let store = try KeyframeIndexStore(path: registryOptions.location.indexPath)
             let published = try StatusStore(store: store).read(service: ServiceStatus.self, camera: CameraStatus.self)
-            let enabled = try registry.cameras(CameraFilter(enabled: true)).map(\.camera.id.rawValue)
-            let disabled = try registry.cameras(CameraFilter(enabled: false)).map(\.camera.id.rawValue)
+            let registered = try registry.cameras().map(\.camera)
+            let enabled = registered.filter(\.enabled).map(\.id.rawValue)
+            let disabled = registered.filter { !$0.enabled }.map(\.id.rawValue)
             let state: String
             if let service = published?.service {
                 let alive = kill(service.processID, 0) == 0 && Date().timeIntervalSince(service.updatedAt) < 10

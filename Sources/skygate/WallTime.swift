@@ -47,12 +47,11 @@ func parseWallTime(_ text: String, now: Date = Date()) -> Date? {
 let wallTimeHelp =
     "ISO 8601 (2026-11-22T14:03:10Z), local time (2026-11-22 14:03:10, or 14:03:10 today), now, now-90s / now-5m / now-2h, or @unix-seconds"
 
-/// A wall-clock time as the commands print it: ISO 8601 in UTC with milliseconds.
-func formatWallTime(_ date: Date) -> String {
-    let iso = ISO8601DateFormatter()
-    iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return iso.string(from: date)
-}
+/// A wall-clock time as the commands print it: ISO 8601 in UTC with milliseconds. A format style, not a formatter
+/// made per call: tables print one per row.
+func formatWallTime(_ date: Date) -> String { date.formatted(wallTimeStyle) }
+
+private let wallTimeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
 /// Parses a duration: seconds (`90`, `2.5`) or with a unit (`90s`, `5m`, `1h`, `30d`).
 func parseDuration(_ text: String) -> Double? {

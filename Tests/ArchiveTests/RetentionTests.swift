@@ -99,6 +99,9 @@ struct RetentionTests {
         #expect(shape.map(\.2) == [20, 30, 40, 100, 112, 120])
         // The first span counts the keyframe at 4 s, where playing from 5 s starts.
         #expect(shape.map(\.3) == ["9", "ended", "6", "not recorded", "6", "not recorded"])
+        // After the recording: one gap, exactly the asked range.
+        let after = try index.coverage(camera: "c", from: t0.addingTimeInterval(200), to: t0.addingTimeInterval(300))
+        #expect(after.map(\.kind) == [.gap] && after[0].from == t0 + 200 && after[0].to == t0 + 300)
         // Before any recording: one gap.
         let before = try index.coverage(camera: "c", from: t0.addingTimeInterval(-50), to: t0.addingTimeInterval(-10))
         #expect(before.count == 1 && before[0].kind == .gap)

@@ -30,7 +30,7 @@ struct RecordingTests {
                 let placed = sanitiser.place(dts: packet.dts, pts: packet.pts, duration: packet.duration, arrival: arrival)
                 guard let unit = try writer.write(packet, dts: placed.dts, pts: placed.pts) else { continue }
                 if unit.openedSegment { written.segments.append(unit.segment) }
-                if unit.isKeyframe { written.keyframes.append((unit.segment, unit.byteOffset)) }
+                if packet.isKeyframe { written.keyframes.append((unit.segment, unit.byteOffset)) }
             }
         }
         try writer.finishSegment()

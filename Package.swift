@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         /// FFmpeg's C libraries, found through pkg-config; `shim.h` wraps the macros Swift cannot import.
@@ -50,17 +53,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        /// Events: detectors over the observations of Ingest (hysteresis, suppression); store, outbox and exporters
-        /// follow.
+        /// Events: detectors over the observations of Ingest (hysteresis, suppression), the event store and outbox,
+        /// and the exporters (webhook, NDJSON, PostgreSQL) on their own threads.
         .target(
             name: "Events",
             dependencies: [
                 "MediaIO",
                 "Ingest",
                 "CameraRegistry",
+                "Archive",
                 "Geo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -79,12 +89,21 @@ let package = Package(
                 "Geo",
                 "CameraRegistry",
                 "Ingest",
+                "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         /// In-memory point→grid lookups per second, for tools/bench/registry.
         .executableTarget(name: "registry-lookups", dependencies: ["CameraRegistry", "Geo"], path: "tools/bench/registry-lookups"),
+        /// A Standard Webhooks receiver on loopback that checks signatures, for the export tests and tools/bench/events.
+        .executableTarget(
+            name: "webhook-receiver",
+            dependencies: [
+                "Events", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "tools/webhook-receiver"),
         /// Media generation and FFmpeg oracles shared by the test targets; never part of the product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
@@ -93,7 +112,12 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
-        .testTarget(name: "skygateTests", dependencies: ["Archive", "MediaIO", "CameraRegistry", "Ingest", "TestSupport"]),
+        .testTarget(
+            name: "skygateTests",
+            dependencies: [
+                "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -131,6 +131,13 @@ public struct KeyLocationLink: Sendable, Hashable, Codable {
     public var category: KeyLocationCategory
     /// Metres from the device to the place.
     public var distance: Double
+
+    public init(locationID: String, name: String, category: KeyLocationCategory, distance: Double) {
+        self.locationID = locationID
+        self.name = name
+        self.category = category
+        self.distance = distance
+    }
 }
 
 /// Checks a registry name or free-text field: not empty where required, one line, at most 200 characters.

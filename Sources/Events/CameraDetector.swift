@@ -56,9 +56,15 @@ public struct CameraDetector: Sendable {
     /// What a camera looks like when nothing is wrong, learned from its first clean keyframes.
     struct Baseline {
         var sharpness: Double
+        /// Sharpness relative to contrast (see `detail(_:)`).
+        var detail: Double
         var edgeDensity: Double
         var spread: Double
-        var sceneHash: UInt64
+        /// The hashes of the learnt keyframes: a live scene's hash wanders (people, cars, light), so the scene is
+        /// all of them, and a picture's distance from it is its distance from the nearest.
+        var sceneHashes: [UInt64]
+
+        func distance(_ hash: UInt64) -> Int { sceneHashes.map { FrameStats.hashDistance(hash, $0) }.min() ?? 64 }
     }
 
     private(set) var open: [EventKind: Open] = [:]
@@ -66,6 +72,9 @@ public struct CameraDetector: Sendable {
     /// A health outage not yet long enough to be an event: its kind, start and reason.
     private var outage: (kind: EventKind, since: Date, reason: String?)?
     private var learning: [FrameStats] = []
+    private var window: (bits: Double, frames: Double, seconds: Double) = (0, 0, 0)
+    private var learningRates: [(bitrate: Double, frameRate: Double)] = []
+    private var streamBaseline: (bitrate: Double, frameRate: Double)?
     private var baseline: Baseline?
     private var previous: FrameStats?
     /// Seconds between `updated` transitions of an open event.
@@ -113,6 +122,41 @@ public struct CameraDetector: Sendable {
         return [raise(outage.kind, since: outage.since, at: now, evidence: [:], reason: outage.reason)]
     }
 
+    // MARK: - Stream
+
+    /// A throughput measurement (about one a second while streaming): bits per second and pictures per second over
+    /// `seconds`. Judged in windows of `degradedWindow` seconds, against the camera's own first windows.
+    public mutating func observe(bitrate: Double, frameRate: Double, seconds: Double, at time: Date)
+        -> [DetectorTransition]
+    {
+        window.bits += bitrate * seconds
+        window.frames += frameRate * seconds
+        window.seconds += seconds
+        guard window.seconds >= thresholds.degradedWindow else { return [] }
+        let rate = (bitrate: window.bits / window.seconds, frameRate: window.frames / window.seconds)
+        window = (0, 0, 0)
+        guard open[.offline] == nil, open[.stalled] == nil, !thresholds.disabled.contains(.streamDegraded) else {
+            return []
+        }
+        guard let normal = streamBaseline else {
+            learningRates.append(rate)
+            if learningRates.count >= thresholds.learningKeyframes / 2 {
+                func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+                streamBaseline = (median(learningRates.map(\.bitrate)), median(learningRates.map(\.frameRate)))
+                learningRates = []
+            }
+            return []
+        }
+        let degraded =
+            rate.frameRate < thresholds.degradedFrameRateRatio * normal.frameRate
+            || rate.bitrate < thresholds.degradedBitrateRatio * normal.bitrate
+        let evidence = [
+            "bitrate": rate.bitrate, "baselineBitrate": normal.bitrate, "frameRate": rate.frameRate,
+            "baselineFrameRate": normal.frameRate,
+        ]
+        return judge(.streamDegraded, faulty: degraded ? evidence : nil, at: time)
+    }
+
     // MARK: - Pictures
 
     /// The statistics of an analysed keyframe taken at `time`.
@@ -132,32 +176,43 @@ public struct CameraDetector: Sendable {
                 streaks[kind] = Streak()
                 continue
             }
-            var streak = streaks[kind] ?? Streak()
-            if let evidence = faults[kind] {
-                streak.faulty += 1
-                streak.clean = 0
-                streak.firstSeen = streak.firstSeen ?? time
-                let needed = kind == .cameraMoved ? thresholds.movedAfter : thresholds.raiseAfter
-                if var current = open[kind] {
-                    current.evidence = evidence
-                    if time.timeIntervalSince(current.lastUpdate) >= updateInterval {
-                        current.lastUpdate = time
-                        out.append(transition(kind, .updated, at: time, since: current.since, evidence: evidence))
-                    }
-                    open[kind] = current
-                } else if streak.faulty >= needed {
-                    out.append(raise(kind, since: streak.firstSeen!, at: time, evidence: evidence, reason: nil))
-                }
-            } else {
-                streak.clean += 1
-                streak.faulty = 0
-                streak.firstSeen = nil
-                if open[kind] != nil && streak.clean >= thresholds.clearAfter { out.append(clear(kind, at: time)) }
-            }
-            streaks[kind] = streak
+            out += judge(kind, faulty: faults[kind], at: time)
         }
         if faults.isEmpty && open.keys.allSatisfy({ !$0.isPictureFault }) { learn(stats) }
         return out
+    }
+
+    /// One observation of one kind, faulty (with its evidence) or clean: raises after enough faulty ones in a row,
+    /// clears after enough clean ones, and updates an open event at most every `updateInterval`.
+    private mutating func judge(_ kind: EventKind, faulty evidence: [String: Double]?, at time: Date)
+        -> [DetectorTransition]
+    {
+        var streak = streaks[kind] ?? Streak()
+        defer { streaks[kind] = streak }
+        guard let evidence else {
+            streak.clean += 1
+            streak.faulty = 0
+            streak.firstSeen = nil
+            return open[kind] != nil && streak.clean >= thresholds.clearAfter ? [clear(kind, at: time)] : []
+        }
+        streak.faulty += 1
+        streak.clean = 0
+        streak.firstSeen = streak.firstSeen ?? time
+        if var current = open[kind] {
+            current.evidence = evidence
+            defer { open[kind] = current }
+            guard time.timeIntervalSince(current.lastUpdate) >= updateInterval else { return [] }
+            current.lastUpdate = time
+            return [transition(kind, .updated, at: time, since: current.since, evidence: evidence)]
+        }
+        let needed = kind == .cameraMoved ? thresholds.movedAfter : thresholds.raiseAfter
+        guard streak.faulty >= needed else { return [] }
+        return [raise(kind, since: streak.firstSeen!, at: time, evidence: evidence, reason: nil)]
+    }
+
+    /// Takes over an event that was open when the service last stopped, so it clears when the fault ends.
+    public mutating func restore(_ kind: EventKind, since: Date, evidence: [String: Double], reason: String?) {
+        open[kind] = Open(since: since, lastUpdate: Date(), evidence: evidence, reason: reason)
     }
 
     /// Which picture faults these statistics show, each with its evidence.
@@ -179,24 +234,34 @@ public struct CameraDetector: Sendable {
             ]
         }
         if let previous, stats.lumaStdDev >= thresholds.frozenMinimumSpread,
-            FrameStats.hashDistance(stats.perceptualHash, previous.perceptualHash) <= thresholds.frozenHashBits,
-            abs(stats.meanLuma - previous.meanLuma) < 0.25,
-            abs(stats.sharpness - previous.sharpness) <= 0.02 * max(previous.sharpness, 1)
+            FrameStats.hashDistance(stats.perceptualHash, previous.perceptualHash) <= thresholds.frozenHashBits
         {
-            // The same picture again: same structure, and the same brightness and detail to within what sensor noise
-            // and a live scene always change.
-            faults[.frozen] = ["hashDistance": 0, "meanLumaChange": abs(stats.meanLuma - previous.meanLuma)]
+            // The same picture again: the thumbnail unchanged everywhere to within what re-encoding changes (a live
+            // scene moves or its light drifts somewhere). Without thumbnails: same brightness and detail.
+            if let change = FrameStats.thumbnailChange(stats, previous) {
+                if change <= thresholds.frozenThumbnailChange { faults[.frozen] = ["thumbnailChange": change] }
+            } else if abs(stats.meanLuma - previous.meanLuma) < 0.25,
+                abs(stats.sharpness - previous.sharpness) <= 0.02 * max(previous.sharpness, 1)
+            {
+                faults[.frozen] = ["meanLumaChange": abs(stats.meanLuma - previous.meanLuma)]
+            }
         }
-        let blurLimit = baseline.map { thresholds.blurRatio * $0.sharpness } ?? 0
-        if stats.sharpness < thresholds.blurFloor || stats.sharpness < blurLimit {
-            faults[.blur] = ["sharpness": stats.sharpness, "baselineSharpness": baseline?.sharpness ?? -1]
+        // Detail relative to contrast: dimming a picture lowers its Laplacian with the square of its contrast, which
+        // is not blur; blurring lowers the Laplacian while the contrast stays.
+        let detail = Self.detail(stats)
+        let blurLimit = baseline.map { thresholds.blurRatio * $0.detail } ?? 0
+        if stats.sharpness < thresholds.blurFloor || detail < blurLimit {
+            faults[.blur] = [
+                "sharpness": stats.sharpness, "baselineSharpness": baseline?.sharpness ?? -1, "detail": detail,
+                "baselineDetail": baseline?.detail ?? -1,
+            ]
         }
         let chroma = ((stats.meanU - 128) * (stats.meanU - 128) + (stats.meanV - 128) * (stats.meanV - 128)).squareRoot()
         if !night && chroma >= thresholds.colourCastDistance {
             faults[.colourCast] = ["chromaDistance": chroma, "meanU": stats.meanU, "meanV": stats.meanV]
         }
         if let baseline {
-            let distance = FrameStats.hashDistance(stats.perceptualHash, baseline.sceneHash)
+            let distance = baseline.distance(stats.perceptualHash)
             let wasMoved = open[.cameraMoved] != nil || (streaks[.cameraMoved]?.faulty ?? 0) > 0
             if distance >= thresholds.movedHashBits || (wasMoved && distance > thresholds.movedBackHashBits) {
                 faults[.cameraMoved] = ["hashDistance": Double(distance)]
@@ -205,11 +270,15 @@ public struct CameraDetector: Sendable {
         return faults
     }
 
+    /// Sharpness over contrast (Laplacian variance over luma variance).
+    static func detail(_ stats: FrameStats) -> Double { stats.sharpness / max(stats.lumaStdDev * stats.lumaStdDev, 1) }
+
     /// Learns the baseline from the first clean keyframes (medians), then follows slow changes (light, seasons).
     private mutating func learn(_ stats: FrameStats) {
         if var baseline {
             let rate = 0.02
             baseline.sharpness += rate * (stats.sharpness - baseline.sharpness)
+            baseline.detail += rate * (Self.detail(stats) - baseline.detail)
             baseline.edgeDensity += rate * (stats.edgeDensity - baseline.edgeDensity)
             baseline.spread += rate * (stats.lumaStdDev - baseline.spread)
             self.baseline = baseline
@@ -218,14 +287,10 @@ public struct CameraDetector: Sendable {
         learning.append(stats)
         guard learning.count >= thresholds.learningKeyframes else { return }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        // The scene's hash: the learnt keyframe closest to all the others.
-        let hashes = learning.map(\.perceptualHash)
-        let scene = hashes.min { a, b in
-            hashes.reduce(0) { $0 + FrameStats.hashDistance(a, $1) } < hashes.reduce(0) { $0 + FrameStats.hashDistance(b, $1) }
-        }!
         baseline = Baseline(
-            sharpness: median(learning.map(\.sharpness)), edgeDensity: median(learning.map(\.edgeDensity)),
-            spread: median(learning.map(\.lumaStdDev)), sceneHash: scene)
+            sharpness: median(learning.map(\.sharpness)), detail: median(learning.map(Self.detail)),
+            edgeDensity: median(learning.map(\.edgeDensity)),
+            spread: median(learning.map(\.lumaStdDev)), sceneHashes: learning.map(\.perceptualHash))
         learning = []
     }
 

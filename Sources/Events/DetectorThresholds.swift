@@ -13,14 +13,15 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     public var darkLumaDay: Double = 40
     public var darkLumaNight: Double = 22
     /// Share of near-black samples that must come with a dark mean.
-    public var darkFraction: Double = 0.6
+    public var darkFraction: Double = 0.5
     /// Mean luma at or above which, with this share of clipped samples, a picture is too bright.
     public var brightLuma: Double = 215
     public var brightFraction: Double = 0.4
 
     /// Keyframes of clean pictures a camera's baseline (sharpness, edges, spread, scene hash) is learned from.
     public var learningKeyframes = 10
-    /// Blur: sharpness below this share of the baseline, or below the absolute floor.
+    /// Blur: detail (sharpness relative to contrast) below this share of the baseline's, or sharpness below the
+    /// absolute floor.
     public var blurRatio: Double = 0.3
     public var blurFloor: Double = 2
     /// Occlusion: edge density and luma spread both below these shares of the baseline.
@@ -30,6 +31,8 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     /// to 0 every time and is judged as dark or covered instead).
     public var frozenHashBits = 0
     public var frozenMinimumSpread: Double = 4
+    /// … and the 8×8 thumbnail changed by at most this many luma levels on average since the last keyframe.
+    public var frozenThumbnailChange: Double = 0.3
     /// Colour cast: distance of the chroma means from neutral (128, 128), by day only (night pictures are grey).
     public var colourCastDistance: Double = 24
     /// Camera moved: hash distance from the learned scene at or above which the scene counts as different, and at or
@@ -38,6 +41,12 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     public var movedBackHashBits = 14
     /// Keyframes in a row that must show a different scene (a passing bus is one or two).
     public var movedAfter = 8
+
+    /// Stream degradation, judged over windows of `degradedWindow` seconds against the median of the first
+    /// `learningWindows`: frame rate below this share of it, or bitrate below this share.
+    public var degradedWindow: Double = 10
+    public var degradedFrameRateRatio: Double = 0.5
+    public var degradedBitrateRatio: Double = 0.25
 
     /// Detectors turned off for this camera (a camera watching a still scene has no use for `frozen`).
     public var disabled: Set<EventKind> = []

@@ -17,6 +17,13 @@ public struct EventLocation: Sendable, Codable, Equatable {
         self.keyLocations = keyLocations
     }
 
+    /// A sensor's location as the registry links it.
+    public init(_ record: SensorRecord) {
+        self.init(
+            longitude: record.sensor.location?.longitude, latitude: record.sensor.location?.latitude,
+            grids: record.gridPath.reversed(), keyLocations: record.keyLocations.sorted { $0.distance < $1.distance })
+    }
+
     /// A camera's location as the registry links it (the registry lists grids district first).
     public init(_ record: CameraRecord) {
         self.init(

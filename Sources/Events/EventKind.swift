@@ -5,6 +5,8 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     case offline
     /// Connected, but no data for longer than the offline threshold.
     case stalled
+    /// The stream goes on but poorly: frame rate or bitrate far below what the camera normally sends.
+    case streamDegraded = "stream_degraded"
     /// The picture is black or nearly so: signal loss, a dead sensor, or simply too dark.
     case tooDark = "too_dark"
     /// The picture is washed out: glare, a sensor facing the sun.
@@ -26,7 +28,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     public var isPictureFault: Bool {
         switch self {
         case .tooDark, .tooBright, .occlusion, .frozen, .blur, .colourCast, .cameraMoved: true
-        case .offline, .stalled, .sensorAlarm: false
+        case .offline, .stalled, .streamDegraded, .sensorAlarm: false
         }
     }
 
@@ -35,10 +37,10 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// hides frozen, blur and a moved scene.
     public var hides: Set<EventKind> {
         switch self {
-        case .offline, .stalled: Set(EventKind.allCases.filter(\.isPictureFault))
+        case .offline, .stalled: Set(EventKind.allCases.filter(\.isPictureFault)).union([.streamDegraded])
         case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .cameraMoved]
         case .occlusion: [.frozen, .blur, .cameraMoved]
-        case .frozen, .blur, .colourCast, .cameraMoved, .sensorAlarm: []
+        case .streamDegraded, .frozen, .blur, .colourCast, .cameraMoved, .sensorAlarm: []
         }
     }
 

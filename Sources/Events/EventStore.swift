@@ -32,12 +32,11 @@ public struct EventsError: Error, Sendable, CustomStringConvertible {
 public final class EventStore: Sendable {
     let database: DatabaseQueue
     public let path: String
-    /// The sinks every transition is queued for.
-    public let sinks: [String]
-
-    public init(path: String, sinks: [String]) throws {
+    /// Opens (or creates) the store. `sinks`, when given, becomes the list of sinks every transition is queued for
+    /// (the service sets it from its configuration); other processes (`skygate sensor alarm`) leave it as it is, so
+    /// what they record reaches the same sinks.
+    public init(path: String, sinks: [String]? = nil) throws {
         self.path = path
-        self.sinks = sinks
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -47,6 +46,12 @@ public final class EventStore: Sendable {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try database.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
             try EventStore.migrator.migrate(database)
+            if let sinks {
+                try database.write { db in
+                    try db.execute(sql: "DELETE FROM sink")
+                    for sink in sinks { try db.execute(sql: "INSERT INTO sink (name) VALUES (?)", arguments: [sink]) }
+                }
+            }
         } catch {
             throw EventsError("cannot open the event store '\(path)'", underlying: "\(error)")
         }
@@ -90,77 +95,173 @@ public final class EventStore: Sendable {
                     INSERT INTO sequence (id, last) VALUES (1, 0);
                     """)
         }
+        migrator.registerMigration("v2: grid and key-location filters, idempotency keys") { db in
+            // The grid path and key locations as `|id|id|`, so `--grid` (with its descendants) and `--location` are
+            // one indexed-free LIKE each instead of a JSON walk per row.
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN grids TEXT NOT NULL DEFAULT '|';
+                    ALTER TABLE event ADD COLUMN key_locations TEXT NOT NULL DEFAULT '|';
+                    CREATE INDEX event_by_kind ON event (kind, since);
+                    CREATE TABLE sink (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE idempotency (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        event_id TEXT NOT NULL,
+                        at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 
-    /// Records a detector transition of `device` (at `location`) and queues it for every sink, in one transaction.
-    /// A raise opens a new event with a new ID; an update or clear changes the device's open event of that kind.
-    /// Returns the event as stored.
-    @discardableResult
-    public func record(_ transition: DetectorTransition, location: EventLocation) throws -> Event {
-        try write("record an event") { db in
-            var event: Event
-            if transition.phase == .raised {
-                event = Event(
-                    id: UUID().uuidString.lowercased(), device: transition.camera, kind: transition.kind, state: .open,
-                    since: transition.since, raisedAt: transition.at, updatedAt: transition.at, clearedAt: nil,
-                    evidence: transition.evidence, reason: transition.reason, location: location)
-            } else {
-                guard
-                    let body = try String.fetchOne(
-                        db, sql: "SELECT body FROM event WHERE device = ? AND kind = ? AND state = 'open'",
-                        arguments: [transition.camera, transition.kind.rawValue])
-                else {
-                    throw EventsError(
-                        "no open \(transition.kind.rawValue) event of \(transition.camera) to \(transition.phase.rawValue)")
-                }
-                event = try EventStore.decoder.decode(Event.self, from: Data(body.utf8))
-                event.updatedAt = transition.at
-                event.evidence = transition.evidence
-                if transition.phase == .cleared {
-                    event.state = .cleared
-                    event.clearedAt = transition.at
-                }
-            }
-            let body = String(decoding: try EventStore.encoder.encode(event), as: UTF8.self)
-            try db.execute(
-                sql: """
-                    INSERT INTO event (id, device, kind, state, since, raised_at, updated_at, cleared_at, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-                        cleared_at = excluded.cleared_at, body = excluded.body
-                    """,
-                arguments: [
-                    event.id, event.device, event.kind.rawValue, event.state.rawValue, event.since.timeIntervalSince1970,
-                    event.raisedAt.timeIntervalSince1970, event.updatedAt.timeIntervalSince1970,
-                    event.clearedAt?.timeIntervalSince1970, body,
-                ])
-            try db.execute(sql: "UPDATE sequence SET last = last + 1 WHERE id = 1")
-            let sequence = try Int64.fetchOne(db, sql: "SELECT last FROM sequence WHERE id = 1")!
-            for sink in sinks {
-                try db.execute(
-                    sql: "INSERT INTO outbox (sequence, sink, device, event_id, phase, body) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [sequence, sink, event.device, event.id, transition.phase.rawValue, body])
-            }
-            return event
+    /// One transition to record: where its device is, and the sender's idempotency key if it came from outside.
+    public struct Entry: Sendable {
+        public var transition: DetectorTransition
+        public var location: EventLocation
+        /// A repeated key records nothing and answers the event the first one recorded (sensor alarms sent twice).
+        public var idempotencyKey: String?
+
+        public init(_ transition: DetectorTransition, location: EventLocation, idempotencyKey: String? = nil) {
+            self.transition = transition
+            self.location = location
+            self.idempotencyKey = idempotencyKey
         }
     }
 
-    /// The messages a sink may deliver now: for each device, its oldest pending message (so a device's messages go
-    /// in order, and one device's failing message does not hold up the others), if it is due.
-    public func due(sink: String, now: Date = Date(), limit: Int = 100) throws -> [OutboxMessage] {
+    /// What recording one entry did.
+    public enum Outcome: Sendable, Equatable {
+        /// Written and queued for every sink.
+        case recorded(Event)
+        /// The idempotency key was seen before: nothing written; the event it recorded.
+        case duplicate(Event)
+        /// An update or clear with no open event of that device and kind (already cleared): nothing written.
+        case ignored
+
+        public var event: Event? {
+            switch self {
+            case .recorded(let event), .duplicate(let event): event
+            case .ignored: nil
+            }
+        }
+    }
+
+    /// Records a detector transition of `device` (at `location`) and queues it for every sink, in one transaction.
+    /// A raise opens a new event with a new ID (or, if one of that kind is open already, updates it); an update or
+    /// clear changes the device's open event of that kind. Returns the event as stored, nil if there was nothing to
+    /// update.
+    @discardableResult
+    public func record(_ transition: DetectorTransition, location: EventLocation) throws -> Event? {
+        try record([Entry(transition, location: location)])[0].event
+    }
+
+    /// Records many transitions in one transaction (one disk sync for all: how a busy gateway keeps up), in order.
+    public func record(_ entries: [Entry]) throws -> [Outcome] {
+        guard !entries.isEmpty else { return [] }
+        return try write("record events") { db in
+            let sinks = try String.fetchAll(db, sql: "SELECT name FROM sink ORDER BY name")
+            return try entries.map { try EventStore.apply($0, sinks: sinks, in: db) }
+        }
+    }
+
+    private static func apply(_ entry: Entry, sinks: [String], in db: Database) throws -> Outcome {
+        let transition = entry.transition
+        if let key = entry.idempotencyKey,
+            let body = try String.fetchOne(
+                db, sql: "SELECT e.body FROM idempotency i JOIN event e ON e.id = i.event_id WHERE i.key = ?",
+                arguments: [key])
+        {
+            return .duplicate(try decoder.decode(Event.self, from: Data(body.utf8)))
+        }
+        let openBody = try String.fetchOne(
+            db, sql: "SELECT body FROM event WHERE device = ? AND kind = ? AND state = 'open'",
+            arguments: [transition.camera, transition.kind.rawValue])
+        var event: Event
+        var phase = transition.phase
+        if let openBody {
+            event = try decoder.decode(Event.self, from: Data(openBody.utf8))
+            event.updatedAt = transition.at
+            event.evidence = transition.evidence
+            if transition.phase == .raised { phase = .updated }
+            if transition.phase == .cleared {
+                event.state = .cleared
+                event.clearedAt = transition.at
+            }
+        } else if transition.phase == .raised {
+            event = Event(
+                id: UUID().uuidString.lowercased(), device: transition.camera, kind: transition.kind, state: .open,
+                since: transition.since, raisedAt: transition.at, updatedAt: transition.at, clearedAt: nil,
+                evidence: transition.evidence, reason: transition.reason, location: entry.location)
+        } else {
+            return .ignored
+        }
+        let body = String(decoding: try encoder.encode(event), as: UTF8.self)
+        let grids = "|" + event.location.grids.map { $0.id + "|" }.joined()
+        let keyLocations = "|" + event.location.keyLocations.map { $0.locationID + "|" }.joined()
+        try db.execute(
+            sql: """
+                INSERT INTO event (id, device, kind, state, since, raised_at, updated_at, cleared_at, body, grids,
+                    key_locations)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+                    cleared_at = excluded.cleared_at, body = excluded.body
+                """,
+            arguments: [
+                event.id, event.device, event.kind.rawValue, event.state.rawValue, event.since.timeIntervalSince1970,
+                event.raisedAt.timeIntervalSince1970, event.updatedAt.timeIntervalSince1970,
+                event.clearedAt?.timeIntervalSince1970, body, grids, keyLocations,
+            ])
+        if let key = entry.idempotencyKey {
+            try db.execute(
+                sql: "INSERT INTO idempotency (key, event_id, at) VALUES (?, ?, ?)",
+                arguments: [key, event.id, transition.at.timeIntervalSince1970])
+        }
+        try db.execute(sql: "UPDATE sequence SET last = last + 1 WHERE id = 1")
+        let sequence = try Int64.fetchOne(db, sql: "SELECT last FROM sequence WHERE id = 1")!
+        for sink in sinks {
+            try db.execute(
+                sql: "INSERT INTO outbox (sequence, sink, device, event_id, phase, body) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [sequence, sink, event.device, event.id, phase.rawValue, body])
+        }
+        return .recorded(event)
+    }
+
+    /// The events open now, for detectors to pick up after a restart (so a fault open before a crash is cleared
+    /// when it ends, not left open for ever).
+    public func openEvents() throws -> [Event] {
+        try read("list open events") { db in
+            try String.fetchAll(db, sql: "SELECT body FROM event WHERE state = 'open'").map {
+                try EventStore.decoder.decode(Event.self, from: Data($0.utf8))
+            }
+        }
+    }
+
+    /// The messages a sink may deliver now, oldest first: for each device, its pending messages in order up to the
+    /// first that is not due yet (so a device's messages go in order, and one device's failing message holds up
+    /// only that device).
+    public func due(sink: String, now: Date = Date(), limit: Int = 500) throws -> [OutboxMessage] {
         try read("read the outbox") { db in
-            try Row.fetchAll(
+            var blocked = Set<String>()
+            var messages: [OutboxMessage] = []
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT o.* FROM outbox o
-                    WHERE o.sink = ?1 AND o.state = 'pending' AND o.next_attempt <= ?2
-                      AND o.sequence = (SELECT MIN(sequence) FROM outbox p
-                                        WHERE p.sink = ?1 AND p.device = o.device AND p.state = 'pending')
-                    ORDER BY o.sequence LIMIT ?3
+                    SELECT * FROM outbox WHERE sink = ?1 AND state = 'pending'
+                      AND device NOT IN (SELECT device FROM outbox
+                                         WHERE sink = ?1 AND state = 'pending' AND next_attempt > ?2)
+                    ORDER BY sequence LIMIT ?3
                     """,
-                arguments: [sink, now.timeIntervalSince1970, limit]
-            ).map(EventStore.message(from:))
+                arguments: [sink, now.timeIntervalSince1970, limit])
+            while let row = try rows.next() {
+                let device: String = row["device"]
+                guard !blocked.contains(device) else { continue }
+                let nextAttempt: Double = row["next_attempt"]
+                if nextAttempt > now.timeIntervalSince1970 {
+                    blocked.insert(device)
+                    continue
+                }
+                messages.append(try EventStore.message(from: row))
+            }
+            return messages
         }
     }
 
@@ -194,6 +295,22 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// The sinks transitions are queued for.
+    public func sinks() throws -> [String] {
+        try read("list sinks") { db in try String.fetchAll(db, sql: "SELECT name FROM sink ORDER BY name") }
+    }
+
+    /// Dead-lettered messages go back to pending with their attempts reset (after an operator fixed the cause).
+    /// Returns how many.
+    public func redeliver(sink: String) throws -> Int {
+        try write("redeliver dead letters") { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt = 0 WHERE sink = ? AND state = 'dead'",
+                arguments: [sink])
+            return db.changesCount
+        }
+    }
+
     /// Messages of a sink by state: pending (the backlog), delivered, dead.
     public func counts(sink: String) throws -> [String: Int] {
         try read("count the outbox") { db in
@@ -207,14 +324,65 @@ public final class EventStore: Sendable {
         }
     }
 
-    /// Events, newest first.
-    public func events(device: String? = nil, limit: Int = 1000) throws -> [Event] {
+    /// Events matching `query`, newest first.
+    public func events(_ query: EventQuery = EventQuery()) throws -> [Event] {
         try read("list events") { db in
-            try String.fetchAll(
-                db, sql: "SELECT body FROM event WHERE (?1 IS NULL OR device = ?1) ORDER BY since DESC LIMIT ?2",
-                arguments: [device, limit]
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let device = query.device {
+                conditions.append("device = ?")
+                arguments.append(device)
+            }
+            if let grid = query.grid {
+                conditions.append("grids LIKE ? ESCAPE '\\'")
+                arguments.append("%|" + EventStore.escapeLike(grid) + "|%")
+            }
+            if let location = query.keyLocation {
+                conditions.append("key_locations LIKE ? ESCAPE '\\'")
+                arguments.append("%|" + EventStore.escapeLike(location) + "|%")
+            }
+            if !query.kinds.isEmpty {
+                conditions.append("kind IN (" + query.kinds.map { _ in "?" }.joined(separator: ", ") + ")")
+                arguments += query.kinds.map(\.rawValue)
+            }
+            if let state = query.state {
+                conditions.append("state = ?")
+                arguments.append(state.rawValue)
+            }
+            // Overlapping the range: started before its end, and not cleared before its start.
+            if let to = query.to {
+                conditions.append("since < ?")
+                arguments.append(to.timeIntervalSince1970)
+            }
+            if let from = query.from {
+                conditions.append("(cleared_at IS NULL OR cleared_at >= ?)")
+                arguments.append(from.timeIntervalSince1970)
+            }
+            if let before = query.before {
+                conditions.append("(since < ? OR (since = ? AND id < ?))")
+                arguments += [before.since.timeIntervalSince1970, before.since.timeIntervalSince1970, before.id]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments.append(query.limit)
+            return try String.fetchAll(
+                db, sql: "SELECT body FROM event \(filter) ORDER BY since DESC, id DESC LIMIT ?",
+                arguments: StatementArguments(arguments)
             ).map { try EventStore.decoder.decode(Event.self, from: Data($0.utf8)) }
         }
+    }
+
+    /// One event by its ID.
+    public func event(id: String) throws -> Event? {
+        try read("read an event") { db in
+            try String.fetchOne(db, sql: "SELECT body FROM event WHERE id = ?", arguments: [id]).map {
+                try EventStore.decoder.decode(Event.self, from: Data($0.utf8))
+            }
+        }
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
     }
 
     /// SQLite's own consistency check: "ok" when sound.

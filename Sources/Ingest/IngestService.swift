@@ -65,6 +65,8 @@ public final class IngestService: Sendable {
         case health(HealthTransition)
         case analysed(AnalysedKeyframe)
         case discontinuity(camera: String, TimestampDiscontinuity)
+        /// Bits and pictures per second over the last `seconds` (about one a second while streaming).
+        case throughput(camera: String, bitrate: Double, frameRate: Double, seconds: Double, at: Date)
     }
 
     public init(
@@ -214,6 +216,10 @@ public final class IngestService: Sendable {
                 board.cameras[camera]?.bitrate = Double(bytes * 8) / seconds
                 board.cameras[camera]?.frameRate = Double(frames) / seconds
             }
+            observe(
+                .throughput(
+                    camera: camera, bitrate: Double(bytes * 8) / seconds, frameRate: Double(frames) / seconds,
+                    seconds: seconds, at: Date()))
         }
     }
 

@@ -31,7 +31,22 @@ public enum FrameStatistics {
             edgeDensity: samples > 0 ? Double(rows.edges) / samples : 0,
             perceptualHash: PerceptualHash.hash(cellMeans: cells.means),
             meanU: planeMean(u),
-            meanV: planeMean(v))
+            meanV: planeMean(v),
+            thumbnail: thumbnail(cells.means))
+    }
+
+    /// The 8×8 thumbnail: means of 4×4 blocks of the 32×32 cell means.
+    static func thumbnail(_ means: [Double]) -> [Float] {
+        let grid = PerceptualHash.gridSize
+        let block = grid / 8
+        return (0..<64).map { index in
+            let (row, column) = (index / 8, index % 8)
+            var sum = 0.0
+            for y in 0..<block {
+                for x in 0..<block { sum += means[(row * block + y) * grid + column * block + x] }
+            }
+            return Float(sum / Double(block * block))
+        }
     }
 
     /// The rows the estimates use: 1, 1 + step, 1 + 2·step, … (each with a row above and below), or row 0 of a picture

@@ -24,6 +24,10 @@ public struct FrameStats: Sendable, Codable, Equatable {
     /// Means of the chroma planes; equal FFmpeg signalstats' UAVG and VAVG (128 is neutral).
     public var meanU: Double
     public var meanV: Double
+    /// Mean luma of each cell of an 8×8 grid, row by row: a thumbnail to tell a frozen picture (the same to a tenth
+    /// of a level everywhere) from a live one (motion or light change somewhere). Empty where not computed (statistics
+    /// read back from the index).
+    public var thumbnail: [Float] = []
 
     /// Luma at or below which a sample counts as near black.
     public static let darkLevel: UInt8 = 24
@@ -34,8 +38,10 @@ public struct FrameStats: Sendable, Codable, Equatable {
 
     public init(
         width: Int, height: Int, meanLuma: Double, lumaStdDev: Double, darkFraction: Double, brightFraction: Double,
-        sharpness: Double, edgeDensity: Double, perceptualHash: UInt64, meanU: Double, meanV: Double
+        sharpness: Double, edgeDensity: Double, perceptualHash: UInt64, meanU: Double, meanV: Double,
+        thumbnail: [Float] = []
     ) {
+        self.thumbnail = thumbnail
         self.width = width
         self.height = height
         self.meanLuma = meanLuma
@@ -47,6 +53,14 @@ public struct FrameStats: Sendable, Codable, Equatable {
         self.perceptualHash = perceptualHash
         self.meanU = meanU
         self.meanV = meanV
+    }
+
+    /// Mean absolute difference of two thumbnails in luma levels, nil when either has none.
+    public static func thumbnailChange(_ a: FrameStats, _ b: FrameStats) -> Double? {
+        guard a.thumbnail.count == b.thumbnail.count, !a.thumbnail.isEmpty else { return nil }
+        var sum: Float = 0
+        for index in a.thumbnail.indices { sum += abs(a.thumbnail[index] - b.thumbnail[index]) }
+        return Double(sum) / Double(a.thumbnail.count)
     }
 
     /// Number of differing bits between two perceptual hashes: 0 for the same picture, about 32 for unrelated ones.

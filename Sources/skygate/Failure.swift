@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import CameraRegistry
+import Events
 import Foundation
 import Geo
 import MediaIO
@@ -30,6 +31,9 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as GeoError {
         printError(error.message)
         throw ExitCode(65)
+    } catch let error as EventsError {
+        printError(error.description)
+        throw ExitCode(74)
     } catch let error as CLIError {
         printError(error.message)
         throw ExitCode(error.status)

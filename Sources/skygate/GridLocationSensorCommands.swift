@@ -99,7 +99,7 @@ struct LocationCommand: ParsableCommand {
 struct SensorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensor", abstract: "List, show, add and remove sensors.",
-        subcommands: [List.self, Show.self, Add.self, Remove.self])
+        subcommands: [List.self, Show.self, Add.self, Remove.self, Alarm.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(

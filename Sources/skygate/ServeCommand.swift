@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import CameraRegistry
 import Dispatch
+import Events
 import Foundation
 import Ingest
 import Logging
@@ -22,6 +23,7 @@ struct ServeCommand: ParsableCommand {
             """)
 
     @OptionGroup var registryOptions: RegistryOptions
+    @OptionGroup(title: "Events and export") var export: ExportOptions
 
     @Option(help: ArgumentHelp("Seconds per recorded segment (cut on the next keyframe).", valueName: "seconds"))
     var segmentSeconds: Double = 60
@@ -103,16 +105,27 @@ struct ServeCommand: ParsableCommand {
                 maximumAge: keep.flatMap(parseDuration), maximumBytesPerCamera: maxCameraGB.map { Int64($0 * 1e9) },
                 maximumBytesTotal: maxTotalGB.map { Int64($0 * 1e9) })
 
-            let service = IngestService(registry: registry, archive: archive, configuration: configuration)
+            let detectors = try export.detectors.map(DetectorConfiguration.init(contentsOf:)) ?? DetectorConfiguration()
+            let store = try EventStore(path: dataDirectory + "/events.sqlite", sinks: export.sinkNames)
+            let exporters = try export.exporters(store: store)
+            let engine = try EventEngine(store: store, registry: registry, configuration: detectors) { _ in
+                for exporter in exporters { exporter.wake() }
+            }
+            let service = IngestService(registry: registry, archive: archive, configuration: configuration) {
+                engine.observe($0)
+            }
             let stop = StopSignal()
+            engine.start()
             try service.start()
             let cameras = try registry.cameras(CameraFilter(enabled: true)).count
             writeStandardError(
-                "skygate: serving \(cameras) camera\(cameras == 1 ? "" : "s") from \(dataDirectory); stop with Ctrl-C or SIGTERM\n"
+                "skygate: serving \(cameras) camera\(cameras == 1 ? "" : "s") from \(dataDirectory); events to \(export.sinkNames.isEmpty ? "the event store only" : export.sinkNames.joined(separator: ", ")); stop with Ctrl-C or SIGTERM\n"
             )
             let signal = stop.wait()
             writeStandardError("skygate: \(signal) received, stopping\n")
             let clean = service.stop(timeout: 5)
+            engine.stop()
+            for exporter in exporters { exporter.stop() }
             writeStandardError(
                 clean
                     ? "skygate: stopped; segments closed, index flushed\n"

@@ -28,23 +28,23 @@ struct EventStoreTests {
         let raised = try store.record(Self.transition("c1", .blur, .raised, at: 6), location: Self.here)
         let updated = try store.record(Self.transition("c1", .blur, .updated, at: 66), location: Self.here)
         let cleared = try store.record(Self.transition("c1", .blur, .cleared, at: 90), location: Self.here)
-        #expect(raised.id == updated.id && updated.id == cleared.id)
-        #expect(cleared.state == .cleared && cleared.clearedAt == Self.t0 + 90 && cleared.duration() == 90)
-        #expect(cleared.location == Self.here)
+        #expect(raised?.id == updated?.id && updated?.id == cleared?.id)
+        #expect(cleared?.state == .cleared && cleared?.clearedAt == Self.t0 + 90 && cleared?.duration() == 90)
+        #expect(cleared?.location == Self.here)
         for sink in ["webhook", "ndjson"] {
             let due = try store.due(sink: sink, now: Self.t0 + 100)
-            #expect(due.map(\.phase) == [.raised], "one message per device at a time, oldest first")
-            try store.delivered(sink: sink, sequences: due.map(\.sequence))
-            #expect(try store.due(sink: sink, now: Self.t0 + 100).map(\.phase) == [.updated])
+            #expect(due.map(\.phase) == [.raised, .updated, .cleared], "a device's messages in order")
+            try store.delivered(sink: sink, sequences: [due[0].sequence])
+            #expect(try store.due(sink: sink, now: Self.t0 + 100).map(\.phase) == [.updated, .cleared])
         }
-        // A second raise of the same kind while one is open is refused by the store.
-        _ = try store.record(Self.transition("c1", .blur, .raised, at: 200), location: Self.here)
-        #expect(throws: EventsError.self) {
-            try store.record(Self.transition("c1", .blur, .raised, at: 210), location: Self.here)
-        }
-        #expect(throws: EventsError.self) {
-            try store.record(Self.transition("c2", .frozen, .cleared, at: 210), location: Self.here)
-        }
+        // A second raise of the same kind while one is open updates it (one open event per device and kind); a clear
+        // with nothing open records nothing.
+        let again = try store.record(Self.transition("c1", .blur, .raised, at: 200), location: Self.here)
+        #expect(again?.id != raised?.id)
+        #expect(try store.record(Self.transition("c1", .blur, .raised, at: 210), location: Self.here)?.id == again?.id)
+        #expect(try store.record(Self.transition("c2", .frozen, .cleared, at: 210), location: Self.here) == nil)
+        #expect(try store.events(EventQuery(state: .open)).map(\.id) == [again?.id])
+        #expect(try store.events(EventQuery(device: "c1", state: .cleared)).map(\.id) == [raised?.id])
         #expect(try store.integrityCheck() == "ok")
     }
 
@@ -56,7 +56,8 @@ struct EventStoreTests {
         try store.record(Self.transition("b", .blur, .raised, at: 2), location: Self.here)
         try store.record(Self.transition("a", .blur, .cleared, at: 3), location: Self.here)
         var due = try store.due(sink: "webhook", now: Self.t0)
-        #expect(due.map(\.device) == ["a", "b"])
+        #expect(due.map(\.device) == ["a", "b", "a"], "each device's pending messages, in order")
+        due = [due[0], due[1]]
         let first = due[0].sequence
         #expect(
             try !store.failed(
@@ -66,7 +67,7 @@ struct EventStoreTests {
         due = try store.due(sink: "webhook", now: Self.t0 + 5)
         #expect(due.isEmpty)
         due = try store.due(sink: "webhook", now: Self.t0 + 10)
-        #expect(due.map(\.sequence) == [first] && due[0].attempts == 1)
+        #expect(due.map(\.sequence).first == first && due[0].attempts == 1 && due.map(\.phase) == [.raised, .cleared])
         #expect(
             try !store.failed(
                 sink: "webhook", sequence: first, error: "HTTP 503", retryAfter: 10, maximumAttempts: 3, now: Self.t0 + 10))
@@ -76,5 +77,36 @@ struct EventStoreTests {
         // Dead-lettered: the device's next message goes on.
         #expect(try store.due(sink: "webhook", now: Self.t0 + 30).map(\.phase) == [.cleared])
         #expect(try store.counts(sink: "webhook") == ["dead": 1, "delivered": 1, "pending": 1])
+    }
+
+    @Test("a repeated idempotency key records nothing; grid filters include the grids below; a batch is one commit")
+    func idempotencyAndFilters() throws {
+        let (store, directory) = try Self.store(sinks: ["webhook"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let school = KeyLocationLink(locationID: "K-school", name: "school", category: .school, distance: 40)
+        let district = GridSummary(id: "D1", name: "district", level: .district)
+        let street = GridSummary(id: "S1_x", name: "street", level: .street)
+        let place = EventLocation(longitude: 120, latitude: 30, grids: [street, district], keyLocations: [school])
+        let alarm = DetectorTransition(
+            camera: "s1", kind: .sensorAlarm, phase: .raised, at: Self.t0, since: Self.t0, evidence: [:], reason: "smoke")
+        let first = try store.record([EventStore.Entry(alarm, location: place, idempotencyKey: "msg-1")])[0]
+        let second = try store.record([EventStore.Entry(alarm, location: place, idempotencyKey: "msg-1")])[0]
+        guard case .recorded(let event) = first, case .duplicate(let same) = second else {
+            Issue.record("expected recorded then duplicate, got \(first), \(second)")
+            return
+        }
+        #expect(event.id == same.id)
+        #expect(try store.counts(sink: "webhook") == ["pending": 1], "the duplicate queued nothing")
+        // 300 transitions in one call: all stored, in order.
+        let many = (0..<300).map { index in
+            EventStore.Entry(Self.transition("cam\(index)", .blur, .raised, at: Double(index)), location: Self.here)
+        }
+        #expect(try store.record(many).compactMap(\.event).count == 300)
+        #expect(try store.events(EventQuery(grid: "D1")).map(\.id) == [event.id], "district D1 includes street S1_x")
+        #expect(try store.events(EventQuery(grid: "S1%")).isEmpty, "LIKE wildcards in an ID are literal")
+        #expect(try store.events(EventQuery(keyLocation: "K-school", kinds: [.sensorAlarm])).count == 1)
+        #expect(try store.events(EventQuery(grid: "G1", limit: 5000)).count == 300)
+        #expect(try store.events(EventQuery(from: Self.t0 + 250, to: Self.t0 + 260)).count == 301)
+        #expect(try store.events(EventQuery(kinds: [.blur], to: Self.t0)).isEmpty, "none started before t0")
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The media the tests use, each described by how the ffmpeg CLI makes it.
 public enum Fixtures {
     public enum Codec: String, CaseIterable, Sendable { case h264, hevc }
@@ -132,5 +134,34 @@ public enum Fixtures {
     public static func audioOnlyClip() throws -> String {
         try MediaCorpus.file(
             "audio-only", ["-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:a", "aac"], extension: "m4a")
+    }
+}
+
+extension Fixtures {
+    /// The kinds of fault clip `tools/make-media fault` makes, and the event each must give.
+    public static let faultClips: [(clip: String, kind: String)] = [
+        ("frozen", "frozen"), ("black", "too_dark"), ("blur", "blur"), ("occlusion", "occlusion"),
+        ("colour-cast", "colour_cast"), ("moved", "camera_moved"), ("dark", "too_dark"),
+    ]
+
+    /// A clip of `tools/make-media fault KIND` (or `normal` for the fault-free clip), made on first use and cached
+    /// under the script's own hash, so a changed recipe makes new files.
+    public static func makeMediaClip(_ kind: String, seconds: Int? = nil) throws -> String {
+        let script = MediaCorpus.packageRoot.appendingPathComponent("tools/make-media").path
+        let recipe = try String(contentsOfFile: script, encoding: .utf8)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in recipe.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        try FileManager.default.createDirectory(at: MediaCorpus.directory, withIntermediateDirectories: true)
+        let name = "\(kind)\(seconds.map { "-\($0)s" } ?? "")-\(String(hash, radix: 16)).mp4"
+        let path = MediaCorpus.directory.appendingPathComponent(name).path
+        if FileManager.default.fileExists(atPath: path) { return path }
+        let temporary = path + ".\(UUID().uuidString).mp4"
+        if kind == "normal" {
+            try ProcessRunner.check(script, ["normal", temporary] + (seconds.map { [String($0)] } ?? []))
+        } else {
+            try ProcessRunner.check(script, ["fault", kind, temporary])
+        }
+        if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+        return path
     }
 }

@@ -1,0 +1,196 @@
+import CameraRegistry
+import Dispatch
+import Foundation
+import Ingest
+import Logging
+import Synchronization
+
+/// Turns the ingest service's observations into stored events: one `CameraDetector` per camera, the device's place
+/// from the registry, and a writer thread that commits whatever transitions are waiting in one transaction (group
+/// commit: one disk sync for a burst, so a mass outage of a thousand cameras is a few writes, not a thousand).
+///
+/// Everything runs on the engine's own threads or the caller's; nothing on Swift's cooperative pool.
+public final class EventEngine: Sendable {
+    public let store: EventStore
+    private let registry: Registry
+    private let configuration: DetectorConfiguration
+    private let timeZone: TimeZone
+    private let detectors = Mutex<[String: CameraDetector]>([:])
+    private let pending = Mutex<[DetectorTransition]>([])
+    private let locations = Mutex<(version: Int, byDevice: [String: EventLocation])>((-1, [:]))
+    private let wake = DispatchSemaphore(value: 0)
+    private let stopping = Mutex(false)
+    private let done = DispatchGroup()
+    private let onRecorded: @Sendable ([Event]) -> Void
+    private let logger = Logger(label: "skygate.events")
+
+    /// - Parameter onRecorded: called on the writer thread after each commit with the events it changed (to wake
+    ///   the exporters and feed live views).
+    public init(
+        store: EventStore, registry: Registry, configuration: DetectorConfiguration = DetectorConfiguration(),
+        timeZone: TimeZone = .current, onRecorded: @escaping @Sendable ([Event]) -> Void = { _ in }
+    ) throws {
+        self.store = store
+        self.registry = registry
+        self.configuration = configuration
+        self.timeZone = timeZone
+        self.onRecorded = onRecorded
+        // Events open when the service last stopped belong to the detectors again, so they clear when the fault ends.
+        let open = try store.openEvents()
+        detectors.withLock { detectors in
+            for event in open where event.kind != .sensorAlarm {
+                var detector = detectors[event.device] ?? makeDetector(event.device)
+                detector.restore(event.kind, since: event.since, evidence: event.evidence, reason: event.reason)
+                detectors[event.device] = detector
+            }
+        }
+    }
+
+    private func makeDetector(_ camera: String) -> CameraDetector {
+        CameraDetector(camera: camera, thresholds: configuration.thresholds(for: camera), timeZone: timeZone)
+    }
+
+    /// Starts the writer and the clock that raises outages once they have lasted long enough.
+    public func start() {
+        spawn("events-writer") { [self] in
+            while !isStopping {
+                _ = wake.wait(timeout: .now() + 0.05)
+                flush()
+            }
+            flush()
+        }
+        spawn("events-clock") { [self] in
+            while !isStopping {
+                Thread.sleep(forTimeInterval: 1)
+                let now = Date()
+                let transitions = detectors.withLock { detectors in
+                    detectors.keys.sorted().flatMap { detectors[$0]!.tick(now: now) }
+                }
+                enqueue(transitions)
+            }
+        }
+    }
+
+    /// Stops the threads after writing what is waiting.
+    public func stop() {
+        stopping.withLock { $0 = true }
+        wake.signal()
+        done.wait()
+    }
+
+    /// Feeds one observation of the ingest service to its camera's detector; called on the thread that made it.
+    public func observe(_ observation: IngestService.Observation) {
+        let transitions: [DetectorTransition]
+        switch observation {
+        case .health(let transition):
+            transitions = withDetector(transition.camera) {
+                $0.observe(health: transition.state.rawValue, reason: transition.reason?.rawValue, at: transition.wallClock)
+            }
+        case .analysed(let keyframe):
+            transitions = withDetector(keyframe.camera) { $0.observe(keyframe.stats, at: keyframe.wallClock) }
+        case .throughput(let camera, let bitrate, let frameRate, let seconds, let at):
+            transitions = withDetector(camera) {
+                $0.observe(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: at)
+            }
+        case .discontinuity:
+            transitions = []
+        }
+        enqueue(transitions)
+    }
+
+    /// A sensor's alarm (raised) or its end (cleared), recorded before this returns: the caller may acknowledge it to
+    /// the sender. A repeated idempotency key records nothing and answers the first event.
+    public func sensorAlarm(
+        sensor: String, alarm: String, phase: DetectorTransition.Phase, at time: Date, idempotencyKey: String?,
+        value: Double? = nil
+    ) throws -> EventStore.Outcome {
+        let transition = DetectorTransition(
+            camera: sensor, kind: .sensorAlarm, phase: phase, at: time, since: time,
+            evidence: value.map { ["value": $0] } ?? [:], reason: alarm)
+        let entry = EventStore.Entry(transition, location: try location(of: sensor), idempotencyKey: idempotencyKey)
+        let outcome = try store.record([entry])[0]
+        if case .recorded(let event) = outcome { onRecorded([event]) }
+        return outcome
+    }
+
+    /// The kinds open now for each camera the detectors know.
+    public var openKinds: [String: Set<EventKind>] {
+        detectors.withLock { $0.mapValues(\.openKinds).filter { !$0.value.isEmpty } }
+    }
+
+    // MARK: - Writing
+
+    private func withDetector(_ camera: String, _ body: (inout CameraDetector) -> [DetectorTransition])
+        -> [DetectorTransition]
+    {
+        detectors.withLock { detectors in
+            var detector = detectors[camera] ?? makeDetector(camera)
+            defer { detectors[camera] = detector }
+            return body(&detector)
+        }
+    }
+
+    private func enqueue(_ transitions: [DetectorTransition]) {
+        guard !transitions.isEmpty else { return }
+        pending.withLock { $0 += transitions }
+        wake.signal()
+    }
+
+    /// Writes every waiting transition in one transaction. On failure they stay queued and are tried again.
+    private func flush() {
+        let batch = pending.withLock { pending -> [DetectorTransition] in
+            defer { pending = [] }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            let entries = try batch.map { EventStore.Entry($0, location: try location(of: $0.camera)) }
+            let events = try store.record(entries).compactMap { outcome -> Event? in
+                if case .recorded(let event) = outcome { return event }
+                return nil
+            }
+            for transition in batch {
+                logger.info(
+                    "event \(transition.phase.rawValue)",
+                    metadata: ["device": "\(transition.camera)", "kind": "\(transition.kind.rawValue)"])
+            }
+            onRecorded(events)
+        } catch {
+            logger.error("cannot record events; retrying", metadata: ["error": "\(error)"])
+            pending.withLock { $0 = batch + $0 }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+    }
+
+    /// A device's place as the registry links it, cached until the registry changes.
+    private func location(of device: String) throws -> EventLocation {
+        let version = try registry.externalChangeCounter()
+        if let cached = locations.withLock({ $0.version == version ? $0.byDevice[device] : nil }) { return cached }
+        let location: EventLocation
+        if let camera = try registry.camera(id: device) {
+            location = EventLocation(camera)
+        } else if let sensor = try registry.sensor(id: device) {
+            location = EventLocation(sensor)
+        } else {
+            // Removed from the registry meanwhile: the event still counts, without a place.
+            location = EventLocation(longitude: nil, latitude: nil, grids: [], keyLocations: [])
+        }
+        locations.withLock { cache in
+            if cache.version != version { cache = (version, [:]) }
+            cache.byDevice[device] = location
+        }
+        return location
+    }
+
+    private var isStopping: Bool { stopping.withLock { $0 } }
+
+    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        done.enter()
+        let thread = Thread { [done] in
+            body()
+            done.leave()
+        }
+        thread.name = name
+        thread.start()
+    }
+}

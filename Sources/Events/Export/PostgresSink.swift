@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// Writes events into PostgreSQL: `skygate_event` holds each event's latest state (one row per event ID), and
+/// `skygate_event_change` every transition once (keyed by event ID and revision, the outbox sequence). Both inserts
+/// use `ON CONFLICT … DO NOTHING` (the event row updates only to a newer revision), so redelivery after a crash
+/// changes nothing. Skygate creates the tables. Each batch is one transaction.
+public final class PostgresSink: EventSink {
+    public let name = "postgres"
+    private let connection: PostgresConnection
+    private let logger = Logger(label: "skygate.export.postgres")
+
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and creates the tables if missing.
+    public init(url: String) throws {
+        let configuration = try Self.configuration(from: url)
+        do {
+            connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: logger
+            ).wait()
+        } catch {
+            throw SinkUnavailable("cannot connect to PostgreSQL at \(Self.redact(url)): \(String(reflecting: error))")
+        }
+        do {
+            for statement in Self.schema { _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait() }
+        } catch {
+            try? connection.close().wait()
+            throw EventsError("cannot create Skygate's tables in PostgreSQL", underlying: String(reflecting: error))
+        }
+    }
+
+    static let schema = [
+        """
+        CREATE TABLE IF NOT EXISTS skygate_event (
+            event_id TEXT PRIMARY KEY,
+            device TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL,
+            since TIMESTAMPTZ NOT NULL,
+            raised_at TIMESTAMPTZ NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL,
+            cleared_at TIMESTAMPTZ,
+            revision BIGINT NOT NULL,
+            body JSONB NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS skygate_event_by_device ON skygate_event (device, since)",
+        """
+        CREATE TABLE IF NOT EXISTS skygate_event_change (
+            id BIGSERIAL PRIMARY KEY,
+            event_id TEXT NOT NULL,
+            revision BIGINT NOT NULL,
+            device TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            at TIMESTAMPTZ NOT NULL,
+            received_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+            UNIQUE (event_id, revision))
+        """,
+    ]
+
+    public func deliver(_ messages: [OutboxMessage]) throws -> [DeliveryResult] {
+        do {
+            _ = try connection.query("BEGIN", logger: logger).wait()
+            for message in messages {
+                let event = message.event
+                let body = String(decoding: try EventStore.encoder.encode(event), as: UTF8.self)
+                _ = try connection.query(
+                    """
+                    INSERT INTO skygate_event_change (event_id, revision, device, phase, at)
+                    VALUES (\(event.id), \(message.sequence), \(event.device), \(message.phase.rawValue), \(event.updatedAt))
+                    ON CONFLICT (event_id, revision) DO NOTHING
+                    """, logger: logger
+                ).wait()
+                _ = try connection.query(
+                    """
+                    INSERT INTO skygate_event (event_id, device, kind, state, since, raised_at, updated_at, cleared_at,
+                        revision, body)
+                    VALUES (\(event.id), \(event.device), \(event.kind.rawValue), \(event.state.rawValue), \(event.since),
+                        \(event.raisedAt), \(event.updatedAt), \(event.clearedAt), \(message.sequence), \(body)::jsonb)
+                    ON CONFLICT (event_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+                        cleared_at = excluded.cleared_at, revision = excluded.revision, body = excluded.body
+                    WHERE skygate_event.revision < excluded.revision
+                    """, logger: logger
+                ).wait()
+            }
+            _ = try connection.query("COMMIT", logger: logger).wait()
+            return messages.map { _ in .delivered }
+        } catch {
+            if connection.isClosed { throw SinkUnavailable("PostgreSQL connection lost: \(String(reflecting: error))") }
+            _ = try? connection.query("ROLLBACK", logger: logger).wait()
+            // One statement failed: the batch is retried message by message so only the bad one is charged.
+            if messages.count > 1 {
+                var results: [DeliveryResult] = []
+                var failedDevices = Set<String>()
+                for message in messages {
+                    if failedDevices.contains(message.device) {
+                        results.append(.notTried)
+                        continue
+                    }
+                    let result = try deliver([message])[0]
+                    if result != .delivered { failedDevices.insert(message.device) }
+                    results.append(result)
+                }
+                return results
+            }
+            return [.failed(String(reflecting: error))]
+        }
+    }
+
+    public func close() {
+        try? connection.close().wait()
+    }
+
+    static func configuration(from url: String) throws -> PostgresConnection.Configuration {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, let user = components.user
+        else {
+            throw EventsError("the PostgreSQL URL must look like postgres://user:password@host:port/database")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : nil
+        return PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database?.isEmpty == false ? database : nil, tls: .disable)
+    }
+
+    /// The URL without its password, for messages.
+    static func redact(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "(URL)" }
+        if components.password != nil { components.password = "***" }
+        return components.string ?? "(URL)"
+    }
+}

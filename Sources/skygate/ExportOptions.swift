@@ -1,0 +1,101 @@
+import ArgumentParser
+import Events
+import Foundation
+
+/// Where `skygate serve` exports events, and how its detectors are set.
+struct ExportOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "POST every event transition to this URL as a signed CloudEvent (Standard Webhooks signature).",
+            valueName: "url"))
+    var webhook: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "File holding the webhook's signing secret (whsec_…; make one with `skygate events secret`). Or set "
+                + "SKYGATE_WEBHOOK_SECRET.",
+            valueName: "file"))
+    var webhookSecretFile: String?
+
+    @Option(help: ArgumentHelp("Append events as NDJSON (one CloudEvent per line) to daily files here.", valueName: "dir"))
+    var ndjson: String?
+
+    @Option(help: ArgumentHelp("Start a new NDJSON file when one reaches this many MB.", valueName: "MB"))
+    var ndjsonMaxMB: Int = 100
+
+    @Option(
+        help: ArgumentHelp(
+            "Insert events into PostgreSQL (postgres://user:password@host:port/db; tables are created). To keep the "
+                + "password off the command line, set SKYGATE_POSTGRES_URL instead.",
+            valueName: "url"))
+    var postgres: String?
+
+    @Option(help: ArgumentHelp("Failed deliveries of one message before it is dead-lettered.", valueName: "n"))
+    var deadLetterAfter: Int = 20
+
+    @Option(
+        help: ArgumentHelp(
+            "Detector thresholds, defaults and per camera, as JSON (see docs/EVENTS.md).", valueName: "file"))
+    var detectors: String?
+
+    @Option(help: ArgumentHelp("This gateway's name in exported events (CloudEvents source).", valueName: "name"))
+    var gatewayName: String = ProcessInfo.processInfo.hostName
+
+    var postgresURL: String? { postgres ?? ProcessInfo.processInfo.environment["SKYGATE_POSTGRES_URL"] }
+
+    func validate() throws {
+        guard deadLetterAfter >= 1 else { throw ValidationError("--dead-letter-after must be at least 1") }
+        guard ndjsonMaxMB >= 1 else { throw ValidationError("--ndjson-max-mb must be at least 1") }
+        if webhook != nil && webhookSecretFile == nil && ProcessInfo.processInfo.environment["SKYGATE_WEBHOOK_SECRET"] == nil {
+            throw ValidationError(
+                "--webhook needs a signing secret: --webhook-secret-file or SKYGATE_WEBHOOK_SECRET (make one with `skygate events secret`)"
+            )
+        }
+    }
+
+    /// The webhook secret, from its file or the environment.
+    func webhookSecret() throws -> String? {
+        guard webhook != nil else { return nil }
+        if let webhookSecretFile {
+            guard let text = try? String(contentsOfFile: webhookSecretFile, encoding: .utf8) else {
+                throw CLIError(message: "cannot read the webhook secret file '\(webhookSecretFile)'", status: 66)
+            }
+            return text
+        }
+        return ProcessInfo.processInfo.environment["SKYGATE_WEBHOOK_SECRET"]
+    }
+
+    var sinkNames: [String] {
+        (webhook == nil ? [] : ["webhook"]) + (ndjson == nil ? [] : ["ndjson"]) + (postgresURL == nil ? [] : ["postgres"])
+    }
+
+    var policy: ExportPolicy {
+        var policy = ExportPolicy()
+        policy.maximumAttempts = deadLetterAfter
+        return policy
+    }
+
+    /// One exporter per configured sink; each sink is made on its exporter's thread.
+    func exporters(store: EventStore) throws -> [Exporter] {
+        let source = "/skygate/\(gatewayName)"
+        var exporters: [Exporter] = []
+        if let webhook, let secret = try webhookSecret() {
+            _ = try WebhookSignature(secret: secret)  // a bad secret fails now, not on the first event
+            exporters.append(
+                Exporter(sinkName: "webhook", store: store, policy: policy) {
+                    try WebhookSink(url: webhook, secret: secret, source: source)
+                })
+        }
+        if let ndjson {
+            let maximum = ndjsonMaxMB * 1_000_000
+            exporters.append(
+                Exporter(sinkName: "ndjson", store: store, policy: policy) {
+                    try NDJSONSink(directory: ndjson, maximumBytes: maximum, source: source)
+                })
+        }
+        if let url = postgresURL {
+            exporters.append(Exporter(sinkName: "postgres", store: store, policy: policy) { try PostgresSink(url: url) })
+        }
+        return exporters
+    }
+}

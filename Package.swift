@@ -96,6 +96,8 @@ let package = Package(
         ),
         /// In-memory point→grid lookups per second, for tools/bench/registry.
         .executableTarget(name: "registry-lookups", dependencies: ["CameraRegistry", "Geo"], path: "tools/bench/registry-lookups"),
+        /// Load generator for tools/bench/events: store, outbox and webhook export in one process.
+        .executableTarget(name: "events-load", dependencies: ["Events"], path: "tools/bench/events-load"),
         /// A Standard Webhooks receiver on loopback that checks signatures, for the export tests and tools/bench/events.
         .executableTarget(
             name: "webhook-receiver",

@@ -81,6 +81,22 @@ public struct HealthLog: Sendable {
         }
     }
 
+    /// A camera's last transition before `date`: the state it was in at that moment.
+    public func transition(camera: String, before date: Date) throws -> HealthRecord? {
+        try store.read("query health history") { db in
+            try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT * FROM health_transition WHERE camera = ? AND wall_time < ? ORDER BY wall_time DESC, rowid DESC LIMIT 1",
+                arguments: [camera, date.timeIntervalSince1970]
+            ).map { row in
+                HealthRecord(
+                    camera: row["camera"], at: Date(timeIntervalSince1970: row["wall_time"]), state: row["state"],
+                    reason: row["reason"], detail: row["detail"])
+            }
+        }
+    }
+
     /// A camera's discontinuities, oldest first.
     public func discontinuities(camera: String, from: Date = .distantPast, to: Date = .distantFuture) throws
         -> [DiscontinuityRecord]

@@ -135,7 +135,10 @@ public struct CameraDetector: Sendable {
         guard window.seconds >= thresholds.degradedWindow else { return [] }
         let rate = (bitrate: window.bits / window.seconds, frameRate: window.frames / window.seconds)
         window = (0, 0, 0)
-        guard open[.offline] == nil, open[.stalled] == nil, !thresholds.disabled.contains(.streamDegraded) else {
+        guard !open.keys.contains(where: { $0.hides.contains(.streamDegraded) }),
+            !thresholds.disabled.contains(.streamDegraded)
+        else {
+            streaks[.streamDegraded] = Streak()
             return []
         }
         guard let normal = streamBaseline else {

@@ -53,6 +53,23 @@ public struct Event: Sendable, Codable, Equatable {
     public var reason: String?
     public var location: EventLocation
 
+    public init(
+        id: String, device: String, kind: EventKind, state: State, since: Date, raisedAt: Date, updatedAt: Date,
+        clearedAt: Date?, evidence: [String: Double], reason: String?, location: EventLocation
+    ) {
+        self.id = id
+        self.device = device
+        self.kind = kind
+        self.state = state
+        self.since = since
+        self.raisedAt = raisedAt
+        self.updatedAt = updatedAt
+        self.clearedAt = clearedAt
+        self.evidence = evidence
+        self.reason = reason
+        self.location = location
+    }
+
     /// Seconds from `since` to clearing (or to `now` while open).
     public func duration(now: Date = Date()) -> Double { (clearedAt ?? now).timeIntervalSince(since) }
 }

@@ -34,13 +34,15 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
 
     /// The kinds an open event of this kind hides. Offline and stalled hide every picture fault; a black or
     /// washed-out picture hides what it makes look wrong (frozen, blurred, covered, tinted, moved); a covered lens
-    /// hides frozen, blur and a moved scene.
+    /// hides frozen, blur and a moved scene; a flat or still picture hides the low bitrate it causes.
     public var hides: Set<EventKind> {
         switch self {
         case .offline, .stalled: Set(EventKind.allCases.filter(\.isPictureFault)).union([.streamDegraded])
-        case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .cameraMoved]
-        case .occlusion: [.frozen, .blur, .cameraMoved]
-        case .streamDegraded, .frozen, .blur, .colourCast, .cameraMoved, .sensorAlarm: []
+        case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .cameraMoved, .streamDegraded]
+        case .occlusion: [.frozen, .blur, .cameraMoved, .streamDegraded]
+        // A still or flat picture needs few bits: its low bitrate is not a degraded stream.
+        case .frozen: [.streamDegraded]
+        case .streamDegraded, .blur, .colourCast, .cameraMoved, .sensorAlarm: []
         }
     }
 

@@ -15,6 +15,6 @@ struct Skygate: ParsableCommand {
             ServeCommand.self, StatusCommand.self, ClipCommand.self, CoverageCommand.self,
             ProbeCommand.self, IndexCommand.self, KeyframesCommand.self, RegistryCommand.self, CameraCommand.self,
             GridCommand.self,
-            LocationCommand.self, SensorCommand.self, EventsCommand.self,
+            LocationCommand.self, SensorCommand.self, EventsCommand.self, ReportCommand.self,
         ])
 }

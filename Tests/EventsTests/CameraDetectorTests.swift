@@ -135,4 +135,31 @@ struct CameraDetectorTests {
         #expect(out.map(\.kind) == [.blur], "\(out)")
         #expect((out.first?.evidence["baselineSharpness"] ?? 0) > 10 * (out.first?.evidence["sharpness"] ?? 1))
     }
+
+    @Test(
+        "stream degradation: frame rate far below the camera's own is raised over 10 s windows; a black picture's low bitrate is not"
+    )
+    func degradation() {
+        var detector = Self.detector()
+        var t = Self.noon
+        func feed(_ seconds: Int, bitrate: Double, fps: Double) -> [DetectorTransition] {
+            (0..<seconds).flatMap { _ in
+                t += 1
+                return detector.observe(bitrate: bitrate, frameRate: fps, seconds: 1, at: t)
+            }
+        }
+        #expect(feed(60, bitrate: 2e6, fps: 25).isEmpty, "learning")
+        #expect(feed(25, bitrate: 1.9e6, fps: 10).isEmpty, "two degraded windows are not enough")
+        let raised = feed(10, bitrate: 1.9e6, fps: 10)
+        #expect(raised.map(\.kind) == [.streamDegraded] && raised.first?.phase == .raised)
+        #expect(raised.first?.evidence["baselineFrameRate"] == 25)
+        let cleared = feed(30, bitrate: 2e6, fps: 25)
+        #expect(cleared.map(\.phase) == [.cleared])
+        // A black picture: too dark is open, and the tiny bitrate it causes is not a second event.
+        var black = Self.normal(0)
+        black.meanLuma = 16
+        black.darkFraction = 1
+        #expect(Self.feed(&detector, [black, black, black], from: t).map(\.kind) == [.tooDark])
+        #expect(feed(60, bitrate: 5e4, fps: 25).isEmpty)
+    }
 }

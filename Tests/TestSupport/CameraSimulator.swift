@@ -12,7 +12,8 @@ public final class CameraSimulator {
     private let directory: URL
 
     /// Serves `cameras` (IDs) until the simulator is released.
-    public init(cameras: [String], codec: String = "h264", gop: Int = 25) throws {
+    /// `clips` gives cameras a file to stream instead of the live test picture (camera ID → H.264 MP4).
+    public init(cameras: [String], codec: String = "h264", gop: Int = 25, clips: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try (["id,name,main_url"] + cameras.map { "\($0),\($0),rtsp://127.0.0.1/\($0)" }).joined(separator: "\n")
@@ -30,10 +31,11 @@ public final class CameraSimulator {
             }()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = [
-                MediaCorpus.packageRoot.appendingPathComponent("tools/camera-sim").path, directory.path, "--port", "\(port)",
-                "--control-port", "\(controlPort)", "--codec", codec, "--gop", "\(gop)",
-            ]
+            process.arguments =
+                [
+                    MediaCorpus.packageRoot.appendingPathComponent("tools/camera-sim").path, directory.path, "--port", "\(port)",
+                    "--control-port", "\(controlPort)", "--codec", codec, "--gop", "\(gop)",
+                ] + clips.sorted { $0.key < $1.key }.flatMap { ["--clip-for", "\($0.key)=\($0.value)"] }
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output

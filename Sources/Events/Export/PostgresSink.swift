@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// Writes events into PostgreSQL: `skygate_event` holds each event's latest state (one row per event ID), and
 /// `skygate_event_change` every transition once (keyed by event ID and revision, the outbox sequence). Both inserts
@@ -17,16 +18,18 @@ public final class PostgresSink: EventSink {
     public init(url: String) throws {
         let configuration = try Self.configuration(from: url)
         do {
-            connection = try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: logger
-            ).wait()
+            connection = try Self.bounded(
+                PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: logger))
         } catch {
             throw SinkUnavailable("cannot connect to PostgreSQL at \(Self.redact(url)): \(String(reflecting: error))")
         }
         do {
-            for statement in Self.schema { _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait() }
+            for statement in Self.schema {
+                _ = try Self.bounded(connection.query(PostgresQuery(unsafeSQL: statement), logger: logger))
+            }
         } catch {
-            try? connection.close().wait()
+            _ = try? Self.bounded(connection.close())
             throw EventsError("cannot create Skygate's tables in PostgreSQL", underlying: String(reflecting: error))
         }
     }
@@ -61,34 +64,37 @@ public final class PostgresSink: EventSink {
 
     public func deliver(_ messages: [OutboxMessage]) throws -> [DeliveryResult] {
         do {
-            _ = try connection.query("BEGIN", logger: logger).wait()
+            guard !connection.isClosed else { throw SinkUnavailable("PostgreSQL connection closed") }
+            _ = try Self.bounded(connection.query("BEGIN", logger: logger))
             for message in messages {
                 let event = message.event
                 let body = String(decoding: try EventStore.encoder.encode(event), as: UTF8.self)
-                _ = try connection.query(
-                    """
-                    INSERT INTO skygate_event_change (event_id, revision, device, phase, at)
-                    VALUES (\(event.id), \(message.sequence), \(event.device), \(message.phase.rawValue), \(event.updatedAt))
-                    ON CONFLICT (event_id, revision) DO NOTHING
-                    """, logger: logger
-                ).wait()
-                _ = try connection.query(
-                    """
-                    INSERT INTO skygate_event (event_id, device, kind, state, since, raised_at, updated_at, cleared_at,
-                        revision, body)
-                    VALUES (\(event.id), \(event.device), \(event.kind.rawValue), \(event.state.rawValue), \(event.since),
-                        \(event.raisedAt), \(event.updatedAt), \(event.clearedAt), \(message.sequence), \(body)::jsonb)
-                    ON CONFLICT (event_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-                        cleared_at = excluded.cleared_at, revision = excluded.revision, body = excluded.body
-                    WHERE skygate_event.revision < excluded.revision
-                    """, logger: logger
-                ).wait()
+                _ = try Self.bounded(
+                    connection.query(
+                        """
+                        INSERT INTO skygate_event_change (event_id, revision, device, phase, at)
+                        VALUES (\(event.id), \(message.sequence), \(event.device), \(message.phase.rawValue), \(event.updatedAt))
+                        ON CONFLICT (event_id, revision) DO NOTHING
+                        """, logger: logger))
+                _ = try Self.bounded(
+                    connection.query(
+                        """
+                        INSERT INTO skygate_event (event_id, device, kind, state, since, raised_at, updated_at, cleared_at,
+                            revision, body)
+                        VALUES (\(event.id), \(event.device), \(event.kind.rawValue), \(event.state.rawValue), \(event.since),
+                            \(event.raisedAt), \(event.updatedAt), \(event.clearedAt), \(message.sequence), \(body)::jsonb)
+                        ON CONFLICT (event_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+                            cleared_at = excluded.cleared_at, revision = excluded.revision, body = excluded.body
+                        WHERE skygate_event.revision < excluded.revision
+                        """, logger: logger))
             }
-            _ = try connection.query("COMMIT", logger: logger).wait()
+            _ = try Self.bounded(connection.query("COMMIT", logger: logger))
             return messages.map { _ in .delivered }
+        } catch let error as SinkUnavailable {
+            throw error
         } catch {
             if connection.isClosed { throw SinkUnavailable("PostgreSQL connection lost: \(String(reflecting: error))") }
-            _ = try? connection.query("ROLLBACK", logger: logger).wait()
+            _ = try? Self.bounded(connection.query("ROLLBACK", logger: logger))
             // One statement failed: the batch is retried message by message so only the bad one is charged.
             if messages.count > 1 {
                 var results: [DeliveryResult] = []
@@ -109,7 +115,27 @@ public final class PostgresSink: EventSink {
     }
 
     public func close() {
-        try? connection.close().wait()
+        _ = try? Self.bounded(connection.close())
+    }
+
+    /// Waits for `future` at most `seconds`: a server that vanished mid-query (killed, network cut) must not hold the
+    /// exporter for ever. On the deadline the sink counts as unavailable and is rebuilt.
+    static func bounded<T: Sendable>(_ future: EventLoopFuture<T>, seconds: Int64 = 15) throws -> T {
+        let promise = future.eventLoop.makePromise(of: T.self)
+        let settled = Mutex(false)
+        func settle(_ body: () -> Void) {
+            if settled.withLock({ done in
+                defer { done = true }; return !done
+            }) {
+                body()
+            }
+        }
+        future.whenComplete { result in settle { promise.completeWith(result) } }
+        let timeout = future.eventLoop.scheduleTask(in: .seconds(seconds)) {
+            settle { promise.fail(SinkUnavailable("PostgreSQL did not answer within \(seconds) s")) }
+        }
+        defer { timeout.cancel() }
+        return try promise.futureResult.wait()
     }
 
     static func configuration(from url: String) throws -> PostgresConnection.Configuration {

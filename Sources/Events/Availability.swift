@@ -1,0 +1,140 @@
+import Archive
+import Foundation
+
+/// Availability (在线率) and soundness (完好率) of cameras over a period, from the health history (when the gateway was
+/// watching a camera) and the events (when it was offline or faulty).
+///
+/// - Monitored: the time the gateway was watching the camera (not stopped, not disabled by an operator).
+/// - Online: monitored time outside offline and stalled events. Reconnects shorter than the offline threshold are
+///   not events, so they count as online, as they do for operators.
+/// - Fault-free: monitored time outside every event of the camera (offline, picture faults, degradation).
+public struct AvailabilityRow: Sendable, Codable, Equatable {
+    /// What the row covers: "camera", "grid" or "location".
+    public var scope: String
+    public var id: String
+    public var name: String
+    public var from: Date
+    public var to: Date
+    /// Cameras counted in the row.
+    public var cameras: Int
+    public var monitoredSeconds: Double
+    public var onlineSeconds: Double
+    public var faultFreeSeconds: Double
+    /// Per event kind: how many events overlapped the period and for how long (clipped to it).
+    public var faults: [String: FaultTally]
+
+    public struct FaultTally: Sendable, Codable, Equatable {
+        public var count: Int
+        public var seconds: Double
+
+        public init(count: Int, seconds: Double) {
+            self.count = count
+            self.seconds = seconds
+        }
+    }
+
+    /// Online share of the monitored time, in percent; nil when nothing was monitored.
+    public var onlinePercent: Double? { monitoredSeconds > 0 ? 100 * onlineSeconds / monitoredSeconds : nil }
+    public var faultFreePercent: Double? { monitoredSeconds > 0 ? 100 * faultFreeSeconds / monitoredSeconds : nil }
+}
+
+public enum Availability {
+    typealias Interval = (start: Date, end: Date)
+
+    /// One camera's row. `history` is its health history in time order, including the last transition before
+    /// `from` (the state it was in when the period began); `events` are its events overlapping the period.
+    public static func camera(
+        _ camera: String, name: String, history: [HealthRecord], events: [Event], from: Date, to: Date, now: Date = Date()
+    ) -> AvailabilityRow {
+        let end = min(to, now)
+        let monitored = monitoredIntervals(history, from: from, to: end)
+        let monitoredSeconds = total(monitored)
+        func covered(_ kinds: (EventKind) -> Bool) -> Double {
+            let spans = events.filter { kinds($0.kind) }.map { ($0.since, $0.clearedAt ?? now) }
+            return total(intersect(monitored, union(spans)))
+        }
+        var faults: [String: AvailabilityRow.FaultTally] = [:]
+        for event in events {
+            let start = max(event.since, from)
+            let stop = min(event.clearedAt ?? now, end)
+            guard stop > start || (event.since >= from && event.since < to) else { continue }
+            var tally = faults[event.kind.rawValue] ?? AvailabilityRow.FaultTally(count: 0, seconds: 0)
+            tally.count += 1
+            tally.seconds += max(0, stop.timeIntervalSince(start))
+            faults[event.kind.rawValue] = tally
+        }
+        return AvailabilityRow(
+            scope: "camera", id: camera, name: name, from: from, to: to, cameras: 1, monitoredSeconds: monitoredSeconds,
+            onlineSeconds: monitoredSeconds - covered { $0 == .offline || $0 == .stalled },
+            faultFreeSeconds: monitoredSeconds - covered { $0 != .sensorAlarm }, faults: faults)
+    }
+
+    /// Cameras' rows summed into one for a grid or key location: percentages of the summed time, so a camera
+    /// watched longer weighs more.
+    public static func rollup(_ rows: [AvailabilityRow], scope: String, id: String, name: String, from: Date, to: Date)
+        -> AvailabilityRow
+    {
+        var result = AvailabilityRow(
+            scope: scope, id: id, name: name, from: from, to: to, cameras: rows.count, monitoredSeconds: 0, onlineSeconds: 0,
+            faultFreeSeconds: 0, faults: [:])
+        for row in rows {
+            result.monitoredSeconds += row.monitoredSeconds
+            result.onlineSeconds += row.onlineSeconds
+            result.faultFreeSeconds += row.faultFreeSeconds
+            for (kind, tally) in row.faults {
+                result.faults[kind, default: AvailabilityRow.FaultTally(count: 0, seconds: 0)].count += tally.count
+                result.faults[kind, default: AvailabilityRow.FaultTally(count: 0, seconds: 0)].seconds += tally.seconds
+            }
+        }
+        return result
+    }
+
+    /// The stretches of [from, to) when the gateway watched the camera: from any working state (connecting,
+    /// streaming, stalled, offline) until it was stopped or disabled.
+    static func monitoredIntervals(_ history: [HealthRecord], from: Date, to: Date) -> [Interval] {
+        var intervals: [Interval] = []
+        var since: Date?
+        for record in history where record.at < to {
+            let watching = !["stopped", "disabled"].contains(record.state)
+            let at = max(record.at, from)
+            if watching, since == nil {
+                since = at
+            } else if !watching, let start = since {
+                if at > start { intervals.append((start, at)) }
+                since = nil
+            }
+        }
+        if let start = since, to > start { intervals.append((start, to)) }
+        return intervals
+    }
+
+    static func union(_ spans: [Interval]) -> [Interval] {
+        var merged: [Interval] = []
+        for span in spans.sorted(by: { $0.start < $1.start }) where span.end > span.start {
+            if let last = merged.last, span.start <= last.end {
+                merged[merged.count - 1].end = max(last.end, span.end)
+            } else {
+                merged.append(span)
+            }
+        }
+        return merged
+    }
+
+    /// Both lists sorted and disjoint.
+    static func intersect(_ a: [Interval], _ b: [Interval]) -> [Interval] {
+        var result: [Interval] = []
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            let start = max(a[i].start, b[j].start)
+            let end = min(a[i].end, b[j].end)
+            if end > start { result.append((start, end)) }
+            if a[i].end < b[j].end { i += 1 } else { j += 1 }
+        }
+        return result
+    }
+
+    static func total(_ intervals: [Interval]) -> Double {
+        intervals.reduce(0) { $0 + $1.end.timeIntervalSince($1.start) }
+    }
+}

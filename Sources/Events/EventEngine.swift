@@ -60,9 +60,19 @@ public final class EventEngine: Sendable {
             flush()
         }
         spawn("events-clock") { [self] in
+            var lastPurge = Date.distantPast
             while !isStopping {
                 Thread.sleep(forTimeInterval: 1)
                 let now = Date()
+                if now.timeIntervalSince(lastPurge) >= 600 {
+                    // Delivered messages are kept a day (for `events outbox` and debugging a sink), then go.
+                    lastPurge = now
+                    do {
+                        try store.purgeDelivered(before: now - 86_400)
+                    } catch {
+                        logger.warning("cannot purge the outbox", metadata: ["error": "\(error)"])
+                    }
+                }
                 let transitions = detectors.withLock { detectors in
                     detectors.keys.sorted().flatMap { detectors[$0]!.tick(now: now) }
                 }

@@ -9,8 +9,16 @@ public struct OutboxMessage: Sendable, Equatable {
     public var device: String
     public var eventID: String
     public var phase: DetectorTransition.Phase
-    public var event: Event
+    /// When the transition happened.
+    public var at: Date
+    /// The event as it was at this transition, as stored (JSON): sinks that forward JSON use it as it is.
+    public var body: String
     public var attempts: Int
+
+    /// The event, decoded from `body`.
+    public var event: Event {
+        get throws { try EventStore.decoder.decode(Event.self, from: Data(body.utf8)) }
+    }
 }
 
 /// Failures of the event store.
@@ -30,7 +38,8 @@ public struct EventsError: Error, Sendable, CustomStringConvertible {
 /// one transaction — so an event the store acknowledged is never lost to a sink, even on `kill -9`, and a sink sees
 /// each transition under the event's stable ID (at least once; sinks deduplicate on the ID and phase).
 public final class EventStore: Sendable {
-    let database: DatabaseQueue
+    /// A pool: exporters read the outbox while the writer commits (WAL lets readers and a writer run together).
+    let database: DatabasePool
     public let path: String
     /// Opens (or creates) the store. `sinks`, when given, becomes the list of sinks every transition is queued for
     /// (the service sets it from its configuration); other processes (`skygate sensor alarm`) leave it as it is, so
@@ -43,8 +52,7 @@ public final class EventStore: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+            database = try DatabasePool(path: path, configuration: configuration)
             try EventStore.migrator.migrate(database)
             if let sinks {
                 try database.write { db in
@@ -104,6 +112,7 @@ public final class EventStore: Sendable {
                     ALTER TABLE event ADD COLUMN key_locations TEXT NOT NULL DEFAULT '|';
                     CREATE INDEX event_by_kind ON event (kind, since);
                     CREATE TABLE sink (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                    ALTER TABLE outbox ADD COLUMN at REAL NOT NULL DEFAULT 0;
                     CREATE TABLE idempotency (
                         key TEXT PRIMARY KEY NOT NULL,
                         event_id TEXT NOT NULL,
@@ -219,8 +228,8 @@ public final class EventStore: Sendable {
         let sequence = try Int64.fetchOne(db, sql: "SELECT last FROM sequence WHERE id = 1")!
         for sink in sinks {
             try db.execute(
-                sql: "INSERT INTO outbox (sequence, sink, device, event_id, phase, body) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [sequence, sink, event.device, event.id, phase.rawValue, body])
+                sql: "INSERT INTO outbox (sequence, sink, device, event_id, phase, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [sequence, sink, event.device, event.id, phase.rawValue, body, transition.at.timeIntervalSince1970])
         }
         return .recorded(event)
     }
@@ -311,6 +320,17 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// Deletes delivered messages of transitions older than `date` (the outbox would otherwise grow for ever);
+    /// pending and dead messages stay. Returns how many went.
+    @discardableResult
+    public func purgeDelivered(before date: Date) throws -> Int {
+        try write("purge delivered messages") { db in
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE state = 'delivered' AND at < ?", arguments: [date.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     /// Messages of a sink by state: pending (the backlog), delivered, dead.
     public func counts(sink: String) throws -> [String: Int] {
         try read("count the outbox") { db in
@@ -392,12 +412,14 @@ public final class EventStore: Sendable {
 
     // MARK: - Helpers
 
+    static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            try container.encode(date.formatted(dateStyle))
         }
         return encoder
     }()
@@ -405,8 +427,7 @@ public final class EventStore: Sendable {
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
-            try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(
-                decoder.singleValueContainer().decode(String.self))
+            try dateStyle.parse(decoder.singleValueContainer().decode(String.self))
         }
         return decoder
     }()
@@ -416,7 +437,7 @@ public final class EventStore: Sendable {
         return OutboxMessage(
             sequence: row["sequence"], sink: row["sink"], device: row["device"], eventID: row["event_id"],
             phase: DetectorTransition.Phase(rawValue: row["phase"]) ?? .updated,
-            event: try decoder.decode(Event.self, from: Data(body.utf8)), attempts: row["attempts"])
+            at: Date(timeIntervalSince1970: row["at"]), body: body, attempts: row["attempts"])
     }
 
     func write<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {

@@ -77,6 +77,9 @@ struct EventStoreTests {
         // Dead-lettered: the device's next message goes on.
         #expect(try store.due(sink: "webhook", now: Self.t0 + 30).map(\.phase) == [.cleared])
         #expect(try store.counts(sink: "webhook") == ["dead": 1, "delivered": 1, "pending": 1])
+        // Delivered messages go after their day; pending and dead ones stay.
+        #expect(try store.purgeDelivered(before: Self.t0 + 10) == 1)
+        #expect(try store.counts(sink: "webhook") == ["dead": 1, "pending": 1])
     }
 
     @Test("a repeated idempotency key records nothing; grid filters include the grids below; a batch is one commit")

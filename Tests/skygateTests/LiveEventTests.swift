@@ -97,6 +97,24 @@ struct LiveEventTests {
             #expect(Set(event.location.keyLocations.map(\.locationID)) == Set(record.keyLocations.map(\.locationID)))
             #expect(event.location.latitude == record.camera.location?.latitude)
         }
+        // Availability over the clips' first 100 s: the black camera was online throughout, and too dark for the
+        // 60 s of its fault (give or take the hysteresis), so about 60 % fault-free.
+        if let first = try index.oldestKeyframe(camera: ids[1])?.wallClock {
+            let report = try gateway.command([
+                "report", "availability", "--from", "@\(first.timeIntervalSince1970)", "--to",
+                "@\(first.timeIntervalSince1970 + 100)", "--json",
+            ])
+            let rows = (try JSONSerialization.jsonObject(with: Data(report.standardOutput.utf8)) as? [[String: Any]]) ?? []
+            let black = try #require(rows.first { $0["id"] as? String == ids[1] }, "\(report.standardError)")
+            #expect((black["onlineSeconds"] as? Double ?? 0) >= 99 * (black["monitoredSeconds"] as? Double ?? 0) / 100)
+            let dark = (black["faults"] as? [String: [String: Any]])?["too_dark"]
+            #expect(dark?["count"] as? Int == 1)
+            #expect(abs((dark?["seconds"] as? Double ?? 0) - 60) <= 4, "\(String(describing: dark))")
+            let byGrid = try gateway.command([
+                "report", "availability", "--by", "grid", "--from", "@\(first.timeIntervalSince1970)", "--csv",
+            ])
+            #expect(byGrid.standardOutput.contains("grid,YX,"), "the district rolls up every camera")
+        }
         // The exported NDJSON has every transition of these events.
         let lines = try FileManager.default.contentsOfDirectory(atPath: directory + "/ndjson").flatMap { file in
             try String(contentsOfFile: directory + "/ndjson/" + file, encoding: .utf8).split(separator: "\n")

@@ -10,13 +10,19 @@ public enum CloudEvent {
     /// receiver deduplicates on it.
     public static func id(of message: OutboxMessage) -> String { "\(message.eventID)-\(message.sequence)" }
 
-    /// The JSON body for `message`, from gateway `source` (e.g. `/skygate/edge-01`).
+    /// The JSON body for `message`, from gateway `source` (e.g. `/skygate/edge-01`). The stored event JSON goes in
+    /// as it is (no decoding and encoding again per delivery).
     public static func encode(_ message: OutboxMessage, source: String) throws -> Data {
         let envelope = Envelope(
             id: id(of: message), source: source, type: "org.skygate.event.\(message.phase.rawValue)",
-            subject: message.device, time: message.event.updatedAt,
-            data: Payload(sequence: message.sequence, phase: message.phase, event: message.event))
-        return try EventStore.encoder.encode(envelope)
+            subject: message.device, time: message.at)
+        var head = try EventStore.encoder.encode(envelope)
+        // `{…envelope…}` becomes `{…envelope…,"data":{"event":<stored>,"phase":…,"sequence":…}}`.
+        head.removeLast()
+        head.append(contentsOf: Array(#","data":{"event":"#.utf8))
+        head.append(contentsOf: Array(message.body.utf8))
+        head.append(contentsOf: Array(#","phase":"\#(message.phase.rawValue)","sequence":\#(message.sequence)}}"#.utf8))
+        return head
     }
 
     struct Envelope: Encodable {
@@ -25,15 +31,8 @@ public enum CloudEvent {
         var source: String
         var type: String
         var subject: String
+        /// When the transition happened.
         var time: Date
         let datacontenttype = "application/json"
-        var data: Payload
-    }
-
-    struct Payload: Encodable {
-        /// The outbox sequence: a device's transitions in order.
-        var sequence: Int64
-        var phase: DetectorTransition.Phase
-        var event: Event
     }
 }

@@ -67,8 +67,8 @@ public final class PostgresSink: EventSink {
             guard !connection.isClosed else { throw SinkUnavailable("PostgreSQL connection closed") }
             _ = try Self.bounded(connection.query("BEGIN", logger: logger))
             for message in messages {
-                let event = message.event
-                let body = String(decoding: try EventStore.encoder.encode(event), as: UTF8.self)
+                let event = try message.event
+                let body = message.body
                 _ = try Self.bounded(
                     connection.query(
                         """

@@ -73,6 +73,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        /// API tokens (stored hashed, with roles) and the append-only audit trail, in access.sqlite: what the
+        /// gateway's auth and audit need, kept out of Gateway because the design keeps GRDB out of it.
+        .target(
+            name: "Access",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Archive",
             dependencies: [
@@ -90,6 +99,7 @@ let package = Package(
                 "CameraRegistry",
                 "Ingest",
                 "Events",
+                "Access",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -110,6 +120,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(name: "AccessTests", dependencies: ["Access"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),

@@ -1,3 +1,4 @@
+import Access
 import Archive
 import ArgumentParser
 import CameraRegistry
@@ -31,6 +32,9 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as GeoError {
         printError(error.message)
         throw ExitCode(65)
+    } catch let error as AccessError {
+        printError(error.description)
+        throw ExitCode(74)
     } catch let error as EventsError {
         printError(error.description)
         throw ExitCode(74)

@@ -16,5 +16,6 @@ struct Skygate: ParsableCommand {
             ProbeCommand.self, IndexCommand.self, KeyframesCommand.self, RegistryCommand.self, CameraCommand.self,
             GridCommand.self,
             LocationCommand.self, SensorCommand.self, EventsCommand.self, ReportCommand.self,
+            TokenCommand.self, AuditCommand.self,
         ])
 }

@@ -129,7 +129,6 @@ let package = Package(
             name: "skygateTests",
             dependencies: [
                 "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "TestSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -73,11 +73,7 @@ public struct HealthLog: Sendable {
                     ORDER BY wall_time, rowid
                     """,
                 arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970]
-            ).map { row in
-                HealthRecord(
-                    camera: row["camera"], at: Date(timeIntervalSince1970: row["wall_time"]), state: row["state"],
-                    reason: row["reason"], detail: row["detail"])
-            }
+            ).map(HealthLog.record(from:))
         }
     }
 
@@ -89,12 +85,14 @@ public struct HealthLog: Sendable {
                 sql:
                     "SELECT * FROM health_transition WHERE camera = ? AND wall_time < ? ORDER BY wall_time DESC, rowid DESC LIMIT 1",
                 arguments: [camera, date.timeIntervalSince1970]
-            ).map { row in
-                HealthRecord(
-                    camera: row["camera"], at: Date(timeIntervalSince1970: row["wall_time"]), state: row["state"],
-                    reason: row["reason"], detail: row["detail"])
-            }
+            ).map(HealthLog.record(from:))
         }
+    }
+
+    private static func record(from row: Row) -> HealthRecord {
+        HealthRecord(
+            camera: row["camera"], at: Date(timeIntervalSince1970: row["wall_time"]), state: row["state"],
+            reason: row["reason"], detail: row["detail"])
     }
 
     /// A camera's discontinuities, oldest first.

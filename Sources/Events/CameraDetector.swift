@@ -214,8 +214,8 @@ public struct CameraDetector: Sendable {
     }
 
     /// Takes over an event that was open when the service last stopped, so it clears when the fault ends.
-    public mutating func restore(_ kind: EventKind, since: Date, evidence: [String: Double], reason: String?) {
-        open[kind] = Open(since: since, lastUpdate: Date(), evidence: evidence, reason: reason)
+    public mutating func restore(_ kind: EventKind, since: Date, updatedAt: Date, evidence: [String: Double], reason: String?) {
+        open[kind] = Open(since: since, lastUpdate: updatedAt, evidence: evidence, reason: reason)
     }
 
     /// Which picture faults these statistics show, each with its evidence.

@@ -19,8 +19,7 @@ public final class EventEngine: Sendable {
     private let pending = Mutex<[DetectorTransition]>([])
     private let locations = Mutex<(version: Int, byDevice: [String: EventLocation])>((-1, [:]))
     private let wake = DispatchSemaphore(value: 0)
-    private let stopping = Mutex(false)
-    private let done = DispatchGroup()
+    private let threads = ServiceThreads()
     private let onRecorded: @Sendable ([Event]) -> Void
     private let logger = Logger(label: "skygate.events")
 
@@ -40,7 +39,8 @@ public final class EventEngine: Sendable {
         detectors.withLock { detectors in
             for event in open where event.kind != .sensorAlarm {
                 var detector = detectors[event.device] ?? makeDetector(event.device)
-                detector.restore(event.kind, since: event.since, evidence: event.evidence, reason: event.reason)
+                detector.restore(
+                    event.kind, since: event.since, updatedAt: event.updatedAt, evidence: event.evidence, reason: event.reason)
                 detectors[event.device] = detector
             }
         }
@@ -52,16 +52,16 @@ public final class EventEngine: Sendable {
 
     /// Starts the writer and the clock that raises outages once they have lasted long enough.
     public func start() {
-        spawn("events-writer") { [self] in
-            while !isStopping {
+        threads.spawn("events-writer") { [self] in
+            while !threads.isStopping {
                 _ = wake.wait(timeout: .now() + 0.05)
                 flush()
             }
             flush()
         }
-        spawn("events-clock") { [self] in
+        threads.spawn("events-clock") { [self] in
             var lastPurge = Date.distantPast
-            while !isStopping {
+            while !threads.isStopping {
                 Thread.sleep(forTimeInterval: 1)
                 let now = Date()
                 if now.timeIntervalSince(lastPurge) >= 600 {
@@ -83,9 +83,9 @@ public final class EventEngine: Sendable {
 
     /// Stops the threads after writing what is waiting.
     public func stop() {
-        stopping.withLock { $0 = true }
+        threads.stop()
         wake.signal()
-        done.wait()
+        threads.wait()
     }
 
     /// Feeds one observation of the ingest service to its camera's detector; called on the thread that made it.
@@ -117,15 +117,12 @@ public final class EventEngine: Sendable {
         let transition = DetectorTransition(
             camera: sensor, kind: .sensorAlarm, phase: phase, at: time, since: time,
             evidence: value.map { ["value": $0] } ?? [:], reason: alarm)
-        let entry = EventStore.Entry(transition, location: try location(of: sensor), idempotencyKey: idempotencyKey)
+        let entry = EventStore.Entry(
+            transition, location: try location(of: sensor, version: registry.externalChangeCounter()),
+            idempotencyKey: idempotencyKey)
         let outcome = try store.record([entry])[0]
         if case .recorded(let event) = outcome { onRecorded([event]) }
         return outcome
-    }
-
-    /// The kinds open now for each camera the detectors know.
-    public var openKinds: [String: Set<EventKind>] {
-        detectors.withLock { $0.mapValues(\.openKinds).filter { !$0.value.isEmpty } }
     }
 
     // MARK: - Writing
@@ -154,7 +151,8 @@ public final class EventEngine: Sendable {
         }
         guard !batch.isEmpty else { return }
         do {
-            let entries = try batch.map { EventStore.Entry($0, location: try location(of: $0.camera)) }
+            let version = try registry.externalChangeCounter()
+            let entries = try batch.map { EventStore.Entry($0, location: try location(of: $0.camera, version: version)) }
             let events = try store.record(entries).compactMap { outcome -> Event? in
                 if case .recorded(let event) = outcome { return event }
                 return nil
@@ -172,9 +170,8 @@ public final class EventEngine: Sendable {
         }
     }
 
-    /// A device's place as the registry links it, cached until the registry changes.
-    private func location(of device: String) throws -> EventLocation {
-        let version = try registry.externalChangeCounter()
+    /// A device's place as the registry links it, cached until the registry's `version` (its change counter) moves.
+    private func location(of device: String, version: Int) throws -> EventLocation {
         if let cached = locations.withLock({ $0.version == version ? $0.byDevice[device] : nil }) { return cached }
         let location: EventLocation
         if let camera = try registry.camera(id: device) {
@@ -192,15 +189,4 @@ public final class EventEngine: Sendable {
         return location
     }
 
-    private var isStopping: Bool { stopping.withLock { $0 } }
-
-    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        done.enter()
-        let thread = Thread { [done] in
-            body()
-            done.leave()
-        }
-        thread.name = name
-        thread.start()
-    }
 }

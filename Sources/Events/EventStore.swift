@@ -224,8 +224,7 @@ public final class EventStore: Sendable {
                 sql: "INSERT INTO idempotency (key, event_id, at) VALUES (?, ?, ?)",
                 arguments: [key, event.id, transition.at.timeIntervalSince1970])
         }
-        try db.execute(sql: "UPDATE sequence SET last = last + 1 WHERE id = 1")
-        let sequence = try Int64.fetchOne(db, sql: "SELECT last FROM sequence WHERE id = 1")!
+        let sequence = try Int64.fetchOne(db, sql: "UPDATE sequence SET last = last + 1 WHERE id = 1 RETURNING last")!
         for sink in sinks {
             try db.execute(
                 sql: "INSERT INTO outbox (sequence, sink, device, event_id, phase, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -52,8 +52,7 @@ public final class IngestService: Sendable {
     private let supervisor: Mutex<Supervisor?> = Mutex(nil)
     private let pool: AnalysisPool?
     private let board = StatusBoard()
-    private let stopping = Mutex(false)
-    private let threadsDone = DispatchGroup()
+    private let threads = ServiceThreads()
     private let wake = DispatchSemaphore(value: 0)
     private let logger = Logger(label: "skygate.service")
     /// Called for every health transition and analysed keyframe, on the thread that produced it (for the events
@@ -106,8 +105,8 @@ public final class IngestService: Sendable {
         self.supervisor.withLock { $0 = supervisor }
         try supervisor.sync(with: registry)
         board.withLock { $0.startedAt = Date() }
-        spawn("registry-watch") { [self] in watchRegistry() }
-        spawn("maintenance") { [self] in maintain() }
+        threads.spawn("registry-watch") { [self] in watchRegistry() }
+        threads.spawn("maintenance") { [self] in maintain() }
         logger.info("ingest started", metadata: ["cameras": "\(supervisor.cameras.count)"])
     }
 
@@ -115,16 +114,12 @@ public final class IngestService: Sendable {
     /// worker did not end within `timeout` seconds.
     @discardableResult
     public func stop(timeout: Double = 5) -> Bool {
-        let already = stopping.withLock { value -> Bool in
-            defer { value = true }
-            return value
-        }
-        if already { return true }
+        guard threads.stop() else { return true }
         wake.signal()
         wake.signal()
         let clean = supervisor.withLock { $0 }?.stopAll(timeout: timeout) ?? true
         pool?.stop()
-        _ = threadsDone.wait(timeout: .now() + timeout)
+        threads.wait(timeout: timeout)
         publish(stopped: clean)
         logger.info("ingest stopped", metadata: ["clean": "\(clean)"])
         return clean
@@ -233,17 +228,7 @@ public final class IngestService: Sendable {
 
     // MARK: - Service threads
 
-    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        threadsDone.enter()
-        let thread = Thread { [threadsDone] in
-            body()
-            threadsDone.leave()
-        }
-        thread.name = name
-        thread.start()
-    }
-
-    private var isStopping: Bool { stopping.withLock { $0 } }
+    private var isStopping: Bool { threads.isStopping }
 
     /// Follows changes other processes make to the registry (`skygate camera add|remove|disable`, an import).
     private func watchRegistry() {

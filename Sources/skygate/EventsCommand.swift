@@ -70,9 +70,9 @@ struct EventsCommand: ParsableCommand {
                 case "csv":
                     text = ([EventRows.header] + events.map(EventRows.row)).map(CSVRecords.line).joined(separator: "\n") + "\n"
                 case "json":
-                    text = String(decoding: try EventRows.encoder(pretty: true).encode(events), as: UTF8.self) + "\n"
+                    text = String(decoding: try makeJSONEncoder(pretty: true).encode(events), as: UTF8.self) + "\n"
                 default:
-                    let encoder = EventRows.encoder(pretty: false)
+                    let encoder = makeJSONEncoder(pretty: false)
                     text = try events.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
                 }
                 if let output {
@@ -184,17 +184,6 @@ enum EventRows {
             event.location.grids.first?.id ?? "-",
             event.location.keyLocations.map { "\($0.locationID)(\(Int($0.distance.rounded()))m)" }.joined(separator: ";"),
         ]
-    }
-
-    static func encoder(pretty: Bool) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting =
-            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(formatWallTime(date))
-        }
-        return encoder
     }
 }
 

@@ -2,16 +2,22 @@ import Foundation
 
 /// JSON as the commands print it: pretty, keys sorted, so output is stable for scripts and diffs.
 func printJSON<T: Encodable>(_ value: T) throws {
+    let data = try makeJSONEncoder(pretty: true).encode(value)
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// The CLI's JSON: keys sorted, times as ISO 8601 with milliseconds (UTC), which every consumer can parse; pretty for
+/// people, one line per value for NDJSON.
+func makeJSONEncoder(pretty: Bool) -> JSONEncoder {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    // Times as ISO 8601 with milliseconds (UTC), which every consumer can parse.
+    encoder.outputFormatting =
+        pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .custom { date, encoder in
         var container = encoder.singleValueContainer()
         try container.encode(formatWallTime(date))
     }
-    let data = try encoder.encode(value)
-    FileHandle.standardOutput.write(data)
-    FileHandle.standardOutput.write(Data("\n".utf8))
+    return encoder
 }
 
 /// Prints rows as a table whose columns are as wide as their widest cell; numbers align right.

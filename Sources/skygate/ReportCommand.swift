@@ -46,16 +46,28 @@ struct ReportCommand: ParsableCommand {
                 let store = FileManager.default.fileExists(atPath: eventsPath) ? try EventStore(path: eventsPath) : nil
                 let cameras = try registry.cameras(CameraFilter(gridID: grid))
                 let now = Date()
+                let (rangeStart, rangeEnd) = (parseWallTime(from)!, parseWallTime(to)!)
+                // Read once for the whole range; each period and camera takes its part.
+                let transitions = Dictionary(
+                    grouping: try health.transitions(camera: nil, from: rangeStart, to: rangeEnd), by: \.camera)
+                let eventsByDevice = Dictionary(
+                    grouping: try store?.events(EventQuery(from: rangeStart, to: rangeEnd, limit: Int.max)) ?? [],
+                    by: \.device)
+                var stateAtStart: [String: HealthRecord] = [:]
+                for record in cameras {
+                    let id = record.camera.id.rawValue
+                    stateAtStart[id] = try health.transition(camera: id, before: rangeStart)
+                }
                 var rows: [AvailabilityRow] = []
-                for (start, end) in periods(from: parseWallTime(from)!, to: parseWallTime(to)!) {
+                for (start, end) in periods(from: rangeStart, to: rangeEnd) {
                     var byCamera: [String: AvailabilityRow] = [:]
                     for record in cameras {
                         let id = record.camera.id.rawValue
-                        let history =
-                            (try health.transition(camera: id, before: start).map { [$0] } ?? [])
-                            + (try health.transitions(camera: id, from: start, to: end))
-                        let events =
-                            try store?.events(EventQuery(device: id, from: start, to: end, limit: Int.max)) ?? []
+                        let all = transitions[id] ?? []
+                        // The state the camera was in when the period began, then what happened within it.
+                        let before = all.last { $0.at < start } ?? stateAtStart[id]
+                        let history = (before.map { [$0] } ?? []) + all.filter { $0.at >= start && $0.at < end }
+                        let events = (eventsByDevice[id] ?? []).filter { $0.since < end && ($0.clearedAt ?? now) >= start }
                         byCamera[id] = Availability.camera(
                             id, name: record.camera.name, history: history, events: events, from: start, to: end, now: now)
                     }

@@ -149,19 +149,12 @@ extension Fixtures {
     public static func makeMediaClip(_ kind: String, seconds: Int? = nil) throws -> String {
         let script = MediaCorpus.packageRoot.appendingPathComponent("tools/make-media").path
         let recipe = try String(contentsOfFile: script, encoding: .utf8)
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in recipe.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        try FileManager.default.createDirectory(at: MediaCorpus.directory, withIntermediateDirectories: true)
-        let name = "\(kind)\(seconds.map { "-\($0)s" } ?? "")-\(String(hash, radix: 16)).mp4"
-        let path = MediaCorpus.directory.appendingPathComponent(name).path
-        if FileManager.default.fileExists(atPath: path) { return path }
-        let temporary = path + ".\(UUID().uuidString).mp4"
-        if kind == "normal" {
-            try ProcessRunner.check(script, ["normal", temporary] + (seconds.map { [String($0)] } ?? []))
-        } else {
-            try ProcessRunner.check(script, ["fault", kind, temporary])
+        let arguments = kind == "normal" ? ["normal"] : ["fault", kind]
+        return try MediaCorpus.cached(
+            "\(kind)\(seconds.map { "-\($0)s" } ?? "")", key: recipe + "\u{1F}" + String(seconds ?? 0), extension: "mp4"
+        ) { output in
+            let tail = kind == "normal" ? [output] + (seconds.map { [String($0)] } ?? []) : [output]
+            try ProcessRunner.check(script, arguments + tail)
         }
-        if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
-        return path
     }
 }

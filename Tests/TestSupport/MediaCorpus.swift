@@ -19,13 +19,21 @@ public enum MediaCorpus {
 
     /// The path of the file `recipe` makes, generating it on first use.
     public static func file(_ name: String, _ recipe: [String], extension fileExtension: String) throws -> String {
+        try cached(name, key: (recipe + [fileExtension]).joined(separator: "\u{1F}"), extension: fileExtension) { output in
+            try ProcessRunner.check("ffmpeg", ["-nostdin", "-hide_banner", "-v", "error", "-y"] + recipe + [output])
+        }
+    }
+
+    /// The path of a file named after `name` and a hash of `key`, made by `make(temporaryPath)` on first use.
+    public static func cached(
+        _ name: String, key: String, extension fileExtension: String, make: (String) throws -> Void
+    ) throws -> String {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let key = fnv1a((recipe + [fileExtension]).joined(separator: "\u{1F}"))
-        let path = directory.appendingPathComponent("\(name)-\(String(key, radix: 16)).\(fileExtension)").path
+        let path = directory.appendingPathComponent("\(name)-\(String(fnv1a(key), radix: 16)).\(fileExtension)").path
         if FileManager.default.fileExists(atPath: path) { return path }
         // Write under a unique temporary name, then rename: concurrent tests never see half a file.
         let temporary = path + ".\(UUID().uuidString).\(fileExtension)"
-        try ProcessRunner.check("ffmpeg", ["-nostdin", "-hide_banner", "-v", "error", "-y"] + recipe + [temporary])
+        try make(temporary)
         if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
         return path
     }

@@ -28,18 +28,7 @@ public final class Exporter: Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     private let stopping = Mutex(false)
     private let done = DispatchGroup()
-    private let state = Mutex(ExporterState())
     private let logger: Logger
-
-    /// What an exporter has done, for status and metrics.
-    public struct ExporterState: Sendable, Codable, Equatable {
-        public var delivered = 0
-        public var failed = 0
-        public var deadLettered = 0
-        /// Set while the destination cannot be reached.
-        public var unavailable: String?
-        public var lastError: String?
-    }
 
     /// Starts exporting; `makeSink` runs on the exporter's thread, which then owns the sink.
     public init(
@@ -69,8 +58,6 @@ public final class Exporter: Sendable {
         done.wait()
     }
 
-    public var snapshot: ExporterState { state.withLock { $0 } }
-
     private var isStopping: Bool { stopping.withLock { $0 } }
 
     private func run(_ makeSink: @Sendable () throws -> any EventSink) {
@@ -89,10 +76,8 @@ public final class Exporter: Sendable {
                 try record(results, for: due)
                 if outage > 0 { logger.notice("sink reachable again") }
                 outage = 0
-                state.withLock { $0.unavailable = nil }
             } catch let error as SinkUnavailable {
                 outage += 1
-                state.withLock { $0.unavailable = error.description }
                 if outage == 1 { logger.warning("sink unavailable; retrying", metadata: ["error": "\(error)"]) }
                 // Reconnect from scratch next round: a lost connection does not come back by itself.
                 sink?.close()
@@ -105,7 +90,6 @@ public final class Exporter: Sendable {
                 // The sink could not even be set up (a bad URL, a schema it cannot create), or the outbox cannot be
                 // read: keep trying, slowly, and say why.
                 outage += 1
-                state.withLock { $0.unavailable = "\(error)" }
                 logger.error("export failing", metadata: ["error": "\(error)"])
                 sink?.close()
                 sink = nil
@@ -125,11 +109,6 @@ public final class Exporter: Sendable {
                 let dead = try store.failed(
                     sink: sinkName, sequence: message.sequence, error: reason, retryAfter: wait,
                     maximumAttempts: policy.maximumAttempts)
-                state.withLock {
-                    $0.failed += 1
-                    $0.lastError = reason
-                    if dead { $0.deadLettered += 1 }
-                }
                 if dead {
                     logger.error(
                         "message dead-lettered: it failed \(policy.maximumAttempts) times; see `skygate events outbox`",
@@ -140,6 +119,5 @@ public final class Exporter: Sendable {
             }
         }
         try store.delivered(sink: sinkName, sequences: delivered)
-        state.withLock { $0.delivered += delivered.count }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MediaIO
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -22,7 +23,8 @@ public final class PostgresSink: EventSink {
                 PostgresConnection.connect(
                     on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: logger))
         } catch {
-            throw SinkUnavailable("cannot connect to PostgreSQL at \(Self.redact(url)): \(String(reflecting: error))")
+            throw SinkUnavailable(
+                "cannot connect to PostgreSQL at \(URLPolicy.redactingCredentials(url)): \(String(reflecting: error))")
         }
         do {
             for statement in Self.schema {
@@ -148,12 +150,5 @@ public final class PostgresSink: EventSink {
         return PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: database?.isEmpty == false ? database : nil, tls: .disable)
-    }
-
-    /// The URL without its password, for messages.
-    static func redact(_ url: String) -> String {
-        guard var components = URLComponents(string: url) else { return "(URL)" }
-        if components.password != nil { components.password = "***" }
-        return components.string ?? "(URL)"
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MediaIO
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -89,13 +90,9 @@ public final class WebhookSink: EventSink {
         return try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .data(body))
     }
 
-    /// The URL without user info or query (which may carry a token).
+    /// The URL for messages: no credentials (MediaIO's redaction) and no query, which may carry a token.
     private var redacted: String {
-        guard var components = URLComponents(string: url) else { return "(URL)" }
-        components.user = nil
-        components.password = nil
-        components.query = nil
-        return components.string ?? "(URL)"
+        String(URLPolicy.redactingCredentials(url).prefix { $0 != "?" && $0 != "#" })
     }
 
     public func close() {

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -16,6 +16,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // swift-configuration support is off: the gateway is configured by its command line.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         /// FFmpeg's C libraries, found through pkg-config; `shim.h` wraps the macros Swift cannot import.
@@ -82,6 +87,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        /// The HTTP API (Hummingbird 2), bearer auth with roles, audit of video access, Prometheus metrics and the
+        /// web dashboard; it reads the stores through their modules and never touches SQLite or FFmpeg itself.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "MediaIO", "Archive", "Geo", "CameraRegistry", "Ingest", "Events", "Access",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Public"), .copy("openapi.json")]
+        ),
         .target(
             name: "Archive",
             dependencies: [
@@ -100,7 +120,9 @@ let package = Package(
                 "Ingest",
                 "Events",
                 "Access",
+                "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -121,6 +143,12 @@ let package = Package(
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "AccessTests", dependencies: ["Access"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Access", "Events", "CameraRegistry", "Archive", "Ingest", "MediaIO", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),

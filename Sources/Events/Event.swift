@@ -52,6 +52,9 @@ public struct Event: Sendable, Codable, Equatable {
     public var evidence: [String: Double]
     public var reason: String?
     public var location: EventLocation
+    /// Who acknowledged the event at the gateway (an API token's name), and when; local to this gateway.
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
 
     public init(
         id: String, device: String, kind: EventKind, state: State, since: Date, raisedAt: Date, updatedAt: Date,

@@ -399,6 +399,24 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// Marks an event acknowledged by `actor` (the first acknowledgement stands); nil when there is no such event.
+    /// An acknowledgement stays at this gateway: it is not a transition, so no sink is told.
+    public func acknowledge(id: String, by actor: String, at time: Date = Date()) throws -> Event? {
+        try write("acknowledge an event") { db in
+            guard let body = try String.fetchOne(db, sql: "SELECT body FROM event WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            var event = try EventStore.decoder.decode(Event.self, from: Data(body.utf8))
+            guard event.acknowledgedAt == nil else { return event }
+            event.acknowledgedBy = actor
+            event.acknowledgedAt = time
+            try db.execute(
+                sql: "UPDATE event SET body = ? WHERE id = ?",
+                arguments: [String(decoding: try EventStore.encoder.encode(event), as: UTF8.self), id])
+            return event
+        }
+    }
+
     static func escapeLike(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")

@@ -25,6 +25,8 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     public var analysis = AnalysisCounts()
     /// Statistics of the last analysed keyframe.
     public var lastStats: FrameStats?
+    /// The wall time of that keyframe: `lastKeyframe` minus this is how far analysis lags behind recording.
+    public var lastAnalysedKeyframe: Date?
     /// The segment being written.
     public var segment: String?
 

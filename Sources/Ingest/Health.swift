@@ -1,7 +1,7 @@
 import Foundation
 
 /// The state of a camera as its worker sees it.
-public enum HealthState: String, Sendable, Codable {
+public enum HealthState: String, Sendable, Codable, CaseIterable {
     case connecting, streaming, stalled, offline
     /// The worker ended: the camera was removed from the registry, or the service stopped.
     case stopped

@@ -86,7 +86,10 @@ public final class IngestService: Sendable {
             pool = AnalysisPool(threads: configuration.analysisThreads, queueDepth: configuration.analysisQueueDepth) {
                 [observe] analysed in
                 try? index.setStats(camera: analysed.camera, wallClock: analysed.wallClock, stats: analysed.stats)
-                board.withLock { $0.cameras[analysed.camera]?.lastStats = analysed.stats }
+                board.withLock {
+                    $0.cameras[analysed.camera]?.lastStats = analysed.stats
+                    $0.cameras[analysed.camera]?.lastAnalysedKeyframe = analysed.wallClock
+                }
                 observe(.analysed(analysed))
             }
         } else {

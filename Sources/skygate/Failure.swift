@@ -12,38 +12,55 @@ import MediaIO
 func reportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as MediaError {
+    } catch {
+        throw reported(error)
+    }
+}
+
+/// `reportingFailures` for async commands (`serve`).
+func reportingFailures(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw reported(error)
+    }
+}
+
+/// Prints `error` as one line (and an import's problems) on standard error and returns its exit status.
+private func reported(_ error: any Error) -> ExitCode {
+    switch error {
+    case let error as ExitCode:
+        return error
+    case let error as MediaError:
         printError(error.message)
-        throw ExitCode(exitStatus(for: error.code))
-    } catch let error as ArchiveError {
+        return ExitCode(exitStatus(for: error.code))
+    case let error as ArchiveError:
         printError(error.description)
         switch error.code {
-        case .notRecorded, .unknownSource: throw ExitCode(66)
-        case .clipFailed: throw ExitCode(73)
-        case .storeFailed, .storeUnavailable: throw ExitCode(74)
+        case .notRecorded, .unknownSource: return ExitCode(66)
+        case .clipFailed: return ExitCode(73)
+        case .storeFailed, .storeUnavailable: return ExitCode(74)
         }
-    } catch let error as RegistryError {
+    case let error as RegistryError:
         printError(error.message)
         // An import's problems follow, one per line, so each names its file, line or feature, and column.
         for problem in error.problems { writeStandardError("  \(problem)\n") }
-        throw ExitCode(error.code == .storeFailed ? 74 : error.code == .notFound ? 66 : 65)
-    } catch let error as GeoError {
+        return ExitCode(error.code == .storeFailed ? 74 : error.code == .notFound ? 66 : 65)
+    case let error as GeoError:
         printError(error.message)
-        throw ExitCode(65)
-    } catch let error as AccessError {
+        return ExitCode(65)
+    case let error as AccessError:
         printError(error.description)
-        throw ExitCode(74)
-    } catch let error as EventsError {
+        return ExitCode(74)
+    case let error as EventsError:
         printError(error.description)
-        throw ExitCode(74)
-    } catch let error as CLIError {
+        return ExitCode(74)
+    case let error as CLIError:
         printError(error.message)
-        throw ExitCode(error.status)
-    } catch {
+        return ExitCode(error.status)
+    default:
         printError("\(error)")
-        throw ExitCode(1)
+        return ExitCode(1)
     }
 }
 

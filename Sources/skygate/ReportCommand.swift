@@ -44,56 +44,9 @@ struct ReportCommand: ParsableCommand {
                 let health = HealthLog(store: try KeyframeIndexStore(path: options.location.indexPath))
                 let eventsPath = directory.appendingPathComponent("events.sqlite")
                 let store = FileManager.default.fileExists(atPath: eventsPath) ? try EventStore(path: eventsPath) : nil
-                let cameras = try registry.cameras(CameraFilter(gridID: grid))
-                let now = Date()
-                let (rangeStart, rangeEnd) = (parseWallTime(from)!, parseWallTime(to)!)
-                // Read once for the whole range; each period and camera takes its part.
-                let transitions = Dictionary(
-                    grouping: try health.transitions(camera: nil, from: rangeStart, to: rangeEnd), by: \.camera)
-                let eventsByDevice = Dictionary(
-                    grouping: try store?.events(EventQuery(from: rangeStart, to: rangeEnd, limit: Int.max)) ?? [],
-                    by: \.device)
-                var stateAtStart: [String: HealthRecord] = [:]
-                for record in cameras {
-                    let id = record.camera.id.rawValue
-                    stateAtStart[id] = try health.transition(camera: id, before: rangeStart)
-                }
-                var rows: [AvailabilityRow] = []
-                for (start, end) in periods(from: rangeStart, to: rangeEnd) {
-                    var byCamera: [String: AvailabilityRow] = [:]
-                    for record in cameras {
-                        let id = record.camera.id.rawValue
-                        let all = transitions[id] ?? []
-                        // The state the camera was in when the period began, then what happened within it.
-                        let before = all.last { $0.at < start } ?? stateAtStart[id]
-                        let history = (before.map { [$0] } ?? []) + all.filter { $0.at >= start && $0.at < end }
-                        let events = (eventsByDevice[id] ?? []).filter { $0.since < end && ($0.clearedAt ?? now) >= start }
-                        byCamera[id] = Availability.camera(
-                            id, name: record.camera.name, history: history, events: events, from: start, to: end, now: now)
-                    }
-                    switch by {
-                    case "grid":
-                        for gridRecord in try registry.grids() {
-                            let members = cameras.filter { $0.gridPath.contains { $0.id == gridRecord.id } }
-                            guard !members.isEmpty else { continue }
-                            rows.append(
-                                Availability.rollup(
-                                    members.compactMap { byCamera[$0.camera.id.rawValue] }, scope: "grid", id: gridRecord.id,
-                                    name: gridRecord.name, from: start, to: end))
-                        }
-                    case "location":
-                        for location in try registry.keyLocations() {
-                            let members = cameras.filter { $0.keyLocations.contains { $0.locationID == location.id } }
-                            guard !members.isEmpty else { continue }
-                            rows.append(
-                                Availability.rollup(
-                                    members.compactMap { byCamera[$0.camera.id.rawValue] }, scope: "location",
-                                    id: location.id, name: location.name, from: start, to: end))
-                        }
-                    default:
-                        rows += cameras.compactMap { byCamera[$0.camera.id.rawValue] }
-                    }
-                }
+                let rows = try AvailabilityReport(registry: registry, health: health, events: store).rows(
+                    from: parseWallTime(from)!, to: parseWallTime(to)!, by: AvailabilityReport.Grouping(rawValue: by)!,
+                    daily: daily, grid: grid)
                 let kinds = EventKind.allCases.filter { $0 != .sensorAlarm }.map(\.rawValue)
                 if format.csv {
                     let header =
@@ -128,22 +81,6 @@ struct ReportCommand: ParsableCommand {
                         }, json: rows)
                 }
             }
-        }
-
-        /// The whole range, or its local days.
-        func periods(from: Date, to: Date) -> [(Date, Date)] {
-            guard daily else { return [(from, to)] }
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = .current
-            var periods: [(Date, Date)] = []
-            var start = from
-            while start < to {
-                let next = calendar.startOfDay(for: start).addingTimeInterval(86_400)
-                let end = min(calendar.startOfDay(for: next.addingTimeInterval(3600)), to)
-                periods.append((start, end))
-                start = end
-            }
-            return periods
         }
 
         func duration(_ seconds: Double) -> String {

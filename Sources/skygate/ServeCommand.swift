@@ -1,14 +1,19 @@
+import Access
 import Archive
 import ArgumentParser
 import CameraRegistry
 import Dispatch
 import Events
 import Foundation
+import Gateway
 import Ingest
 import Logging
+import ServiceLifecycle
+import Synchronization
 
-/// `skygate serve`: the gateway service — registry, ingest and archive running until SIGTERM or Ctrl-C.
-struct ServeCommand: ParsableCommand {
+/// `skygate serve`: the gateway service — ingest, events and export, and the HTTP API and dashboard, running as one
+/// service group until SIGTERM or Ctrl-C.
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the gateway: record every enabled camera of the registry until stopped (SIGTERM or Ctrl-C).",
@@ -18,8 +23,12 @@ struct ServeCommand: ParsableCommand {
             and analyses keyframes for video-quality statistics. Cameras added, changed, disabled or removed with \
             `skygate camera …` or `skygate registry import` are picked up within a second, without a restart. \
             Recordings are kept as long as each camera's retention days allow, and within --max-camera-gb and \
-            --max-total-gb. `skygate status` shows each camera's state. Stopping closes every segment and flushes \
-            the index.
+            --max-total-gb. `skygate status` shows each camera's state.
+
+            The HTTP API, /metrics and the web dashboard listen on --http (127.0.0.1:8080). Every API call needs a \
+            bearer token (`skygate token create`); when no admin token exists, the first start makes one and prints \
+            it once. SIGTERM or Ctrl-C stops accepting connections, finishes the requests in flight, closes every \
+            segment, flushes the index and writes the outbox before exiting.
             """)
 
     @OptionGroup var registryOptions: RegistryOptions
@@ -61,6 +70,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds between retention passes.", valueName: "seconds", visibility: .hidden))
     var retentionInterval: Double = 60
 
+    @Option(
+        help: ArgumentHelp(
+            "Where the HTTP API and dashboard listen, HOST:PORT (port 0 picks a free one; 'off' serves no HTTP).",
+            valueName: "host:port"))
+    var http: String = "127.0.0.1:8080"
+
     @Flag(help: "Record and index only; no keyframe decoding or statistics.")
     var noAnalysis = false
 
@@ -74,12 +89,21 @@ struct ServeCommand: ParsableCommand {
             if let value, !(value > 0) { throw ValidationError("\(name) must be positive") }
         }
         if let analysisThreads, analysisThreads < 1 { throw ValidationError("--analysis-threads must be at least 1") }
+        if http != "off", httpAddress == nil { throw ValidationError("--http '\(http)': expected HOST:PORT, e.g. 127.0.0.1:8080") }
     }
 
-    func run() throws {
+    /// `--http` as host and port.
+    var httpAddress: (host: String, port: Int)? {
+        guard let colon = http.lastIndex(of: ":"), let port = Int(http[http.index(after: colon)...]), (0...65535).contains(port)
+        else { return nil }
+        let host = String(http[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    func run() async throws {
         MemoryTuning.limitMallocArenas(to: 2)
         MemoryTuning.trimPeriodically(every: 30)
-        try reportingFailures {
+        try await reportingFailures {
             // FFmpeg's own messages only at debug: each failure is reported once, as the camera's health.
             let registry = try registryOptions.open(defaultLogLevel: .info, ffmpegCeiling: .debug)
             let location = registryOptions.location
@@ -90,47 +114,146 @@ struct ServeCommand: ParsableCommand {
             let lock = try ServiceLock(dataDirectory: dataDirectory)
             defer { withExtendedLifetime(lock) {} }
             let archive = try KeyframeIndexStore(path: location.database ?? dataDirectory + "/archive.sqlite")
-
-            var configuration = IngestConfiguration(dataDirectory: dataDirectory)
-            configuration.worker.segmentDuration = segmentSeconds
-            configuration.worker.demux.openTimeout = openTimeout
-            configuration.worker.demux.readTimeout = readTimeout
-            configuration.worker.demux.urlPolicy = try registryOptions.urlPolicy()
-            configuration.maximumConcurrentConnects = maxConnects
-            configuration.retentionInterval = max(1, retentionInterval)
-            configuration.worker.backoff = Backoff(base: 1, cap: maxBackoff)
-            configuration.analysis = !noAnalysis
-            if let analysisThreads { configuration.analysisThreads = analysisThreads }
-            configuration.retention = RetentionPolicy(
-                maximumAge: keep.flatMap(parseDuration), maximumBytesPerCamera: maxCameraGB.map { Int64($0 * 1e9) },
-                maximumBytesTotal: maxTotalGB.map { Int64($0 * 1e9) })
+            let access = try openAccessStore(location)
+            try announceFirstAdminToken(access)
 
             let detectors = try export.detectors.map(DetectorConfiguration.init(contentsOf:)) ?? DetectorConfiguration()
             let store = try EventStore(path: dataDirectory + "/events.sqlite", sinks: export.sinkNames)
             let exporters = try export.exporters(store: store)
-            let engine = try EventEngine(store: store, registry: registry, configuration: detectors) { _ in
+            let feed = EventFeed()
+            let engine = try EventEngine(store: store, registry: registry, configuration: detectors) { events in
                 for exporter in exporters { exporter.wake() }
+                feed.publish(events)
             }
-            let service = IngestService(registry: registry, archive: archive, configuration: configuration) {
-                engine.observe($0)
-            }
-            let stop = StopSignal()
-            engine.start()
-            try service.start()
+            let ingest = IngestService(
+                registry: registry, archive: archive, configuration: try ingestConfiguration(dataDirectory: dataDirectory)
+            ) { engine.observe($0) }
+
+            let logger = Logger(label: "skygate.serve")
+            let pipeline = PipelineService(
+                start: {
+                    engine.start()
+                    try ingest.start()
+                },
+                stop: {
+                    let clean = ingest.stop(timeout: 5)
+                    engine.stop()
+                    for exporter in exporters { exporter.stop() }
+                    return clean
+                })
+            var services: [any Service] = [pipeline]
             let cameras = try registry.cameras(CameraFilter(enabled: true)).count
+            let sinks = export.sinkNames.isEmpty ? "the event store only" : export.sinkNames.joined(separator: ", ")
+            let starting =
+                "skygate: serving \(cameras) camera\(cameras == 1 ? "" : "s") from \(dataDirectory); events to \(sinks)"
+            if let (host, port) = httpAddress {
+                let gateway = GatewayServices(
+                    registry: registry, archive: archive, events: store, engine: engine, access: access, feed: feed,
+                    scratchDirectory: dataDirectory + "/tmp", sinks: export.sinkNames)
+                services.append(
+                    Gateway.application(gateway, host: host, port: port, logger: logger) { port in
+                        let shown = host.contains(":") ? "[\(host)]" : host
+                        writeStandardError(
+                            "\(starting); API and dashboard on http://\(shown):\(port)/; stop with Ctrl-C or SIGTERM\n")
+                    })
+                // Last in the group, so shut down first: live event streams end and the server can finish.
+                services.append(feed)
+            } else {
+                writeStandardError("\(starting); no HTTP (--http off); stop with Ctrl-C or SIGTERM\n")
+            }
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            do {
+                try await group.run()
+            } catch {
+                _ = await pipeline.stopIfStarted()
+                throw CLIError(message: "the service stopped: \(error)", status: 69)
+            }
             writeStandardError(
-                "skygate: serving \(cameras) camera\(cameras == 1 ? "" : "s") from \(dataDirectory); events to \(export.sinkNames.isEmpty ? "the event store only" : export.sinkNames.joined(separator: ", ")); stop with Ctrl-C or SIGTERM\n"
-            )
-            let signal = stop.wait()
-            writeStandardError("skygate: \(signal) received, stopping\n")
-            let clean = service.stop(timeout: 5)
-            engine.stop()
-            for exporter in exporters { exporter.stop() }
-            writeStandardError(
-                clean
-                    ? "skygate: stopped; segments closed, index flushed\n"
+                pipeline.stoppedCleanly
+                    ? "skygate: stopped; requests finished, segments closed, index flushed\n"
                     : "skygate: stopped; some cameras did not stop in time\n")
         }
+    }
+
+    private func ingestConfiguration(dataDirectory: String) throws -> IngestConfiguration {
+        var configuration = IngestConfiguration(dataDirectory: dataDirectory)
+        configuration.worker.segmentDuration = segmentSeconds
+        configuration.worker.demux.openTimeout = openTimeout
+        configuration.worker.demux.readTimeout = readTimeout
+        configuration.worker.demux.urlPolicy = try registryOptions.urlPolicy()
+        configuration.maximumConcurrentConnects = maxConnects
+        configuration.retentionInterval = max(1, retentionInterval)
+        configuration.worker.backoff = Backoff(base: 1, cap: maxBackoff)
+        configuration.analysis = !noAnalysis
+        if let analysisThreads { configuration.analysisThreads = analysisThreads }
+        configuration.retention = RetentionPolicy(
+            maximumAge: keep.flatMap(parseDuration), maximumBytesPerCamera: maxCameraGB.map { Int64($0 * 1e9) },
+            maximumBytesTotal: maxTotalGB.map { Int64($0 * 1e9) })
+        return configuration
+    }
+
+    /// No default credentials: the first start makes an admin token and shows it this once; only its hash is kept.
+    private func announceFirstAdminToken(_ access: AccessStore) throws {
+        guard try !access.hasAdmin() else { return }
+        let (token, record) = try access.createToken(
+            name: "first-admin", role: .admin, actor: "skygate serve (first start)", source: "local")
+        writeStandardError(
+            """
+            skygate: no admin token existed, so this one was made (id \(record.id)). It is shown only now; keep it safe:
+
+                \(token)
+
+            Make more with `skygate token create`, and revoke this one with `skygate token revoke \(record.id)`.
+
+            """)
+    }
+}
+
+/// Ingest, the event engine and the exporters — threads of their own — started and stopped as one service of the
+/// group. Their blocking start and stop run on a thread of their own, never on Swift's cooperative pool.
+final class PipelineService: Service, Sendable {
+    private let start: @Sendable () throws -> Void
+    private let stop: @Sendable () -> Bool
+    private let state = Mutex<(started: Bool, stopped: Bool, clean: Bool)>((false, false, true))
+
+    init(start: @escaping @Sendable () throws -> Void, stop: @escaping @Sendable () -> Bool) {
+        self.start = start
+        self.stop = stop
+    }
+
+    var stoppedCleanly: Bool { state.withLock { $0.clean } }
+
+    func run() async throws {
+        try await onOwnThread { [self] in
+            try start()
+            state.withLock { $0.started = true }
+        }
+        try? await gracefulShutdown()
+        _ = await stopIfStarted()
+    }
+
+    /// Stops everything once (segments closed, index and outbox flushed); false if a camera did not stop in time.
+    func stopIfStarted() async -> Bool {
+        let first = state.withLock { state in
+            defer { state.stopped = true }
+            return state.started && !state.stopped
+        }
+        guard first else { return stoppedCleanly }
+        let clean = (try? await onOwnThread { [self] in stop() }) ?? false
+        state.withLock { $0.clean = clean }
+        return clean
+    }
+}
+
+/// Runs blocking work on a new thread and resumes with its result.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.name = "skygate-lifecycle"
+        thread.start()
     }
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `skygate` command: the gateway's CLI and (in later releases) its service.
 @main
-struct Skygate: ParsableCommand {
+struct Skygate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skygate",
         abstract: "Video and sensor gateway for city camera networks.",

@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import CameraRegistry
 import Foundation
+import Gateway
 import Ingest
 
 /// `skygate status`: each camera's state as the running service last published it.
@@ -17,37 +18,13 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var registryOptions: RegistryOptions
     @Flag(help: "Print JSON.") var json = false
 
-    /// The JSON shape of `status --json`.
-    struct Report: Encodable {
-        /// "running", "stopped" (cleanly), "not running" (stale status: the service died), or "never started".
-        var service: String
-        var details: ServiceStatus?
-        var cameras: [CameraStatus]
-        /// Enabled cameras without a status: the service is not running them (yet).
-        var notRunning: [String]
-        /// Cameras disabled in the registry (not recorded).
-        var disabled: [String]
-    }
-
     func run() throws {
         try reportingFailures {
             let registry = try registryOptions.open()
             let store = try KeyframeIndexStore(path: registryOptions.location.indexPath)
-            let published = try StatusStore(store: store).read(service: ServiceStatus.self, camera: CameraStatus.self)
-            let registered = try registry.cameras().map(\.camera)
-            let enabled = registered.filter(\.enabled).map(\.id.rawValue)
-            let disabled = registered.filter { !$0.enabled }.map(\.id.rawValue)
-            let state: String
-            if let service = published?.service {
-                let alive = kill(service.processID, 0) == 0 && Date().timeIntervalSince(service.updatedAt) < 10
-                state = service.stopped ? "stopped" : alive ? "running" : "not running"
-            } else {
-                state = "never started"
-            }
-            let cameras = state == "running" ? (published?.cameras.values.sorted { $0.camera < $1.camera } ?? []) : []
-            let report = Report(
-                service: state, details: published?.service, cameras: cameras,
-                notRunning: enabled.filter { id in !cameras.contains { $0.camera == id } }, disabled: disabled)
+            let report = try ServiceReport.read(registry: registry, archive: store)
+            let (state, cameras, disabled) = (report.service, report.cameras, report.disabled)
+            let enabled = cameras.map(\.camera) + report.notRunning
             if json {
                 try printJSON(report)
                 return

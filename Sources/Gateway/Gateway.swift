@@ -1,0 +1,103 @@
+import Access
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The gateway's HTTP server: the JSON API under `/api`, `/metrics`, `/healthz`, `/readyz`, `/openapi.json`, and
+/// the dashboard's files at `/`.
+public enum Gateway {
+    /// Every route. API routes need a bearer token and check its role; the open ones are the dashboard's files (no
+    /// data in them), the OpenAPI document and the health probes.
+    public static func router(_ services: GatewayServices) -> Router<GatewayContext> {
+        let router = Router(context: GatewayContext.self)
+        router.add(middleware: SecurityHeaders())
+        router.add(middleware: ErrorMapping())
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("readyz") { _, _ in
+            let readiness = try await blocking { services.readiness() }
+            return JSONResponse(readiness, status: readiness.ready ? .ok : .serviceUnavailable)
+        }
+        router.get("openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: openAPIDocument)))
+        }
+        let authenticated = router.group().add(middleware: BearerAuthentication(access: services.access))
+        authenticated.on("metrics", .get, role: .viewer) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: try await blocking { try services.metricsText() })))
+        }
+        let api = router.group("api").add(middleware: BearerAuthentication(access: services.access))
+        api.on("whoami", .get, role: .viewer) { _, context in JSONResponse(context.caller!) }
+        services.addRegistryRoutes(to: api)
+        services.addRecordingRoutes(to: api)
+        services.addEventRoutes(to: api)
+        services.addAdminRoutes(to: api)
+        if let folder = dashboardFolder {
+            router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true))
+        }
+        return router
+    }
+
+    /// The server on `host:port`; run it in a `ServiceGroup` (it stops accepting and finishes its requests on
+    /// graceful shutdown).
+    public static func application(
+        _ services: GatewayServices, host: String, port: Int, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(services), configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "skygate"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+
+    /// The OpenAPI 3.1 document committed beside the code (`Sources/Gateway/openapi.json`).
+    public static let openAPIDocument: Data = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url)
+        else { return Data("{}".utf8) }
+        return data
+    }()
+
+    /// The dashboard's files, shipped as the module's resources.
+    static let dashboardFolder: String? = Bundle.module.resourceURL?.appendingPathComponent("Public").path
+}
+
+/// Readiness: the stores answer and the ingest service publishes its status.
+struct Readiness: Codable, Sendable {
+    var ready: Bool
+    var checks: [String: String]
+}
+
+extension GatewayServices {
+    func readiness() -> Readiness {
+        var checks: [String: String] = [:]
+        do {
+            let report = try ServiceReport.read(registry: registry, archive: archive)
+            checks["registry"] = "ok"
+            checks["archive"] = "ok"
+            checks["ingest"] = report.service
+        } catch {
+            checks["registry"] = "\(error)"
+        }
+        checks["events"] = (try? events.sinks()).map { _ in "ok" } ?? "unavailable"
+        checks["access"] = (try? access.hasAdmin()).map { _ in "ok" } ?? "unavailable"
+        let ready = checks.values.allSatisfy { $0 == "ok" || $0 == "running" }
+        return Readiness(ready: ready, checks: checks)
+    }
+}
+
+/// Headers every response carries: the dashboard loads nothing from elsewhere and cannot be framed.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = GatewayContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; frame-ancestors 'none'"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        return response
+    }
+}

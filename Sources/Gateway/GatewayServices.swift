@@ -1,0 +1,45 @@
+import Access
+import Archive
+import CameraRegistry
+import Events
+import Foundation
+import HTTPTypes
+
+/// What the gateway's routes read and write: the stores of the other modules, each behind its own API.
+public struct GatewayServices: Sendable {
+    public var registry: Registry
+    /// The archive's index (keyframes, coverage, health history) and the status the ingest service publishes.
+    public var archive: KeyframeIndexStore
+    public var events: EventStore
+    /// Records sensor alarms; it need not be started for that (tests use one that is not).
+    public var engine: EventEngine
+    public var access: AccessStore
+    /// Live events for Server-Sent Events; the engine's `onRecorded` publishes into it.
+    public var feed: EventFeed
+    /// Where clips are written before they are sent (`<data-dir>/tmp`).
+    public var scratchDirectory: String
+    /// Sinks the exporters deliver to, for the export backlog in `/metrics`.
+    public var sinks: [String]
+
+    public init(
+        registry: Registry, archive: KeyframeIndexStore, events: EventStore, engine: EventEngine, access: AccessStore,
+        feed: EventFeed, scratchDirectory: String, sinks: [String]
+    ) {
+        self.registry = registry
+        self.archive = archive
+        self.events = events
+        self.engine = engine
+        self.access = access
+        self.feed = feed
+        self.scratchDirectory = scratchDirectory
+        self.sinks = sinks
+    }
+
+    /// Appends one row to the audit trail for the request's caller.
+    func audit(_ context: GatewayContext, _ action: String, _ target: String, detail: String? = nil) async throws {
+        let (actor, source) = (context.actor, context.source)
+        try await blocking { [access] in
+            try access.audit(actor: actor, action: action, target: target, source: source, detail: detail)
+        }
+    }
+}

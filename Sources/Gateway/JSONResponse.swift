@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A JSON response in the gateway's dialect (`GatewayJSON`), with its status.
+struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
+    var value: Value
+    var status: HTTPResponse.Status = .ok
+
+    init(_ value: Value, status: HTTPResponse.Status = .ok) {
+        self.value = value
+        self.status = status
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try GatewayJSON.encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Request {
+    /// A query parameter, or nil when absent or empty.
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A time query parameter (RFC 3339); 400 when present but not a time.
+    func time(_ name: String) throws -> Date? {
+        guard let text = query(name) else { return nil }
+        guard let date = GatewayJSON.parseTime(text) else {
+            throw HTTPError(.badRequest, message: "'\(name)' must be an RFC 3339 time such as 2026-11-22T08:00:00Z, not '\(text)'")
+        }
+        return date
+    }
+
+    /// An integer query parameter within `range`; 400 otherwise.
+    func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = query(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw HTTPError(.badRequest, message: "'\(name)' must be an integer in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return number
+    }
+
+    /// A number query parameter within `range`; 400 otherwise.
+    func number(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
+        guard let text = query(name) else { return nil }
+        guard let number = Double(text), range.contains(number) else {
+            throw HTTPError(.badRequest, message: "'\(name)' must be a number in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return number
+    }
+
+    /// A yes/no query parameter; 400 otherwise.
+    func flag(_ name: String) throws -> Bool? {
+        guard let text = query(name) else { return nil }
+        switch text {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw HTTPError(.badRequest, message: "'\(name)' must be true or false")
+        }
+    }
+}

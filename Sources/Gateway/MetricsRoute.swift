@@ -1,0 +1,77 @@
+import Events
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ingest
+import Prometheus
+
+extension GatewayServices {
+    /// Prometheus text, built at each scrape from what the service publishes and the outbox: a scrape always shows
+    /// the present, and a gateway without scrapers does no metrics work at all.
+    func metricsText() throws -> String {
+        let prometheus = PrometheusCollectorRegistry()
+        let report = try ServiceReport.read(registry: registry, archive: archive)
+        prometheus.makeGauge(name: "skygate_service_running", help: "1 while `skygate serve` is publishing its status.")
+            .set(to: report.service == "running" ? 1 : 0)
+        prometheus.makeGauge(name: "skygate_storage_alarm", help: "1 while the recording storage is over its limits.")
+            .set(to: report.details?.storageAlarm == nil ? 0 : 1)
+        let now = Date()
+        for camera in report.cameras {
+            let labels = [("camera", camera.camera)]
+            for state in HealthState.allCases {
+                prometheus.makeGauge(
+                    name: "skygate_camera_state", labels: labels + [("state", state.rawValue)],
+                    help: "1 for the camera's current health state, 0 for the others."
+                ).set(to: camera.state == state ? 1 : 0)
+            }
+            if let bitrate = camera.bitrate {
+                prometheus.makeGauge(name: "skygate_camera_bitrate_bits_per_second", labels: labels, help: "Received bitrate.")
+                    .set(bitrate)
+            }
+            if let frameRate = camera.frameRate {
+                prometheus.makeGauge(name: "skygate_camera_frame_rate", labels: labels, help: "Received frames per second.")
+                    .set(frameRate)
+            }
+            prometheus.makeCounter(name: "skygate_camera_keyframes_total", labels: labels, help: "Keyframes recorded and indexed.")
+                .increment(by: Int64(camera.keyframes))
+            prometheus.makeCounter(name: "skygate_camera_reconnects_total", labels: labels, help: "Reconnects to the camera.")
+                .increment(by: Int64(camera.reconnects))
+            for (outcome, count) in [
+                ("analysed", camera.analysis.analysed), ("skipped", camera.analysis.skipped), ("failed", camera.analysis.failed),
+            ] {
+                prometheus.makeCounter(
+                    name: "skygate_camera_analysis_keyframes_total", labels: labels + [("outcome", outcome)],
+                    help: "Keyframes by analysis outcome (skipped: analysis was behind)."
+                ).increment(by: Int64(count))
+            }
+            if let last = camera.lastKeyframe {
+                prometheus.makeGauge(
+                    name: "skygate_camera_analysis_lag_seconds", labels: labels,
+                    help: "Wall time from the last analysed keyframe to the last recorded one."
+                ).set(max(0, last.timeIntervalSince(camera.lastAnalysedKeyframe ?? last)))
+                prometheus.makeGauge(
+                    name: "skygate_camera_last_keyframe_age_seconds", labels: labels, help: "Seconds since the last keyframe."
+                ).set(max(0, now.timeIntervalSince(last)))
+            }
+        }
+        for sink in try events.sinks() {
+            let counts = try events.counts(sink: sink)
+            prometheus.makeGauge(
+                name: "skygate_export_backlog", labels: [("sink", sink)], help: "Events waiting to be delivered to the sink."
+            ).set(Double(counts["pending"] ?? 0))
+            prometheus.makeGauge(
+                name: "skygate_export_dead_letters", labels: [("sink", sink)],
+                help: "Events the sink refused too often; `skygate events redeliver` retries them."
+            ).set(Double(counts["dead"] ?? 0))
+        }
+        var open: [EventKind: Int] = [:]
+        for event in try events.openEvents() { open[event.kind, default: 0] += 1 }
+        for kind in EventKind.allCases {
+            prometheus.makeGauge(name: "skygate_events_open", labels: [("kind", kind.rawValue)], help: "Open events by kind.")
+                .set(Double(open[kind] ?? 0))
+        }
+        prometheus.makeGauge(name: "skygate_event_streams", help: "Open Server-Sent Events streams.")
+            .set(Double(feed.subscriberCount))
+        return prometheus.emitToString()
+    }
+}

@@ -1,0 +1,142 @@
+import Access
+import Archive
+import CameraRegistry
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ingest
+import MediaIO
+
+/// A keyframe's picture statistics over time, for the dashboard's plots: no file positions, so viewers may read it.
+struct StatsPoint: Codable, Sendable {
+    var at: Date
+    var brightness: Double
+    var contrast: Double
+    var sharpness: Double
+}
+
+extension GatewayServices {
+    func addRecordingRoutes(to api: RouterGroup<GatewayContext>) {
+        let (registry, archive) = (self.registry, self.archive)
+        let index = RecordingIndex(store: archive)
+
+        api.on("status", .get, role: .viewer) { _, _ in
+            JSONResponse(try await blocking { try ServiceReport.read(registry: registry, archive: archive) })
+        }
+        api.on("cameras/:id/status", .get, role: .viewer) { _, context in
+            let id = try context.parameters.require("id")
+            return JSONResponse(
+                try await blocking {
+                    _ = try Self.camera(id, in: registry)
+                    guard let status = try ServiceReport.read(registry: registry, archive: archive).cameras.first(where: { $0.camera == id })
+                    else { throw RegistryError(.notFound, "camera \(id) is not being recorded: the service is not running it") }
+                    return status
+                })
+        }
+        api.on("cameras/:id/health", .get, role: .viewer) { request, context in
+            let id = try context.parameters.require("id")
+            let (from, to) = try Self.range(request, defaultHours: 24)
+            return JSONResponse(
+                try await blocking {
+                    _ = try Self.camera(id, in: registry)
+                    return try HealthLog(store: archive).transitions(camera: id, from: from, to: to)
+                })
+        }
+        api.on("cameras/:id/coverage", .get, role: .viewer) { request, context in
+            let id = try context.parameters.require("id")
+            let (from, to) = try Self.range(request, defaultHours: 24)
+            return JSONResponse(
+                try await blocking {
+                    _ = try Self.camera(id, in: registry)
+                    return try index.coverage(camera: id, from: from, to: to)
+                })
+        }
+        api.on("cameras/:id/stats", .get, role: .viewer) { request, context in
+            let id = try context.parameters.require("id")
+            let (from, to) = try Self.range(request, defaultHours: 1)
+            return JSONResponse(
+                try await blocking {
+                    _ = try Self.camera(id, in: registry)
+                    return try index.keyframes(camera: id, from: from, to: to).compactMap { row in
+                        row.stats.map {
+                            StatsPoint(at: row.wallClock, brightness: $0.meanLuma, contrast: $0.lumaStdDev, sharpness: $0.sharpness)
+                        }
+                    }
+                })
+        }
+
+        // Video data: operators only, and every request leaves one audit row.
+        api.on("cameras/:id/keyframes", .get, role: .operator) { request, context in
+            let id = try context.parameters.require("id")
+            let (from, to) = try Self.range(request, defaultHours: 1)
+            let limit = try request.integer("limit", default: 1000, in: 1...100_000)
+            let rows = try await blocking {
+                _ = try Self.camera(id, in: registry)
+                return Array(try index.keyframes(camera: id, from: from, to: to).prefix(limit))
+            }
+            try await audit(context, "keyframes.read", id, detail: "\(GatewayJSON.formatTime(from))/\(GatewayJSON.formatTime(to))")
+            return JSONResponse(rows)
+        }
+        api.on("cameras/:id/seek", .get, role: .operator) { request, context in
+            let id = try context.parameters.require("id")
+            guard let at = try request.time("at") else { throw HTTPError(.badRequest, message: "seek needs 'at' (RFC 3339)") }
+            let row = try await blocking {
+                _ = try Self.camera(id, in: registry)
+                guard let row = try index.keyframe(camera: id, atOrBefore: at) else {
+                    throw ArchiveError(.notRecorded, "camera \(id) has no keyframe recorded at or before \(GatewayJSON.formatTime(at))")
+                }
+                return row
+            }
+            try await audit(context, "keyframes.seek", id, detail: GatewayJSON.formatTime(at))
+            return JSONResponse(row)
+        }
+        api.on("cameras/:id/snapshot", .get, role: .operator) { _, context in
+            let id = try context.parameters.require("id")
+            let (jpeg, at) = try await blocking {
+                _ = try Self.camera(id, in: registry)
+                // The last analysed keyframe: its statistics are what the dashboard shows beside the picture.
+                let recent = try index.keyframes(camera: id, from: Date().addingTimeInterval(-600))
+                guard let row = recent.last(where: { $0.stats != nil }) ?? recent.last else {
+                    throw ArchiveError(.notRecorded, "camera \(id) has recorded no keyframe in the last 10 minutes")
+                }
+                return (try SnapshotEncoder.jpeg(segment: row.segment, byteOffset: row.byteOffset), row.wallClock)
+            }
+            try await audit(context, "snapshot.read", id, detail: GatewayJSON.formatTime(at))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "image/jpeg", .cacheControl: "no-store",
+                    HTTPField.Name("Skygate-Keyframe-Time")!: GatewayJSON.formatTime(at),
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: jpeg)))
+        }
+        api.on("cameras/:id/clip", .get, role: .operator) { request, context in
+            let id = try context.parameters.require("id")
+            guard let from = try request.time("from") else { throw HTTPError(.badRequest, message: "a clip needs 'from' (RFC 3339)") }
+            let duration = try request.number("duration", in: 1...3600) ?? 60
+            let path = (scratchDirectory as NSString).appendingPathComponent("clip-\(UUID().uuidString).mp4")
+            let file = try await blocking {
+                _ = try Self.camera(id, in: registry)
+                try FileManager.default.createDirectory(atPath: scratchDirectory, withIntermediateDirectories: true)
+                // Unlinked once open: the clip goes away with the response, even if the client leaves half way.
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                _ = try ClipExporter(index: index).export(camera: id, from: from, duration: duration, to: path)
+                return try OpenFile(path: path)
+            }
+            try await audit(context, "clip.export", id, detail: "\(GatewayJSON.formatTime(from)) +\(Int(duration))s")
+            let name = "\(id)-\(Int(from.timeIntervalSince1970)).mp4"
+            return Response(
+                status: .ok,
+                headers: [.contentType: "video/mp4", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
+                body: file.body())
+        }
+    }
+
+    /// `from` and `to` (RFC 3339), defaulting to the last `defaultHours` hours.
+    static func range(_ request: Request, defaultHours: Double) throws -> (Date, Date) {
+        let to = try request.time("to") ?? Date()
+        let from = try request.time("from") ?? to.addingTimeInterval(-defaultHours * 3600)
+        guard from < to else { throw HTTPError(.badRequest, message: "'from' must be before 'to'") }
+        return (from, to)
+    }
+}

@@ -1,0 +1,37 @@
+import Archive
+import CameraRegistry
+import Foundation
+import HTTPTypes
+import Ingest
+
+/// The service and every camera as `skygate serve` last published them: what `skygate status` prints and
+/// `GET /api/status` returns.
+public struct ServiceReport: Codable, Sendable {
+    /// "running", "stopped" (cleanly), "not running" (stale status: the service died), or "never started".
+    public var service: String
+    public var details: ServiceStatus?
+    public var cameras: [CameraStatus]
+    /// Enabled cameras without a status: the service is not running them (yet).
+    public var notRunning: [String]
+    /// Cameras disabled in the registry (not recorded).
+    public var disabled: [String]
+
+    /// Reads the published status. A status older than 10 s, or from a process that is gone, is "not running".
+    public static func read(registry: Registry, archive: KeyframeIndexStore, now: Date = Date()) throws -> ServiceReport {
+        let published = try StatusStore(store: archive).read(service: ServiceStatus.self, camera: CameraStatus.self)
+        let registered = try registry.cameras().map(\.camera)
+        let enabled = registered.filter(\.enabled).map(\.id.rawValue)
+        let state: String
+        if let service = published?.service {
+            let alive = kill(service.processID, 0) == 0 && now.timeIntervalSince(service.updatedAt) < 10
+            state = service.stopped ? "stopped" : alive ? "running" : "not running"
+        } else {
+            state = "never started"
+        }
+        let cameras = state == "running" ? (published?.cameras.values.sorted { $0.camera < $1.camera } ?? []) : []
+        let running = Set(cameras.map(\.camera))
+        return ServiceReport(
+            service: state, details: published?.service, cameras: cameras, notRunning: enabled.filter { !running.contains($0) },
+            disabled: registered.filter { !$0.enabled }.map(\.id.rawValue))
+    }
+}

@@ -344,7 +344,12 @@ public final class EventStore: Sendable {
     }
 
     /// Events matching `query`, newest first.
-    public func events(_ query: EventQuery = EventQuery()) throws -> [Event] {
+    public func events(_ query: EventQuery = EventQuery()) throws -> [Event] { try page(query).events }
+
+    /// A page of events matching `query`, newest first, and where the next (older) page starts when this one is
+    /// full. The position is the stored sort key itself (an event's body keeps its times to the millisecond only),
+    /// so paging neither skips nor repeats events that share a millisecond.
+    public func page(_ query: EventQuery) throws -> (events: [Event], next: (since: Date, id: String)?) {
         try read("list events") { db in
             var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
@@ -383,10 +388,14 @@ public final class EventStore: Sendable {
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments.append(query.limit)
-            return try String.fetchAll(
-                db, sql: "SELECT body FROM event \(filter) ORDER BY since DESC, id DESC LIMIT ?",
-                arguments: StatementArguments(arguments)
-            ).map { try EventStore.decoder.decode(Event.self, from: Data($0.utf8)) }
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT body, since, id FROM event \(filter) ORDER BY since DESC, id DESC LIMIT ?",
+                arguments: StatementArguments(arguments))
+            let events = try rows.map { row in
+                try EventStore.decoder.decode(Event.self, from: Data((row["body"] as String).utf8))
+            }
+            let next = rows.count == query.limit ? rows.last.map { (Date(timeIntervalSince1970: $0["since"]), $0["id"] as String) } : nil
+            return (events, next)
         }
     }
 

@@ -6,9 +6,9 @@ import HTTPTypes
 import Hummingbird
 
 /// A page of events, newest first; `next` is the cursor for the following (older) page.
-struct EventPage: Codable, Sendable {
-    var events: [Event]
-    var next: String?
+public struct EventPage: Codable, Sendable {
+    public var events: [Event]
+    public var next: String?
 }
 
 /// A sensor's alarm as integrations post it.
@@ -35,10 +35,9 @@ extension GatewayServices {
                 }
                 query.before = position
             }
-            let limit = query.limit
-            let events = try await blocking { [query] in try store.events(query) }
-            let next = events.count == limit ? events.last.map { "\($0.since.timeIntervalSince1970)_\($0.id)" } : nil
-            return JSONResponse(EventPage(events: events, next: next))
+            let page = try await blocking { [query] in try store.page(query) }
+            return JSONResponse(
+                EventPage(events: page.events, next: page.next.map { "\($0.since.timeIntervalSince1970)_\($0.id)" }))
         }
         api.on("events/stream", .get, role: .viewer) { request, _ in
             let query = try Self.eventQuery(request)

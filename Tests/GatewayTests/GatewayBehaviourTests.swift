@@ -1,0 +1,262 @@
+import Access
+import Events
+import Foundation
+import Gateway
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+@Suite("Gateway behaviour")
+struct GatewayBehaviourTests {
+    @Test("every snapshot, clip, keyframe and seek request leaves exactly one audit row naming who, what and from where")
+    func videoAccessIsAudited() async throws {
+        let fixture = try GatewayFixture()
+        let camera = GatewayFixture.camera
+        let from = GatewayJSON.formatTime(fixture.keyframeTimes[1])
+        let requests = [
+            ("/api/cameras/\(camera)/snapshot", "snapshot.read"),
+            ("/api/cameras/\(camera)/clip?from=\(from)&duration=4", "clip.export"),
+            ("/api/cameras/\(camera)/keyframes", "keyframes.read"),
+            ("/api/cameras/\(camera)/seek?at=\(from)", "keyframes.seek"),
+            ("/api/cameras/\(camera)/snapshot", "snapshot.read"),
+        ]
+        try await fixture.application.test(.router) { client in
+            for (index, (path, action)) in requests.enumerated() {
+                let before = try fixture.audit().count
+                let response = try await client.execute(uri: path, method: .get, headers: fixture.headers(.operator))
+                #expect(response.status == .ok, "\(path): \(response.text)")
+                let rows = try fixture.audit().dropFirst(before)
+                #expect(rows.count == 1, "\(path) made \(rows.count) audit rows")
+                #expect(rows.first?.action == action)
+                #expect(rows.first?.target == camera)
+                #expect(rows.first?.actor.hasPrefix("token:test-operator#") == true)
+                #expect(rows.first?.source.isEmpty == false)
+                _ = index
+            }
+            // Reading status, events and reports is not video access and adds no rows.
+            let before = try fixture.audit().count
+            for path in ["/api/status", "/api/events", "/api/cameras/\(camera)/stats", "/api/reports/availability"] {
+                _ = try await client.execute(uri: path, method: .get, headers: fixture.headers(.viewer))
+            }
+            #expect(try fixture.audit().count == before)
+            // The trail is an admin's to read, over the API too.
+            let trail = try await client.execute(uri: "/api/audit?action=clip", method: .get, headers: fixture.headers(.admin))
+            #expect(try trail.json([AuditEntry].self).map(\.action) == ["clip.export"])
+        }
+    }
+
+    @Test("snapshot is the last analysed keyframe as a JPEG; clip is an MP4 from the keyframe at or before 'from'")
+    func snapshotAndClip() async throws {
+        let fixture = try GatewayFixture()
+        let camera = GatewayFixture.camera
+        try await fixture.application.test(.router) { client in
+            let snapshot = try await client.execute(
+                uri: "/api/cameras/\(camera)/snapshot", method: .get, headers: fixture.headers(.operator))
+            #expect(snapshot.headers[.contentType] == "image/jpeg")
+            #expect(snapshot.headers[HTTPField.Name("Skygate-Keyframe-Time")!] == GatewayJSON.formatTime(fixture.keyframeTimes.last!))
+            let jpeg = fixture.directory + "/snapshot.jpg"
+            try Data(buffer: snapshot.body).write(to: URL(fileURLWithPath: jpeg))
+            let probed = try ProcessRunner.check(
+                "ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", jpeg])
+            #expect(probed.trimmingCharacters(in: .whitespacesAndNewlines) == "mjpeg,640,360")
+
+            let from = fixture.keyframeTimes[2].addingTimeInterval(0.5)
+            let clip = try await client.execute(
+                uri: "/api/cameras/\(camera)/clip?from=\(GatewayJSON.formatTime(from))&duration=3", method: .get,
+                headers: fixture.headers(.operator))
+            #expect(clip.status == .ok)
+            #expect(clip.headers[.contentType] == "video/mp4")
+            let mp4 = fixture.directory + "/clip.mp4"
+            try Data(buffer: clip.body).write(to: URL(fileURLWithPath: mp4))
+            let duration = Double(
+                try ProcessRunner.check("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", mp4])
+                    .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            // From the keyframe 0.5 s before 'from' to 3 s after it.
+            #expect(abs(duration - 3.5) < 0.2, "clip lasts \(duration) s")
+            // Nothing left behind in the scratch directory.
+            #expect((try? FileManager.default.contentsOfDirectory(atPath: fixture.directory + "/tmp"))?.isEmpty ?? true)
+
+            let missing = try await client.execute(
+                uri: "/api/cameras/\(camera)/clip?from=2020-01-01T00:00:00Z", method: .get, headers: fixture.headers(.operator))
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("nothing was recorded"))
+        }
+    }
+
+    @Test("no response ever carries a camera password or a token other than at its creation")
+    func secretsNeverLeave() async throws {
+        let fixture = try GatewayFixture()
+        let camera = GatewayFixture.camera
+        let created = try await fixture.application.test(.router) { client -> String in
+            // A camera added over the API with credentials, and a sensor alarm so events exist.
+            let added = try await client.execute(
+                uri: "/api/cameras", method: .post, headers: fixture.headers(.admin),
+                body: ByteBuffer(
+                    string: #"{"id":"33019900001320000099","name":"api camera","mainUrl":"rtsp://ops:\#(GatewayFixture.password)@192.0.2.11/live","longitude":120.118,"latitude":30.2529}"#
+                ))
+            #expect(added.status == .created, "\(added.text)")
+            #expect(try added.json(CameraView.self).mainUrl == "rtsp://***@192.0.2.11/live")
+            _ = try await client.execute(
+                uri: "/api/sensors/\(GatewayFixture.sensor)/alarms", method: .post, headers: fixture.headers(.operator),
+                body: ByteBuffer(string: #"{"alarm":"smoke"}"#))
+            let token = try await client.execute(
+                uri: "/api/tokens", method: .post, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"name":"integration","role":"viewer"}"#))
+            #expect(token.status == .created)
+            return try token.json([String: JSONAny].self)["token"]?.string ?? ""
+        }
+        #expect(created.hasPrefix("sgt_"))
+        let secrets = [GatewayFixture.password, created] + fixture.tokens.values
+        try await fixture.application.test(.router) { client in
+            let paths = [
+                "/api/cameras", "/api/cameras/\(camera)", "/api/cameras/33019900001320000099", "/api/status", "/api/events",
+                "/api/tokens", "/api/audit", "/api/whoami", "/api/map/grids", "/api/sensors", "/metrics",
+                "/api/cameras/\(camera)/health", "/api/cameras/\(camera)/keyframes", "/api/reports/availability", "/openapi.json",
+                "/", "/app.js",
+            ]
+            for path in paths {
+                let response = try await client.execute(uri: path, method: .get, headers: fixture.headers(.admin))
+                for secret in secrets {
+                    #expect(!response.text.contains(secret), "\(path) shows a secret")
+                    #expect(!"\(response.headers)".contains(secret))
+                }
+            }
+            // An invalid URL is refused with its reason, and the refusal does not echo the password either.
+            let refused = try await client.execute(
+                uri: "/api/cameras/\(camera)", method: .patch, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"mainUrl":"file:///etc/passwd?\#(GatewayFixture.password)"}"#))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("file"))
+        }
+        // Nor the stores on disk: tokens are kept only as hashes, passwords only encrypted.
+        for file in ["access.sqlite", "registry.sqlite", "events.sqlite"] {
+            let path = fixture.directory + "/" + file
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            for secret in secrets { #expect(data.range(of: Data(secret.utf8)) == nil, "\(file) holds a secret") }
+        }
+    }
+
+    @Test("a sensor alarm is recorded once per Idempotency-Key, linked to its grid, and clears")
+    func sensorAlarms() async throws {
+        let fixture = try GatewayFixture()
+        let path = "/api/sensors/\(GatewayFixture.sensor)/alarms"
+        let headers: HTTPFields = {
+            var headers = fixture.headers(.operator)
+            headers[HTTPField.Name("Idempotency-Key")!] = "alarm-42"
+            return headers
+        }()
+        try await fixture.application.test(.router) { client in
+            let first = try await client.execute(
+                uri: path, method: .post, headers: headers, body: ByteBuffer(string: #"{"alarm":"smoke","value":3.5}"#))
+            #expect(first.status == .created)
+            let event = try first.json(Event.self)
+            #expect(event.kind == .sensorAlarm && event.state == .open && event.reason == "smoke")
+            #expect(event.evidence["value"] == 3.5)
+            #expect(!event.location.grids.isEmpty)
+            let again = try await client.execute(
+                uri: path, method: .post, headers: headers, body: ByteBuffer(string: #"{"alarm":"smoke","value":3.5}"#))
+            #expect(again.status == .ok)
+            #expect(try again.json(Event.self).id == event.id)
+            #expect(try fixture.services.events.events().count == 1)
+
+            let cleared = try await client.execute(
+                uri: path, method: .post, headers: fixture.headers(.operator), body: ByteBuffer(string: #"{"alarm":"smoke","active":false}"#))
+            #expect(cleared.status == .created)
+            #expect(try cleared.json(Event.self).state == .cleared)
+            let nothingOpen = try await client.execute(
+                uri: path, method: .post, headers: fixture.headers(.operator), body: ByteBuffer(string: #"{"alarm":"smoke","active":false}"#))
+            #expect(nothingOpen.status == .conflict)
+            let unknown = try await client.execute(
+                uri: "/api/sensors/33019900001340009999/alarms", method: .post, headers: fixture.headers(.operator),
+                body: ByteBuffer(string: #"{"alarm":"smoke"}"#))
+            #expect(unknown.status == .notFound)
+            let bad = try await client.execute(
+                uri: path, method: .post, headers: fixture.headers(.operator), body: ByteBuffer(string: #"{"value":1}"#))
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("alarm"))
+
+            let ack = try await client.execute(
+                uri: "/api/events/\(event.id)/acknowledge", method: .post, headers: fixture.headers(.operator))
+            #expect(try ack.json(Event.self).acknowledgedBy == "test-operator")
+        }
+    }
+
+    @Test("event pages follow 'next' without gaps or repeats, with the CLI's filters")
+    func eventPaging() async throws {
+        let fixture = try GatewayFixture()
+        let start = Date().addingTimeInterval(-100)
+        // One open alarm per sensor at a time: each event is raised and cleared; five share each second.
+        for index in 0..<25 {
+            for phase in [DetectorTransition.Phase.raised, .cleared] {
+                _ = try fixture.services.engine.sensorAlarm(
+                    sensor: GatewayFixture.sensor, alarm: "door", phase: phase, at: start.addingTimeInterval(Double(index / 5)),
+                    idempotencyKey: nil)
+            }
+        }
+        try await fixture.application.test(.router) { client in
+            var seen: [String] = []
+            var cursor: String? = nil
+            repeat {
+                let uri = "/api/events?limit=4&kind=sensor_alarm" + (cursor.map { "&before=\($0)" } ?? "")
+                let page = try await client.execute(uri: uri, method: .get, headers: fixture.headers(.viewer)).json(EventPage.self)
+                seen += page.events.map(\.id)
+                cursor = page.next
+            } while cursor != nil
+            #expect(seen.count == 25)
+            #expect(Set(seen).count == 25)
+            let offline = try await client.execute(uri: "/api/events?kind=offline", method: .get, headers: fixture.headers(.viewer))
+            #expect(try offline.json(EventPage.self).events.isEmpty)
+            let grid = try fixture.services.registry.sensor(id: GatewayFixture.sensor)!.gridPath.last!.id
+            let byGrid = try await client.execute(uri: "/api/events?grid=\(grid)&limit=1000", method: .get, headers: fixture.headers(.viewer))
+            #expect(try byGrid.json(EventPage.self).events.count == 25)
+            let badKind = try await client.execute(uri: "/api/events?kind=fire", method: .get, headers: fixture.headers(.viewer))
+            #expect(badKind.status == .badRequest)
+            #expect(badKind.text.contains("too_dark"))
+            let badTime = try await client.execute(uri: "/api/events?from=yesterday", method: .get, headers: fixture.headers(.viewer))
+            #expect(badTime.status == .badRequest)
+        }
+    }
+
+    @Test("registry changes over the API use the registry's validation and are audited")
+    func registryChanges() async throws {
+        let fixture = try GatewayFixture()
+        try await fixture.application.test(.router) { client in
+            let badID = try await client.execute(
+                uri: "/api/cameras", method: .post, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"id":"12345","name":"x","mainUrl":"rtsp://192.0.2.1/x"}"#))
+            #expect(badID.status == .unprocessableContent)
+            let badURL = try await client.execute(
+                uri: "/api/cameras", method: .post, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"id":"33019900001320000098","name":"x","mainUrl":"concat:a.ts|b.ts"}"#))
+            #expect(badURL.status == .unprocessableContent)
+            let changed = try await client.execute(
+                uri: "/api/cameras/\(GatewayFixture.camera)", method: .patch, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"name":"renamed","enabled":false}"#))
+            #expect(changed.status == .ok)
+            let view = try changed.json(CameraView.self)
+            #expect(view.name == "renamed" && !view.enabled)
+            // A stream URL without credentials keeps the stored ones (and never shows them).
+            #expect(view.mainUrl.contains("***"))
+            let removed = try await client.execute(
+                uri: "/api/cameras/\(GatewayFixture.camera)", method: .delete, headers: fixture.headers(.admin))
+            #expect(removed.status == .noContent)
+            let gone = try await client.execute(uri: "/api/cameras/\(GatewayFixture.camera)", method: .get, headers: fixture.headers(.viewer))
+            #expect(gone.status == .notFound)
+            let actions = try fixture.audit().map(\.action).filter { $0.hasPrefix("camera.") }
+            #expect(actions == ["camera.update", "camera.remove"])
+        }
+    }
+}
+
+/// Enough of JSON to read one field of a response.
+enum JSONAny: Decodable {
+    case string(String)
+    case other
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = (try? container.decode(String.self)).map(JSONAny.string) ?? .other
+    }
+    var string: String? { if case .string(let text) = self { text } else { nil } }
+}

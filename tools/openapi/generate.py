@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Writes Sources/Gateway/openapi.json, the gateway's OpenAPI 3.1 document (committed; served at /openapi.json).
+
+Edit the routes here, run `python3 tools/openapi/generate.py > Sources/Gateway/openapi.json`, and commit both.
+GatewayTests check that every route the server has is in the document and the schemathesis test checks the server
+against it."""
+import json
+S=lambda **k: k
+def ref(n): return {"$ref": f"#/components/schemas/{n}"}
+def arr(x): return {"type":"array","items":x}
+def obj(props, required=()):
+    return {"type":"object","properties":props,"required":list(required)}
+st={"type":"string"}; num={"type":"number"}; integer={"type":"integer"}; boolean={"type":"boolean"}
+time={"type":"string","format":"date-time"}
+kinds=["offline","stalled","stream_degraded","too_dark","too_bright","occlusion","frozen","blur","colour_cast","camera_moved","sensor_alarm"]
+levels=["district","street","community","grid"]
+schemas={
+ "Error": obj({"error": obj({"message": st},["message"])},["error"]),
+ "GridSummary": obj({"id":st,"name":st,"level":st},["id","name","level"]),
+ "KeyLocationLink": obj({"locationID":st,"name":st,"category":st,"distance":num},["locationID","name","category","distance"]),
+ "GB28181Code": obj({"centre":st,"region":st,"provinceName":st,"industry":st,"typeCode":st,"typeName":st,"serial":st}),
+ "Camera": obj({"id":st,"name":st,"mainUrl":{"type":"string","description":"Stream URL with any password replaced by ***."},"subUrl":st,"longitude":num,"latitude":num,
+   "convertedFromGcj02":boolean,"vendor":st,"model":st,"enabled":boolean,"tags":arr(st),"purpose":st,"retentionDays":integer,
+   "gb28181":ref("GB28181Code"),"gridPath":arr(ref("GridSummary")),"keyLocations":arr(ref("KeyLocationLink"))},
+   ["id","name","mainUrl","convertedFromGcj02","vendor","model","enabled","tags","purpose","retentionDays","gridPath","keyLocations"]),
+ "CameraInput": {"type":"object","additionalProperties":False,"properties":{"id":{"type":"string","description":"GB/T 28181 ID (20 digits); required on POST."},"name":st,
+   "mainUrl":{"type":"string","description":"rtsp, rtmp(s), http(s), udp or srt URL; required on POST."},"subUrl":{"type":"string","description":"Empty removes it."},
+   "longitude":num,"latitude":num,"gcj02":boolean,"vendor":st,"model":st,"enabled":boolean,"tags":arr(st),"purpose":st,"retentionDays":integer}},
+ "Sensor": obj({"id":st,"name":st,"kind":st,"longitude":num,"latitude":num,"cameraId":st,"gridPath":arr(ref("GridSummary")),"keyLocations":arr(ref("KeyLocationLink"))},["id","name","kind","gridPath","keyLocations"]),
+ "SensorInput": {"type":"object","properties":{"name":st,"kind":{"type":"string","enum":["smoke","gas","water_level","door","alarm_button","other"]},"longitude":num,"latitude":num,"cameraId":st},"required":["name","kind"]},
+ "Grid": obj({"id":st,"name":st,"level":st,"parent":st,"polygons":integer,"bounds":arr(num)},["id","name","level","polygons","bounds"]),
+ "KeyLocation": obj({"id":st,"name":st,"category":st,"radiusM":num,"distanceM":num},["id","name","category","radiusM"]),
+ "ImportCounts": obj({"added":integer,"updated":integer},["added","updated"]),
+ "ImportSummary": obj({"dryRun":boolean,"grids":ref("ImportCounts"),"keyLocations":ref("ImportCounts"),"cameras":ref("ImportCounts"),"sensors":ref("ImportCounts"),"camerasOutsideGrids":integer},["dryRun"]),
+ "FeatureCollection": obj({"type":{"const":"FeatureCollection"},"features":arr({"type":"object"})},["type","features"]),
+ "FrameStats": obj({"width":integer,"height":integer,"meanLuma":num,"lumaStdDev":num,"darkFraction":num,"brightFraction":num,"sharpness":num,"edgeDensity":num,"perceptualHash":integer,"meanU":num,"meanV":num,"thumbnail":arr(num)}),
+ "AnalysisCounts": obj({"offered":integer,"analysed":integer,"skipped":integer,"failed":integer}),
+ "CameraStatus": obj({"camera":st,"state":{"type":"string","enum":["connecting","streaming","stalled","offline","stopped","disabled"]},"reason":st,"detail":st,"since":time,
+   "bitrate":num,"frameRate":num,"gop":num,"lastKeyframe":time,"keyframes":integer,"reconnects":integer,"discontinuities":integer,"analysis":ref("AnalysisCounts"),
+   "lastStats":ref("FrameStats"),"lastAnalysedKeyframe":time,"segment":st},["camera","state","since","keyframes"]),
+ "ServiceStatus": obj({"processID":integer,"startedAt":time,"updatedAt":time,"cameras":integer,"streaming":integer,"storageAlarm":st,"recordedBytes":integer,"removedBytes":integer,"stopped":boolean}),
+ "ServiceReport": obj({"service":{"type":"string","enum":["running","stopped","not running","never started"]},"details":ref("ServiceStatus"),"cameras":arr(ref("CameraStatus")),"notRunning":arr(st),"disabled":arr(st)},["service","cameras","notRunning","disabled"]),
+ "HealthRecord": obj({"camera":st,"at":time,"state":st,"reason":st,"detail":st},["camera","at","state"]),
+ "CoverageSpan": obj({"kind":{"type":"string","enum":["recorded","gap"]},"from":time,"to":time,"reason":st,"keyframes":integer},["kind","from","to"]),
+ "StatsPoint": obj({"at":time,"brightness":num,"contrast":num,"sharpness":num},["at","brightness","contrast","sharpness"]),
+ "Keyframe": obj({"camera":st,"wallClock":time,"seconds":num,"segment":st,"byteOffset":integer,"size":integer,"stats":ref("FrameStats")},["camera","wallClock","seconds","segment","byteOffset","size"]),
+ "EventLocation": obj({"longitude":num,"latitude":num,"grids":arr(ref("GridSummary")),"keyLocations":arr(ref("KeyLocationLink"))},["grids","keyLocations"]),
+ "Event": obj({"id":st,"device":st,"kind":{"type":"string","enum":kinds},"state":{"type":"string","enum":["open","cleared"]},"since":time,"raisedAt":time,"updatedAt":time,"clearedAt":time,
+   "evidence":{"type":"object","additionalProperties":num},"reason":st,"location":ref("EventLocation"),"acknowledgedBy":st,"acknowledgedAt":time},
+   ["id","device","kind","state","since","raisedAt","updatedAt","evidence","location"]),
+ "EventPage": obj({"events":arr(ref("Event")),"next":{"type":"string","description":"Pass as 'before' for the next, older page; absent on the last page."}},["events"]),
+ "SensorAlarmInput": {"type":"object","properties":{"alarm":{"type":"string","minLength":1,"maxLength":100},"active":{"type":"boolean","description":"false clears the alarm."},"at":time,"value":num},"required":["alarm"]},
+ "FaultTally": obj({"count":integer,"seconds":num},["count","seconds"]),
+ "AvailabilityRow": obj({"scope":st,"id":st,"name":st,"from":time,"to":time,"cameras":integer,"monitoredSeconds":num,"onlineSeconds":num,"faultFreeSeconds":num,
+   "faults":{"type":"object","additionalProperties":ref("FaultTally")}},["scope","id","name","from","to","cameras","monitoredSeconds","onlineSeconds","faultFreeSeconds","faults"]),
+ "Token": obj({"id":st,"name":st,"role":{"type":"string","enum":["viewer","operator","admin"]},"createdAt":time,"revokedAt":time},["id","name","role","createdAt"]),
+ "TokenInput": {"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":100},"role":{"type":"string","enum":["viewer","operator","admin"]}},"required":["name","role"]},
+ "CreatedToken": obj({"token":{"type":"string","description":"Shown in this response only; only its hash is stored."},"record":ref("Token")},["token","record"]),
+ "AuditEntry": obj({"sequence":integer,"at":time,"actor":st,"action":st,"target":st,"source":st,"detail":st},["sequence","at","actor","action","target","source"]),
+ "Readiness": obj({"ready":boolean,"checks":{"type":"object","additionalProperties":st}},["ready","checks"]),
+}
+def resp(desc, schema=None, ctype="application/json"):
+    r={"description":desc}
+    if schema is not None: r["content"]={ctype:{"schema":schema}}
+    return r
+err=lambda d: resp(d, ref("Error"))
+std={"400":err("A parameter or the body is not valid."),"401":err("No token, or an unknown or revoked one."),"403":err("The token's role is too low.")}
+def op(summary, role, ok, params=(), body=None, extra=None, tag=None, security=True):
+    o={"summary":summary,"description":f"Role: {role}." if role else "Open: no token needed.","responses":{**ok,**(std if security else {}),**(extra or {})}}
+    if tag: o["tags"]=[tag]
+    if params: o["parameters"]=list(params)
+    if body: o["requestBody"]={"required":True,"content":{"application/json":{"schema":body}}}
+    if not security: o["security"]=[]
+    return o
+def q(name, schema, desc=""): return {"name":name,"in":"query","required":False,"schema":schema,"description":desc}
+def p(name): return {"name":name,"in":"path","required":True,"schema":{"type":"string"}}
+nf={"404":err("No such camera, or nothing recorded.")}
+rng=[q("from",time,"Start (RFC 3339)."),q("to",time,"End (RFC 3339); default now.")]
+evq=[q("device",st),q("grid",st,"This grid and every grid below it."),q("location",st,"Key location ID."),q("kind",{"type":"string"},"One kind or several, comma-separated: "+", ".join(kinds)),
+     q("state",{"type":"string","enum":["open","cleared"]}),q("from",time),q("to",time)]
+paths={
+ "/healthz":{"get":op("The process is alive.",None,{"200":resp("ok",{"type":"string"},"text/plain")},security=False,tag="service")},
+ "/readyz":{"get":op("The stores answer and ingest publishes its status.",None,{"200":resp("Ready",ref("Readiness")),"503":resp("Not ready",ref("Readiness"))},security=False,tag="service")},
+ "/openapi.json":{"get":op("This document.",None,{"200":resp("OpenAPI 3.1",{"type":"object"})},security=False,tag="service")},
+ "/metrics":{"get":op("Prometheus text: camera state, bitrate, frame rate, keyframes, analysis lag, export backlog and dead letters, open events.","viewer",{"200":resp("Prometheus exposition format 0.0.4",{"type":"string"},"text/plain")},tag="service")},
+ "/api/whoami":{"get":op("The calling token.","viewer",{"200":resp("Its record",ref("Token"))},tag="service")},
+ "/api/cameras":{
+   "get":op("List cameras (stream URLs redacted).","viewer",{"200":resp("Cameras",arr(ref("Camera")))},[q("grid",st),q("location",st),q("tag",st),q("enabled",boolean)],tag="registry"),
+   "post":op("Register a camera; it is linked to its grid and key locations, and recording starts within a second.","admin",{"201":resp("Added",ref("Camera")),"422":err("Invalid or taken ID, refused URL, or bad coordinates.")},body=ref("CameraInput"),tag="registry")},
+ "/api/cameras/{id}":{
+   "get":op("One camera.","viewer",{"200":resp("The camera",ref("Camera")),**nf},[p("id")],tag="registry"),
+   "patch":op("Change the fields given.","admin",{"200":resp("Changed",ref("Camera")),**nf,"422":err("Invalid value.")},[p("id")],body=ref("CameraInput"),tag="registry"),
+   "delete":op("Remove a camera (its recordings stay until retention removes them).","admin",{"204":resp("Removed"),**nf},[p("id")],tag="registry")},
+ "/api/cameras/{id}/status":{"get":op("The camera's live status.","viewer",{"200":resp("Status",ref("CameraStatus")),**nf},[p("id")],tag="status")},
+ "/api/cameras/{id}/health":{"get":op("Health transitions (default: the last 24 h).","viewer",{"200":resp("History",arr(ref("HealthRecord"))),**nf},[p("id"),*rng],tag="status")},
+ "/api/cameras/{id}/coverage":{"get":op("Recorded spans and gaps (default: the last 24 h).","viewer",{"200":resp("Spans",arr(ref("CoverageSpan"))),**nf},[p("id"),*rng],tag="recording")},
+ "/api/cameras/{id}/stats":{"get":op("Brightness, contrast and sharpness of analysed keyframes (default: the last hour).","viewer",{"200":resp("Points",arr(ref("StatsPoint"))),**nf},[p("id"),*rng],tag="recording")},
+ "/api/cameras/{id}/keyframes":{"get":op("Indexed keyframes: time, segment, byte offset, statistics. Audited.","operator",{"200":resp("Keyframes",arr(ref("Keyframe"))),**nf},[p("id"),*rng,q("limit",{"type":"integer","minimum":1,"maximum":100000})],tag="recording")},
+ "/api/cameras/{id}/seek":{"get":op("The keyframe at or before a time. Audited.","operator",{"200":resp("Keyframe",ref("Keyframe")),**nf},[p("id"),{**q("at",time,"The moment to find."),"required":True}],tag="recording")},
+ "/api/cameras/{id}/snapshot":{"get":op("The last analysed keyframe as JPEG. Audited.","operator",{"200":resp("JPEG",{"type":"string","contentMediaType":"image/jpeg"},"image/jpeg"),**nf},[p("id")],tag="recording")},
+ "/api/cameras/{id}/clip":{"get":op("An MP4 clip cut from the recording without transcoding, starting on the keyframe at or before 'from'. Audited.","operator",{"200":resp("MP4",{"type":"string","contentMediaType":"video/mp4"},"video/mp4"),**nf},[p("id"),{**q("from",time),"required":True},q("duration",{"type":"number","minimum":1,"maximum":3600},"Seconds (default 60).")],tag="recording")},
+ "/api/grids":{"get":op("List grids.","viewer",{"200":resp("Grids",arr(ref("Grid")))},tag="registry"),
+   "put":op("Add or update grids from a GeoJSON FeatureCollection, as `skygate registry import` takes grids.geojson.","admin",{"200":resp("Counts",ref("ImportSummary")),"422":err("Every problem, by feature and field; nothing written.")},body=ref("FeatureCollection"),tag="registry")},
+ "/api/grids/{id}":{"get":op("One grid.","viewer",{"200":resp("The grid",ref("Grid")),"404":err("No such grid.")},[p("id")],tag="registry")},
+ "/api/locations":{"get":op("List key locations.","viewer",{"200":resp("Key locations",arr(ref("KeyLocation")))},tag="registry"),
+   "put":op("Add or update key locations from a GeoJSON FeatureCollection (key-locations.geojson).","admin",{"200":resp("Counts",ref("ImportSummary")),"422":err("Every problem; nothing written.")},body=ref("FeatureCollection"),tag="registry")},
+ "/api/map/grids":{"get":op("Grid polygons as GeoJSON, for maps.","viewer",{"200":resp("GeoJSON",ref("FeatureCollection"),"application/geo+json")},tag="registry")},
+ "/api/map/locations":{"get":op("Key locations as GeoJSON, for maps.","viewer",{"200":resp("GeoJSON",ref("FeatureCollection"),"application/geo+json")},tag="registry")},
+ "/api/sensors":{"get":op("List sensors.","viewer",{"200":resp("Sensors",arr(ref("Sensor")))},[q("grid",st),q("location",st)],tag="registry")},
+ "/api/sensors/{id}":{
+   "get":op("One sensor.","viewer",{"200":resp("The sensor",ref("Sensor")),"404":err("No such sensor.")},[p("id")],tag="registry"),
+   "put":op("Add or replace a sensor.","admin",{"200":resp("Replaced",ref("Sensor")),"201":resp("Added",ref("Sensor")),"422":err("Invalid value.")},[p("id")],body=ref("SensorInput"),tag="registry"),
+   "delete":op("Remove a sensor.","admin",{"204":resp("Removed"),"404":err("No such sensor.")},[p("id")],tag="registry")},
+ "/api/sensors/{id}/alarms":{"post":op("A sensor's alarm (active, default) or its end (active false). Send an Idempotency-Key: a resend answers the first event with 200 instead of recording another.","operator",
+   {"201":resp("Recorded",ref("Event")),"200":resp("Already recorded under this Idempotency-Key",ref("Event")),"404":err("No such sensor."),"409":err("No open alarm to clear."),"422":err("Invalid alarm.")},
+   [p("id"),{"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","minLength":1,"maxLength":200}}],body=ref("SensorAlarmInput"),tag="events")},
+ "/api/status":{"get":op("The service and every camera.","viewer",{"200":resp("Status",ref("ServiceReport"))},tag="status")},
+ "/api/events":{"get":op("Events, newest first, with the CLI's filters; page with 'before'.","viewer",{"200":resp("A page",ref("EventPage"))},[*evq,q("limit",{"type":"integer","minimum":1,"maximum":1000}),q("before",st,"The previous page's 'next'.")],tag="events")},
+ "/api/events/stream":{"get":op("Server-Sent Events: each event recorded from now on (event: open or cleared; data: the Event JSON), with the same filters.","viewer",{"200":resp("An endless stream",{"type":"string"},"text/event-stream")},evq,tag="events")},
+ "/api/events/{id}":{"get":op("One event.","viewer",{"200":resp("The event",ref("Event")),"404":err("No such event.")},[p("id")],tag="events")},
+ "/api/events/{id}/acknowledge":{"post":op("Acknowledge an event (the first acknowledgement stands). Audited.","operator",{"200":resp("The event",ref("Event")),"404":err("No such event.")},[p("id")],tag="events")},
+ "/api/reports/availability":{"get":op("Online % and fault-free % per camera, grid or key location (default: the last 24 h).","viewer",{"200":resp("Rows",arr(ref("AvailabilityRow")))},
+   [*rng,q("by",{"type":"string","enum":["camera","grid","location"]}),q("daily",boolean,"One row per local day."),q("grid",st,"Only cameras in this grid or below.")],tag="reports")},
+ "/api/tokens":{"get":op("List tokens (never the tokens themselves).","admin",{"200":resp("Tokens",arr(ref("Token")))},tag="admin"),
+   "post":op("Make a token; the response is the only time it is shown. Audited.","admin",{"201":resp("Made",ref("CreatedToken")),"422":err("Invalid name.")},body=ref("TokenInput"),tag="admin")},
+ "/api/tokens/{id}":{"delete":op("Revoke a token. Audited.","admin",{"204":resp("Revoked"),"404":err("No active token with this ID.")},[p("id")],tag="admin")},
+ "/api/audit":{"get":op("The audit trail, oldest first: who viewed or exported video, and who changed the registry or tokens.","admin",{"200":resp("Entries",arr(ref("AuditEntry")))},
+   [q("from",time),q("to",time),q("actor",st),q("action",st,"An action or its prefix, e.g. clip or token."),q("limit",{"type":"integer","minimum":1,"maximum":100000})],tag="admin")},
+}
+doc={"openapi":"3.1.0","info":{"title":"Skygate gateway API","version":"1.0.0","description":"The HTTP API of `skygate serve`: the camera registry, status, recordings, events and reports of one edge gateway. Every /api route and /metrics needs 'Authorization: Bearer <token>'; each states the least role it needs (viewer < operator < admin). Times are RFC 3339. Stream URLs are always shown with their passwords redacted."},
+ "servers":[{"url":"/"}],"security":[{"bearer":[]}],
+ "components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"A token from `skygate token create` or POST /api/tokens."}},"schemas":schemas},
+ "paths":paths}
+print(json.dumps(doc,indent=1,ensure_ascii=False))

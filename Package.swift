@@ -130,6 +130,8 @@ let package = Package(
         .executableTarget(name: "registry-lookups", dependencies: ["CameraRegistry", "Geo"], path: "tools/bench/registry-lookups"),
         /// Load generator for tools/bench/events: store, outbox and webhook export in one process.
         .executableTarget(name: "events-load", dependencies: ["Events"], path: "tools/bench/events-load"),
+        /// Fills an events store with a million events for tools/bench/api.
+        .executableTarget(name: "api-seed", dependencies: ["Events", "CameraRegistry"], path: "tools/bench/api-seed"),
         /// A Standard Webhooks receiver on loopback that checks signatures, for the export tests and tools/bench/events.
         .executableTarget(
             name: "webhook-receiver",

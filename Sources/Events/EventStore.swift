@@ -394,7 +394,8 @@ public final class EventStore: Sendable {
             let events = try rows.map { row in
                 try EventStore.decoder.decode(Event.self, from: Data((row["body"] as String).utf8))
             }
-            let next = rows.count == query.limit ? rows.last.map { (Date(timeIntervalSince1970: $0["since"]), $0["id"] as String) } : nil
+            let next =
+                rows.count == query.limit ? rows.last.map { (Date(timeIntervalSince1970: $0["since"]), $0["id"] as String) } : nil
             return (events, next)
         }
     }

@@ -34,7 +34,9 @@ extension GatewayContext {
     func require(_ role: Role) throws {
         guard let caller else { throw BearerAuthentication.unauthorized("this API needs a bearer token") }
         guard caller.role >= role else {
-            throw HTTPError(.forbidden, message: "this needs the \(role.rawValue) role; the token '\(caller.name)' is \(caller.role.rawValue)")
+            throw HTTPError(
+                .forbidden, message: "this needs the \(role.rawValue) role; the token '\(caller.name)' is \(caller.role.rawValue)"
+            )
         }
     }
 }

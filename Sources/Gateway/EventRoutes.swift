@@ -56,7 +56,9 @@ extension GatewayServices {
             }
             return Response(
                 status: .ok,
-                headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
+                headers: [
+                    .contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no",
+                ],
                 body: body)
         }
         api.on("events/:id", .get, role: .viewer) { _, context in
@@ -71,7 +73,9 @@ extension GatewayServices {
             let id = try context.parameters.require("id")
             let name = context.caller?.name ?? "unknown"
             let event = try await blocking {
-                guard let event = try store.acknowledge(id: id, by: name) else { throw HTTPError(.notFound, message: "no event \(id)") }
+                guard let event = try store.acknowledge(id: id, by: name) else {
+                    throw HTTPError(.notFound, message: "no event \(id)")
+                }
                 return event
             }
             try await audit(context, "event.acknowledge", id)
@@ -110,13 +114,16 @@ extension GatewayServices {
         for text in request.uri.queryParameters.getAll("kind").flatMap({ $0.split(separator: ",").map(String.init) }) {
             guard let kind = EventKind(rawValue: text) else {
                 throw HTTPError(
-                    .badRequest, message: "unknown kind '\(text)'; kinds: \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    .badRequest,
+                    message: "unknown kind '\(text)'; kinds: \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             kinds.append(kind)
         }
         var state: Event.State?
         if let text = request.query("state") {
-            guard let value = Event.State(rawValue: text) else { throw HTTPError(.badRequest, message: "state must be open or cleared") }
+            guard let value = Event.State(rawValue: text) else {
+                throw HTTPError(.badRequest, message: "state must be open or cleared")
+            }
             state = value
         }
         return EventQuery(

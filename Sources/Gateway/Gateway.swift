@@ -48,7 +48,8 @@ public enum Gateway {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(services), configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "skygate"),
+            router: router(services),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "skygate"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 

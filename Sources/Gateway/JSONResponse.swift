@@ -28,9 +28,11 @@ extension Request {
 
     /// A time query parameter (RFC 3339); 400 when present but not a time.
     func time(_ name: String) throws -> Date? {
-        guard let text = query(name) else { return nil }
+        // Present but empty is an error too: "?to=" must not silently mean "now".
+        guard let text = uri.queryParameters.get(name) else { return nil }
         guard let date = GatewayJSON.parseTime(text) else {
-            throw HTTPError(.badRequest, message: "'\(name)' must be an RFC 3339 time such as 2026-11-22T08:00:00Z, not '\(text)'")
+            throw HTTPError(
+                .badRequest, message: "'\(name)' must be an RFC 3339 time such as 2026-11-22T08:00:00Z, not '\(text)'")
         }
         return date
     }

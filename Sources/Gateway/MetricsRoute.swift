@@ -32,8 +32,10 @@ extension GatewayServices {
                 prometheus.makeGauge(name: "skygate_camera_frame_rate", labels: labels, help: "Received frames per second.")
                     .set(frameRate)
             }
-            prometheus.makeCounter(name: "skygate_camera_keyframes_total", labels: labels, help: "Keyframes recorded and indexed.")
-                .increment(by: Int64(camera.keyframes))
+            prometheus.makeCounter(
+                name: "skygate_camera_keyframes_total", labels: labels, help: "Keyframes recorded and indexed."
+            )
+            .increment(by: Int64(camera.keyframes))
             prometheus.makeCounter(name: "skygate_camera_reconnects_total", labels: labels, help: "Reconnects to the camera.")
                 .increment(by: Int64(camera.reconnects))
             for (outcome, count) in [

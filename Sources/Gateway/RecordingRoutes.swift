@@ -28,7 +28,10 @@ extension GatewayServices {
             return JSONResponse(
                 try await blocking {
                     _ = try Self.camera(id, in: registry)
-                    guard let status = try ServiceReport.read(registry: registry, archive: archive).cameras.first(where: { $0.camera == id })
+                    guard
+                        let status = try ServiceReport.read(registry: registry, archive: archive).cameras.first(where: {
+                            $0.camera == id
+                        })
                     else { throw RegistryError(.notFound, "camera \(id) is not being recorded: the service is not running it") }
                     return status
                 })
@@ -59,7 +62,8 @@ extension GatewayServices {
                     _ = try Self.camera(id, in: registry)
                     return try index.keyframes(camera: id, from: from, to: to).compactMap { row in
                         row.stats.map {
-                            StatsPoint(at: row.wallClock, brightness: $0.meanLuma, contrast: $0.lumaStdDev, sharpness: $0.sharpness)
+                            StatsPoint(
+                                at: row.wallClock, brightness: $0.meanLuma, contrast: $0.lumaStdDev, sharpness: $0.sharpness)
                         }
                     }
                 })
@@ -74,7 +78,8 @@ extension GatewayServices {
                 _ = try Self.camera(id, in: registry)
                 return Array(try index.keyframes(camera: id, from: from, to: to).prefix(limit))
             }
-            try await audit(context, "keyframes.read", id, detail: "\(GatewayJSON.formatTime(from))/\(GatewayJSON.formatTime(to))")
+            try await audit(
+                context, "keyframes.read", id, detail: "\(GatewayJSON.formatTime(from))/\(GatewayJSON.formatTime(to))")
             return JSONResponse(rows)
         }
         api.on("cameras/:id/seek", .get, role: .operator) { request, context in
@@ -83,7 +88,8 @@ extension GatewayServices {
             let row = try await blocking {
                 _ = try Self.camera(id, in: registry)
                 guard let row = try index.keyframe(camera: id, atOrBefore: at) else {
-                    throw ArchiveError(.notRecorded, "camera \(id) has no keyframe recorded at or before \(GatewayJSON.formatTime(at))")
+                    throw ArchiveError(
+                        .notRecorded, "camera \(id) has no keyframe recorded at or before \(GatewayJSON.formatTime(at))")
                 }
                 return row
             }
@@ -112,7 +118,9 @@ extension GatewayServices {
         }
         api.on("cameras/:id/clip", .get, role: .operator) { request, context in
             let id = try context.parameters.require("id")
-            guard let from = try request.time("from") else { throw HTTPError(.badRequest, message: "a clip needs 'from' (RFC 3339)") }
+            guard let from = try request.time("from") else {
+                throw HTTPError(.badRequest, message: "a clip needs 'from' (RFC 3339)")
+            }
             let duration = try request.number("duration", in: 1...3600) ?? 60
             let path = (scratchDirectory as NSString).appendingPathComponent("clip-\(UUID().uuidString).mp4")
             let file = try await blocking {
@@ -127,7 +135,9 @@ extension GatewayServices {
             let name = "\(id)-\(Int(from.timeIntervalSince1970)).mp4"
             return Response(
                 status: .ok,
-                headers: [.contentType: "video/mp4", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
+                headers: [
+                    .contentType: "video/mp4", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
+                ],
                 body: file.body())
         }
     }

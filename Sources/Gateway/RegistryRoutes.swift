@@ -1,8 +1,8 @@
 import Access
 import CameraRegistry
 import Foundation
-import HTTPTypes
 import Geo
+import HTTPTypes
 import Hummingbird
 
 /// A camera as the API takes it: every field optional, so PATCH changes only what it names; POST needs `id`,
@@ -75,7 +75,8 @@ extension GatewayServices {
             }
             let view = try await blocking {
                 var camera = Camera(
-                    id: try DeviceID(id, lenient: registry.lenientIDs), name: "", mainStream: try registry.streamEndpoint(input.mainUrl!),
+                    id: try DeviceID(id, lenient: registry.lenientIDs), name: "",
+                    mainStream: try registry.streamEndpoint(input.mainUrl!),
                     location: nil)
                 try input.apply(to: &camera, registry: registry)
                 try registry.addCamera(camera)
@@ -96,7 +97,8 @@ extension GatewayServices {
                 try registry.updateCamera(camera)
                 return CameraView(try Self.camera(id, in: registry))
             }
-            try await audit(context, "camera.update", id, detail: input.mainUrl != nil || input.subUrl != nil ? "stream URL changed" : nil)
+            try await audit(
+                context, "camera.update", id, detail: input.mainUrl != nil || input.subUrl != nil ? "stream URL changed" : nil)
             return JSONResponse(view)
         }
         api.on("cameras/:id", .delete, role: .admin) { _, context in
@@ -124,7 +126,9 @@ extension GatewayServices {
             JSONResponse(try await blocking { try registry.keyLocations().map { KeyLocationView($0) } })
         }
         // Grids and key locations come as GeoJSON, as `skygate registry import` takes them: added or updated by ID.
-        for (path, file, action) in [("grids", RegistryFiles.grids, "grid.import"), ("locations", RegistryFiles.keyLocations, "location.import")] {
+        for (path, file, action) in [
+            ("grids", RegistryFiles.grids, "grid.import"), ("locations", RegistryFiles.keyLocations, "location.import"),
+        ] {
             api.on(RouterPath(stringLiteral: path), .put, role: .admin) { request, context in
                 let body = try await request.body.collect(upTo: 64 << 20)
                 let summary = try await blocking { try registry.importFiles([file: Data(buffer: body)]) }
@@ -139,7 +143,10 @@ extension GatewayServices {
                         registry.grids().map {
                             (
                                 id: $0.id,
-                                properties: ["name": .string($0.name), "level": .string($0.level.rawValue), "parent": $0.parentID.map { .string($0) } ?? .null],
+                                properties: [
+                                    "name": .string($0.name), "level": .string($0.level.rawValue),
+                                    "parent": $0.parentID.map { .string($0) } ?? .null,
+                                ],
                                 geometry: .area($0.area)
                             )
                         })
@@ -152,7 +159,10 @@ extension GatewayServices {
                         registry.keyLocations().map {
                             (
                                 id: $0.id,
-                                properties: ["name": .string($0.name), "category": .string($0.category.rawValue), "radiusM": .number($0.alertRadius)],
+                                properties: [
+                                    "name": .string($0.name), "category": .string($0.category.rawValue),
+                                    "radiusM": .number($0.alertRadius),
+                                ],
                                 geometry: $0.geometry
                             )
                         })
@@ -161,7 +171,8 @@ extension GatewayServices {
 
         api.on("sensors", .get, role: .viewer) { request, _ in
             let (grid, location) = (request.query("grid"), request.query("location"))
-            return JSONResponse(try await blocking { try registry.sensors(gridID: grid, keyLocationID: location).map(SensorView.init) })
+            return JSONResponse(
+                try await blocking { try registry.sensors(gridID: grid, keyLocationID: location).map(SensorView.init) })
         }
         api.on("sensors/:id", .get, role: .viewer) { _, context in
             let id = try context.parameters.require("id")

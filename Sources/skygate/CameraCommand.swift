@@ -1,6 +1,6 @@
-import Gateway
 import ArgumentParser
 import CameraRegistry
+import Gateway
 import Geo
 
 /// `skygate camera …`: the camera points of the registry.

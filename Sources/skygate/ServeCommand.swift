@@ -89,7 +89,9 @@ struct ServeCommand: AsyncParsableCommand {
             if let value, !(value > 0) { throw ValidationError("\(name) must be positive") }
         }
         if let analysisThreads, analysisThreads < 1 { throw ValidationError("--analysis-threads must be at least 1") }
-        if http != "off", httpAddress == nil { throw ValidationError("--http '\(http)': expected HOST:PORT, e.g. 127.0.0.1:8080") }
+        if http != "off", httpAddress == nil {
+            throw ValidationError("--http '\(http)': expected HOST:PORT, e.g. 127.0.0.1:8080")
+        }
     }
 
     /// `--http` as host and port.

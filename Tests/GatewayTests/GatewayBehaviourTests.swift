@@ -55,7 +55,8 @@ struct GatewayBehaviourTests {
             let snapshot = try await client.execute(
                 uri: "/api/cameras/\(camera)/snapshot", method: .get, headers: fixture.headers(.operator))
             #expect(snapshot.headers[.contentType] == "image/jpeg")
-            #expect(snapshot.headers[HTTPField.Name("Skygate-Keyframe-Time")!] == GatewayJSON.formatTime(fixture.keyframeTimes.last!))
+            #expect(
+                snapshot.headers[HTTPField.Name("Skygate-Keyframe-Time")!] == GatewayJSON.formatTime(fixture.keyframeTimes.last!))
             let jpeg = fixture.directory + "/snapshot.jpg"
             try Data(buffer: snapshot.body).write(to: URL(fileURLWithPath: jpeg))
             let probed = try ProcessRunner.check(
@@ -70,8 +71,11 @@ struct GatewayBehaviourTests {
             #expect(clip.headers[.contentType] == "video/mp4")
             let mp4 = fixture.directory + "/clip.mp4"
             try Data(buffer: clip.body).write(to: URL(fileURLWithPath: mp4))
-            let duration = Double(
-                try ProcessRunner.check("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", mp4])
+            let duration =
+                Double(
+                    try ProcessRunner.check(
+                        "ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", mp4]
+                    )
                     .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
             // From the keyframe 0.5 s before 'from' to 3 s after it.
             #expect(abs(duration - 3.5) < 0.2, "clip lasts \(duration) s")
@@ -94,7 +98,8 @@ struct GatewayBehaviourTests {
             let added = try await client.execute(
                 uri: "/api/cameras", method: .post, headers: fixture.headers(.admin),
                 body: ByteBuffer(
-                    string: #"{"id":"33019900001320000099","name":"api camera","mainUrl":"rtsp://ops:\#(GatewayFixture.password)@192.0.2.11/live","longitude":120.118,"latitude":30.2529}"#
+                    string:
+                        #"{"id":"33019900001320000099","name":"api camera","mainUrl":"rtsp://ops:\#(GatewayFixture.password)@192.0.2.11/live","longitude":120.118,"latitude":30.2529}"#
                 ))
             #expect(added.status == .created, "\(added.text)")
             #expect(try added.json(CameraView.self).mainUrl == "rtsp://***@192.0.2.11/live")
@@ -162,11 +167,13 @@ struct GatewayBehaviourTests {
             #expect(try fixture.services.events.events().count == 1)
 
             let cleared = try await client.execute(
-                uri: path, method: .post, headers: fixture.headers(.operator), body: ByteBuffer(string: #"{"alarm":"smoke","active":false}"#))
+                uri: path, method: .post, headers: fixture.headers(.operator),
+                body: ByteBuffer(string: #"{"alarm":"smoke","active":false}"#))
             #expect(cleared.status == .created)
             #expect(try cleared.json(Event.self).state == .cleared)
             let nothingOpen = try await client.execute(
-                uri: path, method: .post, headers: fixture.headers(.operator), body: ByteBuffer(string: #"{"alarm":"smoke","active":false}"#))
+                uri: path, method: .post, headers: fixture.headers(.operator),
+                body: ByteBuffer(string: #"{"alarm":"smoke","active":false}"#))
             #expect(nothingOpen.status == .conflict)
             let unknown = try await client.execute(
                 uri: "/api/sensors/33019900001340009999/alarms", method: .post, headers: fixture.headers(.operator),
@@ -200,21 +207,25 @@ struct GatewayBehaviourTests {
             var cursor: String? = nil
             repeat {
                 let uri = "/api/events?limit=4&kind=sensor_alarm" + (cursor.map { "&before=\($0)" } ?? "")
-                let page = try await client.execute(uri: uri, method: .get, headers: fixture.headers(.viewer)).json(EventPage.self)
+                let page = try await client.execute(uri: uri, method: .get, headers: fixture.headers(.viewer)).json(
+                    EventPage.self)
                 seen += page.events.map(\.id)
                 cursor = page.next
             } while cursor != nil
             #expect(seen.count == 25)
             #expect(Set(seen).count == 25)
-            let offline = try await client.execute(uri: "/api/events?kind=offline", method: .get, headers: fixture.headers(.viewer))
+            let offline = try await client.execute(
+                uri: "/api/events?kind=offline", method: .get, headers: fixture.headers(.viewer))
             #expect(try offline.json(EventPage.self).events.isEmpty)
             let grid = try fixture.services.registry.sensor(id: GatewayFixture.sensor)!.gridPath.last!.id
-            let byGrid = try await client.execute(uri: "/api/events?grid=\(grid)&limit=1000", method: .get, headers: fixture.headers(.viewer))
+            let byGrid = try await client.execute(
+                uri: "/api/events?grid=\(grid)&limit=1000", method: .get, headers: fixture.headers(.viewer))
             #expect(try byGrid.json(EventPage.self).events.count == 25)
             let badKind = try await client.execute(uri: "/api/events?kind=fire", method: .get, headers: fixture.headers(.viewer))
             #expect(badKind.status == .badRequest)
             #expect(badKind.text.contains("too_dark"))
-            let badTime = try await client.execute(uri: "/api/events?from=yesterday", method: .get, headers: fixture.headers(.viewer))
+            let badTime = try await client.execute(
+                uri: "/api/events?from=yesterday", method: .get, headers: fixture.headers(.viewer))
             #expect(badTime.status == .badRequest)
         }
     }
@@ -242,7 +253,8 @@ struct GatewayBehaviourTests {
             let removed = try await client.execute(
                 uri: "/api/cameras/\(GatewayFixture.camera)", method: .delete, headers: fixture.headers(.admin))
             #expect(removed.status == .noContent)
-            let gone = try await client.execute(uri: "/api/cameras/\(GatewayFixture.camera)", method: .get, headers: fixture.headers(.viewer))
+            let gone = try await client.execute(
+                uri: "/api/cameras/\(GatewayFixture.camera)", method: .get, headers: fixture.headers(.viewer))
             #expect(gone.status == .notFound)
             let actions = try fixture.audit().map(\.action).filter { $0.hasPrefix("camera.") }
             #expect(actions == ["camera.update", "camera.remove"])

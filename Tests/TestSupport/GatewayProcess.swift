@@ -33,7 +33,9 @@ public final class GatewayProcess {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: dataDirectory + "/serve.log"))
         process = Process()
         process.executableURL = URL(fileURLWithPath: SkygateBinary.path)
-        process.arguments = ["serve", "--data-dir", dataDirectory, "--log-level", "warning"] + arguments
+        // Its own free HTTP port unless the test names one: tests run side by side.
+        let http = arguments.contains("--http") ? [] : ["--http", "127.0.0.1:0"]
+        process.arguments = ["serve", "--data-dir", dataDirectory, "--log-level", "warning"] + http + arguments
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
@@ -46,6 +48,13 @@ public final class GatewayProcess {
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw TestSupportError("skygate serve did not start within 20 s")
+    }
+
+    /// The HTTP API's base URL, e.g. http://127.0.0.1:41234 (from the service's start line).
+    public var httpBase: String? {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        guard let match = text.firstMatch(of: /API and dashboard on (http:\/\/[^\/\s]+)\//) else { return nil }
+        return String(match.1)
     }
 
     /// Sends SIGTERM and waits; returns the exit status, or nil if it did not exit within `timeout` seconds.

@@ -1,0 +1,375 @@
+// Skygate dashboard: plain JavaScript over the gateway's own API, nothing fetched from elsewhere.
+// The token lives in sessionStorage (this tab only) and goes out only in the Authorization header.
+"use strict";
+
+const state = { token: sessionStorage.getItem("skygate-token"), me: null, feed: null, timer: null, cameras: new Map() };
+const svgNS = "http://www.w3.org/2000/svg";
+const $ = (id) => document.getElementById(id);
+
+/** An element with attributes and children; text is always set as text, never parsed as HTML. */
+function el(tag, attributes = {}, ...children) {
+  const node = tag.startsWith("svg:") ? document.createElementNS(svgNS, tag.slice(4)) : document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value !== undefined && value !== null) node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { ...options, headers: { Authorization: `Bearer ${state.token}`, ...(options.headers || {}) } });
+  if (response.status === 401) { signOut("The token was refused; sign in again."); throw new Error("unauthorised"); }
+  if (!response.ok) {
+    let message = response.statusText;
+    try { message = (await response.json()).error.message; } catch (_) {}
+    throw new Error(message);
+  }
+  return response;
+}
+const getJSON = async (path) => (await api(path)).json();
+
+const roles = ["viewer", "operator", "admin"];
+const atLeast = (role) => state.me && roles.indexOf(state.me.role) >= roles.indexOf(role);
+const time = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
+const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "–");
+const fixed = (value, digits) => (value === undefined || value === null ? "–" : Number(value).toFixed(digits));
+
+// ---- Sign in and routing -------------------------------------------------------------------------------------------
+
+async function signIn(token) {
+  state.token = token;
+  try {
+    state.me = await getJSON("/api/whoami");
+  } catch (error) {
+    state.token = null;
+    $("sign-in-error").textContent = error.message === "unauthorised" ? "The token was refused." : error.message;
+    return false;
+  }
+  sessionStorage.setItem("skygate-token", token);
+  $("who").textContent = `${state.me.name} (${state.me.role})`;
+  $("nav").hidden = false;
+  startFeed();
+  route();
+  return true;
+}
+
+function signOut(message = "") {
+  sessionStorage.removeItem("skygate-token");
+  state.token = null;
+  state.me = null;
+  if (state.feed) state.feed.abort();
+  clearInterval(state.timer);
+  for (const id of ["overview", "camera", "availability", "nav"]) $(id).hidden = true;
+  $("sign-in").hidden = false;
+  $("sign-in-error").textContent = message;
+}
+
+function show(section) {
+  for (const id of ["sign-in", "overview", "camera", "availability"]) $(id).hidden = id !== section;
+}
+
+function route() {
+  if (!state.me) return;
+  clearInterval(state.timer);
+  const hash = location.hash || "#/";
+  const cameraMatch = hash.match(/^#\/camera\/(.+)$/);
+  if (cameraMatch) {
+    show("camera");
+    const id = decodeURIComponent(cameraMatch[1]);
+    showCamera(id);
+    state.timer = setInterval(() => showCamera(id, false), 10000);
+  } else if (hash === "#/availability") {
+    show("availability");
+    showAvailability();
+  } else {
+    show("overview");
+    showOverview(true);
+    state.timer = setInterval(() => showOverview(false), 5000);
+  }
+}
+
+// ---- Overview: map, camera list -----------------------------------------------------------------------------------
+
+/** The colour class of a camera: its health, or "fault" while streaming with an open picture event. */
+function healthClass(status, faults) {
+  if (!status) return "idle";
+  if (status.state === "streaming") return faults.length ? "fault" : "streaming";
+  return ["connecting", "stalled", "offline"].includes(status.state) ? status.state : "idle";
+}
+
+async function showOverview(first) {
+  try {
+    const [cameras, status, open] = await Promise.all([
+      getJSON("/api/cameras"), getJSON("/api/status"), getJSON("/api/events?state=open&limit=1000"),
+    ]);
+    const statusByCamera = new Map(status.cameras.map((s) => [s.camera, s]));
+    const faultsByCamera = new Map();
+    for (const event of open.events) {
+      if (!faultsByCamera.has(event.device)) faultsByCamera.set(event.device, []);
+      faultsByCamera.get(event.device).push(event.kind);
+    }
+    $("service-state").textContent = `service ${status.service} · ${cameras.length} cameras · ${status.cameras.filter((s) => s.state === "streaming").length} streaming`;
+    state.cameras = new Map(cameras.map((c) => [c.id, c]));
+    if (first || !state.mapDrawn) await drawMap(cameras);
+    colourMap(cameras, statusByCamera, faultsByCamera);
+    fillCameraTable(cameras, statusByCamera, faultsByCamera, first);
+  } catch (error) {
+    $("service-state").textContent = `(${error.message})`;
+  }
+}
+
+/** Equirectangular projection with the latitude's scale, good enough for a district. */
+function projector(bounds) {
+  const [minX, minY, maxX, maxY] = bounds;
+  const k = Math.cos(((minY + maxY) / 2) * Math.PI / 180);
+  const width = (maxX - minX) * k || 0.01;
+  const height = maxY - minY || 0.01;
+  const scale = 1000 / Math.max(width, height);
+  return { project: ([x, y]) => [((x - minX) * k) * scale, (maxY - y) * scale], width: width * scale, height: height * scale };
+}
+
+function ringsOf(geometry) {
+  if (geometry.type === "Polygon") return [geometry.coordinates];
+  if (geometry.type === "MultiPolygon") return geometry.coordinates;
+  return [];
+}
+
+async function drawMap(cameras) {
+  const [grids, locations] = await Promise.all([getJSON("/api/map/grids"), getJSON("/api/map/locations")]);
+  const points = [];
+  for (const feature of grids.features) for (const polygon of ringsOf(feature.geometry)) for (const ring of polygon) points.push(...ring);
+  for (const camera of cameras) if (camera.longitude !== undefined) points.push([camera.longitude, camera.latitude]);
+  if (!points.length) return;
+  const bounds = [
+    Math.min(...points.map((p) => p[0])), Math.min(...points.map((p) => p[1])),
+    Math.max(...points.map((p) => p[0])), Math.max(...points.map((p) => p[1])),
+  ];
+  const { project, width, height } = projector(bounds);
+  const svg = $("map");
+  svg.replaceChildren();
+  svg.setAttribute("viewBox", `-20 -20 ${width + 40} ${height + 40}`);
+  const order = { district: 0, street: 1, community: 2, grid: 3 };
+  const sorted = [...grids.features].sort((a, b) => order[a.properties.level] - order[b.properties.level]);
+  for (const feature of sorted) {
+    for (const polygon of ringsOf(feature.geometry)) {
+      const d = polygon.map((ring) => "M" + ring.map((p) => project(p).map((v) => v.toFixed(1)).join(",")).join("L") + "Z").join(" ");
+      svg.append(el("svg:path", { d, class: `grid ${feature.properties.level}`, "fill-rule": "evenodd" },
+        el("svg:title", {}, `${feature.id} ${feature.properties.name}`)));
+    }
+  }
+  for (const feature of locations.features) {
+    const geometry = feature.geometry;
+    const at = geometry.type === "Point" ? geometry.coordinates : ringsOf(geometry)[0]?.[0]?.[0];
+    if (!at) continue;
+    const [x, y] = project(at);
+    svg.append(el("svg:rect", { x: x - 6, y: y - 6, width: 12, height: 12, class: "location" },
+      el("svg:title", {}, `${feature.properties.name} (${feature.properties.category})`)));
+  }
+  for (const camera of cameras) {
+    if (camera.longitude === undefined) continue;
+    const [x, y] = project([camera.longitude, camera.latitude]);
+    const dot = el("svg:circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 7, class: "camera idle", "data-camera": camera.id },
+      el("svg:title", {}, `${camera.id} ${camera.name}`));
+    dot.addEventListener("click", () => { location.hash = `#/camera/${encodeURIComponent(camera.id)}`; });
+    svg.append(dot);
+  }
+  state.mapDrawn = true;
+}
+
+function colourMap(cameras, statusByCamera, faultsByCamera) {
+  for (const dot of $("map").querySelectorAll("circle.camera")) {
+    const id = dot.getAttribute("data-camera");
+    const status = state.cameras.get(id)?.enabled === false ? null : statusByCamera.get(id);
+    dot.setAttribute("class", `camera ${healthClass(status, faultsByCamera.get(id) || [])}`);
+    dot.setAttribute("data-state", status ? status.state : "not-recorded");
+  }
+}
+
+function fillCameraTable(cameras, statusByCamera, faultsByCamera, first) {
+  const body = $("cameras").querySelector("tbody");
+  const rows = [];
+  for (const camera of cameras) {
+    const status = statusByCamera.get(camera.id);
+    const faults = faultsByCamera.get(camera.id) || [];
+    const klass = healthClass(status, faults);
+    const link = el("a", { href: `#/camera/${encodeURIComponent(camera.id)}` }, camera.name);
+    const existing = body.querySelector(`tr[data-camera="${CSS.escape(camera.id)}"] img`);
+    const thumb = existing || el("img", { alt: "" });
+    rows.push(el("tr", { "data-camera": camera.id },
+      el("td", {}, thumb),
+      el("td", {}, link, el("br"), el("span", { class: "muted" }, camera.id)),
+      el("td", {}, camera.gridPath.length ? camera.gridPath[camera.gridPath.length - 1].name : "–"),
+      el("td", {}, el("span", { class: `state ${klass}` }, status ? status.state : camera.enabled ? "not running" : "disabled"),
+        status && status.reason ? el("span", { class: "muted" }, ` ${status.reason}`) : ""),
+      el("td", { class: "number" }, status && status.bitrate ? fixed(status.bitrate / 1000, 0) : "–"),
+      el("td", { class: "number" }, status ? fixed(status.frameRate, 1) : "–"),
+      el("td", {}, status ? clock(status.lastKeyframe) : "–"),
+      el("td", {}, faults.join(", "))));
+  }
+  body.replaceChildren(...rows);
+  // Snapshots are video data: only operators see them, each fetch is in the audit trail, so once per visit.
+  if (first && atLeast("operator")) {
+    for (const camera of cameras) {
+      if (statusByCamera.get(camera.id)?.keyframes > 0) loadSnapshot(camera.id, body.querySelector(`tr[data-camera="${CSS.escape(camera.id)}"] img`));
+    }
+  }
+}
+
+async function loadSnapshot(id, image, note) {
+  try {
+    const blob = await (await api(`/api/cameras/${encodeURIComponent(id)}/snapshot`)).blob();
+    if (image.src) URL.revokeObjectURL(image.src);
+    image.src = URL.createObjectURL(blob);
+    image.hidden = false;
+    if (note) note.textContent = "Latest analysed keyframe.";
+  } catch (error) {
+    if (note) note.textContent = `No snapshot: ${error.message}`;
+  }
+}
+
+// ---- Live events over Server-Sent Events (fetch, so the token goes in a header, never in the URL) -----------------
+
+function eventItem(event) {
+  const camera = state.cameras.get(event.device);
+  const grid = event.location.grids.length ? event.location.grids[0].name : "";
+  const places = event.location.keyLocations.map((l) => l.name).join(", ");
+  return el("li", { class: event.state, "data-kind": event.kind, "data-device": event.device },
+    el("span", { class: "kind" }, `${event.kind.replaceAll("_", " ")} ${event.state === "open" ? "raised" : "cleared"}`), " ",
+    el("a", { href: `#/camera/${encodeURIComponent(event.device)}` }, camera ? camera.name : event.device), " ",
+    el("span", { class: "muted" }, `${clock(event.state === "open" ? event.raisedAt : event.clearedAt)} · ${grid}${places ? " · " + places : ""}`));
+}
+
+async function startFeed() {
+  const list = $("feed");
+  try {
+    const recent = await getJSON("/api/events?limit=30");
+    list.replaceChildren(...recent.events.map(eventItem));
+  } catch (_) {}
+  const controller = new AbortController();
+  state.feed = controller;
+  while (!controller.signal.aborted) {
+    try {
+      const response = await api("/api/events/stream", { signal: controller.signal });
+      $("feed-state").textContent = "(live)";
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = message.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n");
+          if (!data) continue;
+          const event = JSON.parse(data);
+          list.prepend(eventItem(event));
+          while (list.children.length > 200) list.lastChild.remove();
+        }
+      }
+    } catch (error) {
+      if (controller.signal.aborted) return;
+    }
+    $("feed-state").textContent = "(reconnecting…)";
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+}
+
+// ---- Camera page ---------------------------------------------------------------------------------------------------
+
+async function showCamera(id, first = true) {
+  const path = `/api/cameras/${encodeURIComponent(id)}`;
+  const to = new Date();
+  const from = new Date(to.getTime() - 3600 * 1000);
+  const range = `from=${from.toISOString()}&to=${to.toISOString()}`;
+  try {
+    const [camera, status, stats, coverage, events] = await Promise.all([
+      getJSON(path), getJSON(`${path}/status`).catch(() => null), getJSON(`${path}/stats?${range}`),
+      getJSON(`${path}/coverage?${range}`), getJSON(`/api/events?device=${encodeURIComponent(id)}&limit=50`),
+    ]);
+    $("camera-title").textContent = `${camera.name} · ${camera.id}`;
+    const facts = [
+      ["Grid", camera.gridPath.map((g) => g.name).join(" › ") || "–"],
+      ["Key locations", camera.keyLocations.map((l) => `${l.name} (${Math.round(l.distance)} m)`).join(", ") || "–"],
+      ["Stream", camera.mainUrl],
+      ["State", status ? `${status.state}${status.reason ? " · " + status.reason : ""} since ${time(status.since)}` : "not recorded"],
+      ["Bitrate", status && status.bitrate ? `${fixed(status.bitrate / 1000, 0)} kbit/s` : "–"],
+      ["Frame rate / GOP", status ? `${fixed(status.frameRate, 1)} fps / ${fixed(status.gop, 2)} s` : "–"],
+      ["Keyframes", status ? `${status.keyframes} (analysed ${status.analysis.analysed}, skipped ${status.analysis.skipped})` : "–"],
+    ];
+    $("camera-facts").replaceChildren(...facts.flatMap(([key, value]) => [el("dt", {}, key), el("dd", {}, value)]));
+    // From the first recording within the hour: a camera added ten minutes ago gets ten minutes, not a red hour.
+    const firstRecorded = coverage.find((span) => span.kind === "recorded");
+    const start = firstRecorded ? new Date(Math.max(from.getTime(), new Date(firstRecorded.from).getTime())) : from;
+    const shown = coverage.filter((span) => new Date(span.to) > start);
+    drawTimeline($("timeline"), shown, stats, start, to);
+    drawPlot($("brightness"), stats, "brightness", start, to, [0, 255]);
+    drawPlot($("sharpness"), stats, "sharpness", start, to, null);
+    $("camera-events").replaceChildren(...events.events.map(eventItem));
+    if (first) {
+      $("camera-snapshot").hidden = true;
+      if (atLeast("operator")) loadSnapshot(id, $("camera-snapshot"), $("camera-snapshot-note"));
+      else $("camera-snapshot-note").textContent = "Snapshots need the operator role.";
+    }
+  } catch (error) {
+    $("camera-title").textContent = `${id}: ${error.message}`;
+  }
+}
+
+function drawTimeline(svg, coverage, stats, from, to) {
+  const width = 1000, height = 40;
+  const x = (iso) => ((new Date(iso) - from) / (to - from)) * width;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.replaceChildren(
+    ...coverage.map((span) => el("svg:rect", {
+      x: Math.max(0, x(span.from)), y: 0, width: Math.max(1, Math.min(width, x(span.to)) - Math.max(0, x(span.from))), height,
+      class: `span ${span.kind}` }, el("svg:title", {}, `${span.kind} ${clock(span.from)}–${clock(span.to)}${span.reason ? " " + span.reason : ""}`))),
+    ...stats.map((point) => el("svg:line", { x1: x(point.at), x2: x(point.at), y1: 8, y2: height - 8, class: "tick" })));
+}
+
+function drawPlot(svg, points, field, from, to, fixedRange) {
+  const width = 1000, height = 100;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  if (!points.length) { svg.replaceChildren(el("svg:text", { x: 10, y: 20 }, "no analysed keyframes in this hour")); return; }
+  const values = points.map((p) => p[field]);
+  const [low, high] = fixedRange || [Math.min(...values), Math.max(...values) || 1];
+  const span = high - low || 1;
+  const coordinates = points.map((p) => {
+    const px = ((new Date(p.at) - from) / (to - from)) * width;
+    const py = height - 5 - ((p[field] - low) / span) * (height - 10);
+    return `${px.toFixed(1)},${py.toFixed(1)}`;
+  });
+  svg.replaceChildren(el("svg:polyline", { points: coordinates.join(" ") }),
+    el("svg:text", { x: 4, y: 12 }, fixed(high, 1)), el("svg:text", { x: 4, y: height - 3 }, fixed(low, 1)));
+}
+
+// ---- Availability --------------------------------------------------------------------------------------------------
+
+async function showAvailability() {
+  const body = $("availability-table").querySelector("tbody");
+  try {
+    const rows = await getJSON("/api/reports/availability?by=grid");
+    body.replaceChildren(...rows.map((row) => el("tr", {},
+      el("td", {}, row.id), el("td", {}, row.name), el("td", { class: "number" }, row.cameras),
+      el("td", { class: "number" }, row.monitoredSeconds ? fixed((100 * row.onlineSeconds) / row.monitoredSeconds, 2) : "–"),
+      el("td", { class: "number" }, row.monitoredSeconds ? fixed((100 * row.faultFreeSeconds) / row.monitoredSeconds, 2) : "–"),
+      el("td", {}, Object.entries(row.faults).map(([kind, tally]) => `${kind} ${tally.count}×`).join(", ")))));
+  } catch (error) {
+    body.replaceChildren(el("tr", {}, el("td", { colspan: 6 }, error.message)));
+  }
+}
+
+// ---- Start ---------------------------------------------------------------------------------------------------------
+
+$("sign-in-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $("token");
+  signIn(input.value.trim()).then((ok) => { if (ok) input.value = ""; });
+});
+$("sign-out").addEventListener("click", () => signOut());
+window.addEventListener("hashchange", route);
+if (state.token) signIn(state.token); else signOut();

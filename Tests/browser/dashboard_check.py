@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Drives Debian's headless Chromium through the dashboard of a running gateway, as an operator would use it.
+
+    dashboard_check.py BASE_URL TOKEN SCREENSHOT_DIR --cameras N [--event-within SECONDS] [--secret TEXT ...]
+
+Signs in with TOKEN, waits until the map shows N cameras and the list N rows, then waits for a fault event in the
+live feed, opens that camera's page (plots, timeline) and the availability page. A screenshot of each step goes to
+SCREENSHOT_DIR. Every page's HTML is checked for each --secret (camera passwords, tokens). Prints one JSON line
+with what it saw; exits 1 with the reason when an expectation fails.
+"""
+import argparse
+import json
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+PICTURE_FAULTS = {"too_dark", "too_bright", "occlusion", "frozen", "blur", "colour_cast", "camera_moved"}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("base")
+    parser.add_argument("token")
+    parser.add_argument("screenshots")
+    parser.add_argument("--cameras", type=int, required=True)
+    parser.add_argument("--event-within", type=float, default=150)
+    parser.add_argument("--secret", action="append", default=[])
+    arguments = parser.parse_args()
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=en"):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    seen = {}
+    pages = []
+
+    def shot(name):
+        browser.save_screenshot(f"{arguments.screenshots}/{name}.png")
+        pages.append((name, browser.page_source))
+
+    def fail(reason):
+        shot("failure")
+        print(json.dumps({"ok": False, "reason": reason, **seen}))
+        browser.quit()
+        sys.exit(1)
+
+    try:
+        browser.get(arguments.base)
+        WebDriverWait(browser, 20).until(ready.visibility_of_element_located((By.ID, "sign-in")))
+        shot("01-sign-in")
+        browser.find_element(By.ID, "token").send_keys(arguments.token)
+        browser.find_element(By.CSS_SELECTOR, "#sign-in-form button").click()
+        WebDriverWait(browser, 20).until(ready.visibility_of_element_located((By.ID, "overview")))
+
+        def cameras_shown(driver):
+            dots = driver.find_elements(By.CSS_SELECTOR, "#map circle.camera")
+            rows = driver.find_elements(By.CSS_SELECTOR, "#cameras tbody tr")
+            streaming = [d for d in dots if d.get_attribute("data-state") == "streaming"]
+            return (len(dots), len(rows), len(streaming)) if len(dots) >= arguments.cameras and len(rows) >= arguments.cameras and streaming else False
+
+        try:
+            dots, rows, streaming = WebDriverWait(browser, 60, poll_frequency=1).until(cameras_shown)
+        except Exception:
+            fail(f"the map and list did not show {arguments.cameras} cameras with some streaming")
+        seen.update(map_cameras=dots, list_rows=rows, streaming_on_map=streaming,
+                    grid_shapes=len(browser.find_elements(By.CSS_SELECTOR, "#map path.grid")),
+                    key_locations=len(browser.find_elements(By.CSS_SELECTOR, "#map rect.location")))
+        shot("02-overview")
+
+        deadline = time.time() + arguments.event_within
+        fault = None
+        while time.time() < deadline and fault is None:
+            for item in browser.find_elements(By.CSS_SELECTOR, "#feed li.open"):
+                if item.get_attribute("data-kind") in PICTURE_FAULTS:
+                    fault = (item.get_attribute("data-kind"), item.get_attribute("data-device"))
+                    break
+            time.sleep(1)
+        if fault is None:
+            fail(f"no picture fault appeared in the live feed within {arguments.event_within} s")
+        seen.update(feed_kind=fault[0], feed_device=fault[1], feed_items=len(browser.find_elements(By.CSS_SELECTOR, "#feed li")))
+        time.sleep(2)  # the map recolours within its 5 s refresh
+        shot("03-event-in-feed")
+
+        browser.get(f"{arguments.base}#/camera/{fault[1]}")
+        WebDriverWait(browser, 30, poll_frequency=1).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#brightness polyline") and d.find_elements(By.CSS_SELECTOR, "#timeline .tick"))
+        seen.update(camera_page_keyframes=len(browser.find_elements(By.CSS_SELECTOR, "#timeline .tick")))
+        try:
+            WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "camera-snapshot").get_attribute("src"))
+            seen.update(snapshot=True)
+        except Exception:
+            seen.update(snapshot=False)
+        shot("04-camera-page")
+
+        browser.get(f"{arguments.base}#/availability")
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#availability-table tbody tr td.number"))
+        seen.update(availability_rows=len(browser.find_elements(By.CSS_SELECTOR, "#availability-table tbody tr")))
+        shot("05-availability")
+
+        for name, html in pages:
+            for secret in arguments.secret:
+                if secret and secret in html:
+                    fail(f"page {name} contains a secret")
+        print(json.dumps({"ok": True, **seen}))
+    finally:
+        browser.quit()
+
+
+if __name__ == "__main__":
+    main()

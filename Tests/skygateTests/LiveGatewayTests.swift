@@ -1,0 +1,165 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `skygate serve` over real HTTP on loopback: the OpenAPI document checked by schemathesis against a gateway that
+/// records, Server-Sent Events, secrets in responses and logs, graceful stop; and the demo driven in headless Chromium.
+@Suite("Gateway, live over loopback", .serialized)
+struct LiveGatewayTests {
+    static let password = "cam-Pa55-live"
+    static let python = MediaCorpus.packageRoot.appendingPathComponent(".build/python/bin/python").path
+    static let schemathesis = MediaCorpus.packageRoot.appendingPathComponent(".build/python/bin/schemathesis").path
+
+    /// curl, as an integrator would call the API.
+    static func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let result = try ProcessRunner.run("curl", ["-s", "-w", "\n%{http_code}", "--max-time", "30"] + arguments)
+        let lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test("schemathesis finds no server error and no response outside the OpenAPI document; SSE, secrets, SIGTERM")
+    func apiConformsToItsDocument() throws {
+        let simulator = try CameraSimulator(cameras: ["33019900001320000091", "33019900001320000092"])
+        let data = try GatewayProcess.registry([
+            ("33019900001320000091", simulator.url("33019900001320000091")),
+            // Credentials in the URL: the simulator does not ask for them, and nothing may ever show them.
+            (
+                "33019900001320000092",
+                simulator.url("33019900001320000092").replacingOccurrences(of: "rtsp://", with: "rtsp://admin:\(Self.password)@")
+            ),
+        ])
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        // The demo district's grids, key locations and sensors (not its cameras: nothing serves them here).
+        let district = data + "-district"
+        try FileManager.default.createDirectory(atPath: district, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: district) }
+        for file in ["grids.geojson", "key-locations.geojson"] {
+            try FileManager.default.copyItem(
+                atPath: MediaCorpus.packageRoot.path + "/camera-registry/demo/" + file, toPath: district + "/" + file)
+        }
+        // Its sensors that stand alone (the others sit with demo cameras this registry lacks).
+        let sensors = try String(
+            contentsOfFile: MediaCorpus.packageRoot.path + "/camera-registry/demo/sensors.csv", encoding: .utf8
+        )
+        .split(separator: "\n").enumerated().filter { $0.offset == 0 || $0.element.hasSuffix(",") }.map(\.element)
+        try (sensors.joined(separator: "\n") + "\n").write(toFile: district + "/sensors.csv", atomically: true, encoding: .utf8)
+        let imported = try SkygateBinary.run(["registry", "import", district, "--data-dir", data])
+        #expect(imported.status == 0, "\(imported.standardError)")
+        let created = try SkygateBinary.run(["token", "create", "--name", "schemathesis", "--role", "admin", "--data-dir", data])
+        let token = try #require(created.standardOutput.firstMatch(of: /sgt_[A-Za-z0-9_-]+/).map { String($0.0) })
+        let gateway = try GatewayProcess(dataDirectory: data, arguments: ["--segment-seconds", "4"])
+        let base = try #require(gateway.httpBase)
+        let auth = ["-H", "Authorization: Bearer \(token)"]
+
+        // Wait until both cameras have analysed keyframes, so snapshot, clip and seek reach the archive.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if try Self.curl(auth + ["\(base)/api/cameras/33019900001320000092/snapshot", "-o", "/dev/null"]).status == 200 {
+                break
+            }
+            Thread.sleep(forTimeInterval: 1)
+        }
+        #expect(try Self.curl(auth + ["\(base)/api/cameras/33019900001320000092/snapshot", "-o", "/dev/null"]).status == 200)
+
+        // Server-Sent Events: a stream opened before a sensor alarm carries it.
+        let streamLog = data + "/stream.txt"
+        let stream = try BackgroundProgram(
+            "/usr/bin/curl", ["-s", "-N", "-H", "Authorization: Bearer \(token)", "\(base)/api/events/stream?kind=sensor_alarm"],
+            log: streamLog)
+        #expect(stream.waitForLog(10) { $0.contains(": skygate events") })
+        let alarm = try Self.curl(
+            auth + [
+                "-X", "POST", "-H", "Content-Type: application/json", "-H", "Idempotency-Key: live-1", "-d",
+                #"{"alarm":"smoke"}"#,
+                "\(base)/api/sensors/33019900001340000001/alarms",
+            ])
+        #expect(alarm.status == 201)
+        let eventID = try #require(alarm.body.firstMatch(of: /"id":"([0-9a-f-]{36})"/).map { String($0.1) })
+        #expect(stream.waitForLog(10) { $0.contains("id: \(eventID)\nevent: open\ndata: {") })
+        stream.stop(signal: SIGKILL)
+
+        // Shown redacted (before schemathesis, whose stateful phase may delete or change the camera).
+        #expect(
+            try Self.curl(auth + ["\(base)/api/cameras/33019900001320000092"]).body.contains(#""mainUrl":"rtsp://***@127.0.0.1"#))
+
+        // The document against the server: every operation, generated and stateful requests.
+        let report = data + "/schemathesis"
+        let result = try ProcessRunner.run(
+            Self.schemathesis,
+            [
+                "run", "\(base)/openapi.json", "-H", "Authorization: Bearer \(token)", "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
+                // The stream never ends, and revoking tokens would revoke the one the run uses.
+                "--exclude-path", "/api/events/stream", "--exclude-path", "/api/tokens/{id}",
+                "--max-examples", "12", "--request-timeout", "30", "--report-dir", report, "--no-color",
+            ])
+        #expect(result.status == 0, "schemathesis:\n\(result.standardOutput.suffix(6000))")
+        #expect(result.standardOutput.contains("passed"))
+        #expect(!result.standardOutput.contains("Server error"))
+
+        // Secrets: no response the run saw and no line of the service's log holds a password or the token.
+        for path in [
+            "/api/cameras", "/api/cameras/33019900001320000092", "/api/status", "/api/cameras/33019900001320000092/health",
+            "/api/audit", "/metrics",
+        ] {
+            let response = try Self.curl(auth + ["-i", "\(base)\(path)"])
+            #expect(!response.body.contains(Self.password), "\(path)")
+            #expect(!response.body.contains(token), "\(path)")
+        }
+
+        // SIGTERM: stops accepting, finishes, closes segments and flushes; the process exits 0.
+        #expect(gateway.stop(timeout: 20) == 0)
+        let log = try String(contentsOfFile: gateway.logPath, encoding: .utf8)
+        #expect(log.contains("stopped; requests finished, segments closed, index flushed"), "\(log.suffix(2000))")
+        #expect(!log.contains(Self.password))
+        #expect(!log.contains(token))
+        #expect(!log.contains("request failed"), "\(log.suffix(2000))")
+        #expect(try Self.curl(["\(base)/healthz"]).status == 0)  // nothing listens any more
+    }
+
+    @Test("the demo in headless Chromium: sign in, cameras on the map and in the list, a fault event in the live feed")
+    func demoInChromium() throws {
+        let root = MediaCorpus.packageRoot.path
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let artefacts = root + "/.build/test-artifacts/dashboard"
+        try? FileManager.default.removeItem(atPath: artefacts)
+        try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
+        let port = 18_000 + Int(getpid() % 1000)
+        let demo = try BackgroundProgram(
+            root + "/tools/demo", ["--debug", "--port", "\(port)", "--for", "400", "--data-dir", data],
+            log: artefacts + "/demo.log")
+        #expect(demo.waitForLog(300) { $0.contains("Admin token:") }, "\(demo.log.suffix(3000))")
+        let token = try #require(demo.log.firstMatch(of: /Admin token:\s+(sgt_[A-Za-z0-9_-]+)/).map { String($0.1) })
+        let base = "http://127.0.0.1:\(port)/"
+        // A camera with credentials, added over the API: the page must never show its password.
+        let added = try Self.curl([
+            "-X", "POST", "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json", "-d",
+            #"{"id":"33019900001320000099","name":"credentials camera","mainUrl":"rtsp://ops:\#(Self.password)@192.0.2.44/live","longitude":120.118,"latitude":30.2531}"#,
+            "\(base)api/cameras",
+        ])
+        #expect(added.status == 201, "\(added.body)")
+
+        let check = try ProcessRunner.run(
+            Self.python,
+            [
+                root + "/Tests/browser/dashboard_check.py", base, token, artefacts, "--cameras", "50", "--event-within", "150",
+                "--secret", Self.password,
+            ])
+        #expect(check.status == 0, "\(check.standardOutput)\n\(check.standardError.suffix(3000))")
+        let seen = check.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(seen.contains(#""ok": true"#), "\(seen)")
+        print("dashboard: \(seen); screenshots in \(artefacts)")
+        for name in ["01-sign-in", "02-overview", "03-event-in-feed", "04-camera-page", "05-availability"] {
+            #expect(FileManager.default.fileExists(atPath: "\(artefacts)/\(name).png"), "\(name).png")
+        }
+        // Ctrl-C (SIGINT) stops everything the demo started.
+        #expect(demo.stop(signal: SIGINT, timeout: 30) == 0)
+        #expect(!demo.log.contains(Self.password))
+        let lines = demo.log.split(separator: "\n").filter { $0.contains(token) }
+        #expect(lines.allSatisfy { $0.contains("Admin token:") || $0.contains("curl -H") }, "the token outside the demo's banner")
+        Thread.sleep(forTimeInterval: 1)
+        #expect(
+            try ProcessRunner.run("pgrep", ["-f", "--data-dir \(data)"]).standardOutput.isEmpty, "skygate serve still running")
+    }
+}

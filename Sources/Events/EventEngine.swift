@@ -34,7 +34,16 @@ public final class EventEngine: Sendable {
         self.configuration = configuration
         self.timeZone = timeZone
         self.onRecorded = onRecorded
-        // Events open when the service last stopped belong to the detectors again, so they clear when the fault ends.
+    }
+
+    private func makeDetector(_ camera: String) -> CameraDetector {
+        CameraDetector(camera: camera, thresholds: configuration.thresholds(for: camera), timeZone: timeZone)
+    }
+
+    /// Hands the events open when the service last stopped back to the detectors, so they clear when the fault
+    /// ends; then starts the writer and the clock that raises outages once they have lasted long enough. A one-off
+    /// user of the engine (a CLI sensor alarm) never starts it and so never reads the open events.
+    public func start() throws {
         let open = try store.openEvents()
         detectors.withLock { detectors in
             for event in open where event.kind != .sensorAlarm {
@@ -44,14 +53,6 @@ public final class EventEngine: Sendable {
                 detectors[event.device] = detector
             }
         }
-    }
-
-    private func makeDetector(_ camera: String) -> CameraDetector {
-        CameraDetector(camera: camera, thresholds: configuration.thresholds(for: camera), timeZone: timeZone)
-    }
-
-    /// Starts the writer and the clock that raises outages once they have lasted long enough.
-    public func start() {
         threads.spawn("events-writer") { [self] in
             while !threads.isStopping {
                 _ = wake.wait(timeout: .now() + 0.05)

@@ -134,7 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
             let logger = Logger(label: "skygate.serve")
             let pipeline = PipelineService(
                 start: {
-                    engine.start()
+                    try engine.start()
                     try ingest.start()
                 },
                 stop: {

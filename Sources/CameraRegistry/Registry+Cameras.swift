@@ -37,6 +37,19 @@ extension Registry {
         }
     }
 
+    /// Every camera's ID and whether it is enabled, by ID: one query, without the links `cameras()` resolves.
+    public func cameraStates() throws -> [(id: String, enabled: Bool)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, enabled FROM camera ORDER BY id").map { ($0["id"], $0["enabled"]) }
+        }
+    }
+
+    /// Whether a camera with this ID exists (one indexed lookup; `camera(id:)` also resolves its grid path and links).
+    public func hasCamera(id: String) throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM camera WHERE id = ?)", arguments: [id]) ?? false
+        }
+    }
+
     /// The camera with this ID, or nil.
     public func camera(id: String) throws -> CameraRecord? {
         try read { db in

@@ -350,7 +350,14 @@ public final class EventStore: Sendable {
     /// full. The position is the stored sort key itself (an event's body keeps its times to the millisecond only),
     /// so paging neither skips nor repeats events that share a millisecond.
     public func page(_ query: EventQuery) throws -> (events: [Event], next: (since: Date, id: String)?) {
-        try read("list events") { db in
+        let page = try pageJSON(query)
+        return (try page.bodies.map { try EventStore.decoder.decode(Event.self, from: Data($0.utf8)) }, page.next)
+    }
+
+    /// `page` as the stored JSON of each event (the `Event` encoding), for callers that pass it on unchanged: the
+    /// gateway splices them into its response instead of decoding and encoding a thousand dates a page.
+    public func pageJSON(_ query: EventQuery) throws -> (bodies: [String], next: (since: Date, id: String)?) {
+        try read("list events") { db -> (bodies: [String], next: (since: Date, id: String)?) in
             var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
             if let device = query.device {
@@ -383,7 +390,8 @@ public final class EventStore: Sendable {
                 arguments.append(from.timeIntervalSince1970)
             }
             if let before = query.before {
-                conditions.append("(since < ? OR (since = ? AND id < ?))")
+                // "since <= ?" first: a range the (kind, since) and (since) indexes can seek to; the OR alone is not.
+                conditions.append("since <= ? AND (since < ? OR id < ?)")
                 arguments += [before.since.timeIntervalSince1970, before.since.timeIntervalSince1970, before.id]
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
@@ -391,12 +399,14 @@ public final class EventStore: Sendable {
             let rows = try Row.fetchAll(
                 db, sql: "SELECT body, since, id FROM event \(filter) ORDER BY since DESC, id DESC LIMIT ?",
                 arguments: StatementArguments(arguments))
-            let events = try rows.map { row in
-                try EventStore.decoder.decode(Event.self, from: Data((row["body"] as String).utf8))
+            var next: (since: Date, id: String)? = nil
+            if rows.count == query.limit, let last = rows.last {
+                let since: Double = last["since"]
+                let id: String = last["id"]
+                next = (Date(timeIntervalSince1970: since), id)
             }
-            let next =
-                rows.count == query.limit ? rows.last.map { (Date(timeIntervalSince1970: $0["since"]), $0["id"] as String) } : nil
-            return (events, next)
+            let bodies: [String] = rows.map { $0["body"] }
+            return (bodies, next)
         }
     }
 

@@ -35,9 +35,20 @@ extension GatewayServices {
                 }
                 query.before = position
             }
-            let page = try await blocking { [query] in try store.page(query) }
-            return JSONResponse(
-                EventPage(events: page.events, next: page.next.map { "\($0.since.timeIntervalSince1970)_\($0.id)" }))
+            let page = try await blocking { [query] in try store.pageJSON(query) }
+            // The stored JSON of each event as it is: same fields and time format as `Event` encodes.
+            var buffer = ByteBuffer(string: #"{"events":["#)
+            for (index, body) in page.bodies.enumerated() {
+                if index > 0 { buffer.writeString(",") }
+                buffer.writeString(body)
+            }
+            buffer.writeString("]")
+            if let next = page.next {
+                buffer.writeString(#","next":"\#(next.since.timeIntervalSince1970)_\#(next.id)""#)
+            }
+            buffer.writeString("}")
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: buffer))
         }
         api.on("events/stream", .get, role: .viewer) { request, _ in
             let query = try Self.eventQuery(request)

@@ -74,7 +74,7 @@ extension GatewayServices {
     func readiness() -> Readiness {
         var checks: [String: String] = [:]
         do {
-            let report = try ServiceReport.read(registry: registry, archive: archive)
+            let report = try status.report()
             checks["registry"] = "ok"
             checks["archive"] = "ok"
             checks["ingest"] = report.service

@@ -20,6 +20,7 @@ public struct GatewayServices: Sendable {
     public var scratchDirectory: String
     /// Sinks the exporters deliver to, for the export backlog in `/metrics`.
     public var sinks: [String]
+    let status: StatusCache
 
     public init(
         registry: Registry, archive: KeyframeIndexStore, events: EventStore, engine: EventEngine, access: AccessStore,
@@ -33,6 +34,7 @@ public struct GatewayServices: Sendable {
         self.feed = feed
         self.scratchDirectory = scratchDirectory
         self.sinks = sinks
+        status = StatusCache(registry: registry, archive: archive)
     }
 
     /// Appends one row to the audit trail for the request's caller.

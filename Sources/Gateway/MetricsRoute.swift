@@ -10,7 +10,7 @@ extension GatewayServices {
     /// the present, and a gateway without scrapers does no metrics work at all.
     func metricsText() throws -> String {
         let prometheus = PrometheusCollectorRegistry()
-        let report = try ServiceReport.read(registry: registry, archive: archive)
+        let report = try status.report()
         prometheus.makeGauge(name: "skygate_service_running", help: "1 while `skygate serve` is publishing its status.")
             .set(to: report.service == "running" ? 1 : 0)
         prometheus.makeGauge(name: "skygate_storage_alarm", help: "1 while the recording storage is over its limits.")

@@ -17,17 +17,20 @@ struct StatsPoint: Codable, Sendable {
 
 extension GatewayServices {
     func addRecordingRoutes(to api: RouterGroup<GatewayContext>) {
-        let (registry, archive) = (self.registry, self.archive)
+        let (registry, archive, status) = (self.registry, self.archive, self.status)
         let index = RecordingIndex(store: archive)
 
-        api.on("status", .get, role: .viewer) { _, _ in
-            JSONResponse(try await blocking { try ServiceReport.read(registry: registry, archive: archive) })
+        api.on("status", .get, role: .viewer) { _, _ -> Response in
+            let json = try await blocking { try status.entry().json }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
         }
         api.on("cameras/:id/status", .get, role: .viewer) { _, context in
             let id = try context.parameters.require("id")
             return JSONResponse(
                 try await blocking {
-                    _ = try Self.camera(id, in: registry)
+                    try Self.requireCamera(id, in: registry)
                     guard
                         let status = try ServiceReport.read(registry: registry, archive: archive).cameras.first(where: {
                             $0.camera == id
@@ -41,7 +44,7 @@ extension GatewayServices {
             let (from, to) = try Self.range(request, defaultHours: 24)
             return JSONResponse(
                 try await blocking {
-                    _ = try Self.camera(id, in: registry)
+                    try Self.requireCamera(id, in: registry)
                     return try HealthLog(store: archive).transitions(camera: id, from: from, to: to)
                 })
         }
@@ -50,7 +53,7 @@ extension GatewayServices {
             let (from, to) = try Self.range(request, defaultHours: 24)
             return JSONResponse(
                 try await blocking {
-                    _ = try Self.camera(id, in: registry)
+                    try Self.requireCamera(id, in: registry)
                     return try index.coverage(camera: id, from: from, to: to)
                 })
         }
@@ -59,7 +62,7 @@ extension GatewayServices {
             let (from, to) = try Self.range(request, defaultHours: 1)
             return JSONResponse(
                 try await blocking {
-                    _ = try Self.camera(id, in: registry)
+                    try Self.requireCamera(id, in: registry)
                     return try index.keyframes(camera: id, from: from, to: to).compactMap { row in
                         row.stats.map {
                             StatsPoint(
@@ -75,7 +78,7 @@ extension GatewayServices {
             let (from, to) = try Self.range(request, defaultHours: 1)
             let limit = try request.integer("limit", default: 1000, in: 1...100_000)
             let rows = try await blocking {
-                _ = try Self.camera(id, in: registry)
+                try Self.requireCamera(id, in: registry)
                 return Array(try index.keyframes(camera: id, from: from, to: to).prefix(limit))
             }
             try await audit(
@@ -86,7 +89,7 @@ extension GatewayServices {
             let id = try context.parameters.require("id")
             guard let at = try request.time("at") else { throw HTTPError(.badRequest, message: "seek needs 'at' (RFC 3339)") }
             let row = try await blocking {
-                _ = try Self.camera(id, in: registry)
+                try Self.requireCamera(id, in: registry)
                 guard let row = try index.keyframe(camera: id, atOrBefore: at) else {
                     throw ArchiveError(
                         .notRecorded, "camera \(id) has no keyframe recorded at or before \(GatewayJSON.formatTime(at))")
@@ -99,7 +102,7 @@ extension GatewayServices {
         api.on("cameras/:id/snapshot", .get, role: .operator) { _, context in
             let id = try context.parameters.require("id")
             let (jpeg, at) = try await blocking {
-                _ = try Self.camera(id, in: registry)
+                try Self.requireCamera(id, in: registry)
                 // The last analysed keyframe: its statistics are what the dashboard shows beside the picture.
                 let recent = try index.keyframes(camera: id, from: Date().addingTimeInterval(-600))
                 guard let row = recent.last(where: { $0.stats != nil }) ?? recent.last else {
@@ -124,7 +127,7 @@ extension GatewayServices {
             let duration = try request.number("duration", in: 1...3600) ?? 60
             let path = (scratchDirectory as NSString).appendingPathComponent("clip-\(UUID().uuidString).mp4")
             let file = try await blocking {
-                _ = try Self.camera(id, in: registry)
+                try Self.requireCamera(id, in: registry)
                 try FileManager.default.createDirectory(atPath: scratchDirectory, withIntermediateDirectories: true)
                 // Unlinked once open: the clip goes away with the response, even if the client leaves half way.
                 defer { try? FileManager.default.removeItem(atPath: path) }
@@ -140,6 +143,11 @@ extension GatewayServices {
                 ],
                 body: file.body())
         }
+    }
+
+    /// 404 unless the camera is registered.
+    static func requireCamera(_ id: String, in registry: Registry) throws {
+        guard try registry.hasCamera(id: id) else { throw RegistryError(.notFound, "no camera \(id)") }
     }
 
     /// `from` and `to` (RFC 3339), defaulting to the last `defaultHours` hours.

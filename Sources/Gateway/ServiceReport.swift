@@ -19,8 +19,8 @@ public struct ServiceReport: Codable, Sendable {
     /// Reads the published status. A status older than 10 s, or from a process that is gone, is "not running".
     public static func read(registry: Registry, archive: KeyframeIndexStore, now: Date = Date()) throws -> ServiceReport {
         let published = try StatusStore(store: archive).read(service: ServiceStatus.self, camera: CameraStatus.self)
-        let registered = try registry.cameras().map(\.camera)
-        let enabled = registered.filter(\.enabled).map(\.id.rawValue)
+        let registered = try registry.cameraStates()
+        let enabled = registered.filter(\.enabled).map(\.id)
         let state: String
         if let service = published?.service {
             let alive = kill(service.processID, 0) == 0 && now.timeIntervalSince(service.updatedAt) < 10
@@ -32,6 +32,6 @@ public struct ServiceReport: Codable, Sendable {
         let running = Set(cameras.map(\.camera))
         return ServiceReport(
             service: state, details: published?.service, cameras: cameras, notRunning: enabled.filter { !running.contains($0) },
-            disabled: registered.filter { !$0.enabled }.map(\.id.rawValue))
+            disabled: registered.filter { !$0.enabled }.map(\.id))
     }
 }

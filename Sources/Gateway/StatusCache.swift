@@ -26,9 +26,11 @@ final class StatusCache: Sendable {
 
     /// The report, without the picture thumbnails (the detectors' own aid, 64 numbers a camera). Called on blocking
     /// threads only: a refresh holds the lock, so concurrent callers wait for one read instead of each making one.
-    func entry(now: Date = Date()) throws -> Entry {
+    func entry() throws -> Entry {
         try cached.withLock { cached in
-            if let entry = cached, now.timeIntervalSince(entry.at) < lifetime, entry.at <= now { return entry }
+            // The time is read once the lock is held: a caller that waited for another's refresh must find it fresh.
+            let now = Date()
+            if let entry = cached, now.timeIntervalSince(entry.at) < lifetime { return entry }
             var report = try ServiceReport.read(registry: registry, archive: archive, now: now)
             for index in report.cameras.indices { report.cameras[index].lastStats?.thumbnail = [] }
             let entry = Entry(at: now, report: report, json: try GatewayJSON.encoder.encode(report))

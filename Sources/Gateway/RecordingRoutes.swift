@@ -31,12 +31,10 @@ extension GatewayServices {
             return JSONResponse(
                 try await blocking {
                     try Self.requireCamera(id, in: registry)
-                    guard
-                        let status = try ServiceReport.read(registry: registry, archive: archive).cameras.first(where: {
-                            $0.camera == id
-                        })
-                    else { throw RegistryError(.notFound, "camera \(id) is not being recorded: the service is not running it") }
-                    return status
+                    guard let camera = try status.report().cameras.first(where: { $0.camera == id }) else {
+                        throw RegistryError(.notFound, "camera \(id) is not being recorded: the service is not running it")
+                    }
+                    return camera
                 })
         }
         api.on("cameras/:id/health", .get, role: .viewer) { request, context in

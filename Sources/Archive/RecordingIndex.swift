@@ -113,6 +113,21 @@ public struct RecordingIndex: Sendable {
         }
     }
 
+    /// A camera's newest keyframe with statistics (analysis runs behind recording) since `time`, else its newest
+    /// keyframe since then: the one a snapshot shows. One row, read backwards along the (camera, wall_time) index.
+    public func lastAnalysedKeyframe(camera: String, since time: Date) throws -> RecordedKeyframeRow? {
+        try store.read("find the last analysed keyframe") { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM recorded_keyframe WHERE camera = ? AND wall_time >= ?
+                    ORDER BY mean_luma IS NULL, wall_time DESC, seconds DESC LIMIT 1
+                    """,
+                arguments: [camera, time.timeIntervalSince1970]
+            ).map(RecordingIndex.keyframe(from:))
+        }
+    }
+
     /// A camera's oldest recorded keyframe.
     public func oldestKeyframe(camera: String) throws -> RecordedKeyframeRow? {
         try store.read("find the oldest keyframe") { db in

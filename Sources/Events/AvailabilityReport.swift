@@ -36,8 +36,16 @@ public struct AvailabilityReport: Sendable {
             let id = record.camera.id.rawValue
             stateAtStart[id] = try health.transition(camera: id, before: rangeStart)
         }
-        let grids = grouping == .grid ? try registry.grids() : []
-        let locations = grouping == .location ? try registry.keyLocations() : []
+        // The rows a grid or key location sums: the cameras in the grid or below it, or linked to the location.
+        let groups: [(id: String, name: String, contains: (CameraRecord) -> Bool)] =
+            switch grouping {
+            case .camera: []
+            case .grid: try registry.grids().map { grid in (grid.id, grid.name, { $0.gridPath.contains { $0.id == grid.id } }) }
+            case .location:
+                try registry.keyLocations().map { location in
+                    (location.id, location.name, { $0.keyLocations.contains { $0.locationID == location.id } })
+                }
+            }
         var rows: [AvailabilityRow] = []
         for (start, end) in Self.periods(from: rangeStart, to: rangeEnd, daily: daily, timeZone: timeZone) {
             var byCamera: [String: AvailabilityRow] = [:]
@@ -51,27 +59,17 @@ public struct AvailabilityReport: Sendable {
                 byCamera[id] = Availability.camera(
                     id, name: record.camera.name, history: history, events: events, from: start, to: end, now: now)
             }
-            switch grouping {
-            case .grid:
-                for gridRecord in grids {
-                    let members = cameras.filter { $0.gridPath.contains { $0.id == gridRecord.id } }
-                    guard !members.isEmpty else { continue }
-                    rows.append(
-                        Availability.rollup(
-                            members.compactMap { byCamera[$0.camera.id.rawValue] }, scope: "grid", id: gridRecord.id,
-                            name: gridRecord.name, from: start, to: end))
-                }
-            case .location:
-                for location in locations {
-                    let members = cameras.filter { $0.keyLocations.contains { $0.locationID == location.id } }
-                    guard !members.isEmpty else { continue }
-                    rows.append(
-                        Availability.rollup(
-                            members.compactMap { byCamera[$0.camera.id.rawValue] }, scope: "location", id: location.id,
-                            name: location.name, from: start, to: end))
-                }
-            case .camera:
+            guard grouping != .camera else {
                 rows += cameras.compactMap { byCamera[$0.camera.id.rawValue] }
+                continue
+            }
+            for group in groups {
+                let members = cameras.filter(group.contains)
+                guard !members.isEmpty else { continue }
+                rows.append(
+                    Availability.rollup(
+                        members.compactMap { byCamera[$0.camera.id.rawValue] }, scope: grouping.rawValue, id: group.id,
+                        name: group.name, from: start, to: end))
             }
         }
         return rows

@@ -233,6 +233,17 @@ public final class EventStore: Sendable {
         return .recorded(event)
     }
 
+    /// How many events are open, by kind: one indexed query, for `/metrics` (no event is decoded).
+    public func openCounts() throws -> [EventKind: Int] {
+        try read("count open events") { db in
+            var counts: [EventKind: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM event WHERE state = 'open' GROUP BY kind") {
+                if let kind = EventKind(rawValue: row["kind"]) { counts[kind] = row["n"] }
+            }
+            return counts
+        }
+    }
+
     /// The events open now, for detectors to pick up after a restart (so a fault open before a crash is cleared
     /// when it ends, not left open for ever).
     public func openEvents() throws -> [Event] {

@@ -66,8 +66,7 @@ extension GatewayServices {
                 help: "Events the sink refused too often; `skygate events redeliver` retries them."
             ).set(Double(counts["dead"] ?? 0))
         }
-        var open: [EventKind: Int] = [:]
-        for event in try events.openEvents() { open[event.kind, default: 0] += 1 }
+        let open = try events.openCounts()
         for kind in EventKind.allCases {
             prometheus.makeGauge(name: "skygate_events_open", labels: [("kind", kind.rawValue)], help: "Open events by kind.")
                 .set(Double(open[kind] ?? 0))

@@ -102,8 +102,7 @@ extension GatewayServices {
             let (jpeg, at) = try await blocking {
                 try Self.requireCamera(id, in: registry)
                 // The last analysed keyframe: its statistics are what the dashboard shows beside the picture.
-                let recent = try index.keyframes(camera: id, from: Date().addingTimeInterval(-600))
-                guard let row = recent.last(where: { $0.stats != nil }) ?? recent.last else {
+                guard let row = try index.lastAnalysedKeyframe(camera: id, since: Date().addingTimeInterval(-600)) else {
                     throw ArchiveError(.notRecorded, "camera \(id) has recorded no keyframe in the last 10 minutes")
                 }
                 return (try SnapshotEncoder.jpeg(segment: row.segment, byteOffset: row.byteOffset), row.wallClock)

@@ -28,13 +28,9 @@ struct CameraInput: Decodable, Sendable {
         if let name { camera.name = name }
         if let mainUrl { camera.mainStream = try registry.streamEndpoint(mainUrl) }
         if let subUrl { camera.subStream = subUrl.isEmpty ? nil : try registry.streamEndpoint(subUrl) }
-        switch (longitude, latitude) {
-        case (nil, nil): break
-        case (let longitude?, let latitude?):
-            let point = try Coordinate(longitude: longitude, latitude: latitude)
+        if let point = try coordinate(longitude: longitude, latitude: latitude) {
             camera.location = gcj02 == true ? GCJ02.toWGS84(point) : point
             camera.convertedFromGCJ02 = gcj02 == true
-        default: throw RegistryError(.invalid, "give both longitude and latitude")
         }
         if let vendor { camera.vendor = vendor }
         if let model { camera.model = model }
@@ -42,6 +38,15 @@ struct CameraInput: Decodable, Sendable {
         if let tags { camera.tags = Array(Set(tags)).sorted() }
         if let purpose { camera.purpose = purpose }
         if let retentionDays { camera.retentionDays = retentionDays }
+    }
+}
+
+/// A position given as two optional numbers: none, or both (an error names the missing one's pair).
+func coordinate(longitude: Double?, latitude: Double?) throws -> Coordinate? {
+    switch (longitude, latitude) {
+    case (nil, nil): return nil
+    case (let longitude?, let latitude?): return try Coordinate(longitude: longitude, latitude: latitude)
+    default: throw RegistryError(.invalid, "give both longitude and latitude")
     }
 }
 
@@ -187,12 +192,7 @@ extension GatewayServices {
             let input = try await request.decode(as: SensorInput.self, context: context)
             let (view, existed) = try await blocking {
                 let existed = try registry.sensor(id: id) != nil
-                var point: Coordinate? = nil
-                switch (input.longitude, input.latitude) {
-                case (nil, nil): break
-                case (let longitude?, let latitude?): point = try Coordinate(longitude: longitude, latitude: latitude)
-                default: throw RegistryError(.invalid, "give both longitude and latitude")
-                }
+                let point = try coordinate(longitude: input.longitude, latitude: input.latitude)
                 try registry.saveSensor(
                     Sensor(
                         id: try DeviceID(id, lenient: registry.lenientIDs), name: input.name, kind: input.kind, location: point,

@@ -259,42 +259,6 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
     }
 }
 
-/// Waits for SIGTERM or SIGINT on the calling thread (the main thread; not Swift's cooperative pool).
-final class StopSignal {
-    private let received = DispatchSemaphore(value: 0)
-    private let name = LockedName()
-    private let sources: [DispatchSourceSignal]
-
-    init() {
-        var sources: [DispatchSourceSignal] = []
-        for (number, label) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-            // The default action would kill the process before segments are closed; the dispatch source handles it.
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [received, name] in
-                name.set(label)
-                received.signal()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        self.sources = sources
-    }
-
-    /// Blocks until a signal arrives; returns its name.
-    func wait() -> String {
-        received.wait()
-        return name.get()
-    }
-
-    private final class LockedName: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = "signal"
-        func set(_ text: String) { lock.withLock { value = text } }
-        func get() -> String { lock.withLock { value } }
-    }
-}
-
 /// One service per data directory: a second `skygate serve` on the same directory would record every camera twice.
 final class ServiceLock {
     private let descriptor: Int32

@@ -29,10 +29,14 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
         ),
+        /// The C that Swift cannot write: FFmpeg's log trampoline (a va_list callback) and glibc's malloc tuning.
+        /// In .c files, so each is defined once (a `static` in a header is one copy per including file).
+        .target(name: "CShim", linkerSettings: [.linkedLibrary("avutil")]),
         .target(
             name: "MediaIO",
             dependencies: [
                 "CFFmpeg",
+                "CShim",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -113,6 +117,7 @@ let package = Package(
         .executableTarget(
             name: "skygate",
             dependencies: [
+                "CShim",
                 "MediaIO",
                 "Archive",
                 "Geo",

@@ -1,4 +1,5 @@
 internal import CFFmpeg
+internal import CShim
 import Logging
 import Synchronization
 
@@ -14,7 +15,7 @@ public enum FFmpegLog {
     /// reconnect attempt) is already reported once as the camera's health, and FFmpeg's lines are detail.
     public static func route(to logger: Logger, ceiling: Logger.Level = .critical) {
         destination.withLock { $0 = (logger, ceiling) }
-        CFFmpeg_set_log_sink(forward, ceiling < logger.logLevel ? AV_LOG_QUIET : avLevel(for: logger.logLevel))
+        CShim_set_ffmpeg_log_sink(forward, ceiling < logger.logLevel ? AV_LOG_QUIET : avLevel(for: logger.logLevel))
     }
 
     private static let forward: @convention(c) (Int32, UnsafePointer<CChar>?) -> Void = { level, text in

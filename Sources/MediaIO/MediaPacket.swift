@@ -14,6 +14,21 @@ public final class MediaPacket {
     public var duration: Int64? { packet.pointer.pointee.duration > 0 ? packet.pointer.pointee.duration : nil }
     public var isKeyframe: Bool { packet.pointer.pointee.flags & AV_PKT_FLAG_KEY != 0 }
     public var size: Int { Int(packet.pointer.pointee.size) }
+
+    /// Makes this packet hold `payload` with the given timestamps (in the stream's time base) and key flag: for packet
+    /// sources that assemble packets themselves (RTP, a scripted test source) rather than reading them with a demuxer.
+    public func fill(payload: [UInt8], pts: Int64?, dts: Int64?, duration: Int64? = nil, isKeyframe: Bool) {
+        packet.unreference()
+        // av_new_packet allocates the payload with FFmpeg's input padding, which decoders and muxers may read.
+        guard av_new_packet(packet.pointer, Int32(payload.count)) >= 0 else { fatalError("av_new_packet failed: out of memory") }
+        if let data = packet.pointer.pointee.data, !payload.isEmpty {
+            payload.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: payload.count) }
+        }
+        packet.pointer.pointee.pts = pts ?? CFFmpeg_AV_NOPTS_VALUE()
+        packet.pointer.pointee.dts = dts ?? CFFmpeg_AV_NOPTS_VALUE()
+        packet.pointer.pointee.duration = duration ?? 0
+        packet.pointer.pointee.flags = isKeyframe ? AV_PKT_FLAG_KEY : 0
+    }
 }
 
 @available(*, unavailable)

@@ -9,6 +9,12 @@ public struct RecordedPacket: Sendable, Equatable {
     public var byteOffset: Int64
     /// This packet opened a new segment.
     public var openedSegment: Bool
+
+    public init(segment: String, byteOffset: Int64, openedSegment: Bool) {
+        self.segment = segment
+        self.byteOffset = byteOffset
+        self.openedSegment = openedSegment
+    }
 }
 
 /// Records one video stream by stream copy (no transcoding) into MPEG-TS segment files cut on keyframes.
@@ -30,15 +36,15 @@ public final class SegmentWriter {
     private var currentSegment: String?
 
     /// - Parameters:
-    ///   - demuxer: the input whose video stream is recorded (its codec parameters are copied).
+    ///   - codec: the video stream recorded, as its packet source describes it.
     ///   - directory: where segments go (created if needed).
     ///   - maximumDuration: a new segment starts at the first keyframe after this many seconds.
     ///   - name: the file name of segment n (from 1).
-    public init(recording demuxer: Demuxer, directory: String, maximumDuration: Double, name: @escaping (Int) -> String) throws {
+    public init(codec: StreamCodec, directory: String, maximumDuration: Double, name: @escaping (Int) -> String) throws {
         guard let parameters = avcodec_parameters_alloc() else { fatalError("avcodec_parameters_alloc failed: out of memory") }
         self.parameters = parameters
-        avcodec_parameters_copy(parameters, demuxer.videoStream.pointee.codecpar)
-        inputTimeBase = demuxer.videoStream.pointee.time_base
+        codec.fill(parameters)
+        inputTimeBase = AVRational(num: codec.timeBase.numerator, den: codec.timeBase.denominator)
         self.directory = directory
         self.maximumDuration = maximumDuration
         self.name = name
@@ -47,6 +53,15 @@ public final class SegmentWriter {
         } catch {
             throw MediaError(.writeFailed, "cannot create the segment directory '\(directory)': \(error.localizedDescription)")
         }
+    }
+
+    /// Records the video stream of `demuxer`.
+    public convenience init(
+        recording demuxer: Demuxer, directory: String, maximumDuration: Double, name: @escaping (Int) -> String
+    )
+        throws
+    {
+        try self.init(codec: demuxer.videoCodec, directory: directory, maximumDuration: maximumDuration, name: name)
     }
 
     /// Writes `packet` with sanitised timestamps (in the input's time base; strictly increasing decoding times).

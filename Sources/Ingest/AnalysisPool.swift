@@ -27,13 +27,19 @@ public struct AnalysisCounts: Sendable, Codable, Equatable {
     }
 }
 
+/// Where a camera worker hands the keyframes it chose for analysis. Never blocks: a consumer that is behind skips.
+public protocol KeyframeAnalysisQueue: Sendable {
+    /// Queues a keyframe of `camera` (its payload copied) for analysis.
+    func offer(camera: String, codec: StreamCodec, wallClock: Date, payload: [UInt8])
+}
+
 /// Decodes live keyframes on a few threads (one per core by default), with a short queue per camera.
 ///
 /// Each camera is pinned to one lane (thread), so its decoder lives and dies on that thread. When a camera's queue is
 /// full, the oldest queued keyframe is dropped and counted as skipped: analysis falls behind gracefully, and
 /// recording and indexing (which never wait for it) are untouched. Decoders are kept for the most recently seen
 /// cameras of each lane only, so memory does not grow with the number of cameras.
-public final class AnalysisPool: Sendable {
+public final class AnalysisPool: KeyframeAnalysisQueue {
     private let lanes: [Lane]
     private let counts = Mutex<[String: AnalysisCounts]>([:])
     private let deliver: @Sendable (AnalysedKeyframe) -> Void

@@ -3,85 +3,63 @@ import Logging
 import MediaIO
 import Synchronization
 
-/// What a camera worker reports, on its own thread.
-public enum WorkerEvent: Sendable {
-    case health(HealthTransition)
-    case discontinuity(camera: String, TimestampDiscontinuity)
-    /// A keyframe was recorded: where it is on the timeline and on disk.
-    case keyframe(RecordedKeyframe)
-    case segmentOpened(camera: String, path: String)
-    /// About once a second while streaming: bytes and video frames received since the last report.
-    case throughput(camera: String, bytes: Int, frames: Int, seconds: Double)
-}
-
-/// A keyframe as recording placed it.
-public struct RecordedKeyframe: Sendable, Equatable {
-    public var camera: String
-    /// Seconds on the camera's timeline, and the wall-clock time it corresponds to.
-    public var seconds: Double
-    public var wallClock: Date
-    public var segment: String
-    public var byteOffset: Int64
-    public var size: Int
-}
-
-/// How a worker connects, records and reconnects.
-public struct WorkerConfiguration: Sendable {
-    /// Open and read deadlines; RTSP over TCP.
-    public var demux = DemuxOptions()
-    /// Where this camera's segments go.
-    public var segmentDirectory: String
-    /// Segment length: a new segment starts at the first keyframe after this many seconds.
-    public var segmentDuration: Double = 60
-    /// Reconnect waits.
-    public var backoff = Backoff()
-    /// A connection that streamed resets the backoff, so a camera that drops now and then is back within a second
-    /// while one that fails at every connect waits longer and longer. A connection that streamed for less than this
-    /// many seconds counts as short; after `flappingAfter` short ones in a row the backoff keeps growing, so a camera
-    /// that accepts and drops at once cannot make the gateway reconnect in a tight loop.
-    public var healthyAfter: Double = 5
-    public var flappingAfter = 3
-    /// Where keyframes go for analysis (decoded on a shared pool); nil for recording and indexing only.
-    public var analysis: AnalysisPool?
-    /// Shared with the other workers of a supervisor to bound simultaneous connects; nil for no bound.
-    public var connectLimiter: ConnectLimiter?
-
-    public init(segmentDirectory: String) {
-        self.segmentDirectory = segmentDirectory
-    }
-}
-
 /// One camera's connection, on a thread of its own: connect, record, reconnect, until stopped.
 ///
-/// Every blocking libav call runs on that thread, under the deadlines of `WorkerConfiguration.demux`; `stop()` aborts
-/// whatever call is blocked, from any thread, so a deleted camera's worker ends at once.
+/// The worker composes small rules, each a type of its own and tested alone: a `PacketSource` (how video arrives),
+/// a `ReconnectPolicy` (backoff and flapping), a `TimestampSanitiser` (one monotonic timeline), a `RecordingSink`,
+/// a `ThroughputMeter` and a `KeyframeSelector`. Every blocking call runs on the worker's thread under the source's
+/// deadlines; `stop()` aborts whatever call is blocked, from any thread, so a deleted camera's worker ends at once.
 public final class CameraWorker: Sendable {
     public let camera: String
-    private let connectionURL: String
+    private let opener: any PacketSourceOpener
     private let configuration: WorkerConfiguration
+    private let clock: any WorkerClock
+    private let makeRecorder: @Sendable () -> any RecordingSink
     private let report: @Sendable (WorkerEvent) -> Void
     private let control = Mutex<(stopping: Bool, interrupt: InterruptFlag?)>((false, nil))
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let logger: Logger
 
+    /// A worker for a camera URL, recording into MPEG-TS segments in `configuration.segmentDirectory`.
     /// - Parameters:
     ///   - connectionURL: the stream URL with its credentials; it is never logged or reported.
     ///   - report: called on the worker's thread for every event; keep it short.
-    public init(
+    public convenience init(
         camera: String, connectionURL: String, configuration: WorkerConfiguration,
         report: @escaping @Sendable (WorkerEvent) -> Void
     ) {
+        self.init(
+            camera: camera, source: URLSourceOpener(connectionURL: connectionURL, options: configuration.demux),
+            configuration: configuration, report: report)
+    }
+
+    /// A worker for any packet source.
+    /// - Parameters:
+    ///   - clock: the system clock in service; a virtual one replays a history in tests.
+    ///   - recorder: makes the worker's recording sink (on its thread); by default MPEG-TS segments.
+    ///   - report: called on the worker's thread for every event; keep it short.
+    public init(
+        camera: String, source: any PacketSourceOpener, configuration: WorkerConfiguration,
+        clock: any WorkerClock = SystemClock(), recorder: (@Sendable () -> any RecordingSink)? = nil,
+        report: @escaping @Sendable (WorkerEvent) -> Void
+    ) {
         self.camera = camera
-        self.connectionURL = connectionURL
+        self.opener = source
         self.configuration = configuration
+        self.clock = clock
+        self.makeRecorder =
+            recorder ?? { [configuration] in
+                SegmentRecorder(
+                    directory: configuration.segmentDirectory, segmentDuration: configuration.segmentDuration, clock: clock)
+            }
         self.report = report
         var logger = Logger(label: "skygate.ingest")
         logger[metadataKey: "camera"] = "\(camera)"
         self.logger = logger
     }
 
-    /// Starts the worker's thread.
+    /// Starts the worker on a thread of its own.
     public func start() {
         let thread = Thread { [self] in
             run()
@@ -108,162 +86,147 @@ public final class CameraWorker: Sendable {
 
     private var isStopping: Bool { control.withLock { $0.stopping } }
 
-    private func transition(_ state: HealthState, _ reason: HealthReason? = nil, _ detail: String? = nil) {
-        report(
-            .health(
-                HealthTransition(
-                    camera: camera, state: state, reason: reason, detail: detail, wallClock: Date(), monotonic: monotonicNow())))
-        logger.info("camera \(state.rawValue)", metadata: reason.map { ["reason": "\($0.rawValue)"] } ?? [:])
-    }
-
-    private func run() {
-        var sanitiser: TimestampSanitiser? = nil
-        var backoff = configuration.backoff
-        var shortConnections = 0
-        var segments = 0
+    /// Connects, streams and reconnects on the calling thread until `stop()`. `start()` runs it on a thread of its
+    /// own; tests with a scripted source and a virtual clock call it directly.
+    public func run() {
+        let recorder = makeRecorder()
+        var timeline: TimestampSanitiser? = nil
+        var reconnect = configuration.reconnectPolicy
         while !isStopping {
             transition(.connecting)
             let interrupt = InterruptFlag()
             control.withLock { $0.interrupt = interrupt }
             if isStopping { break }
-            var streamingSince: UInt64? = nil
-            // Held outside the `do` so the connection is closed only after its state was reported (see below).
-            var connection: Demuxer? = nil
-            do {
-                if let limiter = configuration.connectLimiter {
-                    guard limiter.acquire(unless: { isStopping }) else { break }
-                    defer { limiter.release() }
-                    connection = try Demuxer(source: .url(connectionURL), options: configuration.demux, interrupt: interrupt)
-                } else {
-                    connection = try Demuxer(source: .url(connectionURL), options: configuration.demux, interrupt: interrupt)
-                }
-                let demuxer = connection!
-                if let current = sanitiser, current.timeBase != demuxer.videoTimeBase { sanitiser = nil }
-                let writer = try SegmentWriter(
-                    recording: demuxer, directory: configuration.segmentDirectory, maximumDuration: configuration.segmentDuration
-                ) { _ in
-                    segments += 1
-                    return String(format: "%013lld-%06d.ts", Int64(Date().timeIntervalSince1970 * 1000), segments)
-                }
-                let timeBase = demuxer.videoTimeBase
-                let codec = demuxer.videoCodec
-                defer { try? writer.finishSegment() }
-                var meter = (since: monotonicNow(), bytes: 0, frames: 0)
-                var lastStamp: Int64? = nil
-                let packet = MediaPacket()
-                var lastKeyframeRaw: Int64? = nil
-                // The keyframe waiting to go to analysis: of several key packets with one timestamp, the largest.
-                var forAnalysis: (wallClock: Date, payload: [UInt8])? = nil
-                defer {
-                    if let waiting = forAnalysis {
-                        configuration.analysis?.offer(
-                            camera: camera, codec: codec, wallClock: waiting.wallClock, payload: waiting.payload)
-                    }
-                }
-                var placedOne = false
-                while try demuxer.readVideoPacket(into: packet) {
-                    let now = monotonicNow()
-                    meter.bytes += packet.size
-                    // Pictures, not packets: encoders send two packets with one timestamp at keyframes.
-                    let stamp = packet.dts ?? packet.pts
-                    if stamp == nil || stamp != lastStamp { meter.frames += 1 }
-                    lastStamp = stamp
-                    if now - meter.since >= 1_000_000_000 {
-                        report(
-                            .throughput(
-                                camera: camera, bytes: meter.bytes, frames: meter.frames, seconds: Double(now - meter.since) / 1e9
-                            ))
-                        meter = (now, 0, 0)
-                    }
-                    if streamingSince == nil {
-                        streamingSince = now
-                        if shortConnections < configuration.flappingAfter { backoff.reset() }
-                        transition(.streaming)
-                    } else if shortConnections > 0, let since = streamingSince,
-                        Double(now - since) / 1e9 > configuration.healthyAfter
-                    {
-                        shortConnections = 0
-                        backoff.reset()
-                    }
-                    // Before a connection's first timestamp (RTCP not yet synchronised) a packet cannot be placed in
-                    // time; the recording starts at the next keyframe instead.
-                    if packet.dts == nil && packet.pts == nil && !placedOne { continue }
-                    placedOne = true
-                    if sanitiser == nil { sanitiser = TimestampSanitiser(timeBase: timeBase, anchor: Date()) }
-                    let placed = sanitiser!.place(dts: packet.dts, pts: packet.pts, duration: packet.duration, arrival: now)
-                    if let discontinuity = placed.discontinuity { report(.discontinuity(camera: camera, discontinuity)) }
-                    guard let unit = try writer.write(packet, dts: placed.dts, pts: placed.pts) else { continue }
-                    if unit.openedSegment { report(.segmentOpened(camera: camera, path: unit.segment)) }
-                    // One keyframe per raw timestamp (encoders may send two pictures with one), at the first
-                    // packet's offset, which is where a cut must start.
-                    let raw = packet.dts ?? packet.pts
-                    let repeatsKeyframe = packet.isKeyframe && raw != nil && raw == lastKeyframeRaw
-                    if repeatsKeyframe, let waiting = forAnalysis, packet.size > waiting.payload.count {
-                        // The encoder sent two pictures with one timestamp; the small one (about 200 bytes from the
-                        // simulator's x264) decodes to a flat picture, so analysis takes the larger.
-                        forAnalysis = (waiting.wallClock, packet.payload)
-                    } else if !repeatsKeyframe, let waiting = forAnalysis {
-                        // Analysis gets a copy; when it is behind, the pool skips (and counts) instead of waiting.
-                        configuration.analysis?.offer(
-                            camera: camera, codec: codec, wallClock: waiting.wallClock, payload: waiting.payload)
-                        forAnalysis = nil
-                    }
-                    if packet.isKeyframe && (raw == nil || raw != lastKeyframeRaw) {
-                        lastKeyframeRaw = raw
-                        report(
-                            .keyframe(
-                                RecordedKeyframe(
-                                    camera: camera, seconds: placed.seconds, wallClock: placed.wallClock, segment: unit.segment,
-                                    byteOffset: unit.byteOffset, size: packet.size)))
-                        if configuration.analysis != nil { forAnalysis = (placed.wallClock, packet.payload) }
-                    }
-                }
-                transition(.offline, .ended)
-            } catch let error as MediaError {
-                if error.code == .aborted || isStopping { break }
-                let (state, reason) = CameraWorker.classify(error, wasStreaming: streamingSince != nil)
-                transition(state, reason, error.message)
-                if reason == .refusedURL {
-                    // The URL will not become acceptable by waiting; a registry change replaces this worker.
-                    while !isStopping { _ = wake.wait(timeout: .now() + 3600) }
-                    break
-                }
-            } catch {
-                if isStopping { break }
-                transition(.offline, .recordingFailed, "\(error)")
-            }
-            // A connection that failed or ended gets no polite TEARDOWN: aborting first makes the close return at once
-            // instead of spending another read timeout on a dead peer.
-            interrupt.abort()
-            connection = nil
+            let ending = connect(interrupt: interrupt, recorder: recorder, timeline: &timeline, reconnect: &reconnect)
             control.withLock { $0.interrupt = nil }
-            // Wait before reconnecting; stop() wakes the wait at once.
-            if let since = streamingSince, Double(monotonicNow() - since) / 1e9 < configuration.healthyAfter {
-                shortConnections += 1
+            switch ending {
+            case .stopped:
+                break
+            case .parked:
+                // The URL will not become acceptable by waiting; a registry change replaces this worker.
+                while !isStopping { clock.wait(seconds: 3600, wakingOn: wake) }
+            case .ended(let streamedFor):
+                // Wait before reconnecting; stop() wakes the wait at once.
+                clock.wait(seconds: reconnect.waitAfterConnection(streamedFor: streamedFor), wakingOn: wake)
+                continue
             }
-            _ = wake.wait(timeout: .now() + backoff.next())
+            break
         }
         transition(.stopped)
     }
 
-    /// The state and reason an error means: a read timeout while streaming is a stall, anything else is offline.
-    static func classify(_ error: MediaError, wasStreaming: Bool) -> (HealthState, HealthReason) {
-        switch error.code {
-        case .timeout: return wasStreaming ? (.stalled, .noData) : (.offline, .timeout)
-        case .refusedURL: return (.offline, .refusedURL)
-        case .writeFailed: return (.offline, .recordingFailed)
-        case .noVideoStream: return (.offline, .noVideoStream)
-        case .readFailed, .decodeFailed, .invalidData, .unsupportedCodec, .unsupportedPixelFormat:
-            return (
-                .offline, error.message.contains("401") ? .unauthorised : error.message.contains("404") ? .notFound : .readError
-            )
-        case .openFailed, .fileNotFound, .aborted:
-            if error.message.contains("401") { return (.offline, .unauthorised) }
-            if error.message.contains("404") { return (.offline, .notFound) }
-            return (.offline, .refused)
+    /// How one connection ended.
+    private enum Ending {
+        /// The worker was stopped (or the source aborted).
+        case stopped
+        /// The URL was refused by policy: retrying cannot help.
+        case parked
+        /// The connection failed or ended after streaming for this many seconds (nil: it never streamed).
+        case ended(streamedFor: Double?)
+    }
+
+    /// One connection: open, stream until it ends or fails, report how, then close (aborted first: a connection that
+    /// failed or ended gets no polite TEARDOWN, so the close returns at once instead of spending another read timeout
+    /// on a dead peer). The close comes after the state was reported.
+    private func connect(
+        interrupt: InterruptFlag, recorder: any RecordingSink, timeline: inout TimestampSanitiser?,
+        reconnect: inout ReconnectPolicy
+    ) -> Ending {
+        var source: (any PacketSource)? = nil
+        var streamingSince: UInt64? = nil
+        defer {
+            interrupt.abort()
+            source?.close()
+        }
+        do {
+            guard let opened = try open(interrupt) else { return .stopped }
+            source = opened
+            try stream(
+                opened, into: recorder, timeline: &timeline, reconnect: &reconnect, streamingSince: &streamingSince)
+            transition(.offline, .ended)
+        } catch let error as MediaError {
+            if error.code == .aborted || isStopping { return .stopped }
+            let (state, reason) = CameraWorker.classify(error, wasStreaming: streamingSince != nil)
+            transition(state, reason, error.message)
+            if reason == .refusedURL { return .parked }
+        } catch {
+            if isStopping { return .stopped }
+            transition(.offline, .recordingFailed, "\(error)")
+        }
+        return .ended(streamedFor: streamingSince.map { Double(clock.monotonicNanoseconds - $0) / 1e9 })
+    }
+
+    /// Opens the source within the connect limiter's bound; nil if stopped while waiting for a slot.
+    private func open(_ interrupt: InterruptFlag) throws -> (any PacketSource)? {
+        guard let limiter = configuration.connectLimiter else { return try opener.open(interrupt: interrupt) }
+        guard limiter.acquire(unless: { isStopping }) else { return nil }
+        defer { limiter.release() }
+        return try opener.open(interrupt: interrupt)
+    }
+
+    /// Reads `source` until it ends (returns) or fails (throws): meters it, places each packet on the camera's
+    /// timeline, records it, and reports keyframes and the ones to analyse.
+    private func stream(
+        _ source: any PacketSource, into recorder: any RecordingSink, timeline: inout TimestampSanitiser?,
+        reconnect: inout ReconnectPolicy, streamingSince: inout UInt64?
+    ) throws {
+        let codec = source.codec
+        // A new time base cannot continue the old timeline; the same one does, across reconnects.
+        if let current = timeline, current.timeBase != codec.timeBase { timeline = nil }
+        try recorder.begin(codec)
+        defer { try? recorder.finish() }
+        var meter = ThroughputMeter(startingAt: clock.monotonicNanoseconds)
+        var keyframes = KeyframeSelector(analyses: configuration.analysis != nil)
+        defer { if let held = keyframes.flush() { analyse(held, codec: codec) } }
+        var placedOne = false
+        let packet = MediaPacket()
+        while try source.read(into: packet) {
+            let now = clock.monotonicNanoseconds
+            let stamp = packet.dts ?? packet.pts
+            if let reading = meter.count(bytes: packet.size, stamp: stamp, at: now) {
+                report(.throughput(camera: camera, bytes: reading.bytes, frames: reading.frames, seconds: reading.seconds))
+            }
+            if let since = streamingSince {
+                reconnect.stillStreaming(for: Double(now - since) / 1e9)
+            } else {
+                streamingSince = now
+                reconnect.connectionStreamed()
+                transition(.streaming)
+            }
+            // Before a connection's first timestamp (RTCP not yet synchronised) a packet cannot be placed in time;
+            // the recording starts at the next keyframe instead.
+            if stamp == nil && !placedOne { continue }
+            placedOne = true
+            if timeline == nil { timeline = TimestampSanitiser(timeBase: codec.timeBase, anchor: clock.now) }
+            let placed = timeline!.place(dts: packet.dts, pts: packet.pts, duration: packet.duration, arrival: now)
+            if let discontinuity = placed.discontinuity { report(.discontinuity(camera: camera, discontinuity)) }
+            guard let unit = try recorder.write(packet, at: placed) else { continue }
+            if unit.openedSegment { report(.segmentOpened(camera: camera, path: unit.segment)) }
+            let choice = keyframes.take(
+                isKeyframe: packet.isKeyframe, stamp: stamp, size: packet.size, wallClock: placed.wallClock,
+                payload: { packet.payload })
+            if let ready = choice.readyForAnalysis { analyse(ready, codec: codec) }
+            if choice.isNewKeyframe {
+                report(
+                    .keyframe(
+                        RecordedKeyframe(
+                            camera: camera, seconds: placed.seconds, wallClock: placed.wallClock, segment: unit.segment,
+                            byteOffset: unit.byteOffset, size: packet.size)))
+            }
         }
     }
-}
 
-/// Nanoseconds on the monotonic clock.
-func monotonicNow() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    /// Analysis gets a copy; when it is behind, it skips (and counts) instead of waiting.
+    private func analyse(_ keyframe: KeyframeSelector.Pending, codec: StreamCodec) {
+        configuration.analysis?.offer(camera: camera, codec: codec, wallClock: keyframe.wallClock, payload: keyframe.payload)
+    }
+
+    private func transition(_ state: HealthState, _ reason: HealthReason? = nil, _ detail: String? = nil) {
+        report(
+            .health(
+                HealthTransition(
+                    camera: camera, state: state, reason: reason, detail: detail, wallClock: clock.now,
+                    monotonic: clock.monotonicNanoseconds)))
+        logger.info("camera \(state.rawValue)", metadata: reason.map { ["reason": "\($0.rawValue)"] } ?? [:])
+    }
+}

@@ -44,26 +44,3 @@ public struct HealthTransition: Sendable, Equatable, Codable {
     /// Nanoseconds on the monotonic clock, for durations.
     public var monotonic: UInt64
 }
-
-/// Exponential backoff with full jitter: each wait is uniform in [0, min(cap, base·2ⁿ)], so cameras that fell
-/// together (a switch rebooted) do not all come back in the same instant.
-public struct Backoff: Sendable {
-    public var base: Double = 1
-    public var cap: Double = 30
-    private var attempt = 0
-
-    public init(base: Double = 1, cap: Double = 30) {
-        self.base = base
-        self.cap = cap
-    }
-
-    /// The next wait, in seconds.
-    public mutating func next() -> Double {
-        let ceiling = min(cap, base * pow(2, Double(attempt)))
-        attempt = min(attempt + 1, 30)
-        return Double.random(in: 0...ceiling)
-    }
-
-    /// After healthy streaming: start again from the base.
-    public mutating func reset() { attempt = 0 }
-}

@@ -5,35 +5,6 @@ import Logging
 import MediaIO
 import Synchronization
 
-/// How the ingest service runs. The defaults suit an edge server; everything works with none set.
-public struct IngestConfiguration: Sendable {
-    /// The data directory: `archive.sqlite` and `segments/<camera>/` live here.
-    public var dataDirectory: String
-    /// Each camera worker's settings (deadlines, segment length, backoff); the segment directory is set per camera.
-    public var worker: WorkerConfiguration
-    /// Connects in progress at once, across all cameras.
-    public var maximumConcurrentConnects = 8
-    /// Keyframe analysis on the shared pool; off means recording and indexing only.
-    public var analysis = true
-    public var analysisThreads = ProcessInfo.processInfo.activeProcessorCount
-    public var analysisQueueDepth = 2
-    public var retention = RetentionPolicy()
-    /// Seconds between retention passes.
-    public var retentionInterval: Double = 60
-    /// Seconds between checks of the registry for changes made by other processes.
-    public var registryPollInterval: Double = 0.25
-    /// Seconds between publications of the status.
-    public var statusInterval: Double = 1
-
-    public init(dataDirectory: String) {
-        self.dataDirectory = dataDirectory
-        worker = WorkerConfiguration(segmentDirectory: (dataDirectory as NSString).appendingPathComponent("segments"))
-    }
-
-    /// Where segments go: one directory per camera below this.
-    public var segmentRoot: String { (dataDirectory as NSString).appendingPathComponent("segments") }
-}
-
 /// Registry + ingest + archive, running: a worker per enabled camera, kept in step with the registry (changes by other
 /// processes are picked up within `registryPollInterval`); every keyframe recorded and indexed, every health change
 /// kept as history, keyframes analysed on a small pool, retention applied, and the status published for
@@ -43,21 +14,21 @@ public struct IngestConfiguration: Sendable {
 /// runs on Swift's cooperative pool.
 public final class IngestService: Sendable {
     public let configuration: IngestConfiguration
-    private let registry: Registry
+    let registry: Registry
     private let recordingIndex: RecordingIndex
-    private let healthLog: HealthLog
+    let healthLog: HealthLog
     private let statusStore: StatusStore
-    private let indexer: RecordingIndexer
+    let indexer: RecordingIndexer
     private let retention: Retention
     private let supervisor: Mutex<Supervisor?> = Mutex(nil)
     private let pool: AnalysisPool?
-    private let board = StatusBoard()
+    let board = StatusBoard()
     private let threads = ServiceThreads()
     private let wake = DispatchSemaphore(value: 0)
-    private let logger = Logger(label: "skygate.service")
+    let logger = Logger(label: "skygate.service")
     /// Called for every health transition and analysed keyframe, on the thread that produced it (for the events
     /// module and live feeds); keep it short.
-    private let observe: @Sendable (Observation) -> Void
+    let observe: @Sendable (Observation) -> Void
 
     /// What the service tells its observers.
     public enum Observation: Sendable {
@@ -140,98 +111,9 @@ public final class IngestService: Sendable {
         }.sorted { $0.camera < $1.camera }
     }
 
-    // MARK: - Worker events (on the workers' threads)
-
-    private func handle(_ event: WorkerEvent) {
-        var event = event
-        if case .health(var transition) = event, transition.state == .stopped, !isStopping,
-            let camera = try? registry.camera(id: transition.camera), !camera.camera.enabled
-        {
-            // Stopped because an operator disabled it: the history says so (availability excludes that time).
-            transition.state = .disabled
-            event = .health(transition)
-        }
-        if let error = indexer.handle(event) {
-            raiseStorageAlarm("the recording index cannot be written: \(error)")
-        }
-        switch event {
-        case .health(let transition):
-            do {
-                try healthLog.append([
-                    HealthRecord(
-                        camera: transition.camera, at: transition.wallClock, state: transition.state.rawValue,
-                        reason: transition.reason?.rawValue, detail: transition.detail)
-                ])
-            } catch {
-                raiseStorageAlarm("the health history cannot be written: \(error)")
-            }
-            board.withLock { board in
-                var status =
-                    board.cameras[transition.camera]
-                    ?? CameraStatus(
-                        camera: transition.camera, state: transition.state, since: transition.wallClock)
-                if status.state == .streaming && transition.state != .streaming { status.reconnects += 1 }
-                status.state = transition.state
-                status.reason = transition.reason
-                status.detail = transition.detail
-                status.since = transition.wallClock
-                if transition.state != .streaming {
-                    status.bitrate = nil
-                    status.frameRate = nil
-                }
-                if transition.state == .stopped || transition.state == .disabled {
-                    board.cameras[transition.camera] = nil
-                } else {
-                    board.cameras[transition.camera] = status
-                }
-            }
-            if transition.reason == .recordingFailed {
-                // No index row needs undoing: a keyframe is reported only once its bytes are in the file.
-                raiseStorageAlarm("recording camera \(transition.camera) failed: \(transition.detail ?? "write error")")
-            }
-            observe(.health(transition))
-        case .keyframe(let keyframe):
-            board.withLock { board in
-                board.storageAlarm = nil
-                guard var status = board.cameras[keyframe.camera] else { return }
-                if let last = status.lastKeyframe { status.gop = keyframe.wallClock.timeIntervalSince(last) }
-                status.lastKeyframe = keyframe.wallClock
-                status.keyframes += 1
-                board.cameras[keyframe.camera] = status
-            }
-        case .discontinuity(let camera, let discontinuity):
-            try? healthLog.append([
-                DiscontinuityRecord(
-                    camera: camera, at: Date(), kind: discontinuity.kind.rawValue, rawTimestamp: discontinuity.rawTimestamp,
-                    timelineSeconds: discontinuity.timelineSeconds)
-            ])
-            board.withLock { $0.cameras[camera]?.discontinuities += 1 }
-            observe(.discontinuity(camera: camera, discontinuity))
-        case .segmentOpened(let camera, let path):
-            board.withLock { $0.cameras[camera]?.segment = path }
-        case .throughput(let camera, let bytes, let frames, let seconds):
-            board.withLock { board in
-                board.cameras[camera]?.bitrate = Double(bytes * 8) / seconds
-                board.cameras[camera]?.frameRate = Double(frames) / seconds
-            }
-            observe(
-                .throughput(
-                    camera: camera, bitrate: Double(bytes * 8) / seconds, frameRate: Double(frames) / seconds,
-                    seconds: seconds, at: Date()))
-        }
-    }
-
-    private func raiseStorageAlarm(_ message: String) {
-        let isNew = board.withLock { board -> Bool in
-            defer { board.storageAlarm = message }
-            return board.storageAlarm == nil
-        }
-        if isNew { logger.error("storage alarm", metadata: ["problem": "\(message)"]) }
-    }
-
     // MARK: - Service threads
 
-    private var isStopping: Bool { threads.isStopping }
+    var isStopping: Bool { threads.isStopping }
 
     /// Follows changes other processes make to the registry (`skygate camera add|remove|disable`, an import).
     private func watchRegistry() {
@@ -301,19 +183,4 @@ public final class IngestService: Sendable {
             logger.warning("cannot publish the status", metadata: ["error": "\(error)"])
         }
     }
-}
-
-/// What the service knows of its cameras right now; shared by the workers, the analysis pool and the publisher.
-private final class StatusBoard: Sendable {
-    struct Board {
-        var cameras: [String: CameraStatus] = [:]
-        var storageAlarm: String?
-        var startedAt = Date()
-        var removedBytes: Int64 = 0
-        var recordedBytes: Int64 = 0
-    }
-
-    private let state = Mutex(Board())
-
-    func withLock<T>(_ body: (inout Board) -> T) -> T { state.withLock { body(&$0) } }
 }

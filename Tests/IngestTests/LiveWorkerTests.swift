@@ -11,6 +11,7 @@ struct LiveWorkerTests {
     final class Events: Sendable {
         private let events = Mutex<[WorkerEvent]>([])
         func add(_ event: WorkerEvent) { events.withLock { $0.append(event) } }
+        var all: [WorkerEvent] { events.withLock { $0 } }
         var health: [HealthTransition] {
             events.withLock { $0.compactMap { if case .health(let transition) = $0 { transition } else { nil } } }
         }
@@ -139,6 +140,27 @@ struct LiveWorkerTests {
         worker.stop()
         #expect(worker.waitUntilStopped(timeout: 1))
         #expect(events.health.first { $0.state == .offline }?.reason == fault.1)
+    }
+
+    @Test("digits in a URL are not a refusal: a closed port at path /404 is refused, a missing path /401 not found")
+    func refusalsByCode() throws {
+        let simulator = try CameraSimulator(cameras: ["cam1"])
+        // A port that was free a moment ago: nothing listens, so the connect is refused.
+        let closedPort = try SilentListener().port
+        let cases = [
+            ("rtsp://127.0.0.1:\(closedPort)/404", HealthReason.refused),
+            (simulator.url("401"), .notFound),
+        ]
+        for (url, reason) in cases {
+            let events = Events()
+            let (worker, directory) = try Self.worker(url, events: events)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            worker.start()
+            #expect(events.wait(10) { $0.health.contains { $0.state == .offline } })
+            worker.stop()
+            #expect(worker.waitUntilStopped(timeout: 1))
+            #expect(events.health.first { $0.state == .offline }?.reason == reason, "\(url)")
+        }
     }
 
     @Test("a worker blocked in a connect that never answers ends within a second of stop()")

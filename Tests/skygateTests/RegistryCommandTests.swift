@@ -41,7 +41,8 @@ struct RegistryCommandTests {
         for arguments in [
             ["camera", "add", id, "--name", "again", "--url", url],  // exists
             ["camera", "add", "bad-id", "--name", "x", "--url", url],  // not a GB ID
-            ["camera", "add", "33019900001320009902", "--name", "x", "--url", "ftp://admin:\(secret)@10.9.8.7/x"],  // refused scheme
+            // a refused scheme
+            ["camera", "add", "33019900001320009902", "--name", "x", "--url", "ftp://admin:\(secret)@10.9.8.7/x"],
             ["camera", "update", id, "--url", "rtsp://admin:\(secret)@"],  // no host
             ["probe", url, "--open-timeout", "1"],  // unreachable
         ] {

@@ -1,0 +1,94 @@
+import Archive
+import Foundation
+import MediaIO
+
+extension IngestService {
+    /// Takes a worker's event on the worker's thread: the recording index, the health history, the status board and
+    /// the observers.
+    func handle(_ event: WorkerEvent) {
+        var event = event
+        if case .health(var transition) = event, transition.state == .stopped, !isStopping,
+            let camera = try? registry.camera(id: transition.camera), !camera.camera.enabled
+        {
+            // Stopped because an operator disabled it: the history says so (availability excludes that time).
+            transition.state = .disabled
+            event = .health(transition)
+        }
+        if let error = indexer.handle(event) {
+            raiseStorageAlarm("the recording index cannot be written: \(error)")
+        }
+        switch event {
+        case .health(let transition):
+            record(transition)
+        case .keyframe(let keyframe):
+            board.withLock { board in
+                board.storageAlarm = nil
+                guard var status = board.cameras[keyframe.camera] else { return }
+                if let last = status.lastKeyframe { status.gop = keyframe.wallClock.timeIntervalSince(last) }
+                status.lastKeyframe = keyframe.wallClock
+                status.keyframes += 1
+                board.cameras[keyframe.camera] = status
+            }
+        case .discontinuity(let camera, let discontinuity):
+            try? healthLog.append([
+                DiscontinuityRecord(
+                    camera: camera, at: Date(), kind: discontinuity.kind.rawValue, rawTimestamp: discontinuity.rawTimestamp,
+                    timelineSeconds: discontinuity.timelineSeconds)
+            ])
+            board.withLock { $0.cameras[camera]?.discontinuities += 1 }
+            observe(.discontinuity(camera: camera, discontinuity))
+        case .segmentOpened(let camera, let path):
+            board.withLock { $0.cameras[camera]?.segment = path }
+        case .throughput(let camera, let bytes, let frames, let seconds):
+            let (bitrate, frameRate) = (Double(bytes * 8) / seconds, Double(frames) / seconds)
+            board.withLock { board in
+                board.cameras[camera]?.bitrate = bitrate
+                board.cameras[camera]?.frameRate = frameRate
+            }
+            observe(.throughput(camera: camera, bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: Date()))
+        }
+    }
+
+    /// A health transition: into the history, onto the board, to the observers; a recording failure raises the
+    /// storage alarm.
+    private func record(_ transition: HealthTransition) {
+        do {
+            try healthLog.append([
+                HealthRecord(
+                    camera: transition.camera, at: transition.wallClock, state: transition.state.rawValue,
+                    reason: transition.reason?.rawValue, detail: transition.detail)
+            ])
+        } catch {
+            raiseStorageAlarm("the health history cannot be written: \(error)")
+        }
+        board.withLock { board in
+            var status =
+                board.cameras[transition.camera]
+                ?? CameraStatus(camera: transition.camera, state: transition.state, since: transition.wallClock)
+            if status.state == .streaming && transition.state != .streaming { status.reconnects += 1 }
+            status.state = transition.state
+            status.reason = transition.reason
+            status.detail = transition.detail
+            status.since = transition.wallClock
+            if transition.state != .streaming {
+                status.bitrate = nil
+                status.frameRate = nil
+            }
+            let ended = transition.state == .stopped || transition.state == .disabled
+            board.cameras[transition.camera] = ended ? nil : status
+        }
+        if transition.reason == .recordingFailed {
+            // No index row needs undoing: a keyframe is reported only once its bytes are in the file.
+            raiseStorageAlarm("recording camera \(transition.camera) failed: \(transition.detail ?? "write error")")
+        }
+        observe(.health(transition))
+    }
+
+    func raiseStorageAlarm(_ message: String) {
+        let isNew = board.withLock { board -> Bool in
+            defer { board.storageAlarm = message }
+            return board.storageAlarm == nil
+        }
+        if isNew { logger.error("storage alarm", metadata: ["problem": "\(message)"]) }
+    }
+}

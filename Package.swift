@@ -63,7 +63,7 @@ let package = Package(
             ]
         ),
         /// Events: detectors over the observations of Ingest (hysteresis, suppression), the event store and outbox,
-        /// and the exporters (webhook, NDJSON, PostgreSQL) on their own threads.
+        /// availability figures.
         .target(
             name: "Events",
             dependencies: [
@@ -73,6 +73,16 @@ let package = Package(
                 "Archive",
                 "Geo",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// The exporters (signed CloudEvents webhook, NDJSON, PostgreSQL), each on a thread of its own: the only module
+        /// that brings in AsyncHTTPClient, PostgresNIO and SwiftNIO for the outbox's sinks.
+        .target(
+            name: "EventExport",
+            dependencies: [
+                "Events",
+                "MediaIO",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -101,6 +111,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -124,6 +135,7 @@ let package = Package(
                 "CameraRegistry",
                 "Ingest",
                 "Events",
+                "EventExport",
                 "Access",
                 "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -134,14 +146,14 @@ let package = Package(
         /// In-memory point→grid lookups per second, for tools/bench/registry.
         .executableTarget(name: "registry-lookups", dependencies: ["CameraRegistry", "Geo"], path: "tools/bench/registry-lookups"),
         /// Load generator for tools/bench/events: store, outbox and webhook export in one process.
-        .executableTarget(name: "events-load", dependencies: ["Events"], path: "tools/bench/events-load"),
+        .executableTarget(name: "events-load", dependencies: ["Events", "EventExport"], path: "tools/bench/events-load"),
         /// Fills an events store with a million events for tools/bench/api.
         .executableTarget(name: "api-seed", dependencies: ["Events", "CameraRegistry"], path: "tools/bench/api-seed"),
         /// A Standard Webhooks receiver on loopback that checks signatures, for the export tests and tools/bench/events.
         .executableTarget(
             name: "webhook-receiver",
             dependencies: [
-                "Events", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "Events", "EventExport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "tools/webhook-receiver"),
@@ -163,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "skygateTests",
             dependencies: [
-                "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "TestSupport",
+                "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "EventExport", "TestSupport",
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -37,7 +37,7 @@ public struct ClipExporter: Sendable {
             start = after
         } else {
             throw ArchiveError(
-                .notRecorded, "nothing was recorded for camera \(camera) between \(timestamp(from)) and \(timestamp(end))")
+                .notRecorded, "nothing was recorded for camera \(camera) between \(TimeText.format(from)) and \(TimeText.format(end))")
         }
         let rows = try index.keyframes(camera: camera, from: start.wallClock, to: end)
         // Each segment with the first keyframe of it that the clip uses: where to start reading it, and when that is.
@@ -83,7 +83,7 @@ public struct ClipExporter: Sendable {
             }
             guard let writer, packets > 0 else {
                 throw ArchiveError(
-                    .notRecorded, "no recorded video for camera \(camera) from \(timestamp(from)) for \(duration) s")
+                    .notRecorded, "no recorded video for camera \(camera) from \(TimeText.format(from)) for \(duration) s")
             }
             try writer.finish()
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }

@@ -290,7 +290,7 @@ public final class KeyframeIndexStore: Sendable {
     }
 
     private static func now() -> String {
-        timestamp(Date())
+        TimeText.format(Date())
     }
 
     private static func source(from row: Row) -> IndexedSource {

@@ -1,4 +1,5 @@
 import Foundation
+import MediaIO
 internal import GRDB
 
 /// The service's published view of its cameras, for `skygate status` and other processes: one JSON document per
@@ -15,10 +16,7 @@ public struct StatusStore: Sendable {
     public func publish<Service: Encodable, Camera: Encodable>(service: Service, cameras: [String: Camera]) throws {
         let encoder = JSONEncoder()
         // Milliseconds matter (keyframe times): ISO 8601 with fractional seconds.
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(timestamp(date))
-        }
+        encoder.dateEncodingStrategy = TimeText.encoding
         encoder.outputFormatting = [.sortedKeys]
         let serviceJSON = String(decoding: try encoder.encode(service), as: UTF8.self)
         let cameraJSON = try cameras.mapValues { String(decoding: try encoder.encode($0), as: UTF8.self) }
@@ -43,10 +41,7 @@ public struct StatusStore: Sendable {
         }
         guard let serviceJSON else { return nil }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            return try timestampStyle.parse(text)
-        }
+        decoder.dateDecodingStrategy = TimeText.decoding
         do {
             let service = try decoder.decode(Service.self, from: Data(serviceJSON.utf8))
             var cameras: [String: Camera] = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import MediaIO
 internal import GRDB
 
 /// One message for one sink: an event as it was at one transition.
@@ -460,23 +461,17 @@ public final class EventStore: Sendable {
 
     // MARK: - Helpers
 
-    static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-
-    static let encoder: JSONEncoder = {
+    /// The JSON dialect of stored events and their exports: keys sorted, times as `TimeText`.
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(dateStyle))
-        }
+        encoder.dateEncodingStrategy = TimeText.encoding
         return encoder
     }()
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            try dateStyle.parse(decoder.singleValueContainer().decode(String.self))
-        }
+        decoder.dateDecodingStrategy = TimeText.decoding
         return decoder
     }()
 

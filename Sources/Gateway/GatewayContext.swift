@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import MediaIO
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -31,37 +32,15 @@ public struct GatewayContext: RequestContext, RemoteAddressRequestContext {
 public enum GatewayJSON {
     public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(formatTime(date))
-        }
+        encoder.dateEncodingStrategy = TimeText.encoding
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = parseTime(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 time")
-            }
-            return date
-        }
+        decoder.dateDecodingStrategy = TimeText.decoding
         return decoder
     }()
-
-    /// RFC 3339 in UTC with milliseconds, e.g. 2026-11-22T06:40:12.345Z.
-    public static func formatTime(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
-
-    /// RFC 3339 with or without fractional seconds, with a zone (Z or ±hh:mm).
-    public static func parseTime(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) {
-            return date
-        }
-        return try? Date(text, strategy: .iso8601)
-    }
 }
+

@@ -1,4 +1,5 @@
 import Foundation
+import MediaIO
 import HTTPTypes
 import Hummingbird
 
@@ -30,7 +31,7 @@ extension Request {
     func time(_ name: String) throws -> Date? {
         // Present but empty is an error too: "?to=" must not silently mean "now".
         guard let text = uri.queryParameters.get(name) else { return nil }
-        guard let date = GatewayJSON.parseTime(text) else {
+        guard let date = TimeText.parse(text) else {
             throw HTTPError(
                 .badRequest, message: "'\(name)' must be an RFC 3339 time such as 2026-11-22T08:00:00Z, not '\(text)'")
         }

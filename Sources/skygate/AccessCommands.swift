@@ -1,6 +1,7 @@
 import Access
 import ArgumentParser
 import Foundation
+import MediaIO
 
 /// The access store of a data directory.
 func openAccessStore(_ location: DataLocation) throws -> AccessStore {
@@ -61,7 +62,7 @@ struct TokenCommand: ParsableCommand {
                 try format.emit(
                     header: ["id", "name", "role", "created", "revoked"],
                     rows: tokens.map {
-                        [$0.id, $0.name, $0.role.rawValue, formatWallTime($0.createdAt), $0.revokedAt.map(formatWallTime) ?? "-"]
+                        [$0.id, $0.name, $0.role.rawValue, TimeText.format($0.createdAt), $0.revokedAt.map(TimeText.format) ?? "-"]
                     }, json: tokens)
             }
         }
@@ -112,7 +113,7 @@ struct AuditCommand: ParsableCommand {
                     limit: max(1, limit))
                 try format.emit(
                     header: ["at", "actor", "action", "target", "source", "detail"],
-                    rows: entries.map { [formatWallTime($0.at), $0.actor, $0.action, $0.target, $0.source, $0.detail ?? ""] },
+                    rows: entries.map { [TimeText.format($0.at), $0.actor, $0.action, $0.target, $0.source, $0.detail ?? ""] },
                     json: entries)
             }
         }

@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import Foundation
+import MediaIO
 
 /// `skygate clip`: cut a recorded stretch of a camera into an MP4 file.
 struct ClipCommand: ParsableCommand {
@@ -38,7 +39,7 @@ struct ClipCommand: ParsableCommand {
             } else {
                 let lead = summary.askedFrom.timeIntervalSince(summary.startsAt)
                 print(
-                    "wrote \(summary.path): \(fixed(summary.duration, 2)) s from \(formatWallTime(summary.startsAt)) "
+                    "wrote \(summary.path): \(fixed(summary.duration, 2)) s from \(TimeText.format(summary.startsAt)) "
                         + "(keyframe \(fixed(lead, 2)) s before the asked time), \(summary.packets) packets from "
                         + "\(summary.segments.count) segment\(summary.segments.count == 1 ? "" : "s")")
             }

@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import Foundation
+import MediaIO
 
 /// `skygate coverage`: what was recorded for a camera between two times, with the gaps.
 struct CoverageCommand: ParsableCommand {
@@ -37,7 +38,7 @@ struct CoverageCommand: ParsableCommand {
                 header: ["from", "to", "seconds", "recorded", "keyframes / reason"],
                 rows: spans.map { span in
                     [
-                        formatWallTime(span.from), formatWallTime(span.to), fixed(span.duration, 1),
+                        TimeText.format(span.from), TimeText.format(span.to), fixed(span.duration, 1),
                         span.kind == .recorded ? "yes" : "no",
                         span.kind == .recorded ? "\(span.keyframes ?? 0)" : span.reason ?? "",
                     ]

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CameraRegistry
+import EventExport
 import Events
 import Foundation
+import MediaIO
 
 /// `skygate events …`: what the detectors and sensors raised, and the export outbox.
 struct EventsCommand: ParsableCommand {
@@ -179,8 +181,8 @@ enum EventRows {
 
     static func row(_ event: Event) -> [String] {
         [
-            event.id, event.device, event.kind.rawValue, event.state.rawValue, formatWallTime(event.since),
-            event.clearedAt.map(formatWallTime) ?? "-", fixed(event.duration(), 0), event.reason ?? "-",
+            event.id, event.device, event.kind.rawValue, event.state.rawValue, TimeText.format(event.since),
+            event.clearedAt.map(TimeText.format) ?? "-", fixed(event.duration(), 0), event.reason ?? "-",
             event.location.grids.first?.id ?? "-",
             event.location.keyLocations.map { "\($0.locationID)(\(Int($0.distance.rounded()))m)" }.joined(separator: ";"),
         ]

@@ -106,7 +106,7 @@ struct KeyframesCommand: ParsableCommand {
             header: ["time", "segment", "byte", "size", "luma", "sd", "sharp", "edges", "U", "V", "hash"],
             rows: keyframes.map { keyframe in
                 [
-                    formatWallTime(keyframe.wallClock), (keyframe.segment as NSString).lastPathComponent,
+                    TimeText.format(keyframe.wallClock), (keyframe.segment as NSString).lastPathComponent,
                     "\(keyframe.byteOffset)", "\(keyframe.size)",
                 ] + statsCells(keyframe.stats)
             },

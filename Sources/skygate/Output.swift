@@ -1,4 +1,5 @@
 import Foundation
+import MediaIO
 
 /// JSON as the commands print it: pretty, keys sorted, so output is stable for scripts and diffs.
 func printJSON<T: Encodable>(_ value: T) throws {
@@ -13,10 +14,7 @@ func makeJSONEncoder(pretty: Bool) -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting =
         pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .custom { date, encoder in
-        var container = encoder.singleValueContainer()
-        try container.encode(formatWallTime(date))
-    }
+    encoder.dateEncodingStrategy = TimeText.encoding
     return encoder
 }
 

@@ -3,6 +3,7 @@ import ArgumentParser
 import CameraRegistry
 import Events
 import Foundation
+import MediaIO
 
 /// `skygate report availability`: online and fault-free shares per camera, grid or key location.
 struct ReportCommand: ParsableCommand {
@@ -57,7 +58,7 @@ struct ReportCommand: ParsableCommand {
                         print(
                             CSVRecords.line(
                                 [
-                                    row.scope, row.id, row.name, formatWallTime(row.from), formatWallTime(row.to),
+                                    row.scope, row.id, row.name, TimeText.format(row.from), TimeText.format(row.to),
                                     String(row.cameras), fixed(row.monitoredSeconds, 0),
                                     row.onlinePercent.map { fixed($0, 2) } ?? "",
                                     row.faultFreePercent.map { fixed($0, 2) } ?? "",
@@ -71,7 +72,7 @@ struct ReportCommand: ParsableCommand {
                         header: [by, "name", "from", "cameras", "monitored", "online %", "fault-free %", "faults"],
                         rows: rows.map { row in
                             [
-                                row.id, row.name, formatWallTime(row.from), String(row.cameras), duration(row.monitoredSeconds),
+                                row.id, row.name, TimeText.format(row.from), String(row.cameras), duration(row.monitoredSeconds),
                                 row.onlinePercent.map { fixed($0, 2) } ?? "-", row.faultFreePercent.map { fixed($0, 2) } ?? "-",
                                 row.faults.sorted { $0.key < $1.key }.map {
                                     "\($0.key) \($0.value.count)× \(duration($0.value.seconds))"

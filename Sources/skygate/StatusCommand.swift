@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import CameraRegistry
 import Foundation
+import MediaIO
 import Gateway
 import Ingest
 
@@ -33,8 +34,8 @@ struct StatusCommand: ParsableCommand {
             if let details = report.details {
                 line +=
                     state == "running"
-                    ? " (pid \(details.processID), since \(formatWallTime(details.startedAt)))"
-                    : " (last status \(formatWallTime(details.updatedAt)))"
+                    ? " (pid \(details.processID), since \(TimeText.format(details.startedAt)))"
+                    : " (last status \(TimeText.format(details.updatedAt)))"
                 if let alarm = details.storageAlarm { line += "\nSTORAGE ALARM: \(alarm)" }
             }
             print(line)
@@ -58,9 +59,9 @@ struct StatusCommand: ParsableCommand {
 
     private func row(_ status: CameraStatus) -> [String] {
         [
-            status.camera, status.state.rawValue, status.reason?.rawValue ?? "", formatWallTime(status.since),
+            status.camera, status.state.rawValue, status.reason?.rawValue ?? "", TimeText.format(status.since),
             status.bitrate.map { fixed($0 / 1000, 0) } ?? "-", status.frameRate.map { fixed($0, 1) } ?? "-",
-            status.gop.map { fixed($0, 2) } ?? "-", status.lastKeyframe.map(formatWallTime) ?? "-", "\(status.keyframes)",
+            status.gop.map { fixed($0, 2) } ?? "-", status.lastKeyframe.map(TimeText.format) ?? "-", "\(status.keyframes)",
             "\(status.analysis.skipped)",
         ]
     }

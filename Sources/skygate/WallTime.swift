@@ -1,4 +1,5 @@
 import Foundation
+import MediaIO
 
 /// Parses a wall-clock time as the live commands take it:
 /// - ISO 8601 with a zone: `2026-11-22T14:03:10Z`, `2026-11-22T22:03:10+08:00` (fractions allowed);
@@ -18,11 +19,7 @@ func parseWallTime(_ text: String, now: Date = Date()) -> Date? {
     {
         return now.addingTimeInterval(-amount * scale)
     }
-    let iso = ISO8601DateFormatter()
-    iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    if let date = iso.date(from: trimmed) { return date }
-    iso.formatOptions = [.withInternetDateTime]
-    if let date = iso.date(from: trimmed) { return date }
+    if let date = TimeText.parse(trimmed) { return date }
     let local = DateFormatter()
     local.locale = Locale(identifier: "en_US_POSIX")
     local.timeZone = .current
@@ -46,12 +43,6 @@ func parseWallTime(_ text: String, now: Date = Date()) -> Date? {
 /// What `--help` says about wall-clock times.
 let wallTimeHelp =
     "ISO 8601 (2026-11-22T14:03:10Z), local time (2026-11-22 14:03:10, or 14:03:10 today), now, now-90s / now-5m / now-2h, or @unix-seconds"
-
-/// A wall-clock time as the commands print it: ISO 8601 in UTC with milliseconds. A format style, not a formatter
-/// made per call: tables print one per row.
-func formatWallTime(_ date: Date) -> String { date.formatted(wallTimeStyle) }
-
-private let wallTimeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
 /// Parses a duration: seconds (`90`, `2.5`) or with a unit (`90s`, `5m`, `1h`, `30d`).
 func parseDuration(_ text: String) -> Double? {

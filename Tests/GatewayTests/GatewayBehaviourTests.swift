@@ -2,6 +2,7 @@ import Access
 import Events
 import Foundation
 import Gateway
+import MediaIO
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -14,7 +15,7 @@ struct GatewayBehaviourTests {
     func videoAccessIsAudited() async throws {
         let fixture = try GatewayFixture()
         let camera = GatewayFixture.camera
-        let from = GatewayJSON.formatTime(fixture.keyframeTimes[1])
+        let from = TimeText.format(fixture.keyframeTimes[1])
         let requests = [
             ("/api/cameras/\(camera)/snapshot", "snapshot.read"),
             ("/api/cameras/\(camera)/clip?from=\(from)&duration=4", "clip.export"),
@@ -56,7 +57,7 @@ struct GatewayBehaviourTests {
                 uri: "/api/cameras/\(camera)/snapshot", method: .get, headers: fixture.headers(.operator))
             #expect(snapshot.headers[.contentType] == "image/jpeg")
             #expect(
-                snapshot.headers[HTTPField.Name("Skygate-Keyframe-Time")!] == GatewayJSON.formatTime(fixture.keyframeTimes.last!))
+                snapshot.headers[HTTPField.Name("Skygate-Keyframe-Time")!] == TimeText.format(fixture.keyframeTimes.last!))
             let jpeg = fixture.directory + "/snapshot.jpg"
             try Data(buffer: snapshot.body).write(to: URL(fileURLWithPath: jpeg))
             let probed = try ProcessRunner.check(
@@ -65,7 +66,7 @@ struct GatewayBehaviourTests {
 
             let from = fixture.keyframeTimes[2].addingTimeInterval(0.5)
             let clip = try await client.execute(
-                uri: "/api/cameras/\(camera)/clip?from=\(GatewayJSON.formatTime(from))&duration=3", method: .get,
+                uri: "/api/cameras/\(camera)/clip?from=\(TimeText.format(from))&duration=3", method: .get,
                 headers: fixture.headers(.operator))
             #expect(clip.status == .ok)
             #expect(clip.headers[.contentType] == "video/mp4")

@@ -1,3 +1,4 @@
+import EventExport
 import Events
 import Foundation
 import NIOCore

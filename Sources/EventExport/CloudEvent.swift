@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// An outbox message as a CloudEvents 1.0 event in structured mode (`application/cloudevents+json`): the envelope

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Events
 import Foundation
 import MediaIO
 import NIOCore

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 
 /// What became of one message handed to a sink.

@@ -1,4 +1,5 @@
 import Crypto
+import Events
 import Foundation
 
 /// Signs webhook messages per the Standard Webhooks scheme: `webhook-id`, `webhook-timestamp` and

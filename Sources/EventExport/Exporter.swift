@@ -1,4 +1,5 @@
 import Dispatch
+import Events
 import Foundation
 import Logging
 import Synchronization

@@ -80,7 +80,7 @@ extension GatewayServices {
                 return Array(try index.keyframes(camera: id, from: from, to: to).prefix(limit))
             }
             try await audit(
-                context, "keyframes.read", id, detail: "\(GatewayJSON.formatTime(from))/\(GatewayJSON.formatTime(to))")
+                context, "keyframes.read", id, detail: "\(TimeText.format(from))/\(TimeText.format(to))")
             return JSONResponse(rows)
         }
         api.on("cameras/:id/seek", .get, role: .operator) { request, context in
@@ -90,11 +90,11 @@ extension GatewayServices {
                 try Self.requireCamera(id, in: registry)
                 guard let row = try index.keyframe(camera: id, atOrBefore: at) else {
                     throw ArchiveError(
-                        .notRecorded, "camera \(id) has no keyframe recorded at or before \(GatewayJSON.formatTime(at))")
+                        .notRecorded, "camera \(id) has no keyframe recorded at or before \(TimeText.format(at))")
                 }
                 return row
             }
-            try await audit(context, "keyframes.seek", id, detail: GatewayJSON.formatTime(at))
+            try await audit(context, "keyframes.seek", id, detail: TimeText.format(at))
             return JSONResponse(row)
         }
         api.on("cameras/:id/snapshot", .get, role: .operator) { _, context in
@@ -107,12 +107,12 @@ extension GatewayServices {
                 }
                 return (try SnapshotEncoder.jpeg(segment: row.segment, byteOffset: row.byteOffset), row.wallClock)
             }
-            try await audit(context, "snapshot.read", id, detail: GatewayJSON.formatTime(at))
+            try await audit(context, "snapshot.read", id, detail: TimeText.format(at))
             return Response(
                 status: .ok,
                 headers: [
                     .contentType: "image/jpeg", .cacheControl: "no-store",
-                    HTTPField.Name("Skygate-Keyframe-Time")!: GatewayJSON.formatTime(at),
+                    HTTPField.Name("Skygate-Keyframe-Time")!: TimeText.format(at),
                 ],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: jpeg)))
         }
@@ -123,22 +123,29 @@ extension GatewayServices {
             }
             let duration = try request.number("duration", in: 1...3600) ?? 60
             let path = (scratchDirectory as NSString).appendingPathComponent("clip-\(UUID().uuidString).mp4")
-            let file = try await blocking {
+            try await blocking {
                 try Self.requireCamera(id, in: registry)
                 try FileManager.default.createDirectory(atPath: scratchDirectory, withIntermediateDirectories: true)
-                // Unlinked once open: the clip goes away with the response, even if the client leaves half way.
-                defer { try? FileManager.default.removeItem(atPath: path) }
                 _ = try ClipExporter(index: index).export(camera: id, from: from, duration: duration, to: path)
-                return try OpenFile(path: path)
             }
-            try await audit(context, "clip.export", id, detail: "\(GatewayJSON.formatTime(from)) +\(Int(duration))s")
+            try await audit(context, "clip.export", id, detail: "\(TimeText.format(from)) +\(Int(duration))s")
             let name = "\(id)-\(Int(from.timeIntervalSince1970)).mp4"
             return Response(
                 status: .ok,
                 headers: [
                     .contentType: "video/mp4", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
                 ],
-                body: file.body())
+                body: try await Self.temporaryFile(path, context: context))
+        }
+    }
+
+    /// A file written for one response, streamed in 1 MiB chunks by Hummingbird's `FileIO` on the blocking pool, and
+    /// removed once sent, or once the client left half way.
+    static func temporaryFile(_ path: String, context: GatewayContext) async throws -> ResponseBody {
+        let body = try await FileIO(threadPool: blockingPool).loadFile(path: path, context: context, chunkLength: 1 << 20)
+        return ResponseBody(contentLength: body.contentLength) { writer in
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try await body.write(writer)
         }
     }
 

@@ -59,6 +59,7 @@ let package = Package(
                 "MediaIO",
                 "CameraRegistry",
                 "Archive",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -72,6 +73,7 @@ let package = Package(
                 "CameraRegistry",
                 "Archive",
                 "Geo",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,6 +85,7 @@ let package = Package(
             dependencies: [
                 "Events",
                 "MediaIO",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -125,6 +128,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// The gateway service as one ServiceGroup built from a configuration: what `skygate serve` runs, and what tests
+        /// start in-process.
+        .target(
+            name: "SkygateService",
+            dependencies: [
+                "MediaIO", "Archive", "CameraRegistry", "Ingest", "Events", "EventExport", "Access", "Gateway",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "skygate",
             dependencies: [
@@ -137,9 +150,8 @@ let package = Package(
                 "Events",
                 "EventExport",
                 "Access",
-                "Gateway",
+                "SkygateService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -162,6 +174,12 @@ let package = Package(
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "AccessTests", dependencies: ["Access"]),
+        .testTarget(
+            name: "SkygateServiceTests",
+            dependencies: [
+                "SkygateService", "CameraRegistry", "Access", "Ingest", "MediaIO", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

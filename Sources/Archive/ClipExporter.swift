@@ -37,7 +37,8 @@ public struct ClipExporter: Sendable {
             start = after
         } else {
             throw ArchiveError(
-                .notRecorded, "nothing was recorded for camera \(camera) between \(TimeText.format(from)) and \(TimeText.format(end))")
+                .notRecorded,
+                "nothing was recorded for camera \(camera) between \(TimeText.format(from)) and \(TimeText.format(end))")
         }
         let rows = try index.keyframes(camera: camera, from: start.wallClock, to: end)
         // Each segment with the first keyframe of it that the clip uses: where to start reading it, and when that is.

@@ -1,6 +1,6 @@
 import Foundation
-import MediaIO
 internal import GRDB
+import MediaIO
 
 /// The service's published view of its cameras, for `skygate status` and other processes: one JSON document per
 /// camera and one for the service, replaced together every second or so by the running service.

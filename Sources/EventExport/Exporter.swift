@@ -2,6 +2,7 @@ import Dispatch
 import Events
 import Foundation
 import Logging
+import MediaIO
 import Synchronization
 
 /// How exporters retry.
@@ -41,12 +42,10 @@ public final class Exporter: Sendable {
         self.policy = policy
         logger = Logger(label: "skygate.export.\(sinkName)")
         done.enter()
-        let thread = Thread { [self] in
+        startThread("export-\(sinkName)") { [self] in
             run(makeSink)
             done.leave()
         }
-        thread.name = "export-\(sinkName)"
-        thread.start()
     }
 
     /// New messages are waiting.

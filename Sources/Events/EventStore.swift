@@ -1,6 +1,6 @@
 import Foundation
-import MediaIO
 internal import GRDB
+import MediaIO
 
 /// One message for one sink: an event as it was at one transition.
 public struct OutboxMessage: Sendable, Equatable {

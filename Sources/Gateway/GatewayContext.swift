@@ -1,8 +1,8 @@
 import Access
 import Foundation
-import MediaIO
 import HTTPTypes
 import Hummingbird
+import MediaIO
 import NIOCore
 
 /// The request context of every gateway route: who called (set by `BearerAuthentication`) and from where.
@@ -43,4 +43,3 @@ public enum GatewayJSON {
         return decoder
     }()
 }
-

@@ -4,6 +4,7 @@ import CameraRegistry
 import Events
 import Foundation
 import HTTPTypes
+import Ingest
 
 /// What the gateway's routes read and write: the stores of the other modules, each behind its own API.
 public struct GatewayServices: Sendable {
@@ -22,9 +23,11 @@ public struct GatewayServices: Sendable {
     public var sinks: [String]
     let status: StatusCache
 
+    /// - Parameter ingest: the ingest service of this process, whose status the routes read directly; nil to read
+    ///   the status that a service (perhaps another process) publishes to the archive.
     public init(
         registry: Registry, archive: KeyframeIndexStore, events: EventStore, engine: EventEngine, access: AccessStore,
-        feed: EventFeed, scratchDirectory: String, sinks: [String]
+        feed: EventFeed, scratchDirectory: String, sinks: [String], ingest: IngestService? = nil
     ) {
         self.registry = registry
         self.archive = archive
@@ -34,7 +37,13 @@ public struct GatewayServices: Sendable {
         self.feed = feed
         self.scratchDirectory = scratchDirectory
         self.sinks = sinks
-        status = StatusCache(registry: registry, archive: archive)
+        status = StatusCache { now in
+            if let ingest {
+                try ServiceReport.live(ingest, registry: registry)
+            } else {
+                try ServiceReport.read(registry: registry, archive: archive, now: now)
+            }
+        }
     }
 
     /// Appends one row to the audit trail for the request's caller.

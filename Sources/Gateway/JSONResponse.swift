@@ -1,7 +1,7 @@
 import Foundation
-import MediaIO
 import HTTPTypes
 import Hummingbird
+import MediaIO
 
 /// A JSON response in the gateway's dialect (`GatewayJSON`), with its status.
 struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {

@@ -1,6 +1,7 @@
 import Archive
 import CameraRegistry
 import Foundation
+import Ingest
 import Synchronization
 
 /// The service report, read at most once a second: ingest publishes its status once a second, so a fresher read
@@ -13,14 +14,13 @@ final class StatusCache: Sendable {
         var json: Data
     }
 
-    private let registry: Registry
-    private let archive: KeyframeIndexStore
+    private let read: @Sendable (Date) throws -> ServiceReport
     private let cached = Mutex<Entry?>(nil)
     private let lifetime: TimeInterval
 
-    init(registry: Registry, archive: KeyframeIndexStore, lifetime: TimeInterval = 1) {
-        self.registry = registry
-        self.archive = archive
+    /// - Parameter read: makes a fresh report (from ingest in this process, or from the status it published).
+    init(lifetime: TimeInterval = 1, read: @escaping @Sendable (Date) throws -> ServiceReport) {
+        self.read = read
         self.lifetime = lifetime
     }
 
@@ -31,7 +31,7 @@ final class StatusCache: Sendable {
             // The time is read once the lock is held: a caller that waited for another's refresh must find it fresh.
             let now = Date()
             if let entry = cached, now.timeIntervalSince(entry.at) < lifetime { return entry }
-            var report = try ServiceReport.read(registry: registry, archive: archive, now: now)
+            var report = try read(now)
             for index in report.cameras.indices { report.cameras[index].lastStats?.thumbnail = [] }
             let entry = Entry(at: now, report: report, json: try GatewayJSON.encoder.encode(report))
             cached = entry

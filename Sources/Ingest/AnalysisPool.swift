@@ -165,7 +165,7 @@ private final class Lane: Sendable {
     }
 
     func start(pool: AnalysisPool) {
-        let thread = Thread { [self] in
+        startThread("analysis-\(number)") { [self] in
             var logger = Logger(label: "skygate.analysis")
             logger[metadataKey: "lane"] = "\(number)"
             // Decoders of recently seen cameras, most recent last. They never leave this thread.
@@ -189,7 +189,5 @@ private final class Lane: Sendable {
                 pool.finished(job, stats: stats)
             }
         }
-        thread.name = "analysis-\(number)"
-        thread.start()
     }
 }

@@ -61,12 +61,10 @@ public final class CameraWorker: Sendable {
 
     /// Starts the worker on a thread of its own.
     public func start() {
-        let thread = Thread { [self] in
+        startThread("camera-\(camera)") { [self] in
             run()
             finished.signal()
         }
-        thread.name = "camera-\(camera)"
-        thread.start()
     }
 
     /// Asks the worker to end: the blocked call (connect, read, wait) is aborted at once.

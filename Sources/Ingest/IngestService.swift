@@ -25,6 +25,7 @@ public final class IngestService: Sendable {
     let board = StatusBoard()
     private let threads = ServiceThreads()
     private let wake = DispatchSemaphore(value: 0)
+    private let stoppedClean = Mutex(true)
     let logger = Logger(label: "skygate.service")
     /// Called for every health transition and analysed keyframe, on the thread that produced it (for the events
     /// module and live feeds); keep it short.
@@ -95,9 +96,13 @@ public final class IngestService: Sendable {
         pool?.stop()
         threads.wait(timeout: timeout)
         publish(stopped: clean)
+        stoppedClean.withLock { $0 = clean }
         logger.info("ingest stopped", metadata: ["clean": "\(clean)"])
         return clean
     }
+
+    /// Whether the last stop ended every worker in time (true until a stop says otherwise).
+    public var stoppedCleanly: Bool { stoppedClean.withLock { $0 } }
 
     /// The current status of every running camera.
     public var cameraStatuses: [CameraStatus] {
@@ -168,15 +173,20 @@ public final class IngestService: Sendable {
         }
     }
 
-    private func publish(stopped: Bool) {
-        let cameras = cameraStatuses
-        let service = board.withLock { board in
+    /// The service's own status, counting `cameras`.
+    func serviceStatus(cameras: [CameraStatus], stopped: Bool) -> ServiceStatus {
+        board.withLock { board in
             ServiceStatus(
                 processID: ProcessInfo.processInfo.processIdentifier, startedAt: board.startedAt, updatedAt: Date(),
                 cameras: cameras.count, streaming: cameras.filter { $0.state == .streaming }.count,
                 storageAlarm: board.storageAlarm, recordedBytes: board.recordedBytes, removedBytes: board.removedBytes,
                 stopped: stopped)
         }
+    }
+
+    private func publish(stopped: Bool) {
+        let cameras = cameraStatuses
+        let service = serviceStatus(cameras: cameras, stopped: stopped)
         do {
             try statusStore.publish(service: service, cameras: Dictionary(uniqueKeysWithValues: cameras.map { ($0.camera, $0) }))
         } catch {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MediaIO
 import Synchronization
 
 /// The long-running threads of a service (not Swift's cooperative pool: they block), with one stop flag and a wait
@@ -13,12 +14,10 @@ public final class ServiceThreads: Sendable {
     /// Starts `body` on a named thread of its own.
     public func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
         running.enter()
-        let thread = Thread { [running] in
+        startThread(name) { [running] in
             body()
             running.leave()
         }
-        thread.name = name
-        thread.start()
     }
 
     /// Whether `stop()` was called; the threads' loops check it.

@@ -62,7 +62,10 @@ struct TokenCommand: ParsableCommand {
                 try format.emit(
                     header: ["id", "name", "role", "created", "revoked"],
                     rows: tokens.map {
-                        [$0.id, $0.name, $0.role.rawValue, TimeText.format($0.createdAt), $0.revokedAt.map(TimeText.format) ?? "-"]
+                        [
+                            $0.id, $0.name, $0.role.rawValue, TimeText.format($0.createdAt),
+                            $0.revokedAt.map(TimeText.format) ?? "-",
+                        ]
                     }, json: tokens)
             }
         }
@@ -118,4 +121,21 @@ struct AuditCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// No default credentials: the first `skygate serve` makes an admin token and shows it this once; only its hash is
+/// kept.
+func announceFirstAdminToken(_ access: AccessStore) throws {
+    guard try !access.hasAdmin() else { return }
+    let (token, record) = try access.createToken(
+        name: "first-admin", role: .admin, actor: "skygate serve (first start)", source: "local")
+    writeStandardError(
+        """
+        skygate: no admin token existed, so this one was made (id \(record.id)). It is shown only now; keep it safe:
+
+            \(token)
+
+        Make more with `skygate token create`, and revoke this one with `skygate token revoke \(record.id)`.
+
+        """)
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CameraRegistry
-import Gateway
 import Geo
 
 /// `skygate camera …`: the camera points of the registry.

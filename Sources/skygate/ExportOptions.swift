@@ -1,7 +1,7 @@
 import ArgumentParser
-import EventExport
 import Events
 import Foundation
+import SkygateService
 
 /// Where `skygate serve` exports events, and how its detectors are set.
 struct ExportOptions: ParsableArguments {
@@ -66,37 +66,19 @@ struct ExportOptions: ParsableArguments {
         return ProcessInfo.processInfo.environment["SKYGATE_WEBHOOK_SECRET"]
     }
 
-    var sinkNames: [String] {
-        (webhook == nil ? [] : ["webhook"]) + (ndjson == nil ? [] : ["ndjson"]) + (postgresURL == nil ? [] : ["postgres"])
+    /// The detectors' thresholds: defaults, or `--detectors`.
+    func detectorConfiguration() throws -> DetectorConfiguration {
+        try detectors.map(DetectorConfiguration.init(contentsOf:)) ?? DetectorConfiguration()
     }
 
-    var policy: ExportPolicy {
-        var policy = ExportPolicy()
-        policy.maximumAttempts = deadLetterAfter
-        return policy
-    }
-
-    /// One exporter per configured sink; each sink is made on its exporter's thread.
-    func exporters(store: EventStore) throws -> [Exporter] {
-        let source = "/skygate/\(gatewayName)"
-        var exporters: [Exporter] = []
-        if let webhook, let secret = try webhookSecret() {
-            _ = try WebhookSignature(secret: secret)  // a bad secret fails now, not on the first event
-            exporters.append(
-                Exporter(sinkName: "webhook", store: store, policy: policy) {
-                    try WebhookSink(url: webhook, secret: secret, source: source)
-                })
-        }
-        if let ndjson {
-            let maximum = ndjsonMaxMB * 1_000_000
-            exporters.append(
-                Exporter(sinkName: "ndjson", store: store, policy: policy) {
-                    try NDJSONSink(directory: ndjson, maximumBytes: maximum, source: source)
-                })
-        }
-        if let url = postgresURL {
-            exporters.append(Exporter(sinkName: "postgres", store: store, policy: policy) { try PostgresSink(url: url) })
-        }
-        return exporters
+    /// The sinks and retry policy these options describe.
+    func exportConfiguration() throws -> ExportConfiguration {
+        var configuration = ExportConfiguration()
+        configuration.gatewayName = gatewayName
+        configuration.policy.maximumAttempts = deadLetterAfter
+        if let webhook, let secret = try webhookSecret() { configuration.webhook = (webhook, secret) }
+        configuration.ndjson = ndjson.map { ($0, ndjsonMaxMB * 1_000_000) }
+        configuration.postgresURL = postgresURL
+        return configuration
     }
 }

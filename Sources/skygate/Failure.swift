@@ -6,6 +6,7 @@ import Events
 import Foundation
 import Geo
 import MediaIO
+import SkygateService
 
 /// Runs a command body and turns any failure into one line on standard error and a sysexits status.
 /// Only the CLI maps errors to exit codes (the design's rule); the modules only describe what went wrong.
@@ -55,6 +56,9 @@ private func reported(_ error: any Error) -> ExitCode {
     case let error as EventsError:
         printError(error.description)
         return ExitCode(74)
+    case let error as ServiceError:
+        printError(error.description)
+        return ExitCode(error.code == .alreadyRunning ? 75 : 73)
     case let error as CLIError:
         printError(error.message)
         return ExitCode(error.status)

@@ -1,5 +1,6 @@
 internal import CShim
 import Foundation
+import MediaIO
 
 /// glibc's allocator keeps one arena per thread that allocates (up to 8 per core), and each arena keeps memory that
 /// thread freed. The service has a thread per camera that frees demuxers and packet buffers on every reconnect, so
@@ -9,14 +10,12 @@ import Foundation
 enum MemoryTuning {
     /// Returns freed heap memory to the system every `interval` seconds, on a thread of its own.
     static func trimPeriodically(every interval: Double) {
-        let thread = Thread {
+        startThread("memory-trim") {
             while true {
                 Thread.sleep(forTimeInterval: interval)
                 CShim_trim_heap()
             }
         }
-        thread.name = "memory-trim"
-        thread.start()
     }
 
     static func limitMallocArenas(to count: Int32) {

@@ -2,9 +2,8 @@ import Archive
 import ArgumentParser
 import CameraRegistry
 import Foundation
-import MediaIO
-import Gateway
 import Ingest
+import MediaIO
 
 /// `skygate status`: each camera's state as the running service last published it.
 struct StatusCommand: ParsableCommand {

@@ -1,11 +1,12 @@
 import Access
+import CameraRegistry
 import Events
 import Foundation
 import Gateway
-import MediaIO
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MediaIO
 import TestSupport
 import Testing
 

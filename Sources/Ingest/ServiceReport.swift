@@ -1,8 +1,6 @@
 import Archive
 import CameraRegistry
 import Foundation
-import HTTPTypes
-import Ingest
 
 /// The service and every camera as `skygate serve` last published them: what `skygate status` prints and
 /// `GET /api/status` returns.
@@ -15,6 +13,18 @@ public struct ServiceReport: Codable, Sendable {
     public var notRunning: [String]
     /// Cameras disabled in the registry (not recorded).
     public var disabled: [String]
+
+    /// The report of an ingest service running in this process, taken from it directly rather than from the copy it
+    /// publishes to the archive once a second.
+    public static func live(_ ingest: IngestService, registry: Registry) throws -> ServiceReport {
+        let registered = try registry.cameraStates()
+        let cameras = ingest.cameraStatuses
+        let running = Set(cameras.map(\.camera))
+        return ServiceReport(
+            service: "running", details: ingest.serviceStatus(cameras: cameras, stopped: false), cameras: cameras,
+            notRunning: registered.filter { $0.enabled && !running.contains($0.id) }.map(\.id),
+            disabled: registered.filter { !$0.enabled }.map(\.id))
+    }
 
     /// Reads the published status. A status older than 10 s, or from a process that is gone, is "not running".
     public static func read(registry: Registry, archive: KeyframeIndexStore, now: Date = Date()) throws -> ServiceReport {

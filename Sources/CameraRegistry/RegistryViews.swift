@@ -1,4 +1,3 @@
-import CameraRegistry
 import Geo
 
 /// A camera as the CLI and the API show it (JSON): stream URLs redacted, the GB/T 28181 code decoded, links resolved.

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Starts `body` on a new thread named `name`: the one way Skygate starts a long-running thread (camera workers,
+/// analysis lanes, exporters, service loops). Blocking calls (libav, SQLite, file loops) belong on such threads,
+/// never on Swift's cooperative pool, which has one thread per core. It lives in MediaIO, the base every module
+/// builds on, because libav's blocking calls are why the threads exist.
+public func startThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
+    let thread = Thread(block: body)
+    thread.name = name
+    thread.start()
+}
+
+/// Runs blocking `body` on a thread of its own and resumes with its result: for starting and stopping services from
+/// async code. (Request-scoped blocking work in the gateway uses its bounded pool instead.)
+public func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        startThread(name) { continuation.resume(with: Result { try body() }) }
+    }
+}

@@ -1,0 +1,90 @@
+import EventExport
+import Events
+import Foundation
+import Ingest
+
+/// Everything `skygate serve` is told, as values: what the command line (or a test) gives `SkygateService.build`.
+public struct SkygateConfiguration: Sendable {
+    /// The data directory, absolute: `archive.sqlite`, `events.sqlite`, `segments/`, `tmp/`.
+    public var dataDirectory: String
+    /// The archive database, if not `<data-dir>/archive.sqlite`.
+    public var archivePath: String?
+    public var ingest: IngestConfiguration
+    public var detectors = DetectorConfiguration()
+    public var export = ExportConfiguration()
+    /// Where the HTTP API and dashboard listen; nil serves no HTTP.
+    public var http: HTTPAddress? = HTTPAddress(host: "127.0.0.1", port: 8080)
+
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+        ingest = IngestConfiguration(dataDirectory: dataDirectory)
+    }
+}
+
+/// A host and port to listen on (port 0 picks a free one).
+public struct HTTPAddress: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `HOST:PORT` (IPv6 in brackets); nil when it is not one.
+    public init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard !host.isEmpty else { return nil }
+        self.init(host: host, port: port)
+    }
+
+    /// The host as it goes in a URL.
+    public var urlHost: String { host.contains(":") ? "[\(host)]" : host }
+}
+
+/// Where events are exported besides the event store, and how deliveries are retried.
+public struct ExportConfiguration: Sendable {
+    /// POST each transition as a signed CloudEvent here, with this Standard Webhooks secret (`whsec_…`).
+    public var webhook: (url: String, secret: String)?
+    /// Append NDJSON to daily files in this directory, a new file past `maximumBytes`.
+    public var ndjson: (directory: String, maximumBytes: Int)?
+    /// Insert into PostgreSQL (`postgres://…`).
+    public var postgresURL: String?
+    public var policy = ExportPolicy()
+    /// This gateway's name in exported events (CloudEvents `source` is `/skygate/<name>`).
+    public var gatewayName = ProcessInfo.processInfo.hostName
+
+    public init() {}
+
+    /// The sinks, by their names in the outbox.
+    public var sinkNames: [String] {
+        (webhook == nil ? [] : ["webhook"]) + (ndjson == nil ? [] : ["ndjson"]) + (postgresURL == nil ? [] : ["postgres"])
+    }
+
+    /// One exporter per sink, each started on its own thread, where its sink is made. A bad webhook secret fails here,
+    /// not on the first event.
+    func exporters(store: EventStore) throws -> [Exporter] {
+        let source = "/skygate/\(gatewayName)"
+        var exporters: [Exporter] = []
+        if let (url, secret) = webhook {
+            _ = try WebhookSignature(secret: secret)
+            exporters.append(
+                Exporter(sinkName: "webhook", store: store, policy: policy) {
+                    try WebhookSink(url: url, secret: secret, source: source)
+                })
+        }
+        if let (directory, maximumBytes) = ndjson {
+            exporters.append(
+                Exporter(sinkName: "ndjson", store: store, policy: policy) {
+                    try NDJSONSink(directory: directory, maximumBytes: maximumBytes, source: source)
+                })
+        }
+        if let url = postgresURL {
+            exporters.append(Exporter(sinkName: "postgres", store: store, policy: policy) { try PostgresSink(url: url) })
+        }
+        return exporters
+    }
+}

@@ -1,0 +1,88 @@
+import Access
+import Archive
+import CameraRegistry
+import EventExport
+import Events
+import Foundation
+import Gateway
+import Ingest
+import Logging
+import MediaIO
+import ServiceLifecycle
+import Synchronization
+
+/// The gateway service — ingest, the event engine, the exporters, the HTTP API and the live event feed — as one
+/// `ServiceGroup`, built from a configuration. `skygate serve` is a thin shell over it; tests run it in-process.
+///
+/// The group shuts its services down in the reverse of their order here, which is the order the service must stop
+/// in: the live feed ends its streams, the HTTP server finishes its requests, ingest closes every segment and flushes
+/// the index, the engine writes what is waiting, and the exporters end their rounds.
+public final class SkygateService: Sendable {
+    public let configuration: SkygateConfiguration
+    /// The ingest service, for its camera status.
+    public let ingest: IngestService
+    /// The event store, for its events and outbox.
+    public let events: EventStore
+    private let group: ServiceGroup
+    private let lock: Mutex<ServiceLock?>
+
+    /// Opens the stores (taking the data directory's service lock), starts the event engine and the exporters'
+    /// threads, and arranges the rest to start when `run()` is called. Blocks (SQLite): call it on a thread of its
+    /// own, or from a test.
+    /// - Parameter onListening: called with the HTTP port once the server listens.
+    public init(
+        configuration: SkygateConfiguration, registry: Registry, access: AccessStore, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws {
+        let directory = configuration.dataDirectory
+        let lock = try ServiceLock(dataDirectory: directory)
+        let archive = try KeyframeIndexStore(path: configuration.archivePath ?? directory + "/archive.sqlite")
+        let export = configuration.export
+        let store = try EventStore(path: directory + "/events.sqlite", sinks: export.sinkNames)
+        let exporters = try export.exporters(store: store)
+        let feed = EventFeed()
+        let engine = try EventEngine(store: store, registry: registry, configuration: configuration.detectors) { recorded in
+            for exporter in exporters { exporter.wake() }
+            feed.publish(recorded)
+        }
+        let ingest = IngestService(registry: registry, archive: archive, configuration: configuration.ingest) {
+            engine.observe($0)
+        }
+        do {
+            try engine.start()
+        } catch {
+            for exporter in exporters { exporter.stop() }
+            throw error
+        }
+        var services: [any Service] = exporters + [engine, ingest]
+        if let address = configuration.http {
+            let gateway = GatewayServices(
+                registry: registry, archive: archive, events: store, engine: engine, access: access, feed: feed,
+                scratchDirectory: directory + "/tmp", sinks: export.sinkNames, ingest: ingest)
+            services.append(
+                Gateway.application(gateway, host: address.host, port: address.port, logger: logger, onServerRunning: onListening)
+            )
+            services.append(feed)
+        }
+        group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        self.configuration = configuration
+        self.ingest = ingest
+        self.events = store
+        self.lock = Mutex(lock)
+    }
+
+    /// Runs until SIGTERM, SIGINT or `shutDown()`, then stops in order; throws if a service failed.
+    public func run() async throws {
+        defer { lock.withLock { $0 = nil } }
+        try await group.run()
+    }
+
+    /// Starts the graceful shutdown, as SIGTERM would.
+    public func shutDown() async { await group.triggerGracefulShutdown() }
+
+    /// Whether every camera worker ended in time when ingest stopped.
+    public var stoppedCleanly: Bool { ingest.stoppedCleanly }
+}

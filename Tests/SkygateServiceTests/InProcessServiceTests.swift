@@ -1,0 +1,98 @@
+import Access
+import CameraRegistry
+import Foundation
+import Ingest
+import Logging
+import MediaIO
+import SkygateService
+import Synchronization
+import TestSupport
+import Testing
+
+/// The whole service — ingest, events, exporters, HTTP — started in the test's own process from a configuration,
+/// against the RTSP simulator and over loopback HTTP: no binary, no command line.
+@Suite("Skygate service, in-process", .serialized)
+struct InProcessServiceTests {
+    static let camera = "33019900001320000001"
+
+    /// A data directory with a registry holding one camera at `url`, and an admin token.
+    static func dataDirectory(cameraURL url: String) throws -> (String, Registry, AccessStore, String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-svc-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let registry = try Registry(dataDirectory: directory) { url in _ = try URLPolicy.default.check(url) }
+        try registry.addCamera(
+            Camera(id: try DeviceID(camera), name: "gate", mainStream: try registry.streamEndpoint(url), location: nil))
+        let access = try AccessStore(path: directory + "/access.sqlite")
+        let token = try access.createToken(name: "test", role: .admin, actor: "test", source: "test").token
+        return (directory, registry, access, token)
+    }
+
+    static func configuration(_ directory: String) -> SkygateConfiguration {
+        var configuration = SkygateConfiguration(dataDirectory: directory)
+        configuration.ingest.worker.segmentDuration = 2
+        configuration.ingest.worker.demux.readTimeout = 3
+        configuration.http = HTTPAddress(host: "127.0.0.1", port: 0)
+        return configuration
+    }
+
+    @Test("records a camera, answers HTTP, holds the data directory, and stops cleanly on shutDown()")
+    func runsInProcess() async throws {
+        let simulator = try CameraSimulator(cameras: ["cam1"])
+        let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: simulator.url("cam1"))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = Mutex<Int?>(nil)
+        let service = try SkygateService(
+            configuration: Self.configuration(directory), registry: registry, access: access,
+            logger: Logger(label: "test")
+        ) { listening in port.withLock { $0 = listening } }
+        let running = Task { try await service.run() }
+
+        // Camera status comes straight from ingest: streaming, with keyframes recorded.
+        #expect(await Self.eventually(15) { service.ingest.cameraStatuses.first?.keyframes ?? 0 >= 2 })
+        #expect(service.ingest.cameraStatuses.map(\.state) == [.streaming])
+
+        // A second service on the same data directory is refused while this one runs.
+        #expect(throws: ServiceError.self) {
+            try SkygateService(
+                configuration: Self.configuration(directory), registry: registry, access: access, logger: Logger(label: "x"))
+        }
+
+        // The API over loopback, with the status read from ingest in this process.
+        let listening = try #require(port.withLock { $0 })
+        let status = try ProcessRunner.check(
+            "curl", ["-sf", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(listening)/api/status"])
+        #expect(status.contains("\"state\":\"streaming\""), "\(status)")
+        #expect(status.contains(Self.camera))
+
+        await service.shutDown()
+        try await running.value
+        #expect(service.stoppedCleanly)
+        #expect(service.ingest.cameraStatuses.isEmpty)
+        // The last segment, written until the stop, was closed whole: it decodes without an error.
+        let segmentDirectory = directory + "/segments/\(Self.camera)"
+        let last = try #require(try FileManager.default.contentsOfDirectory(atPath: segmentDirectory).sorted().last)
+        let decode = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                // Passthrough timing, as in the live worker test: two key pictures one 90 kHz tick apart are kept.
+                "-nostdin", "-v", "error", "-i", segmentDirectory + "/" + last, "-fps_mode", "passthrough",
+                "-enc_time_base:v", "1/90000", "-f", "null", "-",
+            ])
+        #expect(decode.status == 0 && decode.standardError.isEmpty, "\(decode.standardError)")
+        // The lock went with the service: another may start now.
+        let again = try SkygateService(
+            configuration: Self.configuration(directory), registry: registry, access: access, logger: Logger(label: "y"))
+        await again.shutDown()
+        try await again.run()
+    }
+
+    /// Polls `condition` every 50 ms for up to `seconds`.
+    static func eventually(_ seconds: Double, _ condition: @Sendable () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+}

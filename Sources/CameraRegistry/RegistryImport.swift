@@ -89,61 +89,7 @@ extension Registry {
         var summary = ImportSummary(dryRun: dryRun)
         do {
             try database.inTransaction { db in
-                func exists(_ table: String, _ id: String) throws -> Bool {
-                    try Bool.fetchOne(
-                        db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)"), arguments: [id])!
-                }
-                // Parents before children: a parent's level is always coarser.
-                for grid in grids.sorted(by: { ($0.level.depth, $0.id) < ($1.level.depth, $1.id) }) {
-                    if try exists("grid", grid.id) { summary.grids.updated += 1 } else { summary.grids.added += 1 }
-                    try db.execute(
-                        sql: """
-                            INSERT INTO grid (id, name, level, parent_id, geometry) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT (id) DO UPDATE SET name = excluded.name, level = excluded.level, parent_id = excluded.parent_id,
-                                geometry = excluded.geometry
-                            """,
-                        arguments: [
-                            grid.id, grid.name, grid.level.rawValue, grid.parentID,
-                            try GeoJSON.encode(geometry: .area(grid.area)),
-                        ])
-                }
-                for location in locations {
-                    if try exists("key_location", location.id) {
-                        summary.keyLocations.updated += 1
-                    } else {
-                        summary.keyLocations.added += 1
-                    }
-                    try db.execute(
-                        sql: """
-                            INSERT INTO key_location (id, name, category, geometry, alert_radius) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category, geometry = excluded.geometry,
-                                alert_radius = excluded.alert_radius
-                            """,
-                        arguments: [
-                            location.id, location.name, location.category.rawValue,
-                            try GeoJSON.encode(geometry: location.geometry), location.alertRadius,
-                        ])
-                }
-                for camera in cameras {
-                    if try exists("camera", camera.id.rawValue) {
-                        summary.cameras.updated += 1
-                    } else {
-                        summary.cameras.added += 1
-                    }
-                    try upsert(db, camera)
-                }
-                for sensor in sensors {
-                    if try exists("sensor", sensor.id.rawValue) {
-                        summary.sensors.updated += 1
-                    } else {
-                        summary.sensors.added += 1
-                    }
-                    try upsert(db, sensor)
-                }
-                try linker(db).relinkAll(db)
-                summary.camerasOutsideGrids =
-                    try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM camera WHERE grid_id IS NULL AND longitude IS NOT NULL") ?? 0
+                try write(db, grids: grids, locations: locations, cameras: cameras, sensors: sensors, into: &summary)
                 return dryRun ? .rollback : .commit
             }
         } catch let error as RegistryError {
@@ -152,6 +98,58 @@ extension Registry {
             throw RegistryError(.storeFailed, "import failed while writing, nothing was written: \(error)")
         }
         return summary
+    }
+
+    /// Adds or updates every parsed row and feature in one transaction, counting what was added and updated, then
+    /// recomputes every link.
+    private func write(
+        _ db: Database, grids: [Grid], locations: [KeyLocation], cameras: [Camera], sensors: [Sensor],
+        into summary: inout ImportSummary
+    ) throws {
+        func exists(_ table: String, _ id: String) throws -> Bool {
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)"), arguments: [id])!
+        }
+        func count(_ counts: inout ImportCounts, existed: Bool) {
+            if existed { counts.updated += 1 } else { counts.added += 1 }
+        }
+        // Parents before children: a parent's level is always coarser.
+        for grid in grids.sorted(by: { ($0.level.depth, $0.id) < ($1.level.depth, $1.id) }) {
+            count(&summary.grids, existed: try exists("grid", grid.id))
+            try db.execute(
+                sql: """
+                    INSERT INTO grid (id, name, level, parent_id, geometry) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, level = excluded.level, parent_id = excluded.parent_id,
+                        geometry = excluded.geometry
+                    """,
+                arguments: [
+                    grid.id, grid.name, grid.level.rawValue, grid.parentID,
+                    try GeoJSON.encode(geometry: .area(grid.area)),
+                ])
+        }
+        for location in locations {
+            count(&summary.keyLocations, existed: try exists("key_location", location.id))
+            try db.execute(
+                sql: """
+                    INSERT INTO key_location (id, name, category, geometry, alert_radius) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category, geometry = excluded.geometry,
+                        alert_radius = excluded.alert_radius
+                    """,
+                arguments: [
+                    location.id, location.name, location.category.rawValue,
+                    try GeoJSON.encode(geometry: location.geometry), location.alertRadius,
+                ])
+        }
+        for camera in cameras {
+            count(&summary.cameras, existed: try exists("camera", camera.id.rawValue))
+            try upsert(db, camera)
+        }
+        for sensor in sensors {
+            count(&summary.sensors, existed: try exists("sensor", sensor.id.rawValue))
+            try upsert(db, sensor)
+        }
+        try linker(db).relinkAll(db)
+        summary.camerasOutsideGrids =
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM camera WHERE grid_id IS NULL AND longitude IS NOT NULL") ?? 0
     }
 
     // MARK: - CSV

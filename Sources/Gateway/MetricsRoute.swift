@@ -8,6 +8,7 @@ import Prometheus
 extension GatewayServices {
     /// Prometheus text, built at each scrape from what the service publishes and the outbox: a scrape always shows
     /// the present, and a gateway without scrapers does no metrics work at all.
+    /// Over 60 lines: one metric family after another, in the order /metrics prints them.
     func metricsText() throws -> String {
         let prometheus = PrometheusCollectorRegistry()
         let report = try status.report()

@@ -16,6 +16,7 @@ public final class Demuxer {
 
     /// Opens `source` and probes its streams within `options.openTimeout`.
     /// - Throws: `MediaError` (`.refusedURL`, `.fileNotFound`, `.timeout`, `.invalidData`, `.noVideoStream`, …).
+    /// Over 60 lines: FFmpeg's open sequence, where each failure must free exactly what was opened before it, in order.
     public init(source: MediaSource, options: DemuxOptions = DemuxOptions(), interrupt: InterruptFlag = InterruptFlag()) throws {
         self.options = options
         self.interrupt = interrupt

@@ -122,6 +122,8 @@ public enum FrameStatistics {
     // product, a squared Laplacian an Int16×Int16 multiply-add (pmaddwd); counts are UInt16/Int16 and sums are
     // flushed every 1,024 samples before they can overflow. Wider lanes or 32-bit products stop the loops from
     // vectorising (SSE2 has no 32-bit multiply).
+    /// Over 60 lines: the kernel's one pass over the sampled rows, every statistic's accumulator in a local; split
+    /// per statistic, it would read each row several times (the hot path of the keyframe benchmark).
     private static func sampledRows(_ plane: Plane) -> RowTotals {
         var totals = RowTotals()
         let darkLevel = FrameStats.darkLevel

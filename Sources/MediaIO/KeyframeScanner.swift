@@ -52,6 +52,7 @@ public final class KeyframeScanner {
     public var description: MediaDescription { demuxer.description }
 
     /// Reads to the end of the input, handing each keyframe to `deliver` in stream order.
+    /// Over 60 lines: one read loop with the two ways of finding keyframes (sample table seeks, sequential reads) and the fallback from one to the other.
     public func run(_ deliver: (KeyframeRecord) throws -> Void) throws -> ScanSummary {
         var summary = ScanSummary()
         let packet = Packet()

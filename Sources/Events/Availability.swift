@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import Ingest
 
 /// Availability (在线率) and soundness (完好率) of cameras over a period, from the health history (when the gateway was
 /// watching a camera) and the events (when it was offline or faulty).
@@ -95,7 +96,7 @@ public enum Availability {
         var intervals: [Interval] = []
         var since: Date?
         for record in history where record.at < to {
-            let watching = !["stopped", "disabled"].contains(record.state)
+            let watching = record.healthState != .stopped && record.healthState != .disabled
             let at = max(record.at, from)
             if watching, since == nil {
                 since = at

@@ -1,10 +1,12 @@
 import Foundation
+import Ingest
 import MediaIO
 
 /// A change in a camera's fault state: raised, updated (still open, newer evidence), cleared.
 public struct DetectorTransition: Sendable, Equatable, Codable {
     public enum Phase: String, Sendable, Codable { case raised, updated, cleared }
-    public var camera: String
+    /// The device it concerns: a camera, or a sensor for a sensor alarm.
+    public var device: String
     public var kind: EventKind
     public var phase: Phase
     /// When this transition happened (the observation that decided it).
@@ -17,9 +19,9 @@ public struct DetectorTransition: Sendable, Equatable, Codable {
     public var reason: String?
 
     public init(
-        camera: String, kind: EventKind, phase: Phase, at: Date, since: Date, evidence: [String: Double], reason: String? = nil
+        device: String, kind: EventKind, phase: Phase, at: Date, since: Date, evidence: [String: Double], reason: String? = nil
     ) {
-        self.camera = camera
+        self.device = device
         self.kind = kind
         self.phase = phase
         self.at = at
@@ -91,23 +93,23 @@ public struct CameraDetector: Sendable {
 
     // MARK: - Health
 
-    /// A health transition: "connecting", "streaming", "stalled", "offline", "stopped", "disabled".
-    public mutating func observe(health state: String, reason: String?, at time: Date) -> [DetectorTransition] {
+    /// A health transition of the camera.
+    public mutating func observe(health state: HealthState, reason: HealthReason?, at time: Date) -> [DetectorTransition] {
         var out: [DetectorTransition] = []
         switch state {
-        case "streaming":
+        case .streaming:
             outage = nil
             for kind in [EventKind.offline, .stalled] where open[kind] != nil { out.append(clear(kind, at: time)) }
-        case "offline", "stalled":
-            if outage == nil { outage = (state == "offline" ? .offline : .stalled, time, reason) }
+        case .offline, .stalled:
+            if outage == nil { outage = (state == .offline ? .offline : .stalled, time, reason?.rawValue) }
             out += tick(now: time)
-        case "stopped", "disabled":
+        case .stopped, .disabled:
             // Not supposed to run: nothing of it is a fault any more.
             outage = nil
             for kind in open.keys.sorted() { out.append(clear(kind, at: time)) }
             streaks = [:]
             previous = nil
-        default:
+        case .connecting:
             break
         }
         return out
@@ -316,6 +318,6 @@ public struct CameraDetector: Sendable {
         _ kind: EventKind, _ phase: DetectorTransition.Phase, at time: Date, since: Date, evidence: [String: Double],
         reason: String? = nil
     ) -> DetectorTransition {
-        DetectorTransition(camera: camera, kind: kind, phase: phase, at: time, since: since, evidence: evidence, reason: reason)
+        DetectorTransition(device: camera, kind: kind, phase: phase, at: time, since: since, evidence: evidence, reason: reason)
     }
 }

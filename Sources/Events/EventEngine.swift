@@ -95,7 +95,7 @@ public final class EventEngine: Sendable {
         switch observation {
         case .health(let transition):
             transitions = withDetector(transition.camera) {
-                $0.observe(health: transition.state.rawValue, reason: transition.reason?.rawValue, at: transition.wallClock)
+                $0.observe(health: transition.state, reason: transition.reason, at: transition.wallClock)
             }
         case .analysed(let keyframe):
             transitions = withDetector(keyframe.camera) { $0.observe(keyframe.stats, at: keyframe.wallClock) }
@@ -116,7 +116,7 @@ public final class EventEngine: Sendable {
         value: Double? = nil
     ) throws -> EventStore.Outcome {
         let transition = DetectorTransition(
-            camera: sensor, kind: .sensorAlarm, phase: phase, at: time, since: time,
+            device: sensor, kind: .sensorAlarm, phase: phase, at: time, since: time,
             evidence: value.map { ["value": $0] } ?? [:], reason: alarm)
         let entry = EventStore.Entry(
             transition, location: try location(of: sensor, version: registry.externalChangeCounter()),
@@ -153,7 +153,7 @@ public final class EventEngine: Sendable {
         guard !batch.isEmpty else { return }
         do {
             let version = try registry.externalChangeCounter()
-            let entries = try batch.map { EventStore.Entry($0, location: try location(of: $0.camera, version: version)) }
+            let entries = try batch.map { EventStore.Entry($0, location: try location(of: $0.device, version: version)) }
             let events = try store.record(entries).compactMap { outcome -> Event? in
                 if case .recorded(let event) = outcome { return event }
                 return nil
@@ -161,7 +161,7 @@ public final class EventEngine: Sendable {
             for transition in batch {
                 logger.info(
                     "event \(transition.phase.rawValue)",
-                    metadata: ["device": "\(transition.camera)", "kind": "\(transition.kind.rawValue)"])
+                    metadata: ["device": "\(transition.device)", "kind": "\(transition.kind.rawValue)"])
             }
             onRecorded(events)
         } catch {

@@ -184,7 +184,7 @@ public final class EventStore: Sendable {
         }
         let openBody = try String.fetchOne(
             db, sql: "SELECT body FROM event WHERE device = ? AND kind = ? AND state = 'open'",
-            arguments: [transition.camera, transition.kind.rawValue])
+            arguments: [transition.device, transition.kind.rawValue])
         var event: Event
         var phase = transition.phase
         if let openBody {
@@ -198,7 +198,7 @@ public final class EventStore: Sendable {
             }
         } else if transition.phase == .raised {
             event = Event(
-                id: UUID().uuidString.lowercased(), device: transition.camera, kind: transition.kind, state: .open,
+                id: UUID().uuidString.lowercased(), device: transition.device, kind: transition.kind, state: .open,
                 since: transition.since, raisedAt: transition.at, updatedAt: transition.at, clearedAt: nil,
                 evidence: transition.evidence, reason: transition.reason, location: entry.location)
         } else {

@@ -77,7 +77,7 @@ extension GatewayServices {
             let report = try status.report()
             checks["registry"] = "ok"
             checks["archive"] = "ok"
-            checks["ingest"] = report.service
+            checks["ingest"] = report.service.rawValue
         } catch {
             checks["registry"] = "\(error)"
         }

@@ -13,7 +13,7 @@ extension GatewayServices {
         let prometheus = PrometheusCollectorRegistry()
         let report = try status.report()
         prometheus.makeGauge(name: "skygate_service_running", help: "1 while `skygate serve` is publishing its status.")
-            .set(to: report.service == "running" ? 1 : 0)
+            .set(to: report.service == .running ? 1 : 0)
         prometheus.makeGauge(name: "skygate_storage_alarm", help: "1 while the recording storage is over its limits.")
             .set(to: report.details?.storageAlarm == nil ? 0 : 1)
         let now = Date()

@@ -53,11 +53,7 @@ extension IngestService {
     /// storage alarm.
     private func record(_ transition: HealthTransition) {
         do {
-            try healthLog.append([
-                HealthRecord(
-                    camera: transition.camera, at: transition.wallClock, state: transition.state.rawValue,
-                    reason: transition.reason?.rawValue, detail: transition.detail)
-            ])
+            try healthLog.append([HealthRecord(transition)])
         } catch {
             raiseStorageAlarm("the health history cannot be written: \(error)")
         }

@@ -7,9 +7,9 @@ public struct Outage: Sendable, Equatable, Codable {
     /// The first non-streaming transition after streaming, and the next return to streaming (nil: still out).
     public var from: Date
     public var to: Date?
-    /// The state and reason that started it ("offline"/"refused", "stalled"/"noData", …).
-    public var state: String
-    public var reason: String?
+    /// The state and reason that started it (offline/refused, stalled/noData, …).
+    public var state: HealthState
+    public var reason: HealthReason?
 
     /// Seconds out, up to `now` for an outage still going on.
     public func duration(now: Date = Date()) -> Double { (to ?? now).timeIntervalSince(from) }
@@ -23,23 +23,25 @@ extension Outage {
         var outages: [Outage] = []
         var open: Outage? = nil
         for record in history {
-            switch record.state {
-            case "streaming":
+            switch record.healthState {
+            case .streaming?:
                 if var current = open {
                     current.to = record.at
                     outages.append(current)
                     open = nil
                 }
-            case "offline", "stalled":
+            case .offline?, .stalled?:
                 // Out from the first failure; later failures of the same outage (reconnect attempts) do not start
                 // another.
                 if open == nil {
-                    open = Outage(camera: record.camera, from: record.at, to: nil, state: record.state, reason: record.reason)
+                    open = Outage(
+                        camera: record.camera, from: record.at, to: nil, state: record.healthState ?? .offline,
+                        reason: record.healthReason)
                 }
-            case "stopped", "disabled":
+            case .stopped?, .disabled?:
                 // The service or the camera's worker stopped: not an outage of the camera.
                 open = nil
-            default:
+            case .connecting?, nil:
                 break
             }
         }

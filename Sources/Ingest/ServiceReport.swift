@@ -5,8 +5,18 @@ import Foundation
 /// The service and every camera as `skygate serve` last published them: what `skygate status` prints and
 /// `GET /api/status` returns.
 public struct ServiceReport: Codable, Sendable {
-    /// "running", "stopped" (cleanly), "not running" (stale status: the service died), or "never started".
-    public var service: String
+    /// Whether the service runs, as its published status tells.
+    public enum State: String, Codable, Sendable {
+        case running
+        /// It stopped cleanly.
+        case stopped
+        /// Its status is stale: the process is gone or stopped publishing (it died).
+        case notRunning = "not running"
+        /// No service ever published a status here.
+        case neverStarted = "never started"
+    }
+
+    public var service: State
     public var details: ServiceStatus?
     public var cameras: [CameraStatus]
     /// Enabled cameras without a status: the service is not running them (yet).
@@ -21,7 +31,7 @@ public struct ServiceReport: Codable, Sendable {
         let cameras = ingest.cameraStatuses
         let running = Set(cameras.map(\.camera))
         return ServiceReport(
-            service: "running", details: ingest.serviceStatus(cameras: cameras, stopped: false), cameras: cameras,
+            service: .running, details: ingest.serviceStatus(cameras: cameras, stopped: false), cameras: cameras,
             notRunning: registered.filter { $0.enabled && !running.contains($0.id) }.map(\.id),
             disabled: registered.filter { !$0.enabled }.map(\.id))
     }
@@ -31,14 +41,14 @@ public struct ServiceReport: Codable, Sendable {
         let published = try StatusStore(store: archive).read(service: ServiceStatus.self, camera: CameraStatus.self)
         let registered = try registry.cameraStates()
         let enabled = registered.filter(\.enabled).map(\.id)
-        let state: String
+        let state: State
         if let service = published?.service {
             let alive = kill(service.processID, 0) == 0 && now.timeIntervalSince(service.updatedAt) < 10
-            state = service.stopped ? "stopped" : alive ? "running" : "not running"
+            state = service.stopped ? .stopped : alive ? .running : .notRunning
         } else {
-            state = "never started"
+            state = .neverStarted
         }
-        let cameras = state == "running" ? (published?.cameras.values.sorted { $0.camera < $1.camera } ?? []) : []
+        let cameras = state == .running ? (published?.cameras.values.sorted { $0.camera < $1.camera } ?? []) : []
         let running = Set(cameras.map(\.camera))
         return ServiceReport(
             service: state, details: published?.service, cameras: cameras, notRunning: enabled.filter { !running.contains($0) },

@@ -29,10 +29,10 @@ struct StatusCommand: ParsableCommand {
                 try printJSON(report)
                 return
             }
-            var line = "service: \(state)"
+            var line = "service: \(state.rawValue)"
             if let details = report.details {
                 line +=
-                    state == "running"
+                    state == .running
                     ? " (pid \(details.processID), since \(TimeText.format(details.startedAt)))"
                     : " (last status \(TimeText.format(details.updatedAt)))"
                 if let alarm = details.storageAlarm { line += "\nSTORAGE ALARM: \(alarm)" }
@@ -45,7 +45,7 @@ struct StatusCommand: ParsableCommand {
                     ],
                     rows: cameras.map(row), rightAligned: [4, 5, 6, 8, 9])
             }
-            if state != "running" {
+            if state != .running {
                 print(
                     "\(enabled.count) enabled camera\(enabled.count == 1 ? " is" : "s are") not being recorded: start `skygate serve`"
                 )

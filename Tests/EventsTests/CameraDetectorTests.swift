@@ -60,16 +60,16 @@ struct CameraDetectorTests {
     func offline() {
         var detector = Self.detector()
         let t = Self.noon
-        #expect(detector.observe(health: "streaming", reason: nil, at: t).isEmpty)
-        #expect(detector.observe(health: "offline", reason: "ended", at: t + 10).isEmpty)
-        #expect(detector.observe(health: "streaming", reason: nil, at: t + 12).isEmpty, "a 2 s reconnect is no event")
-        #expect(detector.observe(health: "offline", reason: "refused", at: t + 20).isEmpty)
+        #expect(detector.observe(health: .streaming, reason: nil, at: t).isEmpty)
+        #expect(detector.observe(health: .offline, reason: .ended, at: t + 10).isEmpty)
+        #expect(detector.observe(health: .streaming, reason: nil, at: t + 12).isEmpty, "a 2 s reconnect is no event")
+        #expect(detector.observe(health: .offline, reason: .refused, at: t + 20).isEmpty)
         #expect(detector.tick(now: t + 49).isEmpty)
         let raised = detector.tick(now: t + 50)
         #expect(raised.count == 1 && raised[0].kind == .offline && raised[0].since == t + 20 && raised[0].reason == "refused")
         #expect(detector.tick(now: t + 80).isEmpty, "raised once")
-        #expect(detector.observe(health: "offline", reason: "refused", at: t + 60).isEmpty)
-        let cleared = detector.observe(health: "streaming", reason: nil, at: t + 90)
+        #expect(detector.observe(health: .offline, reason: .refused, at: t + 60).isEmpty)
+        let cleared = detector.observe(health: .streaming, reason: nil, at: t + 90)
         #expect(cleared.map(\.phase) == [.cleared] && cleared[0].kind == .offline)
     }
 

@@ -18,7 +18,7 @@ struct EventStoreTests {
         -> DetectorTransition
     {
         DetectorTransition(
-            camera: device, kind: kind, phase: phase, at: t0 + seconds, since: t0, evidence: ["x": seconds], reason: nil)
+            device: device, kind: kind, phase: phase, at: t0 + seconds, since: t0, evidence: ["x": seconds], reason: nil)
     }
 
     @Test("raised, updated and cleared keep one stable ID; every transition is queued once per sink")
@@ -91,7 +91,7 @@ struct EventStoreTests {
         let street = GridSummary(id: "S1_x", name: "street", level: .street)
         let place = EventLocation(longitude: 120, latitude: 30, grids: [street, district], keyLocations: [school])
         let alarm = DetectorTransition(
-            camera: "s1", kind: .sensorAlarm, phase: .raised, at: Self.t0, since: Self.t0, evidence: [:], reason: "smoke")
+            device: "s1", kind: .sensorAlarm, phase: .raised, at: Self.t0, since: Self.t0, evidence: [:], reason: "smoke")
         let first = try store.record([EventStore.Entry(alarm, location: place, idempotencyKey: "msg-1")])[0]
         let second = try store.record([EventStore.Entry(alarm, location: place, idempotencyKey: "msg-1")])[0]
         guard case .recorded(let event) = first, case .duplicate(let same) = second else {

@@ -23,8 +23,8 @@ struct OutageTests {
         let outages = Outage.find(in: records, threshold: 5, now: Self.t0.addingTimeInterval(50))
         #expect(outages.count == 2)
         #expect(outages[0].from == Self.t0.addingTimeInterval(20) && outages[0].to == Self.t0.addingTimeInterval(33))
-        #expect(outages[0].state == "stalled" && outages[0].reason == "noData")
-        #expect(outages[1].to == nil && outages[1].reason == "unauthorised")
+        #expect(outages[0].state == .stalled && outages[0].reason == .noData)
+        #expect(outages[1].to == nil && outages[1].reason == .unauthorised)
         #expect(Outage.find(in: records, threshold: 0.5, now: Self.t0.addingTimeInterval(50)).count == 3)
         // A stop (camera removed, service stopped) is not an outage of the camera.
         #expect(

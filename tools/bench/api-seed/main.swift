@@ -39,11 +39,11 @@ while written < total {
         let id = cameras[camera].camera.id.rawValue
         entries.append(
             EventStore.Entry(
-                DetectorTransition(camera: id, kind: kind, phase: .raised, at: since, since: since, evidence: ["value": 1]),
+                DetectorTransition(device: id, kind: kind, phase: .raised, at: since, since: since, evidence: ["value": 1]),
                 location: locations[camera]))
         entries.append(
             EventStore.Entry(
-                DetectorTransition(camera: id, kind: kind, phase: .cleared, at: end, since: since, evidence: ["value": 0]),
+                DetectorTransition(device: id, kind: kind, phase: .cleared, at: end, since: since, evidence: ["value": 0]),
                 location: locations[camera]))
     }
     _ = try store.record(entries)

@@ -42,7 +42,7 @@ while written < total {
         let now = Date()
         return EventStore.Entry(
             DetectorTransition(
-                camera: String(format: "3301990000132%07d", device), kind: .blur, phase: phase, at: now, since: now,
+                device: String(format: "3301990000132%07d", device), kind: .blur, phase: phase, at: now, since: now,
                 evidence: ["sharpness": 1.5]),
             location: place)
     }

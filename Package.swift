@@ -187,7 +187,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "MediaIO", "CameraRegistry", "TestSupport"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaIO", "CameraRegistry", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Archive", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
         .testTarget(

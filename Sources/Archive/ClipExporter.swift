@@ -33,7 +33,7 @@ public struct ClipExporter: Sendable {
         let start = try firstKeyframe(camera: camera, from: from, to: end)
         let rows = try index.keyframes(camera: camera, from: start.wallClock, to: end)
         // Each segment with the first keyframe of it that the clip uses: where to start reading it, and when that is.
-        var plan: [RecordedKeyframeRow] = []
+        var plan: [RecordedKeyframe] = []
         for row in rows where plan.last?.segment != row.segment { plan.append(row) }
 
         let partial = path + ".partial"
@@ -70,7 +70,7 @@ public struct ClipExporter: Sendable {
     }
 
     /// The keyframe at or before `from`, or else the first recorded before `end`.
-    private func firstKeyframe(camera: String, from: Date, to end: Date) throws -> RecordedKeyframeRow {
+    private func firstKeyframe(camera: String, from: Date, to end: Date) throws -> RecordedKeyframe {
         if let before = try index.keyframe(camera: camera, atOrBefore: from) { return before }
         if let after = try index.keyframes(camera: camera, from: from, to: end).first { return after }
         throw ArchiveError(
@@ -101,7 +101,7 @@ private struct ClipCopy {
     var isComplete: Bool { start.addingTimeInterval(lastWritten) > end }
 
     /// Copies `entry`'s segment from its recorded byte offset (PAT/PMT included) until the clip's end.
-    mutating func append(_ entry: RecordedKeyframeRow) throws {
+    mutating func append(_ entry: RecordedKeyframe) throws {
         var options = DemuxOptions()
         options.skipInitialBytes = entry.byteOffset
         let demuxer = try Demuxer(source: .file(path: entry.segment), options: options)

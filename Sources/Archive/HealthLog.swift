@@ -42,9 +42,9 @@ public struct DiscontinuityRecord: Sendable, Codable, Equatable {
 /// The history of every camera's health transitions and timestamp discontinuities: the input of availability
 /// reports and offline events. Append-only, except that retention trims what is older than the recordings.
 public struct HealthLog: Sendable {
-    let store: KeyframeIndexStore
+    let store: ArchiveDatabase
 
-    public init(store: KeyframeIndexStore) { self.store = store }
+    public init(store: ArchiveDatabase) { self.store = store }
 
     /// Appends transitions in one transaction.
     public func append(_ records: [HealthRecord]) throws {

@@ -3,7 +3,7 @@ internal import GRDB
 import MediaIO
 
 /// A recorded keyframe of a live camera: when it was, and where to cut to play from it.
-public struct RecordedKeyframeRow: Sendable, Codable, Equatable {
+public struct RecordedKeyframe: Sendable, Codable, Equatable {
     public var camera: String
     /// Wall-clock time (the camera's sanitised timeline anchored to the gateway's clock).
     public var wallClock: Date
@@ -47,12 +47,12 @@ public struct RecordingGap: Sendable, Codable, Equatable {
 /// The index of live recordings in the archive database: keyframes by camera and time, and explicit gaps, so
 /// "what was recorded at 14:03:10 on camera X" is an index lookup.
 public struct RecordingIndex: Sendable {
-    let store: KeyframeIndexStore
+    let store: ArchiveDatabase
 
-    public init(store: KeyframeIndexStore) { self.store = store }
+    public init(store: ArchiveDatabase) { self.store = store }
 
     /// Appends keyframes in one transaction.
-    public func append(_ keyframes: [RecordedKeyframeRow]) throws {
+    public func append(_ keyframes: [RecordedKeyframe]) throws {
         try store.insert(
             "record keyframes",
             sql:
@@ -72,7 +72,7 @@ public struct RecordingIndex: Sendable {
     }
 
     /// A camera's keyframes between two wall-clock times, oldest first.
-    public func keyframes(camera: String, from: Date = .distantPast, to: Date = .distantFuture) throws -> [RecordedKeyframeRow] {
+    public func keyframes(camera: String, from: Date = .distantPast, to: Date = .distantFuture) throws -> [RecordedKeyframe] {
         try store.read("query recorded keyframes") { db in
             try Row.fetchAll(
                 db,
@@ -102,7 +102,7 @@ public struct RecordingIndex: Sendable {
     }
 
     /// The last keyframe of a camera at or before `time`, where playing from `time` must start.
-    public func keyframe(camera: String, atOrBefore time: Date) throws -> RecordedKeyframeRow? {
+    public func keyframe(camera: String, atOrBefore time: Date) throws -> RecordedKeyframe? {
         try store.read("seek") { db in
             try Row.fetchOne(
                 db,
@@ -115,7 +115,7 @@ public struct RecordingIndex: Sendable {
 
     /// A camera's newest keyframe with statistics (analysis runs behind recording) since `time`, else its newest
     /// keyframe since then: the one a snapshot shows. One row, read backwards along the (camera, wall_time) index.
-    public func lastAnalysedKeyframe(camera: String, since time: Date) throws -> RecordedKeyframeRow? {
+    public func lastAnalysedKeyframe(camera: String, since time: Date) throws -> RecordedKeyframe? {
         try store.read("find the last analysed keyframe") { db in
             try Row.fetchOne(
                 db,
@@ -129,7 +129,7 @@ public struct RecordingIndex: Sendable {
     }
 
     /// A camera's oldest recorded keyframe.
-    public func oldestKeyframe(camera: String) throws -> RecordedKeyframeRow? {
+    public func oldestKeyframe(camera: String) throws -> RecordedKeyframe? {
         try store.read("find the oldest keyframe") { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM recorded_keyframe WHERE camera = ? ORDER BY wall_time, seconds LIMIT 1",
@@ -155,7 +155,7 @@ public struct RecordingIndex: Sendable {
         }
     }
 
-    static func keyframe(from row: Row) -> RecordedKeyframeRow {
+    static func keyframe(from row: Row) -> RecordedKeyframe {
         var stats: FrameStats? = nil
         if let meanLuma: Double = row["mean_luma"] {
             let hash: Int64 = row["phash"]
@@ -165,7 +165,7 @@ public struct RecordingIndex: Sendable {
                 edgeDensity: row["edge_density"], perceptualHash: UInt64(bitPattern: hash), meanU: row["mean_u"],
                 meanV: row["mean_v"])
         }
-        return RecordedKeyframeRow(
+        return RecordedKeyframe(
             camera: row["camera"], wallClock: Date(timeIntervalSince1970: row["wall_time"]), seconds: row["seconds"],
             segment: row["segment"], byteOffset: row["byte_offset"], size: row["size"], stats: stats)
     }

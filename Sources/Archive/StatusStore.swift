@@ -8,9 +8,9 @@ import MediaIO
 /// JSON rather than columns because the status grows with every module that reports into it, and nothing queries
 /// inside it; the history that is queried lives in `HealthLog` and `RecordingIndex`.
 public struct StatusStore: Sendable {
-    let store: KeyframeIndexStore
+    let store: ArchiveDatabase
 
-    public init(store: KeyframeIndexStore) { self.store = store }
+    public init(store: ArchiveDatabase) { self.store = store }
 
     /// Replaces the whole status: the service document and every camera's (cameras not given are removed).
     public func publish<Service: Encodable, Camera: Encodable>(service: Service, cameras: [String: Camera]) throws {

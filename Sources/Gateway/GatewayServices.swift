@@ -10,7 +10,7 @@ import Ingest
 public struct GatewayServices: Sendable {
     public var registry: Registry
     /// The archive's index (keyframes, coverage, health history) and the status the ingest service publishes.
-    public var archive: KeyframeIndexStore
+    public var archive: ArchiveDatabase
     public var events: EventStore
     /// Records sensor alarms; it need not be started for that (tests use one that is not).
     public var engine: EventEngine
@@ -26,7 +26,7 @@ public struct GatewayServices: Sendable {
     /// - Parameter ingest: the ingest service of this process, whose status the routes read directly; nil to read
     ///   the status that a service (perhaps another process) publishes to the archive.
     public init(
-        registry: Registry, archive: KeyframeIndexStore, events: EventStore, engine: EventEngine, access: AccessStore,
+        registry: Registry, archive: ArchiveDatabase, events: EventStore, engine: EventEngine, access: AccessStore,
         feed: EventFeed, scratchDirectory: String, sinks: [String], ingest: IngestService? = nil
     ) {
         self.registry = registry

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Logging
 import MediaIO
@@ -208,7 +209,7 @@ public final class CameraWorker: Sendable {
                 report(
                     .keyframe(
                         RecordedKeyframe(
-                            camera: camera, seconds: placed.seconds, wallClock: placed.wallClock, segment: unit.segment,
+                            camera: camera, wallClock: placed.wallClock, seconds: placed.seconds, segment: unit.segment,
                             byteOffset: unit.byteOffset, size: packet.size)))
             }
         }

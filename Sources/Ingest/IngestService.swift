@@ -18,7 +18,7 @@ public final class IngestService: Sendable {
     private let recordingIndex: RecordingIndex
     let healthLog: HealthLog
     private let statusStore: StatusStore
-    let indexer: RecordingIndexer
+    let indexer: RecordingIndexWriter
     private let retention: Retention
     private let supervisor: Mutex<Supervisor?> = Mutex(nil)
     private let pool: AnalysisPool?
@@ -41,7 +41,7 @@ public final class IngestService: Sendable {
     }
 
     public init(
-        registry: Registry, archive: KeyframeIndexStore, configuration: IngestConfiguration,
+        registry: Registry, archive: ArchiveDatabase, configuration: IngestConfiguration,
         observe: @escaping @Sendable (Observation) -> Void = { _ in }
     ) {
         self.registry = registry
@@ -50,7 +50,7 @@ public final class IngestService: Sendable {
         recordingIndex = RecordingIndex(store: archive)
         healthLog = HealthLog(store: archive)
         statusStore = StatusStore(store: archive)
-        indexer = RecordingIndexer(index: recordingIndex)
+        indexer = RecordingIndexWriter(index: recordingIndex)
         retention = Retention(index: recordingIndex, segmentRoot: configuration.segmentRoot)
         if configuration.analysis {
             let index = recordingIndex

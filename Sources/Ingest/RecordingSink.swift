@@ -10,7 +10,7 @@ public protocol RecordingSink: AnyObject {
     /// Records `packet` at its place on the camera's timeline. Nil for packets that are not recorded (before the
     /// connection's first keyframe nothing could decode them). A keyframe's bytes are in the file when this returns.
     /// - Throws: `MediaError.writeFailed`.
-    func write(_ packet: MediaPacket, at placed: SanitisedTimestamp) throws -> RecordedPacket?
+    func write(_ packet: MediaPacket, at placed: SanitisedTimestamp) throws -> SegmentPosition?
     /// The connection ended: close what is open.
     func finish() throws
 }
@@ -40,7 +40,7 @@ public final class SegmentRecorder: RecordingSink {
         }
     }
 
-    public func write(_ packet: MediaPacket, at placed: SanitisedTimestamp) throws -> RecordedPacket? {
+    public func write(_ packet: MediaPacket, at placed: SanitisedTimestamp) throws -> SegmentPosition? {
         try writer?.write(packet, dts: placed.dts, pts: placed.pts)
     }
 

@@ -37,7 +37,7 @@ public struct ServiceReport: Codable, Sendable {
     }
 
     /// Reads the published status. A status older than 10 s, or from a process that is gone, is "not running".
-    public static func read(registry: Registry, archive: KeyframeIndexStore, now: Date = Date()) throws -> ServiceReport {
+    public static func read(registry: Registry, archive: ArchiveDatabase, now: Date = Date()) throws -> ServiceReport {
         let published = try StatusStore(store: archive).read(service: ServiceStatus.self, camera: CameraStatus.self)
         let registered = try registry.cameraStates()
         let enabled = registered.filter(\.enabled).map(\.id)

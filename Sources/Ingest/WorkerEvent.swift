@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 
 /// What a camera worker reports, on its own thread.
@@ -9,15 +10,4 @@ public enum WorkerEvent: Sendable {
     case segmentOpened(camera: String, path: String)
     /// About once a second while streaming: bytes and video frames received since the last report.
     case throughput(camera: String, bytes: Int, frames: Int, seconds: Double)
-}
-
-/// A keyframe as recording placed it.
-public struct RecordedKeyframe: Sendable, Equatable {
-    public var camera: String
-    /// Seconds on the camera's timeline, and the wall-clock time it corresponds to.
-    public var seconds: Double
-    public var wallClock: Date
-    public var segment: String
-    public var byteOffset: Int64
-    public var size: Int
 }

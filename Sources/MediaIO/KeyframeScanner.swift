@@ -14,7 +14,7 @@ public struct ScanOptions: Sendable, Equatable {
 }
 
 /// One keyframe found by a scan, with its statistics when it was analysed and decoded.
-public struct KeyframeRecord: Sendable, Equatable {
+public struct ScannedKeyframe: Sendable, Equatable {
     public var packet: KeyframePacket
     /// Nil when the scan does not analyse, or when this keyframe could not be decoded.
     public var stats: FrameStats?
@@ -53,7 +53,7 @@ public final class KeyframeScanner {
 
     /// Reads to the end of the input, handing each keyframe to `deliver` in stream order.
     /// Over 60 lines: one read loop with the two ways of finding keyframes (sample table seeks, sequential reads) and the fallback from one to the other.
-    public func run(_ deliver: (KeyframeRecord) throws -> Void) throws -> ScanSummary {
+    public func run(_ deliver: (ScannedKeyframe) throws -> Void) throws -> ScanSummary {
         var summary = ScanSummary()
         let packet = Packet()
         var awaitingFrames: [KeyframePacket] = []
@@ -66,10 +66,10 @@ public final class KeyframeScanner {
                 guard match < awaitingFrames.count else { continue }
                 for lost in awaitingFrames[..<match] {
                     summary.undecodable += 1
-                    try deliver(KeyframeRecord(packet: lost, stats: nil))
+                    try deliver(ScannedKeyframe(packet: lost, stats: nil))
                 }
                 summary.analyzed += 1
-                try deliver(KeyframeRecord(packet: awaitingFrames[match], stats: stats))
+                try deliver(ScannedKeyframe(packet: awaitingFrames[match], stats: stats))
                 awaitingFrames.removeFirst(match + 1)
             }
         }
@@ -81,7 +81,7 @@ public final class KeyframeScanner {
                 awaitingFrames.append(keyframe)
                 try deliverDecoded(try decoder.decode(packet))
             } else {
-                try deliver(KeyframeRecord(packet: keyframe, stats: nil))
+                try deliver(ScannedKeyframe(packet: keyframe, stats: nil))
             }
         }
 
@@ -109,14 +109,14 @@ public final class KeyframeScanner {
             try deliverDecoded(try decoder.flush())
             for lost in awaitingFrames {
                 summary.undecodable += 1
-                try deliver(KeyframeRecord(packet: lost, stats: nil))
+                try deliver(ScannedKeyframe(packet: lost, stats: nil))
             }
         }
         return summary
     }
 
     /// The seek offset for reading `samples` one by one, or nil (after rewinding) when seeking cannot land exactly.
-    private func seekOffset(_ samples: [KeySample], _ packet: Packet) throws -> Int64? {
+    private func seekOffset(_ samples: [SampleTableEntry], _ packet: Packet) throws -> Int64? {
         guard samples.count >= 2 else { return samples.isEmpty ? nil : 0 }
         if let offset = try demuxer.calibrateSeekOffset(for: samples[1], into: packet) { return offset }
         try demuxer.rewind()

@@ -1,7 +1,7 @@
 internal import CFFmpeg
 
 /// A keyframe sample listed in a container's sample table (MP4's `stss`/`stco`/`stsz`, as FFmpeg indexes them).
-struct KeySample {
+struct SampleTableEntry {
     /// Decoding timestamp in the stream's time base.
     var dts: Int64
     var position: Int64
@@ -14,16 +14,16 @@ extension Demuxer {
     /// Only MP4/MOV qualifies: FFmpeg builds its index from the sample tables at open, so the keyframes are known
     /// without reading any media data. A fragmented MP4, whose index grows as fragments are read, does not qualify
     /// (its index has fewer entries than the stream declares frames).
-    func keySamplesFromSampleTable() -> [KeySample]? {
+    func keySamplesFromSampleTable() -> [SampleTableEntry]? {
         guard description.format.hasPrefix("mov,mp4") else { return nil }
         let count = avformat_index_get_entries_count(videoStream)
         guard count > 0, Int64(count) == videoStream.pointee.nb_frames else { return nil }
-        var samples: [KeySample] = []
+        var samples: [SampleTableEntry] = []
         for index in 0..<count {
             guard let entry = avformat_index_get_entry(videoStream, index)?.pointee else { return nil }
             guard entry.flags & AVINDEX_KEYFRAME != 0 else { continue }
             // size is a 30-bit bit-field that Swift sees through an accessor.
-            samples.append(KeySample(dts: entry.timestamp, position: entry.pos, size: Int(entry.size)))
+            samples.append(SampleTableEntry(dts: entry.timestamp, position: entry.pos, size: Int(entry.size)))
         }
         return samples
     }
@@ -35,7 +35,7 @@ extension Demuxer {
     /// sample's PTS. A seek recomputes that cursor for the sample it lands on, and non-key samples are never read.
     /// The seek takes a presentation time from which the demuxer subtracts a private offset before searching its
     /// decoding-time index; `offset` is that shift, found by `calibrateSeekOffset`.
-    func readKeySample(_ sample: KeySample, offset: Int64, into packet: Packet) throws -> Bool {
+    func readKeySample(_ sample: SampleTableEntry, offset: Int64, into packet: Packet) throws -> Bool {
         interrupt.arm(seconds: options.readTimeout)
         let status = av_seek_frame(context, videoStream.pointee.index, sample.dts + offset, AVSEEK_FLAG_BACKWARD)
         interrupt.arm(seconds: nil)
@@ -54,7 +54,7 @@ extension Demuxer {
 
     /// Finds the seek offset that lands exactly on `sample`: the smallest of 0, 1, 2, … 16 sample durations that
     /// does. Nil when none does (the caller then reads the file sequentially).
-    func calibrateSeekOffset(for sample: KeySample, into packet: Packet) throws -> Int64? {
+    func calibrateSeekOffset(for sample: SampleTableEntry, into packet: Packet) throws -> Int64? {
         let count = avformat_index_get_entries_count(videoStream)
         var duration: Int64 = 1
         if count >= 2, let first = avformat_index_get_entry(videoStream, 0), let second = avformat_index_get_entry(videoStream, 1)

@@ -2,7 +2,7 @@ internal import CFFmpeg
 import Foundation
 
 /// Where a packet went on disk.
-public struct RecordedPacket: Sendable, Equatable {
+public struct SegmentPosition: Sendable, Equatable {
     /// The segment file.
     public var segment: String
     /// Byte offset in the segment at which writing this packet began; cutting there gives a playable stream.
@@ -67,7 +67,7 @@ public final class SegmentWriter {
     /// Writes `packet` with sanitised timestamps (in the input's time base; strictly increasing decoding times).
     /// Packets before the first keyframe are dropped (nothing could decode them): the result is nil for those.
     /// When a keyframe's write returns, its bytes are in the file (handed to the operating system).
-    public func write(_ packet: MediaPacket, dts: Int64, pts: Int64) throws -> RecordedPacket? {
+    public func write(_ packet: MediaPacket, dts: Int64, pts: Int64) throws -> SegmentPosition? {
         let seconds = Double(dts - segmentStart) * Double(inputTimeBase.num) / Double(inputTimeBase.den)
         var opened = false
         if packet.isKeyframe && (output == nil || seconds >= maximumDuration) {
@@ -95,7 +95,7 @@ public final class SegmentWriter {
             throw MediaError(
                 .writeFailed, "writing segment '\(currentSegment ?? "")' failed: \(avErrorText(status))", averror: status)
         }
-        return RecordedPacket(segment: currentSegment!, byteOffset: offset, openedSegment: opened)
+        return SegmentPosition(segment: currentSegment!, byteOffset: offset, openedSegment: opened)
     }
 
     /// Closes the current segment cleanly (trailer written, file flushed).

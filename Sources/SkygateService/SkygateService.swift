@@ -36,7 +36,7 @@ public final class SkygateService: Sendable {
     ) throws {
         let directory = configuration.dataDirectory
         let lock = try ServiceLock(dataDirectory: directory)
-        let archive = try KeyframeIndexStore(path: configuration.archivePath ?? directory + "/archive.sqlite")
+        let archive = try ArchiveDatabase(path: configuration.archivePath ?? directory + "/archive.sqlite")
         let export = configuration.export
         let store = try EventStore(path: directory + "/events.sqlite", sinks: export.sinkNames)
         let exporters = try export.exporters(store: store)

@@ -31,7 +31,7 @@ struct ClipCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         try reportingFailures {
-            let store = try KeyframeIndexStore(path: location.indexPath)
+            let store = try ArchiveDatabase(path: location.indexPath)
             let summary = try ClipExporter(index: RecordingIndex(store: store)).export(
                 camera: camera, from: parseWallTime(from)!, duration: parseDuration(duration)!, to: output)
             if json {

@@ -27,7 +27,7 @@ struct CoverageCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         try reportingFailures {
-            let store = try KeyframeIndexStore(path: location.indexPath)
+            let store = try ArchiveDatabase(path: location.indexPath)
             let spans = try RecordingIndex(store: store).coverage(
                 camera: camera, from: parseWallTime(from)!, to: parseWallTime(to)!)
             if json {

@@ -43,13 +43,13 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         try reportingFailures {
-            let store = try KeyframeIndexStore(path: location.indexPath)
+            let store = try ArchiveDatabase(path: location.indexPath)
             var options = ScanOptions()
             options.demux = stream.demuxOptions
             options.analyze = !noAnalyze
             options.decoderThreads = decoderThreads
             let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
-            let summary = try KeyframeIndexer(store: store).index(MediaSource(argument: input), options: options) { update in
+            let summary = try FileIndexer(store: store).index(MediaSource(argument: input), options: options) { update in
                 progress.show(update)
             }
             progress.finish()

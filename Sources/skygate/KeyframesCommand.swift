@@ -52,7 +52,7 @@ struct KeyframesCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         try reportingFailures {
-            let store = try KeyframeIndexStore(path: location.indexPath)
+            let store = try ArchiveDatabase(path: location.indexPath)
             if let camera {
                 try listRecorded(camera: camera, index: RecordingIndex(store: store))
                 return

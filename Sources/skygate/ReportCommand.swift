@@ -42,7 +42,7 @@ struct ReportCommand: ParsableCommand {
             try reportingFailures {
                 let registry = try options.open()
                 let directory = options.location.dataDirectory as NSString
-                let health = HealthLog(store: try KeyframeIndexStore(path: options.location.indexPath))
+                let health = HealthLog(store: try ArchiveDatabase(path: options.location.indexPath))
                 let eventsPath = directory.appendingPathComponent("events.sqlite")
                 let store = FileManager.default.fileExists(atPath: eventsPath) ? try EventStore(path: eventsPath) : nil
                 let rows = try AvailabilityReport(registry: registry, health: health, events: store).rows(

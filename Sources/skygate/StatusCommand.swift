@@ -21,7 +21,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let registry = try registryOptions.open()
-            let store = try KeyframeIndexStore(path: registryOptions.location.indexPath)
+            let store = try ArchiveDatabase(path: registryOptions.location.indexPath)
             let report = try ServiceReport.read(registry: registry, archive: store)
             let (state, cameras, disabled) = (report.service, report.cameras, report.disabled)
             let enabled = cameras.map(\.camera) + report.notRunning

@@ -7,9 +7,9 @@ import Testing
 @Suite("Keyframe index")
 struct KeyframeIndexTests {
     /// A fresh database file in a directory of its own, removed afterwards by the caller's `defer`.
-    static func temporaryStore() throws -> (KeyframeIndexStore, URL) {
+    static func temporaryStore() throws -> (ArchiveDatabase, URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-archive-\(UUID().uuidString)")
-        let store = try KeyframeIndexStore(path: directory.appendingPathComponent("nested/archive.sqlite").path)
+        let store = try ArchiveDatabase(path: directory.appendingPathComponent("nested/archive.sqlite").path)
         return (store, directory)
     }
 
@@ -18,7 +18,7 @@ struct KeyframeIndexTests {
         let (store, directory) = try Self.temporaryStore()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .ts, gop: .sceneCuts))
-        let summary = try KeyframeIndexer(store: store, batchSize: 2).index(.file(path: path))
+        let summary = try FileIndexer(store: store, batchSize: 2).index(.file(path: path))
         let expected = try Oracles.keyPackets(path)
         #expect(summary.source.state == "complete")
         #expect(summary.source.keyframeCount == expected.count)
@@ -36,9 +36,9 @@ struct KeyframeIndexTests {
         let (store, directory) = try Self.temporaryStore()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.toneClip()
-        var scanned: [KeyframeRecord] = []
+        var scanned: [ScannedKeyframe] = []
         _ = try KeyframeScanner(source: .file(path: path)).run { scanned.append($0) }
-        let summary = try KeyframeIndexer(store: store).index(.file(path: path))
+        let summary = try FileIndexer(store: store).index(.file(path: path))
         let stored = try store.keyframes(sourceID: summary.source.id)
         // Every statistic is stored except the thumbnail, which only the live detectors use.
         #expect(
@@ -58,7 +58,7 @@ struct KeyframeIndexTests {
         let (store, directory) = try Self.temporaryStore()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .mp4, gop: .fixed25))
-        let source = try KeyframeIndexer(store: store).index(.file(path: path), options: Self.listingOnly).source
+        let source = try FileIndexer(store: store).index(.file(path: path), options: Self.listingOnly).source
         let inside = try store.keyframes(sourceID: source.id, from: 2.0, to: 5.0)
         #expect(inside.map(\.seconds) == [2.0, 3.0, 4.0, 5.0])
         #expect(try store.keyframes(sourceID: source.id, from: 7.5).map(\.seconds) == [])
@@ -69,8 +69,8 @@ struct KeyframeIndexTests {
         let (store, directory) = try Self.temporaryStore()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .hevc, container: .mp4, gop: .fixed50))
-        let first = try KeyframeIndexer(store: store).index(.file(path: path), options: Self.listingOnly)
-        let second = try KeyframeIndexer(store: store).index(.file(path: path))
+        let first = try FileIndexer(store: store).index(.file(path: path), options: Self.listingOnly)
+        let second = try FileIndexer(store: store).index(.file(path: path))
         #expect(try store.sources().count == 1)
         #expect(try store.keyframeRowCount() == first.source.keyframeCount)
         #expect(second.source.analyzed && !first.source.analyzed)
@@ -81,12 +81,12 @@ struct KeyframeIndexTests {
         let (store, directory) = try Self.temporaryStore()
         defer { try? FileManager.default.removeItem(at: directory) }
         let kept = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .mp4, gop: .fixed50))
-        let keptSummary = try KeyframeIndexer(store: store).index(.file(path: kept), options: Self.listingOnly)
+        let keptSummary = try FileIndexer(store: store).index(.file(path: kept), options: Self.listingOnly)
         let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .ts, gop: .fixed25))
         let interrupt = InterruptFlag()
         var rowsSeenMidway = 0
         #expect {
-            _ = try KeyframeIndexer(store: store, batchSize: 2).index(
+            _ = try FileIndexer(store: store, batchSize: 2).index(
                 .file(path: path), options: Self.listingOnly, interrupt: interrupt
             ) { progress in
                 if progress.keyframes == 5 {
@@ -108,11 +108,11 @@ struct KeyframeIndexTests {
         let (store, directory) = try Self.temporaryStore()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .ts, gop: .fixed25))
-        let first = try KeyframeIndexer(store: store).index(.file(path: path), options: Self.listingOnly)
+        let first = try FileIndexer(store: store).index(.file(path: path), options: Self.listingOnly)
         let rows = try store.keyframes(sourceID: first.source.id)
         let interrupt = InterruptFlag()
         #expect(throws: MediaError.self) {
-            _ = try KeyframeIndexer(store: store, batchSize: 1).index(.file(path: path), interrupt: interrupt) { progress in
+            _ = try FileIndexer(store: store, batchSize: 1).index(.file(path: path), interrupt: interrupt) { progress in
                 if progress.keyframes == 3 { interrupt.abort() }
             }
         }

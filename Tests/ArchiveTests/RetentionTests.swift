@@ -22,7 +22,7 @@ struct RetentionTests {
                 #expect(FileManager.default.createFile(atPath: path, contents: Data(count: size)))
                 try FileManager.default.setAttributes([.modificationDate: ended], ofItemAtPath: path)
                 try index.append([
-                    RecordedKeyframeRow(
+                    RecordedKeyframe(
                         camera: camera, wallClock: ended.addingTimeInterval(-30), seconds: Double(number * 60), segment: path,
                         byteOffset: 0, size: 10)
                 ])
@@ -84,7 +84,7 @@ struct RetentionTests {
             + Array(stride(from: 100.0, through: 110, by: 2))
         try index.append(
             times.map {
-                RecordedKeyframeRow(
+                RecordedKeyframe(
                     camera: "c", wallClock: t0.addingTimeInterval($0), seconds: $0, segment: "/s", byteOffset: 0, size: 1)
             })
         try index.addGap(

@@ -31,7 +31,7 @@ final class GatewayFixture: @unchecked Sendable {
         camera.mainStream = try registry.streamEndpoint("rtsp://admin:\(Self.password)@192.0.2.10:554/Streaming/Channels/101")
         try registry.updateCamera(camera)
 
-        let archive = try KeyframeIndexStore(path: directory + "/archive.sqlite")
+        let archive = try ArchiveDatabase(path: directory + "/archive.sqlite")
         let events = try EventStore(path: directory + "/events.sqlite", sinks: [])
         let feed = EventFeed()
         let engine = try EventEngine(store: events, registry: registry) { feed.publish($0) }
@@ -60,7 +60,7 @@ final class GatewayFixture: @unchecked Sendable {
         let firstPTS = packets.first?.pts ?? 0
         let rows = packets.map { packet in
             let seconds = Double((packet.pts ?? 0) - firstPTS) / 90_000
-            return RecordedKeyframeRow(
+            return RecordedKeyframe(
                 camera: Self.camera, wallClock: start.addingTimeInterval(seconds), seconds: seconds, segment: segment,
                 byteOffset: packet.position ?? 0, size: packet.size,
                 stats: FrameStats(

@@ -11,8 +11,8 @@ struct RecordingIndexTests {
         let simulator = try CameraSimulator(cameras: ["cam1"])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-recidx-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let index = RecordingIndex(store: try KeyframeIndexStore(path: directory + "/archive.sqlite"))
-        let indexer = RecordingIndexer(index: index)
+        let index = RecordingIndex(store: try ArchiveDatabase(path: directory + "/archive.sqlite"))
+        let indexer = RecordingIndexWriter(index: index)
         let events = LiveWorkerTests.Events()
         var configuration = WorkerConfiguration(segmentDirectory: directory + "/segments")
         configuration.demux.readTimeout = 2

@@ -134,12 +134,12 @@ final class MemoryRecorder: RecordingSink, Sendable {
         }
     }
 
-    func write(_ packet: MediaPacket, at placed: SanitisedTimestamp) throws -> RecordedPacket? {
-        state.withLock { state -> RecordedPacket? in
+    func write(_ packet: MediaPacket, at placed: SanitisedTimestamp) throws -> SegmentPosition? {
+        state.withLock { state -> SegmentPosition? in
             guard state.started || packet.isKeyframe else { return nil }
             let opened = !state.started
             state.started = true
-            let unit = RecordedPacket(segment: "segment-\(state.segment)", byteOffset: state.offset, openedSegment: opened)
+            let unit = SegmentPosition(segment: "segment-\(state.segment)", byteOffset: state.offset, openedSegment: opened)
             state.written.append(
                 Written(segment: unit.segment, offset: state.offset, size: packet.size, dts: placed.dts, key: packet.isKeyframe))
             state.offset += Int64(packet.size)

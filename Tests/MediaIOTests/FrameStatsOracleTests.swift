@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Frame statistics against FFmpeg's filters")
 struct FrameStatsOracleTests {
-    static func analysed(_ path: String) throws -> [KeyframeRecord] {
+    static func analysed(_ path: String) throws -> [ScannedKeyframe] {
         try KeyframeListingTests.scan(path, analyze: true, threads: 1)
     }
 

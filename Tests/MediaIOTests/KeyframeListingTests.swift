@@ -5,17 +5,17 @@ import Testing
 @Suite("Keyframe listing")
 struct KeyframeListingTests {
     /// Scans a file and returns every keyframe record.
-    static func scan(_ path: String, analyze: Bool, threads: Int = 0) throws -> [KeyframeRecord] {
+    static func scan(_ path: String, analyze: Bool, threads: Int = 0) throws -> [ScannedKeyframe] {
         var options = ScanOptions()
         options.analyze = analyze
         options.decoderThreads = threads
         let scanner = try KeyframeScanner(source: .file(path: path), options: options)
-        var records: [KeyframeRecord] = []
+        var records: [ScannedKeyframe] = []
         _ = try scanner.run { records.append($0) }
         return records
     }
 
-    static func probed(_ records: [KeyframeRecord]) -> [Oracles.ProbedPacket] {
+    static func probed(_ records: [ScannedKeyframe]) -> [Oracles.ProbedPacket] {
         records.map {
             Oracles.ProbedPacket(pts: $0.packet.pts, dts: $0.packet.dts, position: $0.packet.position, size: $0.packet.size)
         }

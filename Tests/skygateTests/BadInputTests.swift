@@ -60,7 +60,7 @@ struct BadInputTests {
         let good = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .ts, gop: .fixed50))
         let seeded = try SkygateBinary.run(["index", good, "--db", database])
         try #require(seeded.status == 0, "\(seeded.standardError)")
-        let before = try KeyframeIndexStore(path: database).keyframes()
+        let before = try ArchiveDatabase(path: database).keyframes()
 
         let argument = try testCase.argument(directory)
         let openTimeout = 3.0
@@ -74,7 +74,7 @@ struct BadInputTests {
         #expect(testCase.mentions.contains { result.standardError.contains($0) }, "stderr: \(result.standardError)")
         #expect(result.elapsed < openTimeout + 1, "gave up after \(result.elapsed) s")
 
-        let store = try KeyframeIndexStore(path: database)
+        let store = try ArchiveDatabase(path: database)
         #expect(try store.integrityCheck() == "ok")
         #expect(try store.sources().map(\.locator) == [good])
         #expect(try store.keyframes() == before)

@@ -74,7 +74,7 @@ struct LiveEventTests {
         let seconds = Double(ProcessInfo.processInfo.environment["SKYGATE_NORMAL_SECONDS"] ?? "") ?? 130
         Thread.sleep(forTimeInterval: 130)
         let store = try EventStore(path: data + "/events.sqlite")
-        let index = RecordingIndex(store: try KeyframeIndexStore(path: data + "/archive.sqlite"))
+        let index = RecordingIndex(store: try ArchiveDatabase(path: data + "/archive.sqlite"))
         let registry = try Registry(dataDirectory: data) { _ in }
         for (position, clip) in clips.enumerated() {
             let camera = ids[position]

@@ -15,7 +15,7 @@ struct LiveServiceTests {
     struct Rig {
         let simulator: CameraSimulator
         let dataDirectory: String
-        let store: KeyframeIndexStore
+        let store: ArchiveDatabase
         var index: RecordingIndex { RecordingIndex(store: store) }
         var health: HealthLog { HealthLog(store: store) }
 
@@ -23,7 +23,7 @@ struct LiveServiceTests {
             simulator = try CameraSimulator(cameras: cameras, gop: gop)
             let simulator = simulator
             dataDirectory = try GatewayProcess.registry(cameras.map { ($0, simulator.url($0)) } + extra)
-            store = try KeyframeIndexStore(path: dataDirectory + "/archive.sqlite")
+            store = try ArchiveDatabase(path: dataDirectory + "/archive.sqlite")
         }
 
         func serve(_ arguments: [String] = []) throws -> GatewayProcess {

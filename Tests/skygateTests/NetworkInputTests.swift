@@ -24,7 +24,7 @@ struct NetworkInputTests {
 
         let result = try SkygateBinary.run(["index", server.url("camera.ts"), "--db", database])
         try #require(result.status == 0, "\(result.standardError)")
-        let stored = try KeyframeIndexStore(path: database).keyframes()
+        let stored = try ArchiveDatabase(path: database).keyframes()
         #expect(
             stored.map { Oracles.ProbedPacket(pts: $0.pts, dts: $0.dts, position: $0.position, size: $0.size) }
                 == (try Oracles.keyPackets(source)))
@@ -43,7 +43,7 @@ struct NetworkInputTests {
                 directory.appendingPathComponent("live.m3u8").path,
             ])
         let server = try HTTPFileServer(directory: directory.path)
-        var keyframes: [KeyframeRecord] = []
+        var keyframes: [ScannedKeyframe] = []
         var options = ScanOptions()
         options.analyze = false
         _ = try KeyframeScanner(source: .url(server.url("live.m3u8")), options: options).run { keyframes.append($0) }

@@ -4,8 +4,8 @@ import MediaIO
 
 /// The keyframe index: an SQLite file (WAL) holding indexed sources and their keyframes.
 ///
-/// Safe to share across threads (`DatabaseQueue` serialises access). Writes are batched by `KeyframeIndexWriter`.
-public final class KeyframeIndexStore: Sendable {
+/// Safe to share across threads (`DatabaseQueue` serialises access). Writes are batched by `FileIndexWriter`.
+public final class ArchiveDatabase: Sendable {
     let database: DatabaseQueue
     /// The database file.
     public let path: String
@@ -35,7 +35,7 @@ public final class KeyframeIndexStore: Sendable {
             try database.writeWithoutTransaction { db in
                 _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             }
-            try KeyframeIndexStore.migrator.migrate(database)
+            try ArchiveDatabase.migrator.migrate(database)
         } catch {
             throw ArchiveError(.storeUnavailable, "cannot open the index '\(path)'", underlying: "\(error)")
         }
@@ -163,7 +163,7 @@ public final class KeyframeIndexStore: Sendable {
                     """,
                 arguments: [
                     media.source, media.format, video.codec, video.width, video.height, video.timeBase.numerator,
-                    video.timeBase.denominator, media.duration, analyzed, KeyframeIndexStore.now(),
+                    video.timeBase.denominator, media.duration, analyzed, ArchiveDatabase.now(),
                 ])
             return db.lastInsertedRowID
         }
@@ -178,7 +178,7 @@ public final class KeyframeIndexStore: Sendable {
                 arguments: [id, id])
             try db.execute(
                 sql: "UPDATE source SET state = 'complete', keyframe_count = ?, finished_at = ? WHERE id = ?",
-                arguments: [keyframeCount, KeyframeIndexStore.now(), id])
+                arguments: [keyframeCount, ArchiveDatabase.now(), id])
         }
     }
 
@@ -192,7 +192,7 @@ public final class KeyframeIndexStore: Sendable {
     /// Every indexed source, oldest first.
     public func sources() throws -> [IndexedSource] {
         try read("list sources") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY id").map(KeyframeIndexStore.source(from:))
+            try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY id").map(ArchiveDatabase.source(from:))
         }
     }
 
@@ -203,14 +203,14 @@ public final class KeyframeIndexStore: Sendable {
             try Row.fetchOne(
                 db, sql: "SELECT * FROM source WHERE locator = ? ORDER BY state = 'complete' DESC, id DESC LIMIT 1",
                 arguments: [locator]
-            ).map(KeyframeIndexStore.source(from:))
+            ).map(ArchiveDatabase.source(from:))
         }
     }
 
     /// The source with this row ID.
     public func source(id: Int64) throws -> IndexedSource? {
         try read("find a source") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM source WHERE id = ?", arguments: [id]).map(KeyframeIndexStore.source(from:))
+            try Row.fetchOne(db, sql: "SELECT * FROM source WHERE id = ?", arguments: [id]).map(ArchiveDatabase.source(from:))
         }
     }
 
@@ -243,7 +243,7 @@ public final class KeyframeIndexStore: Sendable {
                     """,
                 arguments: arguments
             )
-            .map(KeyframeIndexStore.keyframe(from:))
+            .map(ArchiveDatabase.keyframe(from:))
         }
     }
 

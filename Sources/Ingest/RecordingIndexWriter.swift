@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Workers call `handle` on their own threads; SQLite serialises the writes (a blocking call, on those dedicated
 /// threads, never on Swift's cooperative pool).
-public final class RecordingIndexer: Sendable {
+public final class RecordingIndexWriter: Sendable {
     private let index: RecordingIndex
     /// Per camera: the last keyframe's time, and why recording stopped since then, if it did.
     private let state = Mutex<[String: (lastKeyframe: Date?, outage: String?)]>([:])
@@ -29,12 +29,7 @@ public final class RecordingIndexer: Sendable {
                 if let (from, reason) = gapStart {
                     try index.addGap(RecordingGap(camera: keyframe.camera, from: from, to: keyframe.wallClock, reason: reason))
                 }
-                try index.append([
-                    RecordedKeyframeRow(
-                        camera: keyframe.camera, wallClock: keyframe.wallClock, seconds: keyframe.seconds,
-                        segment: keyframe.segment,
-                        byteOffset: keyframe.byteOffset, size: keyframe.size)
-                ])
+                try index.append([keyframe])
             case .health(let transition) where transition.state == .offline || transition.state == .stalled:
                 state.withLock { cameras in
                     let last = cameras[transition.camera]?.lastKeyframe

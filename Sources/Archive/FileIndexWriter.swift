@@ -4,21 +4,21 @@ import MediaIO
 /// Appends keyframe rows of one source, buffered and written in batched transactions with one prepared statement.
 ///
 /// Not `Sendable`: it belongs to the thread that produces the keyframes.
-final class KeyframeIndexWriter {
-    private let store: KeyframeIndexStore
+final class FileIndexWriter {
+    private let store: ArchiveDatabase
     private let sourceID: Int64
     private let batchSize: Int
-    private var pending: [KeyframeRecord] = []
+    private var pending: [ScannedKeyframe] = []
     private(set) var written = 0
 
-    init(store: KeyframeIndexStore, sourceID: Int64, batchSize: Int = 1_000) {
+    init(store: ArchiveDatabase, sourceID: Int64, batchSize: Int = 1_000) {
         self.store = store
         self.sourceID = sourceID
         self.batchSize = batchSize
         pending.reserveCapacity(batchSize)
     }
 
-    func append(_ record: KeyframeRecord) throws {
+    func append(_ record: ScannedKeyframe) throws {
         pending.append(record)
         if pending.count >= batchSize { try flush() }
     }
@@ -52,4 +52,4 @@ final class KeyframeIndexWriter {
 }
 
 @available(*, unavailable)
-extension KeyframeIndexWriter: Sendable {}
+extension FileIndexWriter: Sendable {}

@@ -25,12 +25,12 @@ public struct IndexSummary: Sendable, Codable {
 /// A run is all or nothing for readers: its rows are written in batches under a source in state "indexing", which
 /// becomes "complete" at the end, replacing any earlier index of the same input in the same transaction. A run that
 /// fails is removed with its rows and leaves the earlier index as it was. Blocking: call from a dedicated thread.
-public struct KeyframeIndexer: Sendable {
-    public let store: KeyframeIndexStore
+public struct FileIndexer: Sendable {
+    public let store: ArchiveDatabase
     /// Keyframe rows written per transaction.
     public let batchSize: Int
 
-    public init(store: KeyframeIndexStore, batchSize: Int = 1_000) {
+    public init(store: ArchiveDatabase, batchSize: Int = 1_000) {
         precondition(batchSize > 0, "batch size must be positive")
         self.store = store
         self.batchSize = batchSize
@@ -45,7 +45,7 @@ public struct KeyframeIndexer: Sendable {
         let scanner = try KeyframeScanner(source: source, options: options, interrupt: interrupt)
         let media = scanner.description
         let sourceID = try store.beginSource(media, analyzed: options.analyze)
-        let writer = KeyframeIndexWriter(store: store, sourceID: sourceID, batchSize: batchSize)
+        let writer = FileIndexWriter(store: store, sourceID: sourceID, batchSize: batchSize)
         var origin: Double? = nil
         var found = 0
         do {

@@ -41,8 +41,25 @@ public struct AuditEntry: Sendable, Codable, Equatable {
 
 /// Failures of the access store.
 public struct AccessError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// A value that fails validation (a token's name).
+        case invalid
+        /// The access store cannot be opened, created or migrated.
+        case storeUnavailable
+        /// A read or write of the access store failed.
+        case storeFailed
+    }
+
+    public let code: Code
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// SQLite's extended result code, when SQLite failed.
+    public let sqliteCode: Int32?
+
+    public init(_ code: Code, _ description: String, sqliteCode: Int32? = nil) {
+        self.code = code
+        self.description = description
+        self.sqliteCode = sqliteCode
+    }
 }
 
 /// API tokens (hashed) and the append-only audit trail, in `<data-dir>/access.sqlite`.
@@ -64,7 +81,9 @@ public final class AccessStore: Sendable {
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch {
-            throw AccessError("cannot open the access store '\(path)': \(error)")
+            throw AccessError(
+                .storeUnavailable, "cannot open the access store '\(path)': \(error)",
+                sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 
@@ -107,7 +126,7 @@ public final class AccessStore: Sendable {
         token: String, record: TokenRecord
     ) {
         guard !name.isEmpty, name.count <= 100, !name.contains(where: \.isNewline) else {
-            throw AccessError("a token name must be 1–100 characters on one line")
+            throw AccessError(.invalid, "a token name must be 1–100 characters on one line")
         }
         let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let token =
@@ -214,11 +233,15 @@ public final class AccessStore: Sendable {
 
     private func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try database.write(body) } catch let error as AccessError { throw error } catch {
-            throw AccessError("cannot write '\(path)': \(error)")
+            throw AccessError(
+                .storeFailed, "cannot write '\(path)': \(error)", sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try database.read(body) } catch { throw AccessError("cannot read '\(path)': \(error)") }
+        do { return try database.read(body) } catch {
+            throw AccessError(
+                .storeFailed, "cannot read '\(path)': \(error)", sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
+        }
     }
 }

@@ -37,7 +37,9 @@ public final class ArchiveDatabase: Sendable {
             }
             try ArchiveDatabase.migrator.migrate(database)
         } catch {
-            throw ArchiveError(.storeUnavailable, "cannot open the index '\(path)'", underlying: "\(error)")
+            throw ArchiveError(
+                .storeUnavailable, "cannot open the index '\(path)'", underlying: "\(error)",
+                sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 
@@ -268,7 +270,9 @@ public final class ArchiveDatabase: Sendable {
         do {
             return try database.write(body)
         } catch {
-            throw ArchiveError(.storeFailed, "cannot \(what) in '\(path)'", underlying: "\(error)")
+            throw ArchiveError(
+                .storeFailed, "cannot \(what) in '\(path)'", underlying: "\(error)",
+                sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 
@@ -285,7 +289,9 @@ public final class ArchiveDatabase: Sendable {
         do {
             return try database.read(body)
         } catch {
-            throw ArchiveError(.storeFailed, "cannot \(what) in '\(path)'", underlying: "\(error)")
+            throw ArchiveError(
+                .storeFailed, "cannot \(what) in '\(path)'", underlying: "\(error)",
+                sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 

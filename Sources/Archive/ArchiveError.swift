@@ -17,11 +17,17 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The SQLite or system error text behind it.
     public let underlying: String?
+    /// SQLite's extended result code, when SQLite failed.
+    public let sqliteCode: Int32?
+    /// FFmpeg's AVERROR code, when FFmpeg failed (a clip).
+    public let averror: Int32?
 
-    public init(_ code: Code, _ message: String, underlying: String? = nil) {
+    public init(_ code: Code, _ message: String, underlying: String? = nil, sqliteCode: Int32? = nil, averror: Int32? = nil) {
         self.code = code
         self.message = message
         self.underlying = underlying
+        self.sqliteCode = sqliteCode
+        self.averror = averror
     }
 
     public var description: String { underlying.map { "\(message): \($0)" } ?? message }

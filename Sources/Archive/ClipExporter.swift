@@ -60,7 +60,8 @@ public struct ClipExporter: Sendable {
             switch error {
             case let error as ArchiveError: throw error
             case let error as MediaError:
-                throw ArchiveError(.clipFailed, "cannot cut the clip for camera \(camera)", underlying: error.message)
+                throw ArchiveError(
+                    .clipFailed, "cannot cut the clip for camera \(camera)", underlying: error.message, averror: error.averror)
             default: throw ArchiveError(.clipFailed, "cannot write the clip '\(path)'", underlying: "\(error)")
             }
         }

@@ -20,7 +20,7 @@ public final class NDJSONSink: EventSink {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw EventsError("cannot create the NDJSON directory '\(directory)'", underlying: "\(error)")
+            throw EventsError(.sinkFailed, "cannot create the NDJSON directory '\(directory)'", underlying: "\(error)")
         }
     }
 
@@ -58,7 +58,7 @@ public final class NDJSONSink: EventSink {
                 continue
             }
             if size == nil { FileManager.default.createFile(atPath: path, contents: nil) }
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw EventsError("cannot open '\(path)'") }
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw EventsError(.sinkFailed, "cannot open '\(path)'") }
             try handle.seekToEnd()
             self.handle = handle
             currentPath = path

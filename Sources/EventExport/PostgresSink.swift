@@ -33,7 +33,7 @@ public final class PostgresSink: EventSink {
             }
         } catch {
             _ = try? Self.bounded(connection.close())
-            throw EventsError("cannot create Skygate's tables in PostgreSQL", underlying: String(reflecting: error))
+            throw EventsError(.sinkFailed, "cannot create Skygate's tables in PostgreSQL", underlying: String(reflecting: error))
         }
     }
 
@@ -145,7 +145,7 @@ public final class PostgresSink: EventSink {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, let user = components.user
         else {
-            throw EventsError("the PostgreSQL URL must look like postgres://user:password@host:port/database")
+            throw EventsError(.invalidConfiguration, "the PostgreSQL URL must look like postgres://user:password@host:port/database")
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : nil
         return PostgresConnection.Configuration(

@@ -21,7 +21,7 @@ public final class WebhookSink: EventSink {
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
             parsed.host != nil
         else {
-            throw EventsError("the webhook URL '\(url)' is not an http:// or https:// URL")
+            throw EventsError(.invalidConfiguration, "the webhook URL '\(url)' is not an http:// or https:// URL")
         }
         self.url = url
         self.signature = try WebhookSignature(secret: secret)

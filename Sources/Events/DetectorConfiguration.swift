@@ -21,18 +21,18 @@ public struct DetectorConfiguration: Sendable {
     /// Reads a configuration file; an unknown setting or a wrong type is an error naming it.
     public init(contentsOf path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw EventsError("cannot read the detector configuration '\(path)'")
+            throw EventsError(.invalidConfiguration, "cannot read the detector configuration '\(path)'")
         }
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw EventsError("the detector configuration '\(path)' is not a JSON object")
+            throw EventsError(.invalidConfiguration, "the detector configuration '\(path)' is not a JSON object")
         }
         for key in root.keys where key != "default" && key != "cameras" {
-            throw EventsError("\(path): unknown key '\(key)' (expected 'default' and 'cameras')")
+            throw EventsError(.invalidConfiguration, "\(path): unknown key '\(key)' (expected 'default' and 'cameras')")
         }
         let defaults = try Self.overlay(root["default"], on: DetectorThresholds(), context: "\(path): default")
         var cameras: [String: DetectorThresholds] = [:]
         if let entries = root["cameras"] {
-            guard let entries = entries as? [String: Any] else { throw EventsError("\(path): 'cameras' must be an object") }
+            guard let entries = entries as? [String: Any] else { throw EventsError(.invalidConfiguration, "\(path): 'cameras' must be an object") }
             for (camera, settings) in entries {
                 cameras[camera] = try Self.overlay(settings, on: defaults, context: "\(path): camera \(camera)")
             }
@@ -43,12 +43,12 @@ public struct DetectorConfiguration: Sendable {
     /// `base` with the settings of a JSON object laid over it.
     private static func overlay(_ settings: Any?, on base: DetectorThresholds, context: String) throws -> DetectorThresholds {
         guard let settings else { return base }
-        guard let settings = settings as? [String: Any] else { throw EventsError("\(context): expected an object") }
+        guard let settings = settings as? [String: Any] else { throw EventsError(.invalidConfiguration, "\(context): expected an object") }
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as! [String: Any]
         var merged = encoded
         for (key, value) in settings {
             guard encoded[key] != nil else {
-                throw EventsError(
+                throw EventsError(.invalidConfiguration,
                     "\(context): unknown setting '\(key)'; known: \(encoded.keys.sorted().joined(separator: ", "))")
             }
             merged[key] = value
@@ -57,7 +57,7 @@ public struct DetectorConfiguration: Sendable {
             return try JSONDecoder().decode(
                 DetectorThresholds.self, from: JSONSerialization.data(withJSONObject: merged))
         } catch {
-            throw EventsError("\(context): a setting has the wrong type", underlying: "\(error)")
+            throw EventsError(.invalidConfiguration, "\(context): a setting has the wrong type", underlying: "\(error)")
         }
     }
 }

@@ -24,12 +24,29 @@ public struct OutboxMessage: Sendable, Equatable {
 
 /// Failures of the event store.
 public struct EventsError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public let underlying: String?
+    public enum Code: String, Sendable {
+        /// A setting is wrong: the detector configuration, a sink's URL or secret.
+        case invalidConfiguration
+        /// The event store cannot be opened, created or migrated.
+        case storeUnavailable
+        /// A read or write of the event store failed.
+        case storeFailed
+        /// A sink cannot be set up (its directory, file or tables).
+        case sinkFailed
+    }
 
-    public init(_ message: String, underlying: String? = nil) {
+    public let code: Code
+    public let message: String
+    /// The error text behind it (SQLite's, the system's, the driver's).
+    public let underlying: String?
+    /// SQLite's extended result code, when SQLite failed.
+    public let sqliteCode: Int32?
+
+    public init(_ code: Code, _ message: String, underlying: String? = nil, sqliteCode: Int32? = nil) {
+        self.code = code
         self.message = message
         self.underlying = underlying
+        self.sqliteCode = sqliteCode
     }
 
     public var description: String { underlying.map { "\(message): \($0)" } ?? message }
@@ -62,7 +79,9 @@ public final class EventStore: Sendable {
                 }
             }
         } catch {
-            throw EventsError("cannot open the event store '\(path)'", underlying: "\(error)")
+            throw EventsError(
+                .storeUnavailable, "cannot open the event store '\(path)'", underlying: "\(error)",
+                sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 
@@ -489,7 +508,9 @@ public final class EventStore: Sendable {
         } catch let error as EventsError {
             throw error
         } catch {
-            throw EventsError("cannot \(what) in '\(path)'", underlying: "\(error)")
+            throw EventsError(
+                .storeFailed, "cannot \(what) in '\(path)'", underlying: "\(error)",
+                sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 
@@ -497,7 +518,9 @@ public final class EventStore: Sendable {
         do {
             return try database.read(body)
         } catch {
-            throw EventsError("cannot \(what) in '\(path)'", underlying: "\(error)")
+            throw EventsError(
+                .storeFailed, "cannot \(what) in '\(path)'", underlying: "\(error)",
+                sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 }

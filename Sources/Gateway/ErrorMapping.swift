@@ -1,15 +1,9 @@
-import Access
-import Archive
-import CameraRegistry
-import Events
 import Foundation
-import Geo
 import HTTPTypes
 import Hummingbird
-import MediaIO
 
-/// Maps each module's error to an HTTP status with its actionable message: only the gateway speaks HTTP. Anything
-/// unexpected is a 500 whose details go to the log, not to the caller.
+/// The errors no module owns: a body that does not decode is a 400; anything unexpected is a 500 whose details go to
+/// the log, not to the caller. The modules' own errors answer for themselves (`ModuleErrors+HTTP.swift`).
 struct ErrorMapping: RouterMiddleware {
     typealias Context = GatewayContext
 
@@ -20,21 +14,6 @@ struct ErrorMapping: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPResponseError {
             throw error
-        } catch let error as RegistryError {
-            switch error.code {
-            case .notFound: throw HTTPError(.notFound, message: error.message)
-            case .invalid, .importRejected:
-                throw HTTPError(
-                    .unprocessableContent,
-                    message: ([error.message] + error.problems.prefix(20).map(\.description)).joined(separator: "; "))
-            case .storeFailed: throw internalError(error, context)
-            }
-        } catch let error as GeoError {
-            throw HTTPError(.unprocessableContent, message: "\(error)")
-        } catch let error as ArchiveError where error.code == .notRecorded {
-            throw HTTPError(.notFound, message: error.message)
-        } catch let error as MediaError where error.code == .refusedURL {
-            throw HTTPError(.unprocessableContent, message: error.message)
         } catch let error as DecodingError {
             throw HTTPError(.badRequest, message: "the request body is not valid: \(describe(error))")
         } catch {

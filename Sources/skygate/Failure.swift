@@ -52,10 +52,14 @@ private func reported(_ error: any Error) -> ExitCode {
         return ExitCode(65)
     case let error as AccessError:
         printError(error.description)
-        return ExitCode(74)
+        return ExitCode(error.code == .invalid ? 65 : 74)
     case let error as EventsError:
         printError(error.description)
-        return ExitCode(74)
+        switch error.code {
+        case .invalidConfiguration: return ExitCode(65)
+        case .sinkFailed: return ExitCode(73)
+        case .storeUnavailable, .storeFailed: return ExitCode(74)
+        }
     case let error as ServiceError:
         printError(error.description)
         return ExitCode(error.code == .alreadyRunning ? 75 : 73)

@@ -234,14 +234,16 @@ public final class AccessStore: Sendable {
     private func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try database.write(body) } catch let error as AccessError { throw error } catch {
             throw AccessError(
-                .storeFailed, "cannot write '\(path)': \(error)", sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
+                .storeFailed, "cannot write '\(path)': \(error)",
+                sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try database.read(body) } catch {
             throw AccessError(
-                .storeFailed, "cannot read '\(path)': \(error)", sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
+                .storeFailed, "cannot read '\(path)': \(error)",
+                sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue)
         }
     }
 }

@@ -145,7 +145,8 @@ public final class PostgresSink: EventSink {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, let user = components.user
         else {
-            throw EventsError(.invalidConfiguration, "the PostgreSQL URL must look like postgres://user:password@host:port/database")
+            throw EventsError(
+                .invalidConfiguration, "the PostgreSQL URL must look like postgres://user:password@host:port/database")
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : nil
         return PostgresConnection.Configuration(

@@ -12,7 +12,9 @@ public struct WebhookSignature: Sendable {
     public init(secret: String) throws {
         let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.hasPrefix("whsec_"), let bytes = Data(base64Encoded: String(trimmed.dropFirst(6))) else {
-            throw EventsError(.invalidConfiguration, "the webhook secret must be 'whsec_' followed by base64 (make one with `skygate events secret`)")
+            throw EventsError(
+                .invalidConfiguration,
+                "the webhook secret must be 'whsec_' followed by base64 (make one with `skygate events secret`)")
         }
         guard bytes.count >= 24 else {
             throw EventsError(.invalidConfiguration, "the webhook secret is too short: \(bytes.count) bytes, need 24 or more")

@@ -32,7 +32,9 @@ public struct DetectorConfiguration: Sendable {
         let defaults = try Self.overlay(root["default"], on: DetectorThresholds(), context: "\(path): default")
         var cameras: [String: DetectorThresholds] = [:]
         if let entries = root["cameras"] {
-            guard let entries = entries as? [String: Any] else { throw EventsError(.invalidConfiguration, "\(path): 'cameras' must be an object") }
+            guard let entries = entries as? [String: Any] else {
+                throw EventsError(.invalidConfiguration, "\(path): 'cameras' must be an object")
+            }
             for (camera, settings) in entries {
                 cameras[camera] = try Self.overlay(settings, on: defaults, context: "\(path): camera \(camera)")
             }
@@ -43,12 +45,15 @@ public struct DetectorConfiguration: Sendable {
     /// `base` with the settings of a JSON object laid over it.
     private static func overlay(_ settings: Any?, on base: DetectorThresholds, context: String) throws -> DetectorThresholds {
         guard let settings else { return base }
-        guard let settings = settings as? [String: Any] else { throw EventsError(.invalidConfiguration, "\(context): expected an object") }
+        guard let settings = settings as? [String: Any] else {
+            throw EventsError(.invalidConfiguration, "\(context): expected an object")
+        }
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as! [String: Any]
         var merged = encoded
         for (key, value) in settings {
             guard encoded[key] != nil else {
-                throw EventsError(.invalidConfiguration,
+                throw EventsError(
+                    .invalidConfiguration,
                     "\(context): unknown setting '\(key)'; known: \(encoded.keys.sorted().joined(separator: ", "))")
             }
             merged[key] = value

@@ -1,6 +1,15 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The compiler's help, on in every target of ours (Hummingbird 2 builds with the same): `any` spelled out for
+/// existentials, members visible only through an import of their module, and imports internal unless a module's
+/// public API exposes the imported types (`public import`).
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
 let package = Package(
     name: "skygate",
     platforms: [.macOS(.v15)],
@@ -38,10 +47,11 @@ let package = Package(
                 "CFFmpeg",
                 "CShim",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictness
         ),
         /// Coordinates, areas and spatial lookups; Foundation only.
-        .target(name: "Geo"),
+        .target(name: "Geo", swiftSettings: strictness),
         .target(
             name: "CameraRegistry",
             dependencies: [
@@ -50,7 +60,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictness
         ),
         /// Camera workers, supervision, reconnects, health, live analysis and the ingest service.
         .target(
@@ -61,7 +72,8 @@ let package = Package(
                 "Archive",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictness
         ),
         /// Events: detectors over the observations of Ingest (hysteresis, suppression), the event store and outbox,
         /// availability figures.
@@ -76,7 +88,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictness
         ),
         /// The exporters (signed CloudEvents webhook, NDJSON, PostgreSQL), each on a thread of its own: the only module
         /// that brings in AsyncHTTPClient, PostgresNIO and SwiftNIO for the outbox's sinks.
@@ -93,7 +106,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strictness
         ),
         /// API tokens (stored hashed, with roles) and the append-only audit trail, in access.sqlite: what the
         /// gateway's auth and audit need, kept out of Gateway because the design keeps GRDB out of it.
@@ -102,7 +116,8 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: strictness
         ),
         /// The HTTP API (Hummingbird 2), bearer auth with roles, audit of video access, Prometheus metrics and the
         /// web dashboard; it reads the stores through their modules and never touches SQLite or FFmpeg itself.
@@ -115,10 +130,12 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Public"), .copy("openapi.json")]
+            resources: [.copy("Public"), .copy("openapi.json")],
+            swiftSettings: strictness
         ),
         .target(
             name: "Archive",
@@ -126,7 +143,8 @@ let package = Package(
                 "MediaIO",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictness
         ),
         /// The gateway service as one ServiceGroup built from a configuration: what `skygate serve` runs, and what tests
         /// start in-process.
@@ -135,8 +153,10 @@ let package = Package(
             dependencies: [
                 "MediaIO", "Archive", "CameraRegistry", "Ingest", "Events", "EventExport", "Access", "Gateway",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictness
         ),
         .executableTarget(
             name: "skygate",
@@ -153,14 +173,15 @@ let package = Package(
                 "SkygateService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictness
         ),
         /// In-memory point→grid lookups per second, for tools/bench/registry.
-        .executableTarget(name: "registry-lookups", dependencies: ["CameraRegistry", "Geo"], path: "tools/bench/registry-lookups"),
+        .executableTarget(name: "registry-lookups", dependencies: ["CameraRegistry", "Geo"], path: "tools/bench/registry-lookups", swiftSettings: strictness),
         /// Load generator for tools/bench/events: store, outbox and webhook export in one process.
-        .executableTarget(name: "events-load", dependencies: ["Events", "EventExport"], path: "tools/bench/events-load"),
+        .executableTarget(name: "events-load", dependencies: ["Events", "EventExport"], path: "tools/bench/events-load", swiftSettings: strictness),
         /// Fills an events store with a million events for tools/bench/api.
-        .executableTarget(name: "api-seed", dependencies: ["Events", "CameraRegistry"], path: "tools/bench/api-seed"),
+        .executableTarget(name: "api-seed", dependencies: ["Events", "CameraRegistry"], path: "tools/bench/api-seed", swiftSettings: strictness),
         /// A Standard Webhooks receiver on loopback that checks signatures, for the export tests and tools/bench/events.
         .executableTarget(
             name: "webhook-receiver",
@@ -168,7 +189,9 @@ let package = Package(
                 "Events", "EventExport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "tools/webhook-receiver"),
+            path: "tools/webhook-receiver",
+            swiftSettings: strictness
+        ),
         /// Media generation and FFmpeg oracles shared by the test targets; never part of the product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),

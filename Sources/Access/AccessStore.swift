@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 internal import GRDB
 
 /// Roles of API tokens, each including the ones before it.

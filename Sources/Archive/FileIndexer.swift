@@ -1,5 +1,5 @@
 import Foundation
-import MediaIO
+public import MediaIO
 
 /// Progress of an index run, reported after each keyframe.
 public struct IndexProgress: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 internal import GRDB
 
 /// One change of a camera's health, as kept in the history.

@@ -1,4 +1,4 @@
-import MediaIO
+public import MediaIO
 
 /// One indexed input: a file or stream whose keyframes are in the index.
 public struct IndexedSource: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One stretch of a coverage answer: recorded, or not and why.
 public struct CoverageSpan: Sendable, Codable, Equatable {

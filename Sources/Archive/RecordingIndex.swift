@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 internal import GRDB
-import MediaIO
+public import MediaIO
 
 /// A recorded keyframe of a live camera: when it was, and where to cut to play from it.
 public struct RecordedKeyframe: Sendable, Codable, Equatable {

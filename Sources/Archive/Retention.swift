@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Logging
 
 /// How long and how much recording to keep. Nil limits do not apply; with none, nothing is removed.

@@ -63,7 +63,7 @@ public enum CSVRecords {
         return (records, problems)
     }
 
-    private static func describe(_ error: Error) -> String {
+    private static func describe(_ error: any Error) -> String {
         if case CSVParseError.quotation(let message) = error { return message }
         if case CSVParseError.generic(let message) = error { return message }
         return "\(error)"

@@ -1,6 +1,6 @@
 import Foundation
 internal import GRDB
-import Geo
+public import Geo
 
 /// Assigns cameras and sensors to the finest grid that contains them and to every key location within its radius.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Geo
+public import Geo
 
 /// The levels of the management-grid hierarchy, coarsest first.
 public enum GridLevel: String, Sendable, CaseIterable, Codable, Comparable {

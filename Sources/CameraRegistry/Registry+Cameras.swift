@@ -1,6 +1,7 @@
 import Foundation
 internal import GRDB
 import Geo
+import Logging
 
 extension Registry {
     /// Cameras matching `filter`, by ID.

@@ -1,6 +1,6 @@
 import Foundation
 internal import GRDB
-import Geo
+public import Geo
 import Logging
 
 /// A grid as it appears in a path: enough to show and to look up.

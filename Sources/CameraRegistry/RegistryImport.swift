@@ -1,6 +1,7 @@
-import Foundation
+public import Foundation
 internal import GRDB
 import Geo
+import Logging
 
 /// How many records an import added and updated, per kind.
 public struct ImportCounts: Sendable, Codable, Equatable {

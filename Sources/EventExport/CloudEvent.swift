@@ -1,5 +1,5 @@
-import Events
-import Foundation
+public import Events
+public import Foundation
 
 /// An outbox message as a CloudEvents 1.0 event in structured mode (`application/cloudevents+json`): the envelope
 /// the webhook posts and each line of the NDJSON files.

@@ -1,4 +1,4 @@
-import Events
+public import Events
 import Foundation
 
 /// What became of one message handed to a sink.

@@ -1,5 +1,5 @@
 import MediaIO
-import ServiceLifecycle
+public import ServiceLifecycle
 
 extension Exporter: Service {
     /// Runs as a service of a group (the exporter's thread started with it) until the group shuts down, then stops

@@ -1,5 +1,5 @@
 import Dispatch
-import Events
+public import Events
 import Foundation
 import Logging
 import MediaIO

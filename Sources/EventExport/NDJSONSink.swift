@@ -1,4 +1,4 @@
-import Events
+public import Events
 import Foundation
 
 /// Appends each message as one line of CloudEvents JSON to `events-<UTC day>.<n>.ndjson` in a directory, starting a

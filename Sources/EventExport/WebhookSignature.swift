@@ -1,6 +1,6 @@
 import Crypto
 import Events
-import Foundation
+public import Foundation
 
 /// Signs webhook messages per the Standard Webhooks scheme: `webhook-id`, `webhook-timestamp` and
 /// `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, with a secret written `whsec_<base64>`.

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Events
+public import Events
 import Foundation
 import MediaIO
 import NIOCore

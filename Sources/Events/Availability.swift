@@ -1,5 +1,5 @@
-import Archive
-import Foundation
+public import Archive
+public import Foundation
 import Ingest
 
 /// Availability (在线率) and soundness (完好率) of cameras over a period, from the health history (when the gateway was

@@ -1,6 +1,6 @@
-import Archive
-import CameraRegistry
-import Foundation
+public import Archive
+public import CameraRegistry
+public import Foundation
 
 /// The availability report (`skygate report availability` and the gateway's `/api/reports/availability`): rows per
 /// camera, grid or key location, for a range or for each local day of it.

@@ -1,6 +1,6 @@
-import Foundation
-import Ingest
-import MediaIO
+public import Foundation
+public import Ingest
+public import MediaIO
 
 /// A change in a camera's fault state: raised, updated (still open, newer evidence), cleared.
 public struct DetectorTransition: Sendable, Equatable, Codable {

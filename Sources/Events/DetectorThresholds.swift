@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Thresholds of the detectors, with defaults that suit street cameras; configurable per camera.
 public struct DetectorThresholds: Sendable, Codable, Equatable {

@@ -1,5 +1,6 @@
-import CameraRegistry
-import Foundation
+public import CameraRegistry
+public import Foundation
+import Geo
 
 /// Where an event happened: the device's position, its grid and that grid's ancestry, and the key locations near it.
 public struct EventLocation: Sendable, Codable, Equatable {

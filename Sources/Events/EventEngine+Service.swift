@@ -1,5 +1,5 @@
 import MediaIO
-import ServiceLifecycle
+public import ServiceLifecycle
 
 extension EventEngine: Service {
     /// Runs as a service of a group until it shuts down, then writes what is waiting and stops. Call `start()` before

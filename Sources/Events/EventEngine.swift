@@ -1,7 +1,7 @@
-import CameraRegistry
+public import CameraRegistry
 import Dispatch
-import Foundation
-import Ingest
+public import Foundation
+public import Ingest
 import Logging
 import Synchronization
 

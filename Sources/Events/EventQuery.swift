@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Which events a listing shows; every condition given must hold.
 public struct EventQuery: Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import CameraRegistry
+public import Foundation
 internal import GRDB
 import MediaIO
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// The errors no module owns: a body that does not decode is a 400; anything unexpected is a 500 whose details go to
 /// the log, not to the caller. The modules' own errors answer for themselves (`ModuleErrors+HTTP.swift`).

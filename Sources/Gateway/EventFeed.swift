@@ -1,7 +1,7 @@
-import Events
+public import Events
 import Foundation
 import HTTPTypes
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
 
 /// Fans the events the engine records out to every live Server-Sent Events stream.

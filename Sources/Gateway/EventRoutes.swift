@@ -1,6 +1,6 @@
 import Access
 import CameraRegistry
-import Events
+public import Events
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,8 +1,10 @@
 import Access
-import Foundation
+import Events
+public import Foundation
 import HTTPTypes
-import Hummingbird
-import Logging
+public import Hummingbird
+import Ingest
+public import Logging
 
 /// The gateway's HTTP server: the JSON API under `/api`, `/metrics`, `/healthz`, `/readyz`, `/openapi.json`, and
 /// the dashboard's files at `/`.

@@ -1,9 +1,9 @@
-import Access
-import Foundation
+public import Access
+public import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import MediaIO
-import NIOCore
+public import NIOCore
 
 /// The request context of every gateway route: who called (set by `BearerAuthentication`) and from where.
 public struct GatewayContext: RequestContext, RemoteAddressRequestContext {

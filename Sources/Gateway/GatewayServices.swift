@@ -1,10 +1,10 @@
-import Access
-import Archive
-import CameraRegistry
-import Events
+public import Access
+public import Archive
+public import CameraRegistry
+public import Events
 import Foundation
 import HTTPTypes
-import Ingest
+public import Ingest
 
 /// What the gateway's routes read and write: the stores of the other modules, each behind its own API.
 public struct GatewayServices: Sendable {

@@ -1,11 +1,12 @@
-import Access
-import Archive
-import CameraRegistry
-import Events
-import Geo
-import HTTPTypes
-import Hummingbird
-import MediaIO
+public import Access
+public import Archive
+public import CameraRegistry
+public import Events
+public import Geo
+public import HTTPTypes
+public import Hummingbird
+import Logging
+public import MediaIO
 
 /// A module's error as the API answers it. Each error type states its own status here, beside its code, instead of a
 /// chain of `catch let` in a middleware; the conformances live in Gateway because only the gateway speaks HTTP.

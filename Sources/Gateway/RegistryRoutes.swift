@@ -4,6 +4,7 @@ import Foundation
 import Geo
 import HTTPTypes
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// A camera as the API takes it: every field optional, so PATCH changes only what it names; POST needs `id`,
 /// `name` and `mainUrl`.

@@ -2,6 +2,7 @@ import Archive
 import CameraRegistry
 import Foundation
 import Ingest
+import MediaIO
 import Synchronization
 
 /// The service report, read at most once a second: ingest publishes its status once a second, so a fresher read

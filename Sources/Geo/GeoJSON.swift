@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A JSON value, for GeoJSON feature properties.
 public enum JSONValue: Sendable, Hashable, Codable {
@@ -271,7 +271,7 @@ public enum GeoJSON {
         return nil
     }
 
-    private static func describe(_ error: Error) -> String {
+    private static func describe(_ error: any Error) -> String {
         if case DecodingError.dataCorrupted(let context) = error {
             return context.debugDescription + ((context.underlyingError as NSError?).map { " \($0.localizedDescription)" } ?? "")
         }

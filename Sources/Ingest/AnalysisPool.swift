@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Logging
-import MediaIO
+public import MediaIO
 import Synchronization
 
 /// The statistics of one analysed live keyframe.

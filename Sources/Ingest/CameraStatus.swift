@@ -1,5 +1,5 @@
-import Foundation
-import MediaIO
+public import Foundation
+public import MediaIO
 
 /// A camera as the running service sees it: what `skygate status` shows.
 public struct CameraStatus: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The state of a camera as its worker sees it.
 public enum HealthState: String, Sendable, Codable, CaseIterable {

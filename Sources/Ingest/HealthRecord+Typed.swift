@@ -1,4 +1,4 @@
-import Archive
+public import Archive
 
 extension HealthRecord {
     /// The stored state as a `HealthState` (the archive keeps text, as it does not import Ingest); nil for a state

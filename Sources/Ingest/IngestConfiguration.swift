@@ -1,4 +1,4 @@
-import Archive
+public import Archive
 import Foundation
 
 /// How the ingest service runs. The defaults suit an edge server; everything works with none set.

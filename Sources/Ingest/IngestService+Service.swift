@@ -1,5 +1,5 @@
 import MediaIO
-import ServiceLifecycle
+public import ServiceLifecycle
 
 extension IngestService: Service {
     /// Runs as a service of a group: starts a worker for every enabled camera, runs until the group shuts down (or is

@@ -1,5 +1,7 @@
 import Archive
+import CameraRegistry
 import Foundation
+import Logging
 import MediaIO
 
 extension IngestService {

@@ -1,6 +1,6 @@
-import Archive
-import CameraRegistry
-import Foundation
+public import Archive
+public import CameraRegistry
+public import Foundation
 import Logging
 import MediaIO
 import Synchronization

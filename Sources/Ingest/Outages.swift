@@ -1,5 +1,5 @@
-import Archive
-import Foundation
+public import Archive
+public import Foundation
 
 /// A stretch when a camera was not streaming, taken from its health history.
 public struct Outage: Sendable, Equatable, Codable {

@@ -1,5 +1,5 @@
 import Foundation
-import MediaIO
+public import MediaIO
 
 /// A camera's video as packets: the seam between how video arrives (an FFmpeg demuxer for URLs today; RTP/PS for
 /// GB/T 28181 channels next) and what ingest does with it (record, index, analyse).

@@ -1,4 +1,4 @@
-import Archive
+public import Archive
 import Foundation
 import Synchronization
 

@@ -1,5 +1,5 @@
 import Foundation
-import MediaIO
+public import MediaIO
 
 /// Where a camera worker records its packets, connection after connection.
 ///

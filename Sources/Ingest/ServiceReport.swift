@@ -1,6 +1,6 @@
-import Archive
-import CameraRegistry
-import Foundation
+public import Archive
+public import CameraRegistry
+public import Foundation
 
 /// The service and every camera as `skygate serve` last published them: what `skygate status` prints and
 /// `GET /api/status` returns.

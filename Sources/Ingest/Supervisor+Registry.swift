@@ -1,4 +1,4 @@
-import CameraRegistry
+public import CameraRegistry
 
 extension Supervisor {
     /// Brings the running set in step with the registry: a worker for every enabled camera, on its main stream.

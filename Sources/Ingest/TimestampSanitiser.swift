@@ -1,5 +1,5 @@
-import Foundation
-import MediaIO
+public import Foundation
+public import MediaIO
 
 /// A break in a camera's timestamps that the sanitiser absorbed.
 public struct TimestampDiscontinuity: Sendable, Equatable, Codable {

@@ -1,5 +1,5 @@
-import Dispatch
-import Foundation
+public import Dispatch
+public import Foundation
 
 /// The time a camera worker lives by: a monotonic clock for durations, the wall clock for timelines and event times,
 /// and waits that `stop()` cuts short. The system clock in service; a virtual one in tests, so the worker's rules

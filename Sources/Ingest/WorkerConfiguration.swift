@@ -1,4 +1,4 @@
-import MediaIO
+public import MediaIO
 
 /// How a worker connects, records and reconnects.
 public struct WorkerConfiguration: Sendable {

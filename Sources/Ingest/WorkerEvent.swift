@@ -1,4 +1,4 @@
-import Archive
+public import Archive
 import Foundation
 
 /// What a camera worker reports, on its own thread.

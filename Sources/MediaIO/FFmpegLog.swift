@@ -1,6 +1,6 @@
 internal import CFFmpeg
 internal import CShim
-import Logging
+public import Logging
 import Synchronization
 
 /// Routes FFmpeg's own log messages into swift-log, so they follow the process's logging configuration instead of

@@ -1,5 +1,5 @@
 internal import CFFmpeg
-import Foundation
+public import Foundation
 
 /// A recorded keyframe as a JPEG picture: the gateway's "latest snapshot" of a camera.
 ///

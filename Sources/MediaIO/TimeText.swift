@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The one way Skygate writes and reads instants as text: ISO 8601 (RFC 3339) in UTC with milliseconds,
 /// `2026-11-22T06:40:12.345Z`; read with or without the fraction and with any zone (`Z`, `+08:00`).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which stream URLs Skygate opens, and which FFmpeg protocols those may use underneath.
 ///
 /// FFmpeg can open far more than cameras: local files, `concat:`, `subfile:`, `data:`, `pipe:` and others that read

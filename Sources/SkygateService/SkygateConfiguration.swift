@@ -1,7 +1,7 @@
-import EventExport
-import Events
+public import EventExport
+public import Events
 import Foundation
-import Ingest
+public import Ingest
 
 /// Everything `skygate serve` is told, as values: what the command line (or a test) gives `SkygateService.build`.
 public struct SkygateConfiguration: Sendable {

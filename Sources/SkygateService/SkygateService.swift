@@ -1,15 +1,16 @@
-import Access
+public import Access
 import Archive
-import CameraRegistry
+public import CameraRegistry
 import EventExport
-import Events
+public import Events
 import Foundation
 import Gateway
-import Ingest
-import Logging
+public import Ingest
+public import Logging
 import MediaIO
 import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// The gateway service — ingest, the event engine, the exporters, the HTTP API and the live event feed — as one
 /// `ServiceGroup`, built from a configuration. `skygate serve` is a thin shell over it; tests run it in-process.

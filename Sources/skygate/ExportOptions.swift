@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventExport
 import Events
 import Foundation
 import SkygateService

@@ -57,7 +57,7 @@ public final class NDJSONSink: EventSink {
                 number += 1
                 continue
             }
-            if size == nil { FileManager.default.createFile(atPath: path, contents: nil) }
+            if size == nil { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             guard let handle = FileHandle(forWritingAtPath: path) else { throw EventsError(.sinkFailed, "cannot open '\(path)'") }
             try handle.seekToEnd()
             self.handle = handle

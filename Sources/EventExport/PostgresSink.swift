@@ -125,17 +125,10 @@ public final class PostgresSink: EventSink {
     /// exporter for ever. On the deadline the sink counts as unavailable and is rebuilt.
     static func bounded<T: Sendable>(_ future: EventLoopFuture<T>, seconds: Int64 = 15) throws -> T {
         let promise = future.eventLoop.makePromise(of: T.self)
-        let settled = Mutex(false)
-        func settle(_ body: () -> Void) {
-            if settled.withLock({ done in
-                defer { done = true }; return !done
-            }) {
-                body()
-            }
-        }
-        future.whenComplete { result in settle { promise.completeWith(result) } }
+        let once = Once()
+        future.whenComplete { result in once.run { promise.completeWith(result) } }
         let timeout = future.eventLoop.scheduleTask(in: .seconds(seconds)) {
-            settle { promise.fail(SinkUnavailable("PostgreSQL did not answer within \(seconds) s")) }
+            once.run { promise.fail(SinkUnavailable("PostgreSQL did not answer within \(seconds) s")) }
         }
         defer { timeout.cancel() }
         return try promise.futureResult.wait()
@@ -152,5 +145,18 @@ public final class PostgresSink: EventSink {
         return PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: database?.isEmpty == false ? database : nil, tls: .disable)
+    }
+}
+
+/// Runs the first body it is given and ignores the rest: the answer and the deadline race to settle one promise.
+private final class Once: Sendable {
+    private let done = Mutex(false)
+
+    func run(_ body: () -> Void) {
+        let first = done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first { body() }
     }
 }

@@ -18,19 +18,19 @@ public struct EventLocation: Sendable, Codable, Equatable {
         self.keyLocations = keyLocations
     }
 
-    /// A sensor's location as the registry links it.
-    public init(_ record: SensorRecord) {
+    /// A device's place as linking found it: the finest grid first (the registry lists grids district first), key
+    /// locations nearest first.
+    public init(_ place: DevicePlace) {
         self.init(
-            longitude: record.sensor.location?.longitude, latitude: record.sensor.location?.latitude,
-            grids: record.gridPath.reversed(), keyLocations: record.keyLocations.sorted { $0.distance < $1.distance })
+            longitude: place.location?.longitude, latitude: place.location?.latitude, grids: place.gridPath.reversed(),
+            keyLocations: place.keyLocations.sorted { $0.distance < $1.distance })
     }
 
-    /// A camera's location as the registry links it (the registry lists grids district first).
-    public init(_ record: CameraRecord) {
-        self.init(
-            longitude: record.camera.location?.longitude, latitude: record.camera.location?.latitude,
-            grids: record.gridPath.reversed(), keyLocations: record.keyLocations.sorted { $0.distance < $1.distance })
-    }
+    /// A sensor's location as the registry links it.
+    public init(_ record: SensorRecord) { self.init(DevicePlace(record)) }
+
+    /// A camera's location as the registry links it.
+    public init(_ record: CameraRecord) { self.init(DevicePlace(record)) }
 }
 
 /// An event as stored and exported: one fault of one camera (or one sensor alarm), from raised to cleared, under a

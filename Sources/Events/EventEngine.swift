@@ -17,7 +17,11 @@ public final class EventEngine: Sendable {
     private let timeZone: TimeZone
     private let detectors = Mutex<[String: CameraDetector]>([:])
     private let pending = Mutex<[DetectorTransition]>([])
-    private let locations = Mutex<(version: Int, byDevice: [String: EventLocation])>((-1, [:]))
+    /// Each observed camera's place, from its latest observation: the events of a camera carry it.
+    private let cameraPlaces = Mutex<[String: EventLocation]>([:])
+    /// Sensors' places (and those of cameras not observed since a restart), as the registry links them, cached until
+    /// the registry's change counter moves.
+    private let registryPlaces = Mutex<(version: Int, byDevice: [String: EventLocation])>((-1, [:]))
     private let wake = DispatchSemaphore(value: 0)
     private let threads = ServiceThreads()
     private let onRecorded: @Sendable ([Event]) -> Void
@@ -90,16 +94,18 @@ public final class EventEngine: Sendable {
     }
 
     /// Feeds one observation of the ingest service to its camera's detector; called on the thread that made it.
-    public func observe(_ observation: IngestService.Observation) {
+    public func observe(_ observation: Observation) {
+        let camera = observation.camera
+        cameraPlaces.withLock { $0[camera] = EventLocation(observation.place) }
         let transitions: [DetectorTransition]
-        switch observation {
+        switch observation.reading {
         case .health(let transition):
-            transitions = withDetector(transition.camera) {
+            transitions = withDetector(camera) {
                 $0.observe(health: transition.state, reason: transition.reason, at: transition.wallClock)
             }
         case .analysed(let keyframe):
-            transitions = withDetector(keyframe.camera) { $0.observe(keyframe.stats, at: keyframe.wallClock) }
-        case .throughput(let camera, let bitrate, let frameRate, let seconds, let at):
+            transitions = withDetector(camera) { $0.observe(keyframe.stats, at: keyframe.wallClock) }
+        case .throughput(let bitrate, let frameRate, let seconds, let at):
             transitions = withDetector(camera) {
                 $0.observe(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: at)
             }
@@ -152,8 +158,12 @@ public final class EventEngine: Sendable {
         }
         guard !batch.isEmpty else { return }
         do {
+            let observed = cameraPlaces.withLock { $0 }
             let version = try registry.externalChangeCounter()
-            let entries = try batch.map { EventStore.Entry($0, location: try location(of: $0.device, version: version)) }
+            let entries = try batch.map { transition in
+                EventStore.Entry(
+                    transition, location: try observed[transition.device] ?? location(of: transition.device, version: version))
+            }
             let events = try store.record(entries).compactMap { outcome -> Event? in
                 if case .recorded(let event) = outcome { return event }
                 return nil
@@ -173,7 +183,7 @@ public final class EventEngine: Sendable {
 
     /// A device's place as the registry links it, cached until the registry's `version` (its change counter) moves.
     private func location(of device: String, version: Int) throws -> EventLocation {
-        if let cached = locations.withLock({ $0.version == version ? $0.byDevice[device] : nil }) { return cached }
+        if let cached = registryPlaces.withLock({ $0.version == version ? $0.byDevice[device] : nil }) { return cached }
         let location: EventLocation
         if let camera = try registry.camera(id: device) {
             location = EventLocation(camera)
@@ -181,9 +191,9 @@ public final class EventEngine: Sendable {
             location = EventLocation(sensor)
         } else {
             // Removed from the registry meanwhile: the event still counts, without a place.
-            location = EventLocation(longitude: nil, latitude: nil, grids: [], keyLocations: [])
+            location = EventLocation(.unknown)
         }
-        locations.withLock { cache in
+        registryPlaces.withLock { cache in
             if cache.version != version { cache = (version, [:]) }
             cache.byDevice[device] = location
         }

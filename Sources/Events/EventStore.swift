@@ -66,7 +66,12 @@ public final class EventStore: Sendable {
     public init(path: String, sinks: [String]? = nil) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw EventsError(
+                .storeUnavailable, "cannot create directory '\(directory)' for the event store", underlying: "\(error)")
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }

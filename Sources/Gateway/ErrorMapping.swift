@@ -13,7 +13,7 @@ struct ErrorMapping: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let error as HTTPResponseError {
+        } catch let error as any HTTPResponseError {
             throw error
         } catch let error as DecodingError {
             throw HTTPError(.badRequest, message: "the request body is not valid: \(describe(error))")

@@ -99,7 +99,7 @@ struct SecurityHeaders: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as HTTPResponseError {
+        } catch let error as any HTTPResponseError {
             // Error responses carry the same headers as the others.
             response = try error.response(from: request, context: context)
         }

@@ -26,12 +26,12 @@ public struct Coordinate: Hashable, Sendable, Codable, CustomStringConvertible {
         self.latitude = latitude
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()
         try self.init(longitude: container.decode(Double.self), latitude: container.decode(Double.self))
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(longitude)
         try container.encode(latitude)

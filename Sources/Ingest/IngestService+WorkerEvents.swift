@@ -38,7 +38,7 @@ extension IngestService {
                     timelineSeconds: discontinuity.timelineSeconds)
             ])
             board.withLock { $0.cameras[camera]?.discontinuities += 1 }
-            observe(.discontinuity(camera: camera, discontinuity))
+            observe(places.observation(camera, .discontinuity(discontinuity)))
         case .segmentOpened(let camera, let path):
             board.withLock { $0.cameras[camera]?.segment = path }
         case .throughput(let camera, let bytes, let frames, let seconds):
@@ -47,7 +47,9 @@ extension IngestService {
                 board.cameras[camera]?.bitrate = bitrate
                 board.cameras[camera]?.frameRate = frameRate
             }
-            observe(.throughput(camera: camera, bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: Date()))
+            observe(
+                places.observation(
+                    camera, .throughput(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: Date())))
         }
     }
 
@@ -79,7 +81,7 @@ extension IngestService {
             // No index row needs undoing: a keyframe is reported only once its bytes are in the file.
             raiseStorageAlarm("recording camera \(transition.camera) failed: \(transition.detail ?? "write error")")
         }
-        observe(.health(transition))
+        observe(places.observation(transition.camera, .health(transition)))
     }
 
     func raiseStorageAlarm(_ message: String) {

@@ -1,6 +1,6 @@
 public import Archive
 public import CameraRegistry
-public import Foundation
+import Foundation
 import Logging
 import MediaIO
 import Synchronization
@@ -30,15 +30,8 @@ public final class IngestService: Sendable {
     /// Called for every health transition and analysed keyframe, on the thread that produced it (for the events
     /// module and live feeds); keep it short.
     let observe: @Sendable (Observation) -> Void
-
-    /// What the service tells its observers.
-    public enum Observation: Sendable {
-        case health(HealthTransition)
-        case analysed(AnalysedKeyframe)
-        case discontinuity(camera: String, TimestampDiscontinuity)
-        /// Bits and pictures per second over the last `seconds` (about one a second while streaming).
-        case throughput(camera: String, bitrate: Double, frameRate: Double, seconds: Double, at: Date)
-    }
+    /// Where each running camera is, for its observations.
+    let places = CameraPlaces()
 
     public init(
         registry: Registry, archive: ArchiveDatabase, configuration: IngestConfiguration,
@@ -55,6 +48,7 @@ public final class IngestService: Sendable {
         if configuration.analysis {
             let index = recordingIndex
             let board = self.board
+            let places = self.places
             pool = AnalysisPool(threads: configuration.analysisThreads, queueDepth: configuration.analysisQueueDepth) {
                 [observe] analysed in
                 try? index.setStats(camera: analysed.camera, wallClock: analysed.wallClock, stats: analysed.stats)
@@ -62,7 +56,7 @@ public final class IngestService: Sendable {
                     $0.cameras[analysed.camera]?.lastStats = analysed.stats
                     $0.cameras[analysed.camera]?.lastAnalysedKeyframe = analysed.wallClock
                 }
-                observe(.analysed(analysed))
+                observe(places.observation(analysed.camera, .analysed(analysed)))
             }
         } else {
             pool = nil
@@ -78,7 +72,7 @@ public final class IngestService: Sendable {
             maximumConcurrentConnects: configuration.maximumConcurrentConnects
         ) { [weak self] event in self?.handle(event) }
         self.supervisor.withLock { $0 = supervisor }
-        try supervisor.sync(with: registry)
+        try sync(supervisor)
         board.withLock { $0.startedAt = Date() }
         threads.spawn("registry-watch") { [self] in watchRegistry() }
         threads.spawn("maintenance") { [self] in maintain() }
@@ -130,12 +124,19 @@ public final class IngestService: Sendable {
                 let counter = try registry.externalChangeCounter()
                 if counter != seen {
                     seen = counter
-                    try supervisor.withLock { $0 }?.sync(with: registry)
+                    if let supervisor = supervisor.withLock({ $0 }) { try sync(supervisor) }
                 }
             } catch {
                 logger.warning("cannot read the registry", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Brings the workers and the cameras' places in step with the registry.
+    private func sync(_ supervisor: Supervisor) throws {
+        let cameras = try registry.cameras(CameraFilter(enabled: true))
+        places.replace(with: cameras)
+        supervisor.apply(to: cameras)
     }
 
     /// Publishes the status every `statusInterval` and applies retention every `retentionInterval`.

@@ -16,7 +16,7 @@ public final class RecordingIndexWriter: Sendable {
 
     /// Takes one worker event; errors are returned so the caller can raise a storage alarm.
     @discardableResult
-    public func handle(_ event: WorkerEvent) -> Error? {
+    public func handle(_ event: WorkerEvent) -> (any Error)? {
         do {
             switch event {
             case .keyframe(let keyframe):

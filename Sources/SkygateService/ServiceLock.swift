@@ -19,7 +19,11 @@ final class ServiceLock {
     private let descriptor: Int32
 
     init(dataDirectory: String) throws {
-        try? FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ServiceError(code: .dataDirectoryUnusable, description: "cannot create '\(dataDirectory)': \(error)")
+        }
         let path = dataDirectory + "/serve.lock"
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {

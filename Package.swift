@@ -197,6 +197,7 @@ let package = Package(
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "AccessTests", dependencies: ["Access"]),
+        .testTarget(name: "CShimTests", dependencies: ["CShim"]),
         .testTarget(
             name: "SkygateServiceTests",
             dependencies: [

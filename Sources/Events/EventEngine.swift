@@ -96,7 +96,7 @@ public final class EventEngine: Sendable {
     /// Feeds one observation of the ingest service to its camera's detector; called on the thread that made it.
     public func observe(_ observation: Observation) {
         let camera = observation.camera
-        cameraPlaces.withLock { $0[camera] = EventLocation(observation.place) }
+        if let place = observation.place { cameraPlaces.withLock { $0[camera] = EventLocation(place) } }
         let transitions: [DetectorTransition]
         switch observation.reading {
         case .health(let transition):
@@ -109,7 +109,7 @@ public final class EventEngine: Sendable {
             transitions = withDetector(camera) {
                 $0.observe(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: at)
             }
-        case .discontinuity:
+        case .discontinuity, .placed:
             transitions = []
         }
         enqueue(transitions)

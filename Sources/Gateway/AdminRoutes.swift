@@ -28,7 +28,7 @@ extension GatewayServices {
             let created = try await blocking {
                 do {
                     return try access.createToken(name: input.name, role: input.role, actor: actor, source: source)
-                } catch let error as AccessError {
+                } catch let error as AccessError where error.code == .invalid {
                     throw HTTPError(.unprocessableContent, message: error.description)
                 }
             }

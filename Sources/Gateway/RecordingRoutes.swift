@@ -129,19 +129,27 @@ extension GatewayServices {
                 try FileManager.default.createDirectory(atPath: scratchDirectory, withIntermediateDirectories: true)
                 _ = try ClipExporter(index: index).export(camera: id, from: from, duration: duration, to: path)
             }
-            try await audit(context, "clip.export", id, detail: "\(TimeText.format(from)) +\(Int(duration))s")
+            let body: ResponseBody
+            do {
+                try await audit(context, "clip.export", id, detail: "\(TimeText.format(from)) +\(Int(duration))s")
+                body = try await Self.temporaryFile(path, context: context)
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
             let name = "\(id)-\(Int(from.timeIntervalSince1970)).mp4"
             return Response(
                 status: .ok,
                 headers: [
                     .contentType: "video/mp4", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
                 ],
-                body: try await Self.temporaryFile(path, context: context))
+                body: body)
         }
     }
 
     /// A file written for one response, streamed in 1 MiB chunks by Hummingbird's `FileIO` on the blocking pool, and
-    /// removed once sent, or once the client left half way.
+    /// removed once sent, or once the client left half way. (A response never written, or a crash, leaves a file that
+    /// the next start of the service sweeps from the scratch directory.)
     static func temporaryFile(_ path: String, context: GatewayContext) async throws -> ResponseBody {
         let body = try await FileIO(threadPool: blockingPool).loadFile(path: path, context: context, chunkLength: 1 << 20)
         return ResponseBody(contentLength: body.contentLength) { writer in

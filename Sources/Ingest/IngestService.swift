@@ -73,9 +73,12 @@ public final class IngestService: Sendable {
         ) { [weak self] event in self?.handle(event) }
         self.supervisor.withLock { $0 = supervisor }
         try sync(supervisor)
-        board.withLock { $0.startedAt = Date() }
         threads.spawn("registry-watch") { [self] in watchRegistry() }
         threads.spawn("maintenance") { [self] in maintain() }
+        board.withLock {
+            $0.startedAt = Date()
+            $0.running = true
+        }
         logger.info("ingest started", metadata: ["cameras": "\(supervisor.cameras.count)"])
     }
 
@@ -84,6 +87,7 @@ public final class IngestService: Sendable {
     @discardableResult
     public func stop(timeout: Double = 5) -> Bool {
         guard threads.stop() else { return true }
+        board.withLock { $0.running = false }
         wake.signal()
         wake.signal()
         let clean = supervisor.withLock { $0 }?.stopAll(timeout: timeout) ?? true
@@ -94,6 +98,9 @@ public final class IngestService: Sendable {
         logger.info("ingest stopped", metadata: ["clean": "\(clean)"])
         return clean
     }
+
+    /// Whether the service has started and not begun to stop.
+    public var isRunning: Bool { board.withLock { $0.running } }
 
     /// Whether the last stop ended every worker in time (true until a stop says otherwise).
     public var stoppedCleanly: Bool { stoppedClean.withLock { $0 } }
@@ -135,7 +142,7 @@ public final class IngestService: Sendable {
     /// Brings the workers and the cameras' places in step with the registry.
     private func sync(_ supervisor: Supervisor) throws {
         let cameras = try registry.cameras(CameraFilter(enabled: true))
-        places.replace(with: cameras)
+        for moved in places.replace(with: cameras) { observe(moved) }
         supervisor.apply(to: cameras)
     }
 

@@ -13,11 +13,14 @@ public struct Observation: Sendable {
         case discontinuity(TimestampDiscontinuity)
         /// Bits and pictures per second over the last `seconds` (about one a second while streaming).
         case throughput(bitrate: Double, frameRate: Double, seconds: Double, at: Date)
+        /// A registry sync found the camera, or found it moved: `place` is where it is now. Sent at once, so an event
+        /// raised while the camera sends nothing (offline, waiting to reconnect) carries its current place.
+        case placed
     }
 
     public var camera: String
-    /// Where the camera is (`DevicePlace.unknown` if it left the registry meanwhile).
-    public var place: DevicePlace
+    /// Where the camera is; nil once ingest no longer runs it (removed or disabled meanwhile): its last place stands.
+    public var place: DevicePlace?
     public var reading: Reading
 }
 
@@ -25,14 +28,20 @@ public struct Observation: Sendable {
 final class CameraPlaces: Sendable {
     private let places = Mutex<[String: DevicePlace]>([:])
 
-    /// Replaces every place with those of `records`.
-    func replace(with records: [CameraRecord]) {
+    /// Replaces every place with those of `records`; a `.placed` observation for each camera that is new or moved.
+    func replace(with records: [CameraRecord]) -> [Observation] {
         let fresh = Dictionary(records.map { ($0.camera.id.rawValue, DevicePlace($0)) }, uniquingKeysWith: { first, _ in first })
-        places.withLock { $0 = fresh }
+        let old = places.withLock { places in
+            defer { places = fresh }
+            return places
+        }
+        return fresh.filter { old[$0.key] != $0.value }.keys.sorted().map {
+            Observation(camera: $0, place: fresh[$0], reading: .placed)
+        }
     }
 
     /// An observation of `camera`, with its place.
     func observation(_ camera: String, _ reading: Observation.Reading) -> Observation {
-        Observation(camera: camera, place: places.withLock { $0[camera] } ?? .unknown, reading: reading)
+        Observation(camera: camera, place: places.withLock { $0[camera] }, reading: reading)
     }
 }

@@ -31,7 +31,8 @@ public struct ServiceReport: Codable, Sendable {
         let cameras = ingest.cameraStatuses
         let running = Set(cameras.map(\.camera))
         return ServiceReport(
-            service: .running, details: ingest.serviceStatus(cameras: cameras, stopped: false), cameras: cameras,
+            service: ingest.isRunning ? .running : .notRunning, details: ingest.serviceStatus(cameras: cameras, stopped: false),
+            cameras: cameras,
             notRunning: registered.filter { $0.enabled && !running.contains($0.id) }.map(\.id),
             disabled: registered.filter { !$0.enabled }.map(\.id))
     }

@@ -7,6 +7,8 @@ final class StatusBoard: Sendable {
         var cameras: [String: CameraStatus] = [:]
         var storageAlarm: String?
         var startedAt = Date()
+        /// Between the end of `start()` and the beginning of `stop()`.
+        var running = false
         var removedBytes: Int64 = 0
         var recordedBytes: Int64 = 0
     }

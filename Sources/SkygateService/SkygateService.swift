@@ -46,15 +46,17 @@ public final class SkygateService: Sendable {
             for exporter in exporters { exporter.wake() }
             feed.publish(recorded)
         }
-        let ingest = IngestService(registry: registry, archive: archive, configuration: configuration.ingest) {
-            engine.observe($0)
-        }
         do {
             try engine.start()
         } catch {
             for exporter in exporters { exporter.stop() }
             throw error
         }
+        // After the engine started: ingest's analysis threads start with it, and nothing would stop them otherwise.
+        let ingest = IngestService(registry: registry, archive: archive, configuration: configuration.ingest) {
+            engine.observe($0)
+        }
+        Self.sweepScratch(directory + "/tmp")
         var services: [any Service] = exporters + [engine, ingest]
         if let address = configuration.http {
             let gateway = GatewayServices(
@@ -67,12 +69,25 @@ public final class SkygateService: Sendable {
         }
         group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                // A failing service (the HTTP port taken) shuts the others down in order, as a signal would; the
+                // default, cancelling them all at once, would stop the engine and exporters beside ingest, and lose
+                // the last transitions of the cameras.
+                services: services.map {
+                    ServiceGroupConfiguration.ServiceConfiguration(
+                        service: $0, failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         self.configuration = configuration
         self.ingest = ingest
         self.events = store
         self.lock = Mutex(lock)
+    }
+
+    /// Removes what an earlier run left in the scratch directory: clips of responses never written, or of a crash.
+    private static func sweepScratch(_ directory: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix("clip-") {
+            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+        }
     }
 
     /// Runs until SIGTERM, SIGINT or `shutDown()`, then stops in order; throws if a service failed.

@@ -18,7 +18,9 @@ enum MemoryTuning {
         }
     }
 
-    static func limitMallocArenas(to count: Int32) {
-        CShim_limit_malloc_arenas(count)
+    /// False when the C library did not take the limit (not glibc).
+    @discardableResult
+    static func limitMallocArenas(to count: Int32) -> Bool {
+        CShim_limit_malloc_arenas(count) == 1
     }
 }

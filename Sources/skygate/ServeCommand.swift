@@ -61,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.export = try export.exportConfiguration()
             configuration.http = http == "off" ? nil : HTTPAddress(parsing: http)
             let access = try openAccessStore(location)
+            try announceFirstAdminToken(access)
             let configured = configuration
             let banner = try startBanner(registry: registry, configuration)
             let service = try await onOwnThread("serve-start") {
@@ -71,7 +72,6 @@ struct ServeCommand: AsyncParsableCommand {
                     writeStandardError("\(banner); API and dashboard on \(url); stop with Ctrl-C or SIGTERM\n")
                 }
             }
-            try announceFirstAdminToken(access)
             if configuration.http == nil { writeStandardError("\(banner); no HTTP (--http off); stop with Ctrl-C or SIGTERM\n") }
             do {
                 try await service.run()

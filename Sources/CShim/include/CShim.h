@@ -11,8 +11,9 @@ typedef void (*CShim_log_sink)(int level, const char *line);
 /// Installs `sink` as the receiver of every FFmpeg log line at or below `level`. Call before any other FFmpeg call.
 void CShim_set_ffmpeg_log_sink(CShim_log_sink sink, int level);
 
-/// Limits glibc to `count` malloc arenas (mallopt M_ARENA_MAX); a no-op on other C libraries.
-void CShim_limit_malloc_arenas(int count);
+/// Limits glibc to `count` malloc arenas (mallopt M_ARENA_MAX). Returns 1 when applied, 0 when not (mallopt refused,
+/// or not glibc).
+int CShim_limit_malloc_arenas(int count);
 
 /// Returns freed heap memory to the system (malloc_trim(0)); a no-op on other C libraries.
 void CShim_trim_heap(void);

@@ -18,7 +18,7 @@ public final class EventEngine: Sendable {
     private let detectors = Mutex<[String: CameraDetector]>([:])
     private let pending = Mutex<[DetectorTransition]>([])
     /// Each observed camera's place, from its latest observation: the events of a camera carry it.
-    private let cameraPlaces = Mutex<[String: EventLocation]>([:])
+    private let cameraPlaces = Mutex<[String: DevicePlace]>([:])
     /// Sensors' places (and those of cameras not observed since a restart), as the registry links them, cached until
     /// the registry's change counter moves.
     private let registryPlaces = Mutex<(version: Int, byDevice: [String: EventLocation])>((-1, [:]))
@@ -96,7 +96,7 @@ public final class EventEngine: Sendable {
     /// Feeds one observation of the ingest service to its camera's detector; called on the thread that made it.
     public func observe(_ observation: Observation) {
         let camera = observation.camera
-        if let place = observation.place { cameraPlaces.withLock { $0[camera] = EventLocation(place) } }
+        if let place = observation.place { cameraPlaces.withLock { $0[camera] = place } }
         let transitions: [DetectorTransition]
         switch observation.reading {
         case .health(let transition):
@@ -162,7 +162,9 @@ public final class EventEngine: Sendable {
             let version = try registry.externalChangeCounter()
             let entries = try batch.map { transition in
                 EventStore.Entry(
-                    transition, location: try observed[transition.device] ?? location(of: transition.device, version: version))
+                    transition,
+                    location: try observed[transition.device].map(EventLocation.init)
+                        ?? location(of: transition.device, version: version))
             }
             let events = try store.record(entries).compactMap { outcome -> Event? in
                 if case .recorded(let event) = outcome { return event }

@@ -23,36 +23,6 @@ public struct OutboxMessage: Sendable, Equatable {
     }
 }
 
-/// Failures of the event store.
-public struct EventsError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable {
-        /// A setting is wrong: the detector configuration, a sink's URL or secret.
-        case invalidConfiguration
-        /// The event store cannot be opened, created or migrated.
-        case storeUnavailable
-        /// A read or write of the event store failed.
-        case storeFailed
-        /// A sink cannot be set up (its directory, file or tables).
-        case sinkFailed
-    }
-
-    public let code: Code
-    public let message: String
-    /// The error text behind it (SQLite's, the system's, the driver's).
-    public let underlying: String?
-    /// SQLite's extended result code, when SQLite failed.
-    public let sqliteCode: Int32?
-
-    public init(_ code: Code, _ message: String, underlying: String? = nil, sqliteCode: Int32? = nil) {
-        self.code = code
-        self.message = message
-        self.underlying = underlying
-        self.sqliteCode = sqliteCode
-    }
-
-    public var description: String { underlying.map { "\(message): \($0)" } ?? message }
-}
-
 /// The event store, `events.sqlite` (WAL): events and an outbox with one row per sink for every transition, written in
 /// one transaction — so an event the store acknowledged is never lost to a sink, even on `kill -9`, and a sink sees
 /// each transition under the event's stable ID (at least once; sinks deduplicate on the ID and phase).

@@ -24,7 +24,7 @@ struct ErrorMapping: RouterMiddleware {
 
     private func internalError(_ error: any Error, _ context: Context) -> HTTPError {
         context.logger.error("request failed: \(error)")
-        return HTTPError(.internalServerError, message: "internal error; the gateway's log has the details")
+        return HTTPError.internalError
     }
 
     private func describe(_ error: DecodingError) -> String {

@@ -21,11 +21,15 @@ extension APIError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         guard status != .internalServerError else {
             context.logger.error("request failed: \(self)")
-            return try HTTPError(.internalServerError, message: "internal error; the gateway's log has the details")
-                .response(from: request, context: context)
+            return try HTTPError.internalError.response(from: request, context: context)
         }
         return try HTTPError(status, message: messageForCaller).response(from: request, context: context)
     }
+}
+
+extension HTTPError {
+    /// What a caller is told of a failure that is not theirs: SQLite paths and driver messages stay in the log.
+    static let internalError = HTTPError(.internalServerError, message: "internal error; the gateway's log has the details")
 }
 
 extension RegistryError: HTTPResponseError, APIError {

@@ -186,7 +186,7 @@ public final class CameraWorker: Sendable {
                 report(.throughput(camera: camera, bytes: reading.bytes, frames: reading.frames, seconds: reading.seconds))
             }
             if let since = streamingSince {
-                reconnect.stillStreaming(for: Double(now - since) / 1e9)
+                reconnect.stillStreaming(since: since, now: now)
             } else {
                 streamingSince = now
                 reconnect.connectionStreamed()

@@ -57,9 +57,10 @@ public struct ReconnectPolicy: Sendable {
         if !isFlapping { backoff.reset() }
     }
 
-    /// A connection has been streaming for `seconds`: long enough, and a flapping history is forgiven.
-    public mutating func stillStreaming(for seconds: Double) {
-        guard shortConnections > 0, seconds > healthyAfter else { return }
+    /// A connection has been streaming since `start` (monotonic nanoseconds): long enough, and a flapping history is
+    /// forgiven. Called for every packet, so it does nothing (not even the arithmetic) without a history to forgive.
+    public mutating func stillStreaming(since start: UInt64, now: UInt64) {
+        guard shortConnections > 0, Double(now - start) / 1e9 > healthyAfter else { return }
         shortConnections = 0
         backoff.reset()
     }

@@ -1,5 +1,6 @@
 public import Dispatch
 public import Foundation
+import MediaIO
 
 /// The time a camera worker lives by: a monotonic clock for durations, the wall clock for timelines and event times,
 /// and waits that `stop()` cuts short. The system clock in service; a virtual one in tests, so the worker's rules
@@ -17,13 +18,10 @@ public protocol WorkerClock: Sendable {
 public struct SystemClock: WorkerClock {
     public init() {}
 
-    public var monotonicNanoseconds: UInt64 { monotonicNow() }
+    public var monotonicNanoseconds: UInt64 { MediaIO.monotonicNanoseconds() }
     public var now: Date { Date() }
 
     public func wait(seconds: Double, wakingOn wake: DispatchSemaphore) {
         _ = wake.wait(timeout: .now() + seconds)
     }
 }
-
-/// Nanoseconds on the monotonic clock.
-func monotonicNow() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

@@ -63,7 +63,7 @@ private let interruptTrampoline: @convention(c) (UnsafeMutableRawPointer?) -> In
 }
 
 /// Nanoseconds on the monotonic clock, which wall-clock changes never move.
-func monotonicNanoseconds() -> UInt64 {
+public func monotonicNanoseconds() -> UInt64 {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)

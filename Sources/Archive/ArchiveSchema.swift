@@ -1,0 +1,111 @@
+internal import GRDB
+
+extension ArchiveDatabase {
+    /// The archive's schema, one migration per change (the file index, the recording index, health history, status).
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: sources and keyframes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE source (
+                        id INTEGER PRIMARY KEY,
+                        locator TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('indexing', 'complete')),
+                        format TEXT NOT NULL,
+                        codec TEXT NOT NULL,
+                        width INTEGER,
+                        height INTEGER,
+                        time_base_num INTEGER NOT NULL,
+                        time_base_den INTEGER NOT NULL,
+                        duration REAL,
+                        keyframe_count INTEGER NOT NULL DEFAULT 0,
+                        analyzed INTEGER NOT NULL,
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT
+                    );
+                    CREATE TABLE keyframe (
+                        source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                        sequence INTEGER NOT NULL,
+                        pts INTEGER,
+                        dts INTEGER,
+                        seconds REAL NOT NULL,
+                        position INTEGER,
+                        size INTEGER NOT NULL,
+                        mean_luma REAL,
+                        luma_stddev REAL,
+                        dark_fraction REAL,
+                        bright_fraction REAL,
+                        sharpness REAL,
+                        edge_density REAL,
+                        phash INTEGER,
+                        mean_u REAL,
+                        mean_v REAL,
+                        PRIMARY KEY (source_id, sequence)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX keyframe_by_time ON keyframe (source_id, seconds);
+                    -- One complete index per input; a run in progress sits beside it until it completes.
+                    CREATE UNIQUE INDEX source_complete_locator ON source (locator) WHERE state = 'complete';
+                    CREATE INDEX source_by_locator ON source (locator);
+                    """)
+        }
+        migrator.registerMigration("v2: live recordings") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE recorded_keyframe (
+                        camera TEXT NOT NULL,
+                        wall_time REAL NOT NULL,
+                        seconds REAL NOT NULL,
+                        segment TEXT NOT NULL,
+                        byte_offset INTEGER NOT NULL,
+                        size INTEGER NOT NULL
+                    );
+                    CREATE INDEX recorded_keyframe_by_time ON recorded_keyframe (camera, wall_time);
+                    CREATE TABLE recording_gap (
+                        camera TEXT NOT NULL,
+                        from_time REAL NOT NULL,
+                        to_time REAL NOT NULL,
+                        reason TEXT NOT NULL
+                    );
+                    CREATE INDEX recording_gap_by_time ON recording_gap (camera, from_time);
+                    """)
+        }
+        migrator.registerMigration("v3: live statistics, health history, status, discontinuities") { db in
+            // Statistics arrive after the keyframe row (analysis runs behind recording), so they are nullable columns.
+            for column in [
+                "width INTEGER", "height INTEGER", "mean_luma REAL", "luma_stddev REAL", "dark_fraction REAL",
+                "bright_fraction REAL", "sharpness REAL", "edge_density REAL", "phash INTEGER", "mean_u REAL", "mean_v REAL",
+            ] {
+                try db.execute(sql: "ALTER TABLE recorded_keyframe ADD COLUMN \(column)")
+            }
+            try db.execute(
+                sql: """
+                    CREATE INDEX recorded_keyframe_by_segment ON recorded_keyframe (segment);
+                    CREATE TABLE health_transition (
+                        camera TEXT NOT NULL,
+                        wall_time REAL NOT NULL,
+                        state TEXT NOT NULL,
+                        reason TEXT,
+                        detail TEXT
+                    );
+                    CREATE INDEX health_transition_by_time ON health_transition (camera, wall_time);
+                    CREATE TABLE timeline_discontinuity (
+                        camera TEXT NOT NULL,
+                        wall_time REAL NOT NULL,
+                        kind TEXT NOT NULL,
+                        raw_timestamp INTEGER,
+                        timeline_seconds REAL NOT NULL
+                    );
+                    CREATE INDEX timeline_discontinuity_by_time ON timeline_discontinuity (camera, wall_time);
+                    CREATE TABLE camera_status (
+                        camera TEXT PRIMARY KEY NOT NULL,
+                        status TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE service_status (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        status TEXT NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 internal import GRDB
 public import Geo
 import Logging
+import Synchronization
 
 /// A grid as it appears in a path: enough to show and to look up.
 public struct GridSummary: Sendable, Hashable, Codable {
@@ -14,6 +15,17 @@ public struct GridSummary: Sendable, Hashable, Codable {
         self.name = name
         self.level = level
     }
+}
+
+/// A point in the registry's history: compare two to learn whether anything changed between them.
+public struct RegistryVersion: Sendable, Hashable {
+    /// SQLite's `data_version` on the registry's connection: moves when another connection commits.
+    let external: Int
+    /// Commits made through this process's `Registry`.
+    let own: Int
+
+    /// A version no registry reports: the first comparison always finds a change.
+    public static let unknown = RegistryVersion(external: -1, own: -1)
 }
 
 /// A camera with what linking found for it.
@@ -57,6 +69,8 @@ public final class Registry: Sendable {
     /// Accept device IDs that are not GB/T 28181 codes.
     public let lenientIDs: Bool
     let logger = Logger(label: "skygate.registry")
+    /// Commits made through this `Registry`: `PRAGMA data_version` does not move for them (see `version()`).
+    private let ownCommits = Atomic<Int>(0)
 
     /// Opens (creating if needed) the registry in `dataDirectory`. `validateURL` decides which stream URLs may be
     /// registered.
@@ -87,10 +101,17 @@ public final class Registry: Sendable {
     // MARK: - Transactions
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try database.write(body) } catch let error as RegistryError { throw error } catch {
+        do {
+            let result = try database.write(body)
+            noteCommit()
+            return result
+        } catch let error as RegistryError { throw error } catch {
             throw RegistryError(.storeFailed, "registry write failed: \(error)")
         }
     }
+
+    /// Moves `version()` for a commit made on this connection.
+    func noteCommit() { ownCommits.add(1, ordering: .releasing) }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try database.read(body) } catch let error as RegistryError { throw error } catch {
@@ -192,10 +213,14 @@ public final class Registry: Sendable {
         }
     }
 
-    /// A number that changes whenever another process (the CLI, an import) commits a change to the registry; cheap
-    /// enough to poll several times a second. Changes made through this `Registry` do not move it.
-    public func externalChangeCounter() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    /// The registry's version: it moves whenever a change is committed, through this `Registry` (the API, an import in
+    /// this process) or by another process (the CLI); cheap enough to poll several times a second.
+    ///
+    /// SQLite's `PRAGMA data_version` moves only for commits of *other* connections, so the gateway's own writes (on
+    /// this connection) were never seen by ingest or the event engine; this `Registry` counts its own commits beside it.
+    public func version() throws -> RegistryVersion {
+        let external = try read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        return RegistryVersion(external: external, own: ownCommits.load(ordering: .acquiring))
     }
 
     /// SQLite's own consistency check: "ok" when sound.

@@ -93,6 +93,7 @@ extension Registry {
                 try write(db, grids: grids, locations: locations, cameras: cameras, sensors: sensors, into: &summary)
                 return dryRun ? .rollback : .commit
             }
+            if !dryRun { noteCommit() }
         } catch let error as RegistryError {
             throw error
         } catch {

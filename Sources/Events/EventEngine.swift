@@ -21,7 +21,7 @@ public final class EventEngine: Sendable {
     private let cameraPlaces = Mutex<[String: DevicePlace]>([:])
     /// Sensors' places (and those of cameras not observed since a restart), as the registry links them, cached until
     /// the registry's change counter moves.
-    private let registryPlaces = Mutex<(version: Int, byDevice: [String: EventLocation])>((-1, [:]))
+    private let registryPlaces = Mutex<(version: RegistryVersion, byDevice: [String: EventLocation])>((.unknown, [:]))
     private let wake = DispatchSemaphore(value: 0)
     private let threads = ServiceThreads()
     private let onRecorded: @Sendable ([Event]) -> Void
@@ -125,7 +125,7 @@ public final class EventEngine: Sendable {
             device: sensor, kind: .sensorAlarm, phase: phase, at: time, since: time,
             evidence: value.map { ["value": $0] } ?? [:], reason: alarm)
         let entry = EventStore.Entry(
-            transition, location: try location(of: sensor, version: registry.externalChangeCounter()),
+            transition, location: try location(of: sensor, version: registry.version()),
             idempotencyKey: idempotencyKey)
         let outcome = try store.record([entry])[0]
         if case .recorded(let event) = outcome { onRecorded([event]) }
@@ -159,7 +159,7 @@ public final class EventEngine: Sendable {
         guard !batch.isEmpty else { return }
         do {
             let observed = cameraPlaces.withLock { $0 }
-            let version = try registry.externalChangeCounter()
+            let version = try registry.version()
             let entries = try batch.map { transition in
                 EventStore.Entry(
                     transition,
@@ -183,8 +183,8 @@ public final class EventEngine: Sendable {
         }
     }
 
-    /// A device's place as the registry links it, cached until the registry's `version` (its change counter) moves.
-    private func location(of device: String, version: Int) throws -> EventLocation {
+    /// A device's place as the registry links it, cached until the registry's `version` moves.
+    private func location(of device: String, version: RegistryVersion) throws -> EventLocation {
         if let cached = registryPlaces.withLock({ $0.version == version ? $0.byDevice[device] : nil }) { return cached }
         let location: EventLocation
         if let camera = try registry.camera(id: device) {

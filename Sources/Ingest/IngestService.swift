@@ -121,16 +121,17 @@ public final class IngestService: Sendable {
 
     var isStopping: Bool { threads.isStopping }
 
-    /// Follows changes other processes make to the registry (`skygate camera add|remove|disable`, an import).
+    /// Follows every change to the registry, made in this process (the API) or by another (`skygate camera add|remove|
+    /// disable`, an import): within `registryPollInterval` of its commit.
     private func watchRegistry() {
-        var seen = (try? registry.externalChangeCounter()) ?? 0
+        var seen = (try? registry.version()) ?? .unknown
         while !isStopping {
             _ = wake.wait(timeout: .now() + configuration.registryPollInterval)
             guard !isStopping else { break }
             do {
-                let counter = try registry.externalChangeCounter()
-                if counter != seen {
-                    seen = counter
+                let version = try registry.version()
+                if version != seen {
+                    seen = version
                     if let supervisor = supervisor.withLock({ $0 }) { try sync(supervisor) }
                 }
             } catch {

@@ -86,6 +86,53 @@ struct InProcessServiceTests {
         try await again.run()
     }
 
+    /// Issue 13, item 1: the gateway writes the registry on the registry's own connection, whose `PRAGMA data_version`
+    /// does not move for it; ingest and the event engine must see those changes anyway, within a second.
+    @Test("cameras and sensors changed through the API reach ingest and the event engine within a second")
+    func apiChangesReachIngest() async throws {
+        let simulator = try CameraSimulator(cameras: ["cam1", "cam2"])
+        let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: simulator.url("cam1"))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = Mutex<Int?>(nil)
+        let service = try SkygateService(
+            configuration: Self.configuration(directory), registry: registry, access: access,
+            logger: Logger(label: "test")
+        ) { listening in port.withLock { $0 = listening } }
+        let running = Task { try await service.run() }
+        #expect(await Self.eventually(15) { service.ingest.cameraStatuses.first?.state == .streaming })
+        let base = "http://127.0.0.1:\(try #require(port.withLock { $0 }))/api"
+        func call(_ method: String, _ path: String, _ body: String? = nil) throws -> String {
+            var arguments = ["-sS", "-f", "-X", method, "-H", "Authorization: Bearer \(token)", base + path]
+            if let body { arguments += ["-H", "Content-Type: application/json", "--data", body] }
+            return try ProcessRunner.check("curl", arguments)
+        }
+        let works: @Sendable (String) -> Bool = { camera in service.ingest.cameraStatuses.contains { $0.camera == camera } }
+
+        _ = try call("PATCH", "/cameras/\(Self.camera)", #"{"enabled":false}"#)
+        #expect(await Self.eventually(1) { !works(Self.camera) }, "a disabled camera goes on recording")
+        _ = try call("PATCH", "/cameras/\(Self.camera)", #"{"enabled":true}"#)
+        #expect(await Self.eventually(1) { works(Self.camera) }, "a re-enabled camera does not start")
+
+        let second = "33019900001320000002"
+        _ = try call("POST", "/cameras", #"{"id":"\#(second)","name":"yard","mainUrl":"\#(simulator.url("cam2"))"}"#)
+        #expect(await Self.eventually(1) { works(second) }, "a camera added through the API does not start")
+        _ = try call("DELETE", "/cameras/\(second)")
+        #expect(await Self.eventually(1) { !works(second) }, "a camera removed through the API goes on recording")
+
+        // A sensor moved with PUT raises its next alarm at the new place (the engine's linking cache follows).
+        let sensor = "33019900001340000001"
+        _ = try call("PUT", "/sensors/\(sensor)", #"{"name":"door","kind":"door","longitude":120.1,"latitude":30.2}"#)
+        let first = try call("POST", "/sensors/\(sensor)/alarms", #"{"alarm":"smoke"}"#)
+        #expect(first.contains(#""longitude":120.1"#), "\(first)")
+        _ = try call("POST", "/sensors/\(sensor)/alarms", #"{"alarm":"smoke","active":false}"#)
+        _ = try call("PUT", "/sensors/\(sensor)", #"{"name":"door","kind":"door","longitude":121.5,"latitude":31.2}"#)
+        let moved = try call("POST", "/sensors/\(sensor)/alarms", #"{"alarm":"smoke"}"#)
+        #expect(moved.contains(#""longitude":121.5"#), "the alarm keeps the sensor's old place: \(moved)")
+
+        await service.shutDown()
+        try await running.value
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`.
     static func eventually(_ seconds: Double, _ condition: @Sendable () -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

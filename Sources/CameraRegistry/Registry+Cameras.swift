@@ -73,19 +73,26 @@ extension Registry {
         logger.info("camera added", metadata: ["camera": "\(camera.id)"])
     }
 
-    /// Replaces an existing camera's fields and relinks it. A stream URL without credentials keeps the stored ones.
-    public func updateCamera(_ camera: Camera) throws {
+    /// Replaces an existing camera's fields and relinks it. A stream URL without credentials keeps the stored ones only
+    /// while its scheme, host and port stay those they were given for; returns the streams whose credentials were
+    /// dropped because their URL now points elsewhere.
+    @discardableResult
+    public func updateCamera(_ camera: Camera) throws -> [StreamRole] {
         try validate(camera)
-        try write { db in
+        let dropped = try write { db -> [StreamRole] in
             guard
                 try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM camera WHERE id = ?)", arguments: [camera.id.rawValue])!
             else {
                 throw RegistryError(.notFound, "no camera \(camera.id)")
             }
-            try upsert(db, camera)
+            let dropped = try upsert(db, camera)
             try linker(db).relink(db, kind: "camera", id: camera.id.rawValue)
+            return dropped
         }
-        logger.info("camera updated", metadata: ["camera": "\(camera.id)"])
+        logger.info(
+            "camera updated",
+            metadata: ["camera": "\(camera.id)", "credentialsDropped": "\(dropped.map(\.rawValue).joined(separator: ","))"])
+        return dropped
     }
 
     /// Removes a camera, its tags and its links; sensors that sat with it keep their own position, if any.
@@ -142,15 +149,28 @@ extension Registry {
         }
     }
 
-    /// Writes a camera's row and tags; credentials already stored are kept when the new endpoint has none.
-    func upsert(_ db: Database, _ camera: Camera) throws {
+    /// Writes a camera's row and tags. Credentials already stored are kept when the new endpoint has none and still
+    /// points at the origin they were given for; returns the streams whose stored credentials were dropped because the
+    /// URL now points at another scheme, host or port (whoever changes a URL must not receive its password).
+    @discardableResult
+    func upsert(_ db: Database, _ camera: Camera) throws -> [StreamRole] {
         let stored = try Row.fetchOne(
-            db, sql: "SELECT main_secret, sub_secret FROM camera WHERE id = ?", arguments: [camera.id.rawValue])
-        let mainSecret: Data? =
-            try vault.seal(username: camera.mainStream.username, password: camera.mainStream.password) ?? stored?["main_secret"]
-        let subSecret: Data? =
-            try camera.subStream.flatMap { try vault.seal(username: $0.username, password: $0.password) }
-            ?? (camera.subStream == nil ? nil : stored?["sub_secret"])
+            db, sql: "SELECT main_url, main_secret, sub_url, sub_secret FROM camera WHERE id = ?",
+            arguments: [camera.id.rawValue])
+        var dropped: [StreamRole] = []
+        func secret(_ endpoint: StreamEndpoint?, _ role: StreamRole) throws -> Data? {
+            guard let endpoint else { return nil }
+            if let sealed = try vault.seal(username: endpoint.username, password: endpoint.password) { return sealed }
+            guard let stored, let secret: Data = stored["\(role.rawValue)_secret"] else { return nil }
+            let storedURL: String? = stored["\(role.rawValue)_url"]
+            guard let storedURL, let origin = StreamOrigin(url: storedURL), origin == endpoint.origin else {
+                dropped.append(role)
+                return nil
+            }
+            return secret
+        }
+        let mainSecret = try secret(camera.mainStream, .main)
+        let subSecret = try secret(camera.subStream, .sub)
         try db.cachedStatement(
             sql: """
                 INSERT INTO camera (id, name, main_url, main_secret, sub_url, sub_secret, longitude, latitude, from_gcj02, vendor, model,
@@ -170,6 +190,7 @@ extension Registry {
         try db.cachedStatement(sql: "DELETE FROM camera_tag WHERE camera_id = ?").execute(arguments: [camera.id.rawValue])
         let insertTag = try db.cachedStatement(sql: "INSERT INTO camera_tag (camera_id, tag) VALUES (?, ?)")
         for tag in camera.tags { try insertTag.execute(arguments: [camera.id.rawValue, tag]) }
+        return dropped
     }
 
     func record(_ db: Database, _ row: Row, paths: GridPathCache = GridPathCache()) throws -> CameraRecord {

@@ -23,6 +23,8 @@ public struct ImportSummary: Sendable, Codable, Equatable {
     public var sensors = ImportCounts()
     /// Cameras with a position that lies in no grid after the import.
     public var camerasOutsideGrids = 0
+    /// Cameras whose stored credentials were dropped because a stream URL now points at another scheme, host or port.
+    public var credentialsDropped: [String] = []
 }
 
 /// The files of a registry directory (`camera-registry/README.md` documents their formats).
@@ -143,7 +145,7 @@ extension Registry {
         }
         for camera in cameras {
             count(&summary.cameras, existed: try exists("camera", camera.id.rawValue))
-            try upsert(db, camera)
+            if try !upsert(db, camera).isEmpty { summary.credentialsDropped.append(camera.id.rawValue) }
         }
         for sensor in sensors {
             count(&summary.sensors, existed: try exists("sensor", sensor.id.rawValue))

@@ -18,6 +18,9 @@ public struct CameraView: Codable, Sendable {
     public var gb28181: GB28181Code?
     public var gridPath: [GridSummary]
     public var keyLocations: [KeyLocationLink]
+    /// Only in the answer to a change: the streams whose stored credentials were dropped because their URL now points
+    /// at another scheme, host or port.
+    public var credentialsDropped: [StreamRole]?
 
     public init(_ record: CameraRecord) {
         let camera = record.camera

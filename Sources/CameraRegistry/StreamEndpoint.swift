@@ -47,6 +47,9 @@ public struct StreamEndpoint: Sendable, Hashable {
         return components.string ?? url
     }
 
+    /// Where the credentials go: the scheme, host and port of `url`.
+    public var origin: StreamOrigin? { StreamOrigin(url: url) }
+
     /// `text` with any `user:password@` replaced by `***@`, for error messages about unparsable URLs.
     public static func redact(_ text: String) -> String {
         text.replacing(#/://[^/@\s]*@/#, with: "://***@")
@@ -56,3 +59,30 @@ public struct StreamEndpoint: Sendable, Hashable {
 /// Decides whether a stream URL may be registered; the executable supplies one that applies MediaIO's camera-protocol
 /// policy (the registry itself does not depend on the media layer).
 public typealias StreamURLValidator = @Sendable (String) throws -> Void
+
+/// The scheme, host and port of a stream URL: stored credentials are given for one origin and are sent to no other.
+public struct StreamOrigin: Sendable, Hashable {
+    public let scheme: String
+    public let host: String
+    /// The port given, or the scheme's default one; nil when neither is known.
+    public let port: Int?
+
+    public init?(url: String) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            let host = components.host?.lowercased(), !host.isEmpty
+        else { return nil }
+        self.scheme = scheme
+        self.host = host
+        port = components.port ?? StreamOrigin.defaultPorts[scheme]
+    }
+
+    /// The ports the camera protocols use when a URL names none.
+    private static let defaultPorts = [
+        "rtsp": 554, "rtsps": 322, "rtmp": 1935, "rtmps": 443, "http": 80, "https": 443,
+    ]
+}
+
+/// One of a camera's two streams.
+public enum StreamRole: String, Sendable, Codable, CaseIterable {
+    case main, sub
+}

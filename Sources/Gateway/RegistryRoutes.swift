@@ -101,11 +101,16 @@ extension GatewayServices {
             let view = try await blocking {
                 var camera = try Self.camera(id, in: registry).camera
                 try input.apply(to: &camera, registry: registry)
-                try registry.updateCamera(camera)
-                return CameraView(try Self.camera(id, in: registry))
+                let dropped = try registry.updateCamera(camera)
+                var view = CameraView(try Self.camera(id, in: registry))
+                view.credentialsDropped = dropped.isEmpty ? nil : dropped
+                return view
             }
-            try await audit(
-                context, "camera.update", id, detail: input.mainUrl != nil || input.subUrl != nil ? "stream URL changed" : nil)
+            var detail = input.mainUrl != nil || input.subUrl != nil ? ["stream URL changed"] : []
+            if let dropped = view.credentialsDropped {
+                detail.append("credentials dropped (\(dropped.map(\.rawValue).joined(separator: ", "))): new origin")
+            }
+            try await audit(context, "camera.update", id, detail: detail.isEmpty ? nil : detail.joined(separator: "; "))
             return JSONResponse(view)
         }
         api.on("cameras/:id", .delete, role: .admin) { _, context in

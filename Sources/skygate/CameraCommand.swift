@@ -154,7 +154,11 @@ struct CameraCommand: ParsableCommand {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a camera's fields; only those given change. A new URL without credentials keeps the stored ones.")
+            abstract: "Change a camera's fields; only those given change.",
+            discussion: """
+                A new URL without credentials keeps the stored ones only if its scheme, host and port are unchanged; \
+                pointing a stream elsewhere drops them (give them again in the URL).
+                """)
         @Argument(help: "Camera ID.") var id: String
         @OptionGroup var fields: Fields
         @OptionGroup var options: RegistryOptions
@@ -164,8 +168,11 @@ struct CameraCommand: ParsableCommand {
                 let registry = try options.open()
                 guard var camera = try registry.camera(id: id)?.camera else { throw RegistryError(.notFound, "no camera \(id)") }
                 try fields.apply(to: &camera, registry: registry)
-                try registry.updateCamera(camera)
+                let dropped = try registry.updateCamera(camera)
                 print("updated \(id), grid \(try registry.camera(id: id)!.gridPath.pathText)")
+                for role in dropped {
+                    print("\(role.rawValue) stream: stored credentials dropped (the URL now points elsewhere)")
+                }
             }
         }
     }

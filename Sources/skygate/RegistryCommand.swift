@@ -36,6 +36,11 @@ struct RegistryCommand: ParsableCommand {
                     counts("sensors", summary.sensors),
                 ] { print("  " + line) }
                 if summary.camerasOutsideGrids > 0 { print("  \(summary.camerasOutsideGrids) cameras lie in no grid") }
+                if !summary.credentialsDropped.isEmpty {
+                    print(
+                        "  stored credentials dropped (a stream URL now points elsewhere): "
+                            + summary.credentialsDropped.joined(separator: ", "))
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 import CameraRegistry
+import Foundation
 import Testing
 
 @Suite("Device IDs and stream endpoints")
@@ -49,5 +50,53 @@ struct ModelTests {
         #expect(plain.redacted == "rtsp://10.0.0.8/live" && plain.username == nil)
         #expect(throws: RegistryError.self) { try StreamEndpoint(parsing: "not a url") }
         #expect(throws: RegistryError.self) { try StreamEndpoint(parsing: "rtsp://cam/x\r\nInjected: 1") }
+    }
+
+    /// Issue 13, item 2: an admin could point a camera at a server of their own, keep the stored credentials and
+    /// receive the password in the server's Basic challenge.
+    @Test("stored credentials follow a URL only while its scheme, host and port stay the same")
+    func credentialsStayWithTheirOrigin() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let registry = try openRegistry(directory)
+        let id = "33019900001320000001"
+        var camera = Camera(
+            id: try DeviceID(id), name: "gate", mainStream: try registry.streamEndpoint("rtsp://admin:secret@10.0.0.7/ch1"),
+            subStream: try registry.streamEndpoint("rtsp://admin:secret@10.0.0.7/ch2"), location: nil)
+        try registry.addCamera(camera)
+        func connection(_ role: StreamRole) throws -> String? {
+            let stored = try #require(try registry.camera(id: id)).camera
+            return role == .main ? stored.mainStream.connectionURL : stored.subStream?.connectionURL
+        }
+
+        // Same origin (the default port written out, another path, the host's case): kept.
+        camera.mainStream = try registry.streamEndpoint("rtsp://10.0.0.7:554/ch1?profile=2")
+        #expect(try registry.updateCamera(camera) == [])
+        #expect(try connection(.main) == "rtsp://admin:secret@10.0.0.7:554/ch1?profile=2")
+
+        // Another host, port or scheme: dropped, and said so.
+        for (url, expected) in [
+            ("rtsp://203.0.113.9/ch1", "rtsp://203.0.113.9/ch1"), ("rtsp://10.0.0.7:8554/ch1", "rtsp://10.0.0.7:8554/ch1"),
+            ("rtsps://10.0.0.7:554/ch1", "rtsps://10.0.0.7:554/ch1"),
+        ] {
+            var moved = try #require(try registry.camera(id: id)).camera
+            moved.mainStream = try registry.streamEndpoint(url)
+            moved.subStream = try registry.streamEndpoint("rtsp://10.0.0.7/ch2")
+            #expect(try registry.updateCamera(moved) == [.main], "\(url)")
+            #expect(try connection(.main) == expected, "\(url)")
+            #expect(try connection(.sub) == "rtsp://admin:secret@10.0.0.7/ch2")
+            // New credentials for the new place are stored as given.
+            moved.mainStream = try registry.streamEndpoint("rtsp://admin:secret@10.0.0.7/ch1")
+            #expect(try registry.updateCamera(moved) == [])
+        }
+
+        // An import that moves a stream elsewhere drops them as well, and names the camera.
+        let source = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: source) }
+        try Data("id,name,main_url\n\(id),gate,rtsp://198.51.100.4/ch1\n".utf8).write(
+            to: URL(fileURLWithPath: source + "/" + RegistryFiles.cameras))
+        let summary = try registry.importDirectory(source)
+        #expect(summary.credentialsDropped == [id])
+        #expect(try connection(.main) == "rtsp://198.51.100.4/ch1")
     }
 }

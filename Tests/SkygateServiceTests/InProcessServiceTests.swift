@@ -133,6 +133,72 @@ struct InProcessServiceTests {
         try await running.value
     }
 
+    /// An RTSP server that answers every request with a Basic challenge and logs any `Authorization` it receives.
+    static let lure = """
+        import socket, sys, threading
+        server = socket.socket(); server.bind(("127.0.0.1", 0)); server.listen(16)
+        print("port", server.getsockname()[1], flush=True)
+        def serve(connection):
+            data = b""
+            while True:
+                chunk = connection.recv(4096)
+                if not chunk: return
+                data += chunk
+                while b"\\r\\n\\r\\n" in data:
+                    request, data = data.split(b"\\r\\n\\r\\n", 1)
+                    lines = request.decode("latin-1").split("\\r\\n")
+                    cseq = next((l.split(":", 1)[1].strip() for l in lines if l.lower().startswith("cseq:")), "1")
+                    print("request", lines[0], flush=True)
+                    for line in lines:
+                        if line.lower().startswith("authorization:"): print("received", line, flush=True)
+                    connection.sendall(("RTSP/1.0 401 Unauthorized\\r\\nCSeq: %s\\r\\n"
+                        "WWW-Authenticate: Basic realm=\\"lure\\"\\r\\n\\r\\n" % cseq).encode())
+        while True:
+            connection, _ = server.accept()
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+        """
+
+    /// Issue 13, item 2: an admin token pointed a camera at its own server and received the camera's password.
+    @Test("a camera pointed at another server through the API does not take its stored password there")
+    func credentialsAreNotLuredOut() async throws {
+        let simulator = try CameraSimulator(cameras: ["cam1"])
+        let withCredentials = simulator.url("cam1").replacingOccurrences(of: "rtsp://", with: "rtsp://admin:s3cret@")
+        let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: withCredentials)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lure = try BackgroundProgram("/usr/bin/python3", ["-c", Self.lure], log: directory + "/lure.log")
+        defer { _ = lure.stop() }
+        #expect(lure.waitForLog(10) { $0.contains("port ") })
+        let lurePort = try #require(
+            try String(contentsOfFile: lure.logPath, encoding: .utf8).split(separator: "\n").first?.split(separator: " ").last)
+        let port = Mutex<Int?>(nil)
+        let service = try SkygateService(
+            configuration: Self.configuration(directory), registry: registry, access: access,
+            logger: Logger(label: "test")
+        ) { listening in port.withLock { $0 = listening } }
+        let running = Task { try await service.run() }
+        #expect(await Self.eventually(15) { service.ingest.cameraStatuses.first?.state == .streaming })
+        let listening = try #require(port.withLock { $0 })
+
+        let answer = try ProcessRunner.check(
+            "curl",
+            [
+                "-sS", "-f", "-X", "PATCH", "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json",
+                "--data", #"{"mainUrl":"rtsp://127.0.0.1:\#(lurePort)/stream"}"#,
+                "http://127.0.0.1:\(listening)/api/cameras/\(Self.camera)",
+            ])
+        #expect(answer.contains(#""credentialsDropped":["main"]"#), "\(answer)")
+        // The worker reconnects to the new URL and meets the challenge.
+        #expect(lure.waitForLog(10) { $0.contains("request ") })
+        #expect(await Self.eventually(10) { service.ingest.cameraStatuses.first?.state == .offline })
+        let log = try String(contentsOfFile: lure.logPath, encoding: .utf8)
+        #expect(!log.contains("received"), "the camera's password was sent to the new server: \(log)")
+        let audit = try access.auditTrail(limit: 10).first { $0.action == "camera.update" }
+        #expect(audit?.detail?.contains("credentials dropped (main)") == true, "\(String(describing: audit))")
+
+        await service.shutDown()
+        try await running.value
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`.
     static func eventually(_ seconds: Double, _ condition: @Sendable () -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

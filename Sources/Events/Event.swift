@@ -77,3 +77,16 @@ public struct Event: Sendable, Codable, Equatable {
     /// Seconds from `since` to clearing (or to `now` while open).
     public func duration(now: Date = Date()) -> Double { (clearedAt ?? now).timeIntervalSince(since) }
 }
+
+/// A sender's key for one message (HTTP's `Idempotency-Key`): a resend with the same key, from the same sender, for
+/// the same device, within `EventStore.idempotencyLifetime`, records nothing and answers the first event.
+public struct IdempotencyKey: Sendable, Hashable {
+    public var key: String
+    /// Who sent it: the API token's ID, or `cli` for the command line.
+    public var sender: String
+
+    public init(_ key: String, sender: String) {
+        self.key = key
+        self.sender = sender
+    }
+}

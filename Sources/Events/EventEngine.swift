@@ -74,8 +74,9 @@ public final class EventEngine: Sendable {
                     lastPurge = now
                     do {
                         try store.purgeDelivered(before: now - 86_400)
+                        try store.purgeIdempotencyKeys(before: now - EventStore.idempotencyLifetime)
                     } catch {
-                        logger.warning("cannot purge the outbox", metadata: ["error": "\(error)"])
+                        logger.warning("cannot purge the outbox or the idempotency keys", metadata: ["error": "\(error)"])
                     }
                 }
                 let transitions = detectors.withLock { detectors in
@@ -118,7 +119,7 @@ public final class EventEngine: Sendable {
     /// A sensor's alarm (raised) or its end (cleared), recorded before this returns: the caller may acknowledge it to
     /// the sender. A repeated idempotency key records nothing and answers the first event.
     public func sensorAlarm(
-        sensor: String, alarm: String, phase: DetectorTransition.Phase, at time: Date, idempotencyKey: String?,
+        sensor: String, alarm: String, phase: DetectorTransition.Phase, at time: Date, idempotencyKey: IdempotencyKey?,
         value: Double? = nil
     ) throws -> EventStore.Outcome {
         let transition = DetectorTransition(

@@ -116,17 +116,44 @@ public final class EventStore: Sendable {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v3: sensor alarms open by name, idempotency keys per device and sender") { db in
+            // Sensor alarms are told apart by their name (`smoke`, `door_forced`): one open event per device, kind and
+            // subject, where the subject is the alarm's name for sensor alarms and empty for a camera's detectors.
+            // Idempotency keys were global; they now belong to a device and a sender and expire, so the old rows
+            // (at most a day's resends) go.
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+                    UPDATE event SET subject = COALESCE(json_extract(body, '$.reason'), '') WHERE kind = 'sensor_alarm';
+                    DROP INDEX event_open;
+                    CREATE UNIQUE INDEX event_open ON event (device, kind, subject) WHERE state = 'open';
+                    DROP TABLE idempotency;
+                    CREATE TABLE idempotency (
+                        device TEXT NOT NULL,
+                        sender TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        received REAL NOT NULL,
+                        PRIMARY KEY (device, sender, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX idempotency_by_age ON idempotency (received);
+                    """)
+        }
         return migrator
     }
+
+    /// How long a sender's idempotency key is remembered: a resend within a day records nothing.
+    public static let idempotencyLifetime: TimeInterval = 86_400
 
     /// One transition to record: where its device is, and the sender's idempotency key if it came from outside.
     public struct Entry: Sendable {
         public var transition: DetectorTransition
         public var location: EventLocation
-        /// A repeated key records nothing and answers the event the first one recorded (sensor alarms sent twice).
-        public var idempotencyKey: String?
+        /// A repeated key (from the same sender, for the same device, within `idempotencyLifetime`) records nothing
+        /// and answers the event the first one recorded (sensor alarms sent twice).
+        public var idempotencyKey: IdempotencyKey?
 
-        public init(_ transition: DetectorTransition, location: EventLocation, idempotencyKey: String? = nil) {
+        public init(_ transition: DetectorTransition, location: EventLocation, idempotencyKey: IdempotencyKey? = nil) {
             self.transition = transition
             self.location = location
             self.idempotencyKey = idempotencyKey
@@ -160,26 +187,35 @@ public final class EventStore: Sendable {
     }
 
     /// Records many transitions in one transaction (one disk sync for all: how a busy gateway keeps up), in order.
-    public func record(_ entries: [Entry]) throws -> [Outcome] {
+    /// `now` is when they were received (the age of idempotency keys counts from it).
+    public func record(_ entries: [Entry], now: Date = Date()) throws -> [Outcome] {
         guard !entries.isEmpty else { return [] }
         return try write("record events") { db in
             let sinks = try String.fetchAll(db, sql: "SELECT name FROM sink ORDER BY name")
-            return try entries.map { try EventStore.apply($0, sinks: sinks, in: db) }
+            return try entries.map { try EventStore.apply($0, sinks: sinks, now: now, in: db) }
         }
     }
 
-    private static func apply(_ entry: Entry, sinks: [String], in db: Database) throws -> Outcome {
+    /// Over 60 lines: one transaction step (find the duplicate or the open event, merge, store, queue for every sink)
+    /// whose parts share the event being written.
+    private static func apply(_ entry: Entry, sinks: [String], now: Date, in db: Database) throws -> Outcome {
         let transition = entry.transition
         if let key = entry.idempotencyKey,
             let body = try String.fetchOne(
-                db, sql: "SELECT e.body FROM idempotency i JOIN event e ON e.id = i.event_id WHERE i.key = ?",
-                arguments: [key])
+                db,
+                sql: """
+                    SELECT e.body FROM idempotency i JOIN event e ON e.id = i.event_id
+                    WHERE i.device = ? AND i.sender = ? AND i.key = ? AND i.received >= ?
+                    """,
+                arguments: [
+                    transition.device, key.sender, key.key, (now - idempotencyLifetime).timeIntervalSince1970,
+                ])
         {
             return .duplicate(try decoder.decode(Event.self, from: Data(body.utf8)))
         }
         let openBody = try String.fetchOne(
-            db, sql: "SELECT body FROM event WHERE device = ? AND kind = ? AND state = 'open'",
-            arguments: [transition.device, transition.kind.rawValue])
+            db, sql: "SELECT body FROM event WHERE device = ? AND kind = ? AND subject = ? AND state = 'open'",
+            arguments: [transition.device, transition.kind.rawValue, transition.subject])
         var event: Event
         var phase = transition.phase
         if let openBody {
@@ -205,20 +241,21 @@ public final class EventStore: Sendable {
         try db.execute(
             sql: """
                 INSERT INTO event (id, device, kind, state, since, raised_at, updated_at, cleared_at, body, grids,
-                    key_locations)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    key_locations, subject)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
                     cleared_at = excluded.cleared_at, body = excluded.body
                 """,
             arguments: [
                 event.id, event.device, event.kind.rawValue, event.state.rawValue, event.since.timeIntervalSince1970,
                 event.raisedAt.timeIntervalSince1970, event.updatedAt.timeIntervalSince1970,
-                event.clearedAt?.timeIntervalSince1970, body, grids, keyLocations,
+                event.clearedAt?.timeIntervalSince1970, body, grids, keyLocations, transition.subject,
             ])
         if let key = entry.idempotencyKey {
+            // A key older than its lifetime may be used again: the new message replaces the old row.
             try db.execute(
-                sql: "INSERT INTO idempotency (key, event_id, at) VALUES (?, ?, ?)",
-                arguments: [key, event.id, transition.at.timeIntervalSince1970])
+                sql: "INSERT OR REPLACE INTO idempotency (device, sender, key, event_id, received) VALUES (?, ?, ?, ?, ?)",
+                arguments: [transition.device, key.sender, key.key, event.id, now.timeIntervalSince1970])
         }
         let sequence = try Int64.fetchOne(db, sql: "UPDATE sequence SET last = last + 1 WHERE id = 1 RETURNING last")!
         for sink in sinks {
@@ -333,6 +370,16 @@ public final class EventStore: Sendable {
         try write("purge delivered messages") { db in
             try db.execute(
                 sql: "DELETE FROM outbox WHERE state = 'delivered' AND at < ?", arguments: [date.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    /// Forgets idempotency keys received before `date` (older than their lifetime, they no longer stop a resend).
+    /// Returns how many went.
+    @discardableResult
+    public func purgeIdempotencyKeys(before date: Date) throws -> Int {
+        try write("purge idempotency keys") { db in
+            try db.execute(sql: "DELETE FROM idempotency WHERE received < ?", arguments: [date.timeIntervalSince1970])
             return db.changesCount
         }
     }

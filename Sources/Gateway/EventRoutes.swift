@@ -104,11 +104,14 @@ extension GatewayServices {
             guard !input.alarm.isEmpty, input.alarm.count <= 100 else {
                 throw HTTPError(.unprocessableContent, message: "alarm must be 1–100 characters")
             }
+            // Keys belong to the sender (the token) and the sensor: another sensor's or another integration's key 1 is
+            // another message.
+            let idempotencyKey = key.map { IdempotencyKey($0, sender: "token:\(context.caller?.id ?? "none")") }
             let outcome = try await blocking {
                 guard try registry.sensor(id: id) != nil else { throw RegistryError(.notFound, "no sensor \(id)") }
                 return try engine.sensorAlarm(
                     sensor: id, alarm: input.alarm, phase: input.active == false ? .cleared : .raised, at: input.at ?? Date(),
-                    idempotencyKey: key, value: input.value)
+                    idempotencyKey: idempotencyKey, value: input.value)
             }
             switch outcome {
             case .recorded(let event): return JSONResponse(event, status: .created)

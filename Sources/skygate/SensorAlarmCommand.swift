@@ -43,7 +43,8 @@ extension SensorCommand {
                     path: (options.location.dataDirectory as NSString).appendingPathComponent("events.sqlite"))
                 let engine = try EventEngine(store: store, registry: registry)
                 let outcome = try engine.sensorAlarm(
-                    sensor: id, alarm: kind, phase: clear ? .cleared : .raised, at: parseWallTime(at)!, idempotencyKey: key,
+                    sensor: id, alarm: kind, phase: clear ? .cleared : .raised, at: parseWallTime(at)!,
+                    idempotencyKey: key.map { IdempotencyKey($0, sender: "cli") },
                     value: value)
                 switch outcome {
                 case .recorded(let event), .duplicate(let event):

@@ -92,8 +92,12 @@ struct EventStoreTests {
         let place = EventLocation(longitude: 120, latitude: 30, grids: [street, district], keyLocations: [school])
         let alarm = DetectorTransition(
             device: "s1", kind: .sensorAlarm, phase: .raised, at: Self.t0, since: Self.t0, evidence: [:], reason: "smoke")
-        let first = try store.record([EventStore.Entry(alarm, location: place, idempotencyKey: "msg-1")])[0]
-        let second = try store.record([EventStore.Entry(alarm, location: place, idempotencyKey: "msg-1")])[0]
+        let first = try store.record([
+            EventStore.Entry(alarm, location: place, idempotencyKey: IdempotencyKey("msg-1", sender: "t1"))
+        ])[0]
+        let second = try store.record([
+            EventStore.Entry(alarm, location: place, idempotencyKey: IdempotencyKey("msg-1", sender: "t1"))
+        ])[0]
         guard case .recorded(let event) = first, case .duplicate(let same) = second else {
             Issue.record("expected recorded then duplicate, got \(first), \(second)")
             return
@@ -111,5 +115,61 @@ struct EventStoreTests {
         #expect(try store.events(EventQuery(grid: "G1", limit: 5000)).count == 300)
         #expect(try store.events(EventQuery(from: Self.t0 + 250, to: Self.t0 + 260)).count == 301)
         #expect(try store.events(EventQuery(kinds: [.blur], to: Self.t0)).isEmpty, "none started before t0")
+    }
+
+    /// Issue 13, item 5: every sensor alarm had kind `sensor_alarm`, so the open-event key (device, kind) merged a
+    /// sensor's alarms and a clear of one cleared the other; idempotency keys were global.
+    @Test("a sensor's alarms open and clear by name; idempotency keys belong to a sensor and a sender, and expire")
+    func sensorAlarmsStayApart() throws {
+        let (store, directory) = try Self.store(sinks: ["webhook"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func alarm(_ sensor: String, _ name: String, _ phase: DetectorTransition.Phase, at offset: Double = 0)
+            -> DetectorTransition
+        {
+            DetectorTransition(
+                device: sensor, kind: .sensorAlarm, phase: phase, at: Self.t0 + offset, since: Self.t0 + offset,
+                evidence: [:], reason: name)
+        }
+        let smoke = try #require(try store.record(alarm("s1", "smoke", .raised), location: Self.here))
+        let door = try #require(try store.record(alarm("s1", "door_forced", .raised, at: 1), location: Self.here))
+        #expect(smoke.id != door.id, "door_forced updated the open smoke event")
+        let cleared = try #require(try store.record(alarm("s1", "door_forced", .cleared, at: 2), location: Self.here))
+        #expect(cleared.id == door.id && cleared.reason == "door_forced")
+        let open = try store.events(EventQuery(device: "s1", state: .open))
+        #expect(open.map(\.id) == [smoke.id], "clearing door_forced cleared smoke: \(open.map(\.reason))")
+        #expect(open.first?.reason == "smoke")
+
+        // Key "1" of sensor s2 is not sensor s1's key "1", nor another sender's.
+        let first = try store.record([
+            EventStore.Entry(alarm("s1", "gas", .raised), location: Self.here, idempotencyKey: IdempotencyKey("1", sender: "a"))
+        ])[0]
+        let otherSensor = try store.record([
+            EventStore.Entry(alarm("s2", "gas", .raised), location: Self.here, idempotencyKey: IdempotencyKey("1", sender: "a"))
+        ])[0]
+        #expect(first.event?.device == "s1")
+        guard case .recorded(let second) = otherSensor else {
+            Issue.record("sensor s2's key 1 answered another sensor's event: \(otherSensor)")
+            return
+        }
+        #expect(second.device == "s2")
+        let otherSender = try store.record([
+            EventStore.Entry(
+                alarm("s1", "water", .raised), location: Self.here, idempotencyKey: IdempotencyKey("1", sender: "b"))
+        ])[0]
+        #expect(otherSender.event?.reason == "water", "\(otherSender)")
+        let resend = try store.record([
+            EventStore.Entry(alarm("s1", "gas", .raised), location: Self.here, idempotencyKey: IdempotencyKey("1", sender: "a"))
+        ])[0]
+        #expect(resend == .duplicate(try #require(first.event)))
+
+        // After its lifetime a key no longer stops a message, and the purge forgets it.
+        let later = Date() + EventStore.idempotencyLifetime + 60
+        let expired = try store.record(
+            [
+                EventStore.Entry(
+                    alarm("s1", "gas", .cleared, at: 5), location: Self.here, idempotencyKey: IdempotencyKey("1", sender: "a"))
+            ], now: later)[0]
+        #expect(expired.event?.state == .cleared, "\(expired)")
+        #expect(try store.purgeIdempotencyKeys(before: later - EventStore.idempotencyLifetime) == 2)
     }
 }

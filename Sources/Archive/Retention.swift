@@ -10,6 +10,11 @@ public struct RetentionPolicy: Sendable, Codable, Equatable {
     public var maximumBytesTotal: Int64?
     /// Seconds, per camera ID: the camera's own limit (the registry's retention days), applied besides `maximumAge`.
     public var maximumAgeByCamera: [String: Double] = [:]
+    /// The cameras in the registry, when known: the recordings of any other camera (one removed from the registry)
+    /// are kept `removedCameraMaximumAge` at most, so they do not stay for ever when no `maximumAge` is set.
+    public var registeredCameras: Set<String>?
+    /// Seconds a removed camera's recordings are kept (besides `maximumAge`); 30 days, the registry's default.
+    public var removedCameraMaximumAge: Double = 30 * 86_400
 
     public init(
         maximumAge: Double? = nil, maximumBytesPerCamera: Int64? = nil, maximumBytesTotal: Int64? = nil,
@@ -78,7 +83,11 @@ public struct Retention: Sendable {
         let removable = { (segment: Segment) in !writing.contains(segment.path) && !removed.contains(segment.path) }
 
         for segment in ordered where removable(segment) {
-            let ages = [policy.maximumAge, policy.maximumAgeByCamera[segment.camera]].compactMap { $0 }
+            let removedFromRegistry = policy.registeredCameras.map { !$0.contains(segment.camera) } ?? false
+            let ages = [
+                policy.maximumAge, policy.maximumAgeByCamera[segment.camera],
+                removedFromRegistry ? policy.removedCameraMaximumAge : nil,
+            ].compactMap { $0 }
             if let age = ages.min(), segment.modified < now.addingTimeInterval(-age) { try remove(segment) }
         }
         if let limit = policy.maximumBytesPerCamera {

@@ -6,7 +6,8 @@ public struct DeviceID: Hashable, Sendable, Comparable, CustomStringConvertible 
     public let code: GB28181Code?
 
     /// Validates `text` as a GB/T 28181 code; with `lenient`, accepts any 1–64 characters of letters, digits, `.`,
-    /// `_` and `-` that is not one.
+    /// `_` and `-` that is not one, and that is a safe file name: not `.` or `..`, and not starting with `.` or `-`
+    /// (a camera's ID names its recording directory, and a command-line argument).
     public init(_ text: String, lenient: Bool = false) throws {
         if let code = try? GB28181Code(text) {
             rawValue = text
@@ -20,8 +21,24 @@ public struct DeviceID: Hashable, Sendable, Comparable, CustomStringConvertible 
         guard (1...64).contains(text.count), text.unicodeScalars.allSatisfy({ DeviceID.lenientCharacters.contains($0) }) else {
             throw RegistryError(.invalid, "ID '\(text.prefix(80))' must be 1–64 letters, digits, '.', '_' or '-'")
         }
+        guard DeviceID.isSafeFileName(text) else {
+            throw RegistryError(
+                .invalid, "ID '\(text)' must not start with '.' or '-': it names the camera's recording directory")
+        }
         rawValue = text
         code = nil
+    }
+
+    /// An ID as stored in the registry, validated when it was written.
+    init(stored text: String) {
+        rawValue = text
+        code = try? GB28181Code(text)
+    }
+
+    /// Whether `text` can name a directory of its own: not empty, `.` or `..`, no `/`, and not starting with `.` (hidden,
+    /// or a parent) or `-` (read as an option).
+    public static func isSafeFileName(_ text: String) -> Bool {
+        !text.isEmpty && !text.contains("/") && !text.hasPrefix(".") && !text.hasPrefix("-") && !text.contains("\0")
     }
 
     private static let lenientCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".unicodeScalars)

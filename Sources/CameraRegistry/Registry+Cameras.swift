@@ -203,7 +203,7 @@ extension Registry {
             location = try Coordinate(longitude: longitude, latitude: latitude)
         }
         let camera = Camera(
-            id: try DeviceID(id, lenient: true), name: row["name"],
+            id: DeviceID(stored: id), name: row["name"],
             mainStream: StreamEndpoint(url: row["main_url"], username: main.username, password: main.password),
             subStream: subURL.map { StreamEndpoint(url: $0, username: sub.username, password: sub.password) }, location: location,
             convertedFromGCJ02: row["from_gcj02"], vendor: row["vendor"], model: row["model"], enabled: row["enabled"],

@@ -89,9 +89,9 @@ extension Registry {
         }
         let camera: String? = row["camera_id"]
         let sensor = Sensor(
-            id: try DeviceID(id, lenient: true), name: row["name"], kind: SensorKind(rawValue: row["kind"]) ?? .other,
+            id: DeviceID(stored: id), name: row["name"], kind: SensorKind(rawValue: row["kind"]) ?? .other,
             location: location,
-            convertedFromGCJ02: row["from_gcj02"], cameraID: try camera.map { try DeviceID($0, lenient: true) })
+            convertedFromGCJ02: row["from_gcj02"], cameraID: camera.map { DeviceID(stored: $0) })
         return SensorRecord(
             sensor: sensor, gridPath: try path(db, to: row["grid_id"], cache: paths),
             keyLocations: try links(db, kind: "sensor", id: id))

@@ -168,10 +168,13 @@ public final class IngestService: Sendable {
         let writing = Set(board.withLock { $0.cameras.values.compactMap(\.segment) })
         do {
             var policy = configuration.retention
-            // Each camera's own limit from the registry (its purpose decides how long it may keep video).
-            for camera in try registry.cameras(CameraFilter()) {
+            // Each camera's own limit from the registry (its purpose decides how long it may keep video); cameras removed
+            // from it keep theirs `removedCameraMaximumAge`.
+            let cameras = try registry.cameras(CameraFilter())
+            for camera in cameras {
                 policy.maximumAgeByCamera[camera.camera.id.rawValue] = Double(camera.camera.retentionDays) * 86_400
             }
+            policy.registeredCameras = Set(cameras.map(\.camera.id.rawValue))
             let result = try retention.enforce(policy, writing: writing)
             board.withLock { board in
                 board.removedBytes += result.freedBytes

@@ -7,8 +7,14 @@ extension Supervisor {
         apply(to: try registry.cameras(CameraFilter(enabled: true)))
     }
 
-    /// Runs exactly `cameras`, each on its main stream.
+    /// Runs exactly `cameras`, each on its main stream; none whose ID could not name its own recording directory
+    /// (a registry written before such IDs were refused may hold `.` or `..`, which would record outside `segments/`).
     func apply(to cameras: [CameraRecord]) {
-        apply(cameras.map { CameraEndpoint(id: $0.camera.id.rawValue, connectionURL: $0.camera.mainStream.connectionURL) })
+        let safe = cameras.filter { DeviceID.isSafeFileName($0.camera.id.rawValue) }
+        if safe.count < cameras.count {
+            let refused = cameras.filter { !DeviceID.isSafeFileName($0.camera.id.rawValue) }.map(\.camera.id.rawValue)
+            refusedUnsafeIDs(refused)
+        }
+        apply(safe.map { CameraEndpoint(id: $0.camera.id.rawValue, connectionURL: $0.camera.mainStream.connectionURL) })
     }
 }

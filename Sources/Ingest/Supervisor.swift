@@ -78,4 +78,11 @@ public final class Supervisor: Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         return all.allSatisfy { $0.waitUntilStopped(timeout: max(0, deadline.timeIntervalSinceNow)) }
     }
+
+    /// Logs cameras not run because their IDs are not safe directory names.
+    func refusedUnsafeIDs(_ ids: [String]) {
+        logger.error(
+            "cameras not recorded: their IDs cannot name a recording directory; rename them",
+            metadata: ["cameras": "\(ids.joined(separator: ","))"])
+    }
 }

@@ -14,6 +14,11 @@ struct RecordingOptions: ParsableArguments {
             valueName: "duration"))
     var keep: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Keep the recordings of cameras removed from the registry at most this long (e.g. 7d).", valueName: "duration"))
+    var keepRemoved: String = "30d"
+
     @Option(help: ArgumentHelp("Recording kept per camera, in GB (oldest segments go first).", valueName: "GB"))
     var maxCameraGB: Double?
 
@@ -50,6 +55,9 @@ struct RecordingOptions: ParsableArguments {
         guard maxBackoff >= 1 else { throw ValidationError("--max-backoff must be at least 1 s") }
         guard maxConnects >= 1 else { throw ValidationError("--max-connects must be at least 1") }
         if let keep, parseDuration(keep) == nil { throw ValidationError("--keep '\(keep)': expected e.g. 3600, 12h, 7d") }
+        if parseDuration(keepRemoved) == nil {
+            throw ValidationError("--keep-removed '\(keepRemoved)': expected e.g. 3600, 12h, 7d")
+        }
         for (name, value) in [("--max-camera-gb", maxCameraGB), ("--max-total-gb", maxTotalGB)] {
             if let value, !(value > 0) { throw ValidationError("\(name) must be positive") }
         }
@@ -71,6 +79,7 @@ struct RecordingOptions: ParsableArguments {
         configuration.retention = RetentionPolicy(
             maximumAge: keep.flatMap(parseDuration), maximumBytesPerCamera: maxCameraGB.map { Int64($0 * 1e9) },
             maximumBytesTotal: maxTotalGB.map { Int64($0 * 1e9) })
+        configuration.retention.removedCameraMaximumAge = parseDuration(keepRemoved) ?? 30 * 86_400
         return configuration
     }
 }

@@ -51,6 +51,22 @@ struct RetentionTests {
         #expect(!FileManager.default.fileExists(atPath: paths["a"]![0]))
     }
 
+    /// Issue 13, item 6: with no `--keep`, the recordings of a camera removed from the registry were kept for ever.
+    @Test("the recordings of a camera removed from the registry are kept only as long as removed cameras' limit")
+    func removedCameras() throws {
+        let now = Date()
+        let (index, retention, directory, paths) = try Self.archive(
+            ["kept": [100, 100, 100, 100], "gone": [100, 100, 100, 100]], now: now)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var policy = RetentionPolicy()
+        policy.registeredCameras = ["kept"]
+        policy.removedCameraMaximumAge = 90
+        let result = try retention.enforce(policy, now: now)
+        #expect(Set(result.removedSegments) == Set(paths["gone"]![0...1]), "\(result.removedSegments)")
+        #expect(try Self.remaining(index, "kept") == paths["kept"]!)
+        #expect(try Self.remaining(index, "gone") == Array(paths["gone"]![2...]))
+    }
+
     @Test("by size per camera and in total: oldest first, never a segment being written")
     func bySize() throws {
         let now = Date()

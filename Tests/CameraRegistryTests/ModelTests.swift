@@ -36,6 +36,11 @@ struct ModelTests {
         for bad in ["", "has space", "semi;colon", String(repeating: "x", count: 65), "中文"] {
             #expect(throws: RegistryError.self) { try DeviceID(bad, lenient: true) }
         }
+        // Issue 13, item 6: an ID names the camera's recording directory; `..` recorded into the data directory.
+        for unsafe in [".", "..", "...", ".hidden", "-rf"] {
+            #expect(throws: RegistryError.self, "\(unsafe)") { try DeviceID(unsafe, lenient: true) }
+        }
+        #expect(try DeviceID("gate.1..north", lenient: true).rawValue == "gate.1..north")
     }
 
     @Test("credentials are split from the URL, redacted when shown, and restored only for connecting")

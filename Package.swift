@@ -41,11 +41,14 @@ let package = Package(
         /// The C that Swift cannot write: FFmpeg's log trampoline (a va_list callback) and glibc's malloc tuning.
         /// In .c files, so each is defined once (a `static` in a header is one copy per including file).
         .target(name: "CShim", linkerSettings: [.linkedLibrary("avutil")]),
+        /// Which parts of a URL are secrets, and how a URL is shown without them; Swift's standard library only.
+        .target(name: "Redaction", swiftSettings: strictness),
         .target(
             name: "MediaIO",
             dependencies: [
                 "CFFmpeg",
                 "CShim",
+                "Redaction",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness
@@ -56,6 +59,7 @@ let package = Package(
             name: "CameraRegistry",
             dependencies: [
                 "Geo",
+                "Redaction",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
@@ -98,6 +102,7 @@ let package = Package(
             dependencies: [
                 "Events",
                 "MediaIO",
+                "Redaction",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -194,7 +199,7 @@ let package = Package(
         ),
         /// Media generation and FFmpeg oracles shared by the test targets; never part of the product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
+        .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "Redaction", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "AccessTests", dependencies: ["Access"]),
         .testTarget(name: "CShimTests", dependencies: ["CShim"]),

@@ -2,6 +2,7 @@ import Foundation
 internal import GRDB
 import Geo
 import Logging
+import Redaction
 
 extension Registry {
     /// Cameras matching `filter`, by ID.
@@ -158,6 +159,14 @@ extension Registry {
             db, sql: "SELECT main_url, main_secret, sub_url, sub_secret FROM camera WHERE id = ?",
             arguments: [camera.id.rawValue])
         var dropped: [StreamRole] = []
+        /// A URL given back as it was shown (secrets as `***`: an export re-imported, a form saved unchanged) means the
+        /// stored one.
+        func url(_ endpoint: StreamEndpoint?, _ role: StreamRole) -> String? {
+            guard let endpoint else { return nil }
+            guard let stored = stored?["\(role.rawValue)_url"] as String?, URLRedaction.isShownForm(endpoint.url, of: stored)
+            else { return endpoint.url }
+            return stored
+        }
         func secret(_ endpoint: StreamEndpoint?, _ role: StreamRole) throws -> Data? {
             guard let endpoint else { return nil }
             if let sealed = try vault.seal(username: endpoint.username, password: endpoint.password) { return sealed }
@@ -169,6 +178,7 @@ extension Registry {
             }
             return secret
         }
+        let (mainURL, subURL) = (url(camera.mainStream, .main), url(camera.subStream, .sub))
         let mainSecret = try secret(camera.mainStream, .main)
         let subSecret = try secret(camera.subStream, .sub)
         try db.cachedStatement(
@@ -183,7 +193,7 @@ extension Registry {
                 """
         ).execute(
             arguments: [
-                camera.id.rawValue, camera.name, camera.mainStream.url, mainSecret, camera.subStream?.url, subSecret,
+                camera.id.rawValue, camera.name, mainURL, mainSecret, subURL, subSecret,
                 camera.location?.longitude, camera.location?.latitude, camera.convertedFromGCJ02, camera.vendor, camera.model,
                 camera.enabled, camera.purpose, camera.retentionDays,
             ])

@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import Redaction
 
 /// What an export wrote.
 public struct ExportSummary: Sendable, Codable, Equatable {
@@ -18,7 +19,8 @@ public struct ExportSummary: Sendable, Codable, Equatable {
 
 extension Registry {
     /// Writes the registry to `directory` in the import format: rows sorted by ID (grids by level, then ID), stream
-    /// URLs without credentials (they never leave the registry; re-importing an export keeps the stored ones), and
+    /// URLs without credentials or other secrets (`URLRedaction`: they never leave the registry; re-importing an
+    /// export keeps the stored ones), and
     /// positions in WGS-84 with `datum` saying whether they were converted from GCJ-02.
     public func exportDirectory(_ directory: String) throws -> ExportSummary {
         let grids = try self.grids()
@@ -48,7 +50,10 @@ extension Registry {
                     }), to: directory, RegistryFiles.keyLocations)
             let cameraLines = cameras.map(\.camera).map { camera in
                 CSVRecords.line(
-                    [camera.id.rawValue, camera.name, camera.mainStream.url, camera.subStream?.url ?? ""]
+                    [
+                        camera.id.rawValue, camera.name, URLRedaction.redacting(camera.mainStream.url),
+                        camera.subStream.map { URLRedaction.redacting($0.url) } ?? "",
+                    ]
                         + Registry.position(camera.location, converted: camera.convertedFromGCJ02)
                         + [
                             camera.vendor, camera.model, camera.enabled ? "true" : "false", camera.tags.joined(separator: ";"),

@@ -1,4 +1,5 @@
 import Foundation
+import Redaction
 
 /// A camera stream address with its credentials held apart, so the URL can be shown and stored in the clear.
 public struct StreamEndpoint: Sendable, Hashable {
@@ -16,8 +17,10 @@ public struct StreamEndpoint: Sendable, Hashable {
         guard var components = URLComponents(string: text), components.scheme != nil, components.host?.isEmpty == false else {
             throw RegistryError(.invalid, "stream URL '\(StreamEndpoint.redact(text))' is not of the form scheme://host/…")
         }
-        username = components.user
-        password = components.password
+        // `***@` is how a URL with credentials is shown: given back, it means "keep the stored ones".
+        let shownAsHeld = components.user == URLRedaction.mark && components.password == nil
+        username = shownAsHeld ? nil : components.user
+        password = shownAsHeld ? nil : components.password
         components.user = nil
         components.password = nil
         guard let url = components.string else {
@@ -33,10 +36,12 @@ public struct StreamEndpoint: Sendable, Hashable {
         self.password = password
     }
 
-    /// The URL as shown anywhere: `scheme://***@host/…` when credentials are held, else the URL itself.
+    /// The URL as shown anywhere: `scheme://***@host/…` when credentials are held, and every other secret of the URL
+    /// (a `passphrase` or `token` parameter, an RTMP stream key) as `***` (`URLRedaction`).
     public var redacted: String {
-        guard username != nil || password != nil, let range = url.range(of: "://") else { return url }
-        return url.replacingCharacters(in: range, with: "://***@")
+        let shown = URLRedaction.redacting(url)
+        guard username != nil || password != nil, let range = shown.range(of: "://") else { return shown }
+        return shown.replacingCharacters(in: range, with: "://\(URLRedaction.mark)@")
     }
 
     /// The URL with its credentials, for connecting to the camera only; never show or log it.
@@ -50,10 +55,8 @@ public struct StreamEndpoint: Sendable, Hashable {
     /// Where the credentials go: the scheme, host and port of `url`.
     public var origin: StreamOrigin? { StreamOrigin(url: url) }
 
-    /// `text` with any `user:password@` replaced by `***@`, for error messages about unparsable URLs.
-    public static func redact(_ text: String) -> String {
-        text.replacing(#/://[^/@\s]*@/#, with: "://***@")
-    }
+    /// `text` with every secret of its URLs replaced by `***`, for error messages about unparsable URLs.
+    public static func redact(_ text: String) -> String { URLRedaction.redacting(inText: text) }
 }
 
 /// Decides whether a stream URL may be registered; the executable supplies one that applies MediaIO's camera-protocol

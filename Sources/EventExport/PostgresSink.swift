@@ -5,6 +5,7 @@ import MediaIO
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Redaction
 import Synchronization
 
 /// Writes events into PostgreSQL: `skygate_event` holds each event's latest state (one row per event ID), and
@@ -25,7 +26,7 @@ public final class PostgresSink: EventSink {
                     on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: logger))
         } catch {
             throw SinkUnavailable(
-                "cannot connect to PostgreSQL at \(URLPolicy.redactingCredentials(url)): \(String(reflecting: error))")
+                "cannot connect to PostgreSQL at \(URLRedaction.redacting(url)): \(String(reflecting: error))")
         }
         do {
             for statement in Self.schema {

@@ -4,6 +4,7 @@ import Foundation
 import MediaIO
 import NIOCore
 import NIOHTTP1
+import Redaction
 import Synchronization
 
 /// Posts each message to a URL as a CloudEvent in structured mode, signed per Standard Webhooks. Devices are sent
@@ -93,7 +94,7 @@ public final class WebhookSink: EventSink {
 
     /// The URL for messages: no credentials (MediaIO's redaction) and no query, which may carry a token.
     private var redacted: String {
-        String(URLPolicy.redactingCredentials(url).prefix { $0 != "?" && $0 != "#" })
+        String(URLRedaction.redacting(url).prefix { $0 != "?" && $0 != "#" })
     }
 
     public func close() {

@@ -1,6 +1,7 @@
 internal import CFFmpeg
 internal import CShim
 public import Logging
+import Redaction
 import Synchronization
 
 /// Routes FFmpeg's own log messages into swift-log, so they follow the process's logging configuration instead of
@@ -25,7 +26,7 @@ public enum FFmpegLog {
         guard !line.isEmpty else { return }
         // FFmpeg echoes URLs in its messages; camera credentials must never reach a log.
         logger.log(
-            level: min(FFmpegLog.level(for: level), ceiling), "\(URLPolicy.redactingCredentials(inText: line))",
+            level: min(FFmpegLog.level(for: level), ceiling), "\(URLRedaction.redacting(inText: line))",
             metadata: ["component": "ffmpeg"])
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Redaction
 
 /// Where media comes from: a local file the caller named explicitly, or a camera URL.
 ///
@@ -35,7 +36,7 @@ public enum MediaSource: Sendable, Hashable, CustomStringConvertible {
     public var redacted: String {
         switch self {
         case .file(let path): return path
-        case .url(let url): return URLPolicy.redactingCredentials(url)
+        case .url(let url): return URLRedaction.redacting(url)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Redaction
 
 /// Which stream URLs Skygate opens, and which FFmpeg protocols those may use underneath.
 ///
@@ -23,7 +24,7 @@ public struct URLPolicy: Sendable, Equatable {
     /// Checks a URL and returns its scheme in lower case, or throws `.refusedURL` with the reason.
     @discardableResult
     public func check(_ url: String) throws -> String {
-        let shown = URLPolicy.redactingCredentials(url)
+        let shown = URLRedaction.redacting(url)
         if url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw MediaError(.refusedURL, "refused URL '\(shown.debugDescriptionEscaped)': it contains control characters")
         }
@@ -67,22 +68,6 @@ public struct URLPolicy: Sendable, Equatable {
             isASCIILetter($0) || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)
         }
         return valid ? String(candidate) : nil
-    }
-
-    /// The URL with any `user:password@` replaced by `***@`, for logs, errors and storage.
-    public static func redactingCredentials(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let authorityStart = schemeEnd.upperBound
-        let rest = url[authorityStart...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
-        return String(url[..<authorityStart]) + "***" + String(rest[at...])
-    }
-
-    /// Free text (a log line, an error) with the credentials of every URL in it replaced by `***`.
-    public static func redactingCredentials(inText text: String) -> String {
-        guard text.contains("@") else { return text }
-        return text.replacing(#/([A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s?#]+@/#) { match in "\(match.output.1)***@" }
     }
 
     private static func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {

@@ -104,4 +104,40 @@ struct ModelTests {
         #expect(summary.credentialsDropped == [id])
         #expect(try connection(.main) == "rtsp://198.51.100.4/ch1")
     }
+
+    /// Issue 13, item 7: an SRT passphrase, a token parameter or an RTMP stream key was shown to every viewer and
+    /// written to export files.
+    @Test("secrets in a URL's query or RTMP path are shown as ***, kept out of exports, and kept when given back")
+    func urlSecretsAreRedactedEverywhere() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let registry = try openRegistry(directory)
+        let srt = "srt://10.0.0.5:9000?mode=caller&passphrase=0123456789ab"
+        let rtmp = "rtmp://10.0.0.9/live/sk-4f2a9c"
+        let id = "33019900001320000001"
+        try registry.addCamera(
+            Camera(
+                id: try DeviceID(id), name: "gate", mainStream: try registry.streamEndpoint(srt),
+                subStream: try registry.streamEndpoint(rtmp), location: nil))
+        let view = CameraView(try #require(try registry.camera(id: id)))
+        #expect(view.mainUrl == "srt://10.0.0.5:9000?mode=caller&passphrase=***")
+        #expect(view.subUrl == "rtmp://10.0.0.9/live/***")
+
+        let exported = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: exported) }
+        _ = try registry.exportDirectory(exported)
+        let file = try String(contentsOfFile: exported + "/" + RegistryFiles.cameras, encoding: .utf8)
+        #expect(!file.contains("0123456789ab") && !file.contains("sk-4f2a9c"), "\(file)")
+        // The export re-imported, or the URL saved as shown: the stored secrets stay.
+        _ = try registry.importDirectory(exported)
+        var camera = try #require(try registry.camera(id: id)).camera
+        #expect(camera.mainStream.connectionURL == srt && camera.subStream?.connectionURL == rtmp)
+        camera.mainStream = try registry.streamEndpoint(view.mainUrl)
+        try registry.updateCamera(camera)
+        #expect(try registry.camera(id: id)?.camera.mainStream.connectionURL == srt)
+        // A new secret replaces the stored one.
+        camera.mainStream = try registry.streamEndpoint("srt://10.0.0.5:9000?mode=caller&passphrase=new-secret-99")
+        try registry.updateCamera(camera)
+        #expect(try registry.camera(id: id)?.camera.mainStream.connectionURL.hasSuffix("passphrase=new-secret-99") == true)
+    }
 }

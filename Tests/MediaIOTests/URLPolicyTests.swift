@@ -1,4 +1,5 @@
 import MediaIO
+import Redaction
 import Testing
 
 @Suite("URL policy")
@@ -43,9 +44,9 @@ struct URLPolicyTests {
 
     @Test("credentials are redacted from URLs, and nothing else is touched")
     func redaction() {
-        #expect(URLPolicy.redactingCredentials("rtsp://admin:s3cret@10.0.0.1:554/ch1") == "rtsp://***@10.0.0.1:554/ch1")
-        #expect(URLPolicy.redactingCredentials("rtsp://user@cam/x?a=b@c") == "rtsp://***@cam/x?a=b@c")
-        #expect(URLPolicy.redactingCredentials("rtsp://cam/x") == "rtsp://cam/x")
+        #expect(URLRedaction.redacting("rtsp://admin:s3cret@10.0.0.1:554/ch1") == "rtsp://***@10.0.0.1:554/ch1")
+        #expect(URLRedaction.redacting("rtsp://user@cam/x?a=b@c") == "rtsp://***@cam/x?a=b@c")
+        #expect(URLRedaction.redacting("rtsp://cam/x") == "rtsp://cam/x")
         #expect(MediaSource.url("rtsp://a:b@cam/x").redacted == "rtsp://***@cam/x")
     }
 
@@ -54,8 +55,32 @@ struct URLPolicyTests {
         let line =
             "[tcp @ 0x1] Connection to tcp://admin:pw@10.0.0.1:554?timeout=0 failed; also rtsp://u:p@cam/x and mail@example"
         #expect(
-            URLPolicy.redactingCredentials(inText: line)
+            URLRedaction.redacting(inText: line)
                 == "[tcp @ 0x1] Connection to tcp://***@10.0.0.1:554?timeout=0 failed; also rtsp://***@cam/x and mail@example")
+    }
+
+    /// Issue 13, item 7: secrets outside the user information were shown to viewers.
+    @Test(
+        "secret query parameters and RTMP stream keys are redacted like credentials",
+        arguments: [
+            (
+                "srt://10.0.0.5:9000?mode=caller&passphrase=0123456789ab&latency=200",
+                "srt://10.0.0.5:9000?mode=caller&passphrase=***&latency=200"
+            ),
+            ("https://cdn.example/live/cam.m3u8?Token=abc&expires=1", "https://cdn.example/live/cam.m3u8?Token=***&expires=1"),
+            ("rtmp://10.0.0.9/live/sk-4f2a9c", "rtmp://10.0.0.9/live/***"),
+            ("rtmps://u:p@10.0.0.9:443/app/key/more?x=1", "rtmps://***@10.0.0.9:443/app/***?x=1"),
+            ("rtmp://10.0.0.9/live", "rtmp://10.0.0.9/live"),
+            (
+                "rtsp://cam/Streaming/Channels/101?transportmode=unicast",
+                "rtsp://cam/Streaming/Channels/101?transportmode=unicast"
+            ),
+            ("http://cam/video.cgi?user=admin&pwd=x#frag", "http://cam/video.cgi?user=admin&pwd=***#frag"),
+        ])
+    func secretParameters(url: String, shown: String) {
+        #expect(URLRedaction.redacting(url) == shown)
+        #expect(URLRedaction.redacting(inText: "open '\(url)' failed") == "open '\(shown)' failed")
+        #expect(MediaSource.url(url).redacted == shown)
     }
 
     @Test("an argument is a URL only when it starts with a scheme")

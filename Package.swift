@@ -131,6 +131,7 @@ let package = Package(
             dependencies: [
                 "MediaIO", "Archive", "Geo", "CameraRegistry", "Ingest", "Events", "Access",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

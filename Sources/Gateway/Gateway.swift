@@ -3,8 +3,10 @@ import Events
 public import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdCore
 import Ingest
 public import Logging
+import NIOCore
 
 /// The gateway's HTTP server: the JSON API under `/api`, `/metrics`, `/healthz`, `/readyz`, `/openapi.json`, and
 /// the dashboard's files at `/`.
@@ -43,15 +45,24 @@ public enum Gateway {
         return router
     }
 
-    /// The server on `host:port`; run it in a `ServiceGroup` (it stops accepting and finishes its requests on
-    /// graceful shutdown).
+    /// The server on `host:port`, with at most `maximumConnections` open at once and each closed after `idleTimeout`
+    /// seconds without a complete request part; run it in a `ServiceGroup` (it stops accepting and finishes its
+    /// requests on graceful shutdown).
     public static func application(
-        _ services: GatewayServices, host: String, port: Int, logger: Logger,
+        _ services: GatewayServices, host: String, port: Int, maximumConnections: Int = 4096, idleTimeout: Double = 10,
+        logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: router(services),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "skygate"),
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))),
+            configuration: ApplicationConfiguration(
+                // A deeper accept queue than the default 256: a burst of clients (a wall of dashboards reloading)
+                // waits to be accepted instead of retrying its SYN after 1, 3, 7 s.
+                address: .hostname(host, port: port), serverName: "skygate", backlog: 1024,
+                availableConnectionsDelegate: .maximum(maximumConnections, logger: logger)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 

@@ -14,6 +14,8 @@ public struct SkygateConfiguration: Sendable {
     public var export = ExportConfiguration()
     /// Where the HTTP API and dashboard listen; nil serves no HTTP.
     public var http: HTTPAddress? = HTTPAddress(host: "127.0.0.1", port: 8080)
+    /// Connections and idle time allowed to HTTP clients (capped at start to half the descriptor limit).
+    public var httpLimits = HTTPLimits()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

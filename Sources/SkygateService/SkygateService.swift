@@ -57,13 +57,17 @@ public final class SkygateService: Sendable {
             engine.observe($0)
         }
         Self.sweepScratch(directory + "/tmp")
+        let descriptors = DescriptorLimit.raiseToHardLimit()
         var services: [any Service] = exporters + [engine, ingest]
         if let address = configuration.http {
             let gateway = GatewayServices(
                 registry: registry, archive: archive, events: store, engine: engine, access: access, feed: feed,
                 scratchDirectory: directory + "/tmp", sinks: export.sinkNames, ingest: ingest)
             services.append(
-                Gateway.application(gateway, host: address.host, port: address.port, logger: logger, onServerRunning: onListening)
+                Gateway.application(
+                    gateway, host: address.host, port: address.port,
+                    maximumConnections: configuration.httpLimits.within(descriptorLimit: descriptors).maximumConnections,
+                    idleTimeout: configuration.httpLimits.idleTimeout, logger: logger, onServerRunning: onListening)
             )
             services.append(feed)
         }

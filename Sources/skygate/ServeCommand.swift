@@ -29,18 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var registryOptions: RegistryOptions
     @OptionGroup(title: "Recording") var recording: RecordingOptions
     @OptionGroup(title: "Events and export") var export: ExportOptions
-
-    @Option(
-        help: ArgumentHelp(
-            "Where the HTTP API and dashboard listen, HOST:PORT (port 0 picks a free one; 'off' serves no HTTP).",
-            valueName: "host:port"))
-    var http: String = "127.0.0.1:8080"
-
-    func validate() throws {
-        if http != "off", HTTPAddress(parsing: http) == nil {
-            throw ValidationError("--http '\(http)': expected HOST:PORT, e.g. 127.0.0.1:8080")
-        }
-    }
+    @OptionGroup(title: "HTTP") var http: HTTPOptions
 
     func run() async throws {
         MemoryTuning.limitMallocArenas(to: 2)
@@ -59,7 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
                 dataDirectory: dataDirectory, urlPolicy: try registryOptions.urlPolicy())
             configuration.detectors = try export.detectorConfiguration()
             configuration.export = try export.exportConfiguration()
-            configuration.http = http == "off" ? nil : HTTPAddress(parsing: http)
+            configuration.http = http.address
+            configuration.httpLimits = http.limits
             let access = try openAccessStore(location)
             try announceFirstAdminToken(access)
             let configured = configuration

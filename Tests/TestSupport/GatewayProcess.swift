@@ -25,8 +25,9 @@ public final class GatewayProcess {
         return directory
     }
 
-    /// Starts `skygate serve --data-dir dataDirectory arguments…` and waits until it says it is serving.
-    public init(dataDirectory: String, arguments: [String] = []) throws {
+    /// Starts `skygate serve --data-dir dataDirectory arguments…` and waits until it says it is serving; with
+    /// `descriptorLimit`, under that open-file limit (soft, hard), as a distribution's service manager starts it.
+    public init(dataDirectory: String, arguments: [String] = [], descriptorLimit: (soft: Int, hard: Int)? = nil) throws {
         self.dataDirectory = dataDirectory
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: dataDirectory + "/serve.log", contents: nil)
@@ -36,6 +37,12 @@ public final class GatewayProcess {
         // Its own free HTTP port unless the test names one: tests run side by side.
         let http = arguments.contains("--http") ? [] : ["--http", "127.0.0.1:0"]
         process.arguments = ["serve", "--data-dir", dataDirectory, "--log-level", "warning"] + http + arguments
+        if let descriptorLimit {
+            // prlimit executes the command in its own process, so the process ID stays the service's.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments =
+                ["--nofile=\(descriptorLimit.soft):\(descriptorLimit.hard)", "--", SkygateBinary.path] + process.arguments!
+        }
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice

@@ -40,6 +40,7 @@ extension GatewayServices {
             guard try await blocking({ try access.revoke(id: id, actor: actor, source: source) }) else {
                 throw HTTPError(.notFound, message: "no active token \(id)")
             }
+            feed.closeStreams(of: id)
             return HTTPResponse.Status.noContent
         }
         api.on("audit", .get, role: .admin) { request, _ in

@@ -7,31 +7,60 @@ import Synchronization
 /// Fans the events the engine records out to every live Server-Sent Events stream.
 ///
 /// `publish` is called on the event writer's thread and never blocks it: each subscriber has a bounded buffer and
-/// a slow one loses its oldest events (it can re-read them from `/api/events`). As a service it ends every stream on
-/// graceful shutdown, so the HTTP server can finish its requests and stop.
+/// a slow one loses its oldest events (it can re-read them from `/api/events`). Streams are capped per token and in
+/// total, and each belongs to the token that opened it: revoking the token ends them at once (through the API) or
+/// within `recheckInterval` (revoked from the CLI, another process). As a service it ends every stream on graceful
+/// shutdown, so the HTTP server can finish its requests and stop.
 public final class EventFeed: Service, Sendable {
-    private let subscribers = Mutex<(next: Int, streams: [Int: AsyncStream<Event>.Continuation], closed: Bool)>((0, [:], false))
+    /// A stream and the token it was opened with.
+    private struct Subscriber {
+        var owner: String
+        var continuation: AsyncStream<Event>.Continuation
+    }
 
-    public init() {}
+    private let subscribers = Mutex<(next: Int, streams: [Int: Subscriber], closed: Bool)>((0, [:], false))
+    /// Streams one token may hold open at once.
+    public let maximumPerToken: Int
+    /// Streams open at once, for all tokens together.
+    public let maximumTotal: Int
+    /// How often the owners of open streams are checked against the token store.
+    public let recheckInterval: Duration
+    /// Whether a token (by ID) is still valid; asked every `recheckInterval` for each token with a stream open.
+    private let tokenIsValid: @Sendable (String) async -> Bool
+
+    public init(
+        maximumPerToken: Int = 4, maximumTotal: Int = 256, recheckInterval: Duration = .seconds(5),
+        tokenIsValid: @escaping @Sendable (String) async -> Bool = { _ in true }
+    ) {
+        self.maximumPerToken = maximumPerToken
+        self.maximumTotal = maximumTotal
+        self.recheckInterval = recheckInterval
+        self.tokenIsValid = tokenIsValid
+    }
 
     /// Hands events to every subscriber.
     public func publish(_ events: [Event]) {
-        let streams = subscribers.withLock { Array($0.streams.values) }
+        let streams = subscribers.withLock { $0.streams.values.map(\.continuation) }
         for stream in streams {
             for event in events { stream.yield(event) }
         }
     }
 
-    /// A stream of events recorded from now on; it ends when the consumer stops iterating or the feed closes.
-    public func subscribe(buffer: Int = 1000) -> AsyncStream<Event> {
+    /// A stream of events recorded from now on for the token `owner` (its ID); it ends when the consumer stops
+    /// iterating, the token is revoked or the feed closes. Nil when `owner` or everyone holds the most streams allowed.
+    public func subscribe(owner: String, buffer: Int = 1000) -> AsyncStream<Event>? {
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(buffer))
-        let id: Int? = subscribers.withLock { state in
-            guard !state.closed else { return nil }
+        let id: Int?? = subscribers.withLock { state in
+            guard !state.closed else { return .some(nil) }
+            guard state.streams.count < maximumTotal,
+                state.streams.values.count(where: { $0.owner == owner }) < maximumPerToken
+            else { return nil }
             state.next += 1
-            state.streams[state.next] = continuation
+            state.streams[state.next] = Subscriber(owner: owner, continuation: continuation)
             return state.next
         }
-        guard let id else {
+        guard let admitted = id else { return nil }
+        guard let id = admitted else {
             continuation.finish()
             return stream
         }
@@ -44,18 +73,38 @@ public final class EventFeed: Service, Sendable {
     /// How many streams are open (for `/metrics`).
     public var subscriberCount: Int { subscribers.withLock { $0.streams.count } }
 
+    /// Ends the streams of the token `owner` (revoked).
+    public func closeStreams(of owner: String) {
+        let streams = subscribers.withLock { state in
+            let ids = state.streams.filter { $0.value.owner == owner }.map(\.key)
+            return ids.compactMap { state.streams.removeValue(forKey: $0)?.continuation }
+        }
+        for stream in streams { stream.finish() }
+    }
+
     /// Ends every stream and refuses new ones.
     public func close() {
         let streams = subscribers.withLock { state in
             state.closed = true
             defer { state.streams = [:] }
-            return Array(state.streams.values)
+            return state.streams.values.map(\.continuation)
         }
         for stream in streams { stream.finish() }
     }
 
+    /// Ends the streams of every owner that is no longer valid.
+    func revalidate() async {
+        let owners = Set(subscribers.withLock { $0.streams.values.map(\.owner) })
+        for owner in owners where !(await tokenIsValid(owner)) { closeStreams(of: owner) }
+    }
+
     public func run() async throws {
-        try? await gracefulShutdown()
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: self.recheckInterval)
+                await self.revalidate()
+            }
+        }
         close()
     }
 }

@@ -51,9 +51,13 @@ extension GatewayServices {
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: buffer))
         }
-        api.on("events/stream", .get, role: .viewer) { request, _ in
+        api.on("events/stream", .get, role: .viewer) { request, context in
             let query = try Self.eventQuery(request)
-            let stream = feed.subscribe()
+            guard let stream = feed.subscribe(owner: context.caller?.id ?? "none") else {
+                throw HTTPError(
+                    .tooManyRequests,
+                    message: "too many event streams open (\(feed.maximumPerToken) per token, \(feed.maximumTotal) in all)")
+            }
             let body = ResponseBody { writer in
                 // A comment line first, so proxies and clients see the stream open at once.
                 try await writer.write(ByteBuffer(string: ": skygate events\nretry: 3000\n\n"))

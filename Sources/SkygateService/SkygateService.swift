@@ -41,7 +41,12 @@ public final class SkygateService: Sendable {
         let export = configuration.export
         let store = try EventStore(path: directory + "/events.sqlite", sinks: export.sinkNames)
         let exporters = try export.exporters(store: store)
-        let feed = EventFeed()
+        // Streams of a token revoked from the CLI (another process) end within the feed's recheck interval; a token
+        // that cannot be checked counts as revoked (the client reconnects and is authenticated again).
+        let feed = EventFeed { owner in
+            (try? await onOwnThread("token-check") { try access.tokens().contains { $0.id == owner && $0.revokedAt == nil } })
+                ?? false
+        }
         let engine = try EventEngine(store: store, registry: registry, configuration: configuration.detectors) { recorded in
             for exporter in exporters { exporter.wake() }
             feed.publish(recorded)

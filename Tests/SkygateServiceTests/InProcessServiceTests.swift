@@ -199,6 +199,68 @@ struct InProcessServiceTests {
         try await running.value
     }
 
+    /// Issue 13, item 8: event streams outlived the revocation of their token and were unlimited in number.
+    @Test("event streams are capped per token and end when their token is revoked, by the API or by another process")
+    func eventStreamsFollowRevocation() async throws {
+        let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: "rtsp://127.0.0.1:9/none")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = Mutex<Int?>(nil)
+        let service = try SkygateService(
+            configuration: Self.configuration(directory), registry: registry, access: access,
+            logger: Logger(label: "test")
+        ) { listening in port.withLock { $0 = listening } }
+        let running = Task { try await service.run() }
+        #expect(await Self.eventually(10) { port.withLock { $0 } != nil })
+        let base = "http://127.0.0.1:\(try #require(port.withLock { $0 }))/api"
+        func stream(_ bearer: String, _ name: String) throws -> BackgroundProgram {
+            try BackgroundProgram(
+                "/usr/bin/curl",
+                ["-s", "-N", "-o", "/dev/null", "-H", "Authorization: Bearer \(bearer)", base + "/events/stream"],
+                log: directory + "/\(name).log")
+        }
+        let metrics = base.replacingOccurrences(of: "/api", with: "/metrics")
+        let streamsOpen: @Sendable () -> Int? = {
+            let text = try? ProcessRunner.check("curl", ["-sf", "-H", "Authorization: Bearer \(token)", metrics])
+            return text?.split(separator: "\n").first { $0.hasPrefix("skygate_event_streams ") }
+                .flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) }
+        }
+        let viewer = try access.createToken(name: "wall", role: .viewer, actor: "test", source: "test")
+        let streams = try (1...4).map { try stream(viewer.token, "wall\($0)") }
+        #expect(await Self.eventually(5) { streamsOpen() == 4 })
+        let fifth = try ProcessRunner.run(
+            "curl",
+            [
+                "-s", "--max-time", "3", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(viewer.token)",
+                base + "/events/stream",
+            ])
+        #expect(fifth.standardOutput == "429", "a fifth stream of one token: \(fifth.standardOutput)")
+
+        // Revoked by another process (the CLI writes access.sqlite): the streams end within the recheck interval.
+        _ = try access.revoke(id: viewer.record.id, actor: "cli:test", source: "cli")
+        #expect(await Self.waitUntil(8) { streams.allSatisfy { $0.status != nil } }, "streams outlived the revocation")
+
+        // Revoked through the API: at once.
+        let other = try access.createToken(name: "desk", role: .viewer, actor: "test", source: "test")
+        let desk = try stream(other.token, "desk")
+        #expect(await Self.eventually(5) { streamsOpen() == 1 })
+        _ = try ProcessRunner.check(
+            "curl", ["-sf", "-X", "DELETE", "-H", "Authorization: Bearer \(token)", base + "/tokens/\(other.record.id)"])
+        #expect(await Self.waitUntil(1) { desk.status != nil }, "a stream outlived its token's revocation through the API")
+
+        await service.shutDown()
+        try await running.value
+    }
+
+    /// Polls `condition` (which may use this test's own, non-`Sendable` values) every 50 ms for up to `seconds`.
+    static func waitUntil(_ seconds: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`.
     static func eventually(_ seconds: Double, _ condition: @Sendable () -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

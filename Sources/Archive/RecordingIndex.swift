@@ -84,6 +84,21 @@ public struct RecordingIndex: Sendable {
         }
     }
 
+    /// The bytes on disk of the segments a clip from `from` to `to` is cut from (from the keyframe at or before
+    /// `from`): an upper bound of the clip's size, for checking free space before writing it.
+    public func segmentBytes(camera: String, from: Date, to: Date) throws -> Int64 {
+        let start = try keyframe(camera: camera, atOrBefore: from)?.wallClock ?? from
+        let segments = try store.read("list a clip's segments") { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT segment FROM recorded_keyframe WHERE camera = ? AND wall_time BETWEEN ? AND ?",
+                arguments: [camera, start.timeIntervalSince1970, to.timeIntervalSince1970])
+        }
+        return segments.reduce(0) { total, path in
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+            return total + (size ?? 0)
+        }
+    }
+
     /// Stores the statistics of a recorded keyframe (identified by camera and wall-clock time).
     public func setStats(camera: String, wallClock: Date, stats: FrameStats) throws {
         try store.write("record keyframe statistics") { db in

@@ -21,6 +21,9 @@ public struct GatewayServices: Sendable {
     public var scratchDirectory: String
     /// Sinks the exporters deliver to, for the export backlog in `/metrics`.
     public var sinks: [String]
+    /// How many clips may be exported at once, and the free space they must leave.
+    public var clipLimits = ClipLimits()
+    let clipSlots = ClipSlots()
     let status: StatusCache
 
     /// - Parameter ingest: the ingest service of this process, whose status the routes read directly; nil to read

@@ -124,9 +124,22 @@ extension GatewayServices {
             }
             let duration = try request.number("duration", in: 1...3600) ?? 60
             let path = (scratchDirectory as NSString).appendingPathComponent("clip-\(UUID().uuidString).mp4")
+            let (limits, slots) = (clipLimits, clipSlots)
+            guard slots.acquire(maximum: limits.maximumConcurrent) else {
+                throw HTTPError(
+                    .tooManyRequests, message: "\(limits.maximumConcurrent) clip exports are running; try again when one ends")
+            }
+            defer { slots.release() }
             try await blocking {
                 try Self.requireCamera(id, in: registry)
                 try FileManager.default.createDirectory(atPath: scratchDirectory, withIntermediateDirectories: true)
+                // The clip is at most the recorded segments it is cut from.
+                let estimate = try index.segmentBytes(camera: id, from: from, to: from.addingTimeInterval(duration))
+                guard limits.leavesEnoughSpace(writing: estimate, in: scratchDirectory) else {
+                    throw HTTPError(
+                        HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"),
+                        message: "not enough free space for a clip of about \(estimate >> 20) MiB: recording keeps the rest")
+                }
                 _ = try ClipExporter(index: index).export(camera: id, from: from, duration: duration, to: path)
             }
             let body: ResponseBody

@@ -49,6 +49,40 @@ struct GatewayBehaviourTests {
         }
     }
 
+    /// Issue 13, item 9: clip exports had no concurrency limit and no free-space check.
+    @Test("clip exports are refused beyond the concurrency limit (429) and when they would eat recording's space (507)")
+    func clipExportsAreBounded() async throws {
+        let fixture = try GatewayFixture()
+        let camera = GatewayFixture.camera
+        let uri = "/api/cameras/\(camera)/clip?from=\(TimeText.format(fixture.keyframeTimes[1]))&duration=4"
+        fixture.services.clipLimits.minimumFreeBytes = Int64.max / 4
+        try await fixture.application.test(.router) { client in
+            let refused = try await client.execute(uri: uri, method: .get, headers: fixture.headers(.operator))
+            #expect(refused.status.code == 507, "\(refused.status): \(refused.text)")
+        }
+        let scratch = fixture.directory + "/tmp"
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch)) ?? []
+        #expect(left.isEmpty, "a refused clip left \(left)")
+
+        fixture.services.clipLimits = ClipLimits(maximumConcurrent: 0)
+        try await fixture.application.test(.router) { client in
+            let busy = try await client.execute(uri: uri, method: .get, headers: fixture.headers(.operator))
+            #expect(busy.status == .tooManyRequests, "\(busy.status)")
+        }
+        // Eight at once with one slot: each is sent whole or refused, never half written.
+        fixture.services.clipLimits = ClipLimits(maximumConcurrent: 1)
+        let headers = fixture.headers(.operator)
+        try await fixture.application.test(.router) { client in
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await client.execute(uri: uri, method: .get, headers: headers).status.code }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 429 } && statuses.contains(200), "\(statuses)")
+        }
+    }
+
     @Test("snapshot is the last analysed keyframe as a JPEG; clip is an MP4 from the keyframe at or before 'from'")
     func snapshotAndClip() async throws {
         let fixture = try GatewayFixture()

@@ -16,7 +16,7 @@ final class GatewayFixture: @unchecked Sendable {
     static let sensor = "33019900001340000001"
     static let password = "Pa55-never-shown"
     let directory: String
-    let services: GatewayServices
+    var services: GatewayServices
     let tokens: [Role: String]
     /// The recorded keyframes' wall times.
     let keyframeTimes: [Date]

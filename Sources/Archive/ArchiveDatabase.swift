@@ -4,9 +4,12 @@ import MediaIO
 
 /// The keyframe index: an SQLite file (WAL) holding indexed sources and their keyframes.
 ///
-/// Safe to share across threads (`DatabaseQueue` serialises access). Writes are batched by `FileIndexWriter`.
+/// Safe to share across threads. A `DatabasePool`: readers (the API's viewers) each get a connection of their own and
+/// never wait for the writer nor for each other; writes are serialised and batched (`FileIndexWriter`, ingest's
+/// `RecordingIndexWriter`). With one `DatabaseQueue`, a viewer's 16 s range query held up `/readyz` and every camera's
+/// keyframe rows behind it (issue 13).
 public final class ArchiveDatabase: Sendable {
-    let database: DatabaseQueue
+    let database: DatabasePool
     /// The database file.
     public let path: String
 
@@ -31,10 +34,8 @@ public final class ArchiveDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.writeWithoutTransaction { db in
-                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            }
+            // A pool sets WAL itself.
+            database = try DatabasePool(path: path, configuration: configuration)
             try ArchiveDatabase.migrator.migrate(database)
         } catch {
             throw ArchiveError(

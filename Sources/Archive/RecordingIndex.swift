@@ -2,6 +2,14 @@ public import Foundation
 internal import GRDB
 public import MediaIO
 
+/// One change to the recording index: ingest's writer batches them and applies them in order.
+public enum IndexWrite: Sendable {
+    case keyframe(RecordedKeyframe)
+    case gap(RecordingGap)
+    /// A keyframe's statistics, once analysed (after its `.keyframe`).
+    case stats(camera: String, wallClock: Date, stats: FrameStats)
+}
+
 /// A recorded keyframe of a live camera: when it was, and where to cut to play from it.
 public struct RecordedKeyframe: Sendable, Codable, Equatable {
     public var camera: String
@@ -52,34 +60,60 @@ public struct RecordingIndex: Sendable {
     public init(store: ArchiveDatabase) { self.store = store }
 
     /// Appends keyframes in one transaction.
-    public func append(_ keyframes: [RecordedKeyframe]) throws {
-        try store.insert(
-            "record keyframes",
-            sql:
-                "INSERT INTO recorded_keyframe (camera, wall_time, seconds, segment, byte_offset, size) VALUES (?, ?, ?, ?, ?, ?)",
-            rows: keyframes.map {
-                [$0.camera, $0.wallClock.timeIntervalSince1970, $0.seconds, $0.segment, $0.byteOffset, $0.size]
-            })
-    }
+    public func append(_ keyframes: [RecordedKeyframe]) throws { try apply(keyframes.map(IndexWrite.keyframe)) }
 
     /// Records a gap.
-    public func addGap(_ gap: RecordingGap) throws {
-        try store.write("record a gap") { db in
-            try db.execute(
-                sql: "INSERT INTO recording_gap (camera, from_time, to_time, reason) VALUES (?, ?, ?, ?)",
-                arguments: [gap.camera, gap.from.timeIntervalSince1970, gap.to.timeIntervalSince1970, gap.reason])
+    public func addGap(_ gap: RecordingGap) throws { try apply([.gap(gap)]) }
+
+    /// Applies `writes` in order, in one transaction (one disk sync for a whole batch of cameras' keyframes).
+    public func apply(_ writes: [IndexWrite]) throws {
+        guard !writes.isEmpty else { return }
+        try store.write("record keyframes") { db in
+            for write in writes {
+                switch write {
+                case .keyframe(let keyframe):
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO recorded_keyframe (camera, wall_time, seconds, segment, byte_offset, size)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """
+                    ).execute(arguments: [
+                        keyframe.camera, keyframe.wallClock.timeIntervalSince1970, keyframe.seconds, keyframe.segment,
+                        keyframe.byteOffset, keyframe.size,
+                    ])
+                case .gap(let gap):
+                    try db.cachedStatement(
+                        sql: "INSERT INTO recording_gap (camera, from_time, to_time, reason) VALUES (?, ?, ?, ?)"
+                    ).execute(arguments: [gap.camera, gap.from.timeIntervalSince1970, gap.to.timeIntervalSince1970, gap.reason])
+                case .stats(let camera, let wallClock, let stats):
+                    try db.cachedStatement(
+                        sql: """
+                            UPDATE recorded_keyframe SET width = ?, height = ?, mean_luma = ?, luma_stddev = ?, dark_fraction = ?,
+                                bright_fraction = ?, sharpness = ?, edge_density = ?, phash = ?, mean_u = ?, mean_v = ?
+                            WHERE camera = ? AND wall_time = ?
+                            """
+                    ).execute(arguments: [
+                        stats.width, stats.height, stats.meanLuma, stats.lumaStdDev, stats.darkFraction, stats.brightFraction,
+                        stats.sharpness, stats.edgeDensity, Int64(bitPattern: stats.perceptualHash), stats.meanU, stats.meanV,
+                        camera, wallClock.timeIntervalSince1970,
+                    ])
+                }
+            }
         }
     }
 
-    /// A camera's keyframes between two wall-clock times, oldest first.
-    public func keyframes(camera: String, from: Date = .distantPast, to: Date = .distantFuture) throws -> [RecordedKeyframe] {
+    /// A camera's keyframes between two wall-clock times, oldest first; at most `limit` of them (read no further).
+    public func keyframes(
+        camera: String, from: Date = .distantPast, to: Date = .distantFuture, limit: Int = .max
+    ) throws -> [RecordedKeyframe] {
         try store.read("query recorded keyframes") { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM recorded_keyframe WHERE camera = ? AND wall_time BETWEEN ? AND ? ORDER BY wall_time, seconds
+                    LIMIT ?
                     """,
-                arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970]
+                arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970, Int64(clamping: limit)]
             ).map(RecordingIndex.keyframe(from:))
         }
     }
@@ -101,19 +135,7 @@ public struct RecordingIndex: Sendable {
 
     /// Stores the statistics of a recorded keyframe (identified by camera and wall-clock time).
     public func setStats(camera: String, wallClock: Date, stats: FrameStats) throws {
-        try store.write("record keyframe statistics") { db in
-            try db.execute(
-                sql: """
-                    UPDATE recorded_keyframe SET width = ?, height = ?, mean_luma = ?, luma_stddev = ?, dark_fraction = ?,
-                        bright_fraction = ?, sharpness = ?, edge_density = ?, phash = ?, mean_u = ?, mean_v = ?
-                    WHERE camera = ? AND wall_time = ?
-                    """,
-                arguments: [
-                    stats.width, stats.height, stats.meanLuma, stats.lumaStdDev, stats.darkFraction, stats.brightFraction,
-                    stats.sharpness, stats.edgeDensity, Int64(bitPattern: stats.perceptualHash), stats.meanU, stats.meanV,
-                    camera, wallClock.timeIntervalSince1970,
-                ])
-        }
+        try apply([.stats(camera: camera, wallClock: wallClock, stats: stats)])
     }
 
     /// The last keyframe of a camera at or before `time`, where playing from `time` must start.

@@ -53,7 +53,7 @@ extension GatewayServices {
 
         let (registry, archive, store) = (self.registry, self.archive, self.events)
         api.on("reports/availability", .get, role: .viewer) { request, _ in
-            let (from, to) = try Self.range(request, defaultHours: 24)
+            let (from, to) = try Self.range(request, defaultHours: 24, maximumDays: 366)
             let by =
                 try request.query("by").map { text in
                     guard let grouping = AvailabilityReport.Grouping(rawValue: text) else {

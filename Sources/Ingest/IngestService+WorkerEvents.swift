@@ -16,9 +16,7 @@ extension IngestService {
             transition.state = .disabled
             event = .health(transition)
         }
-        if let error = indexer.handle(event) {
-            raiseStorageAlarm("the recording index cannot be written: \(error)")
-        }
+        indexer.handle(event)
         switch event {
         case .health(let transition):
             record(transition)
@@ -84,7 +82,10 @@ extension IngestService {
         observe(places.observation(transition.camera, .health(transition)))
     }
 
-    func raiseStorageAlarm(_ message: String) {
+    func raiseStorageAlarm(_ message: String) { Self.raiseStorageAlarm(message, on: board, logger: logger) }
+
+    /// Shows `message` as the storage alarm, logged once when it is raised (not again while it stays raised).
+    static func raiseStorageAlarm(_ message: String, on board: StatusBoard, logger: Logger) {
         let isNew = board.withLock { board -> Bool in
             defer { board.storageAlarm = message }
             return board.storageAlarm == nil

@@ -43,15 +43,19 @@ public final class IngestService: Sendable {
         recordingIndex = RecordingIndex(store: archive)
         healthLog = HealthLog(store: archive)
         statusStore = StatusStore(store: archive)
-        indexer = RecordingIndexWriter(index: recordingIndex)
+        let board = self.board
+        let logger = self.logger
+        indexer = RecordingIndexWriter(index: recordingIndex) { error in
+            guard let error else { return }
+            Self.raiseStorageAlarm("the recording index cannot be written: \(error)", on: board, logger: logger)
+        }
         retention = Retention(index: recordingIndex, segmentRoot: configuration.segmentRoot)
         if configuration.analysis {
-            let index = recordingIndex
-            let board = self.board
+            let indexer = self.indexer
             let places = self.places
             pool = AnalysisPool(threads: configuration.analysisThreads, queueDepth: configuration.analysisQueueDepth) {
                 [observe] analysed in
-                try? index.setStats(camera: analysed.camera, wallClock: analysed.wallClock, stats: analysed.stats)
+                indexer.setStats(camera: analysed.camera, wallClock: analysed.wallClock, stats: analysed.stats)
                 board.withLock {
                     $0.cameras[analysed.camera]?.lastStats = analysed.stats
                     $0.cameras[analysed.camera]?.lastAnalysedKeyframe = analysed.wallClock
@@ -72,6 +76,7 @@ public final class IngestService: Sendable {
             maximumConcurrentConnects: configuration.maximumConcurrentConnects
         ) { [weak self] event in self?.handle(event) }
         self.supervisor.withLock { $0 = supervisor }
+        indexer.start()
         try sync(supervisor)
         threads.spawn("registry-watch") { [self] in watchRegistry() }
         threads.spawn("maintenance") { [self] in maintain() }
@@ -92,6 +97,7 @@ public final class IngestService: Sendable {
         wake.signal()
         let clean = supervisor.withLock { $0 }?.stopAll(timeout: timeout) ?? true
         pool?.stop()
+        indexer.stop()
         threads.wait(timeout: timeout)
         publish(stopped: clean)
         stoppedClean.withLock { $0 = clean }

@@ -1,48 +1,99 @@
 public import Archive
-import Foundation
+import Dispatch
+public import Foundation
+public import MediaIO
 import Synchronization
 
-/// Writes what workers record into the archive's recording index: every keyframe, and a gap row for every stretch
-/// between the last keyframe before an outage and the first after it.
+/// Writes what workers record into the archive's recording index: every keyframe, its statistics once analysed, and
+/// a gap row for every stretch between the last keyframe before an outage and the first after it.
 ///
-/// Workers call `handle` on their own threads; SQLite serialises the writes (a blocking call, on those dedicated
-/// threads, never on Swift's cooperative pool).
+/// Workers and analysis threads only queue their writes (`handle`, `setStats`); one writer thread of its own applies
+/// whatever is queued in one transaction every `interval`, in the order queued. So a camera's thread never waits for
+/// SQLite (or for a viewer's read of the archive), and 200 cameras' keyframes cost one disk sync per batch instead of
+/// one each.
 public final class RecordingIndexWriter: Sendable {
     private let index: RecordingIndex
+    private let interval: Double
+    /// Told after each batch: nil when it was written, the error when it was not (the batch is kept and retried).
+    private let onResult: @Sendable ((any Error)?) -> Void
     /// Per camera: the last keyframe's time, and why recording stopped since then, if it did.
     private let state = Mutex<[String: (lastKeyframe: Date?, outage: String?)]>([:])
+    private let pending = Mutex<[IndexWrite]>([])
+    private let threads = ServiceThreads()
+    private let wake = DispatchSemaphore(value: 0)
 
-    public init(index: RecordingIndex) { self.index = index }
+    /// - Parameter interval: seconds between batches (100 ms: keyframes appear in the index that soon).
+    public init(index: RecordingIndex, interval: Double = 0.1, onResult: @escaping @Sendable ((any Error)?) -> Void = { _ in })
+    {
+        self.index = index
+        self.interval = interval
+        self.onResult = onResult
+    }
 
-    /// Takes one worker event; errors are returned so the caller can raise a storage alarm.
-    @discardableResult
-    public func handle(_ event: WorkerEvent) -> (any Error)? {
-        do {
-            switch event {
-            case .keyframe(let keyframe):
-                let gapStart = state.withLock { cameras -> (Date, String)? in
-                    let previous = cameras[keyframe.camera]
-                    cameras[keyframe.camera] = (keyframe.wallClock, nil)
-                    guard let last = previous?.lastKeyframe, let reason = previous?.outage else { return nil }
-                    return (last, reason)
-                }
-                if let (from, reason) = gapStart {
-                    try index.addGap(RecordingGap(camera: keyframe.camera, from: from, to: keyframe.wallClock, reason: reason))
-                }
-                try index.append([keyframe])
-            case .health(let transition) where transition.state == .offline || transition.state == .stalled:
-                state.withLock { cameras in
-                    let last = cameras[transition.camera]?.lastKeyframe
-                    if cameras[transition.camera]?.outage == nil {
-                        cameras[transition.camera] = (last, transition.reason?.rawValue ?? transition.state.rawValue)
-                    }
-                }
-            default:
-                break
+    /// Starts the writer thread.
+    public func start() {
+        threads.spawn("index-writer") { [self] in
+            while !threads.isStopping {
+                _ = wake.wait(timeout: .now() + interval)
+                flush()
             }
-            return nil
+            flush()
+        }
+    }
+
+    /// Writes what is queued and stops the writer thread.
+    public func stop() {
+        guard threads.stop() else { return }
+        wake.signal()
+        threads.wait()
+    }
+
+    /// Queues what a worker's event means for the index.
+    public func handle(_ event: WorkerEvent) {
+        switch event {
+        case .keyframe(let keyframe):
+            let gapStart = state.withLock { cameras -> (Date, String)? in
+                let previous = cameras[keyframe.camera]
+                cameras[keyframe.camera] = (keyframe.wallClock, nil)
+                guard let last = previous?.lastKeyframe, let reason = previous?.outage else { return nil }
+                return (last, reason)
+            }
+            pending.withLock { pending in
+                if let (from, reason) = gapStart {
+                    pending.append(.gap(RecordingGap(camera: keyframe.camera, from: from, to: keyframe.wallClock, reason: reason)))
+                }
+                pending.append(.keyframe(keyframe))
+            }
+        case .health(let transition) where transition.state == .offline || transition.state == .stalled:
+            state.withLock { cameras in
+                let last = cameras[transition.camera]?.lastKeyframe
+                if cameras[transition.camera]?.outage == nil {
+                    cameras[transition.camera] = (last, transition.reason?.rawValue ?? transition.state.rawValue)
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// Queues a keyframe's statistics (after its keyframe: a worker queues the keyframe before it offers it to analysis).
+    public func setStats(camera: String, wallClock: Date, stats: FrameStats) {
+        pending.withLock { $0.append(.stats(camera: camera, wallClock: wallClock, stats: stats)) }
+    }
+
+    /// Applies the queued writes; on failure they go back to the head of the queue.
+    private func flush() {
+        let batch = pending.withLock { pending -> [IndexWrite] in
+            defer { pending = [] }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try index.apply(batch)
+            onResult(nil)
         } catch {
-            return error
+            pending.withLock { $0 = batch + $0 }
+            onResult(error)
         }
     }
 }

@@ -12,14 +12,17 @@ struct RecordingIndexTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-recidx-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let index = RecordingIndex(store: try ArchiveDatabase(path: directory + "/archive.sqlite"))
-        let indexer = RecordingIndexWriter(index: index)
+        let indexer = RecordingIndexWriter(index: index) { error in
+            if let error { Issue.record("index write failed: \(error)") }
+        }
+        indexer.start()
         let events = LiveWorkerTests.Events()
         var configuration = WorkerConfiguration(segmentDirectory: directory + "/segments")
         configuration.demux.readTimeout = 2
         configuration.segmentDuration = 2
         configuration.backoff = Backoff(base: 0.5, cap: 1)
         let worker = CameraWorker(camera: "cam1", connectionURL: simulator.url("cam1"), configuration: configuration) { event in
-            if let error = indexer.handle(event) { Issue.record("index write failed: \(error)") }
+            indexer.handle(event)
             events.add(event)
         }
         worker.start()
@@ -30,6 +33,7 @@ struct RecordingIndexTests {
         #expect(events.wait(10) { $0.keyframes.count >= reconnectedAt + 3 })
         worker.stop()
         #expect(worker.waitUntilStopped(timeout: 1))
+        indexer.stop()
 
         let rows = try index.keyframes(camera: "cam1")
         #expect(rows.count == events.keyframes.count)

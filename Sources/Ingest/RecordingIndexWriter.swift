@@ -23,8 +23,7 @@ public final class RecordingIndexWriter: Sendable {
     private let wake = DispatchSemaphore(value: 0)
 
     /// - Parameter interval: seconds between batches (100 ms: keyframes appear in the index that soon).
-    public init(index: RecordingIndex, interval: Double = 0.1, onResult: @escaping @Sendable ((any Error)?) -> Void = { _ in })
-    {
+    public init(index: RecordingIndex, interval: Double = 0.1, onResult: @escaping @Sendable ((any Error)?) -> Void = { _ in }) {
         self.index = index
         self.interval = interval
         self.onResult = onResult
@@ -60,7 +59,8 @@ public final class RecordingIndexWriter: Sendable {
             }
             pending.withLock { pending in
                 if let (from, reason) = gapStart {
-                    pending.append(.gap(RecordingGap(camera: keyframe.camera, from: from, to: keyframe.wallClock, reason: reason)))
+                    pending.append(
+                        .gap(RecordingGap(camera: keyframe.camera, from: from, to: keyframe.wallClock, reason: reason)))
                 }
                 pending.append(.keyframe(keyframe))
             }

@@ -52,7 +52,7 @@ public enum CSVRecords {
                             reason: "field \(long + 1) is longer than \(maximumFieldLength) characters"))
                     continue
                 }
-                records.append(CSVRecord(line: pendingStart, fields: fields))
+                records.append(CSVRecord(line: pendingStart, fields: fields.map(restored)))
             } catch {
                 problems.append(ImportProblem(file: file, line: pendingStart, reason: "bad quoting (\(describe(error)))"))
             }
@@ -63,15 +63,32 @@ public enum CSVRecords {
         return (records, problems)
     }
 
+    /// Characters that make a spreadsheet read a cell as a formula (`=cmd|' /C calc'!A0`, `@SUM(…)`, …).
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// `field` with a `'` in front when a spreadsheet would take it for a formula; numbers (`-73.9`) stay as they
+    /// are. OWASP's advice for CSV injection; `restored(_:)` undoes it on import, so an export re-imports exactly.
+    static func neutralised(_ field: String) -> String {
+        guard let first = field.first, formulaStarts.contains(first), Double(field) == nil else { return field }
+        return "'" + field
+    }
+
+    /// A field as written by `neutralised(_:)`, back as it was.
+    static func restored(_ field: String) -> String {
+        guard field.hasPrefix("'"), let second = field.dropFirst().first, formulaStarts.contains(second) else { return field }
+        return String(field.dropFirst())
+    }
+
     private static func describe(_ error: any Error) -> String {
         if case CSVParseError.quotation(let message) = error { return message }
         if case CSVParseError.generic(let message) = error { return message }
         return "\(error)"
     }
 
-    /// One CSV line: fields quoted when they hold a comma, a quote, a line break or edge whitespace (RFC 4180).
+    /// One CSV line: fields quoted when they hold a comma, a quote, a line break or edge whitespace (RFC 4180), and
+    /// neutralised when a spreadsheet would run them as a formula (`neutralised(_:)`).
     public static func line(_ fields: [String]) -> String {
-        fields.map { field in
+        fields.map(neutralised).map { field in
             let needsQuotes =
                 field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 || field.first?.isWhitespace == true || field.last?.isWhitespace == true

@@ -116,4 +116,32 @@ struct ImportExportTests {
         _ = try registry.importDirectory(export)
         #expect(try registry.camera(id: camera.id.rawValue)?.camera.mainStream.password == "Tr0ub4dor&x")
     }
+
+    /// Issue 13, item 10: a camera named `=HYPERLINK(…)` ran as a formula in the spreadsheet that opened the export.
+    @Test("cells a spreadsheet would run as formulas are exported with a leading quote and imported back as they were")
+    func formulasAreNeutralised() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let registry = try openRegistry(directory)
+        let names = ["=HYPERLINK(\"http://x\",\"y\")", "@SUM(1+1)", "+cmd", "-gate", "-12.5 m"]
+        for (number, name) in names.enumerated() {
+            try registry.addCamera(
+                Camera(
+                    id: try DeviceID("3301990000132000000\(number)"), name: name,
+                    mainStream: try registry.streamEndpoint("rtsp://10.0.0.\(number + 1)/ch1"), location: nil))
+        }
+        let export = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: export) }
+        _ = try registry.exportDirectory(export)
+        let cells = try String(contentsOfFile: export + "/" + RegistryFiles.cameras, encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",", maxSplits: 2)[1] }
+        for cell in cells {
+            let text = cell.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            #expect(text.hasPrefix("'"), "a cell a spreadsheet would run: \(cell)")
+        }
+        #expect(CSVRecords.line(["-73.9", "12"]) == "-73.9,12", "numbers are not formulas")
+        let again = try openRegistry(try scratchDirectory())
+        _ = try again.importDirectory(export)
+        #expect(try again.cameras().map(\.camera.name).sorted() == names.sorted())
+    }
 }

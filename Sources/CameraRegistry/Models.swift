@@ -140,13 +140,14 @@ public struct KeyLocationLink: Sendable, Hashable, Codable {
     }
 }
 
-/// Checks a registry name or free-text field: not empty where required, one line, at most 200 characters.
-func validateText(_ value: String, field: String, required: Bool = true) throws {
+/// Checks a name or free-text field (the registry's, a sensor alarm's): not empty where required, one line, at most
+/// 200 characters, no control characters (C0, DEL or C1: a terminal escape in a name reached `events list`).
+public func validateText(_ value: String, field: String, required: Bool = true) throws {
     if required && value.trimmingCharacters(in: .whitespaces).isEmpty {
         throw RegistryError(.invalid, "\(field) is empty")
     }
     guard value.count <= 200 else { throw RegistryError(.invalid, "\(field) is longer than 200 characters") }
-    guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+    guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
         throw RegistryError(.invalid, "\(field) contains control characters")
     }
 }

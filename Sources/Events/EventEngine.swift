@@ -122,6 +122,7 @@ public final class EventEngine: Sendable {
         sensor: String, alarm: String, phase: DetectorTransition.Phase, at time: Date, idempotencyKey: IdempotencyKey?,
         value: Double? = nil
     ) throws -> EventStore.Outcome {
+        try validateText(alarm, field: "alarm")
         let transition = DetectorTransition(
             device: sensor, kind: .sensorAlarm, phase: phase, at: time, since: time,
             evidence: value.map { ["value": $0] } ?? [:], reason: alarm)

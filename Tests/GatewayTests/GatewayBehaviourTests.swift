@@ -50,6 +50,22 @@ struct GatewayBehaviourTests {
         }
     }
 
+    /// Issue 13, item 10: an alarm name with a terminal escape was stored and printed by `events list`.
+    @Test("a sensor alarm's name gets the registry's text checks: control characters are refused")
+    func alarmNamesAreChecked() async throws {
+        let fixture = try GatewayFixture()
+        try await fixture.application.test(.router) { client in
+            for name in ["smoke\u{1B}[2J", "door\nforced", "gas\u{9B}31m"] {
+                let body = try JSONSerialization.data(withJSONObject: ["alarm": name])
+                let answer = try await client.execute(
+                    uri: "/api/sensors/\(GatewayFixture.sensor)/alarms", method: .post, headers: fixture.headers(.operator),
+                    body: ByteBuffer(data: body))
+                #expect(answer.status.code == 422 || answer.status.code == 400, "\(name.debugDescription): \(answer.status)")
+            }
+            #expect(try fixture.services.events.events(EventQuery()).isEmpty)
+        }
+    }
+
     /// Issue 13, item 4: `/stats?from=2000-…` read every row of the camera (22 s, 1.3 GB at 1.5 M rows).
     @Test("range queries are bounded: too wide a range is refused with the limit, a keyframe listing stops at its limit")
     func rangesAreBounded() async throws {

@@ -92,7 +92,9 @@ extension GatewayServices {
             checks["archive"] = "ok"
             checks["ingest"] = report.service.rawValue
         } catch {
-            checks["registry"] = "\(error)"
+            // An unauthenticated probe gets no internal error text (paths, SQLite messages); the log has it.
+            Logger(label: "skygate.gateway").warning("not ready", metadata: ["error": "\(error)"])
+            checks["registry"] = "unavailable"
         }
         checks["events"] = (try? events.sinks()).map { _ in "ok" } ?? "unavailable"
         checks["access"] = (try? access.hasAdmin()).map { _ in "ok" } ?? "unavailable"

@@ -26,8 +26,10 @@ extension GatewayServices {
                 ).set(to: camera.state == state ? 1 : 0)
             }
             if let bitrate = camera.bitrate {
-                prometheus.makeGauge(name: "skygate_camera_bitrate_bits_per_second", labels: labels, help: "Received bitrate.")
-                    .set(bitrate)
+                // Prometheus' base unit is bytes (`promtool check metrics` flags bits).
+                prometheus.makeGauge(
+                    name: "skygate_camera_received_bytes_per_second", labels: labels, help: "Received stream rate, in bytes."
+                ).set(bitrate / 8)
             }
             if let frameRate = camera.frameRate {
                 prometheus.makeGauge(name: "skygate_camera_frame_rate", labels: labels, help: "Received frames per second.")

@@ -63,6 +63,20 @@ struct InProcessServiceTests {
             "curl", ["-sf", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(listening)/api/status"])
         #expect(status.contains("\"state\":\"streaming\""), "\(status)")
         #expect(status.contains(Self.camera))
+        // /metrics as Prometheus' own linter reads it (issue 13: a bitrate in bits broke its base-unit rule).
+        let scrape: @Sendable () -> String = {
+            (try? ProcessRunner.check(
+                "curl", ["-sf", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(listening)/metrics"])) ?? ""
+        }
+        // The stream rate appears once the first throughput window (a few seconds) has passed.
+        #expect(await Self.eventually(15) { scrape().contains("skygate_camera_received_bytes_per_second{") })
+        let metrics = scrape()
+        let file = directory + "/metrics.txt"
+        try metrics.write(toFile: file, atomically: true, encoding: .utf8)
+        let lint = try ProcessRunner.run("/bin/sh", ["-c", "promtool check metrics < '\(file)'"])
+        #expect(
+            lint.status == 0 && lint.standardError.isEmpty && lint.standardOutput.isEmpty,
+            "\(lint.standardOutput)\(lint.standardError)")
 
         await service.shutDown()
         try await running.value

@@ -36,6 +36,13 @@ final class CredentialVault: Sendable {
         } else if errno != EEXIST {
             throw RegistryError(.storeFailed, "cannot create the credential key '\(path)': \(String(cString: strerror(errno)))")
         }
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
+            throw RegistryError(
+                .storeFailed,
+                "the credential key '\(path)' may be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))); "
+                    + "run chmod 600 on it (and consider the stored passwords exposed)")
+        }
         guard let data = FileManager.default.contents(atPath: path), data.count == 32 else {
             throw RegistryError(.storeFailed, "the credential key '\(path)' is unreadable or not 32 bytes")
         }

@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The `skygate` command: the gateway's CLI and (in later releases) its service.
 @main
 struct Skygate: AsyncParsableCommand {
@@ -18,4 +22,11 @@ struct Skygate: AsyncParsableCommand {
             LocationCommand.self, SensorCommand.self, EventsCommand.self, ReportCommand.self,
             TokenCommand.self, AuditCommand.self,
         ])
+
+    /// Runs the command line with every file Skygate creates (databases, segments, clips, keys, exports) readable by
+    /// its own user only, in directories only it can enter: they hold video of public places and credentials.
+    static func main() async {
+        umask(0o077)
+        await main(nil)
+    }
 }

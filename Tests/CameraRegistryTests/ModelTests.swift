@@ -140,4 +140,21 @@ struct ModelTests {
         try registry.updateCamera(camera)
         #expect(try registry.camera(id: id)?.camera.mainStream.connectionURL.hasSuffix("passphrase=new-secret-99") == true)
     }
+
+    /// Issue 13, item 10: a credential key readable by other users was used as if private.
+    @Test("a credential key file that other users may read is refused, with the fix")
+    func looseKeyFileIsRefused() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try openRegistry(directory)
+        let key = directory + "/secrets/registry.key"
+        let mode = try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        #expect {
+            _ = try openRegistry(directory)
+        } throws: { error in
+            "\(error)".contains("chmod 600")
+        }
+    }
 }

@@ -114,4 +114,22 @@ struct RegistryCommandTests {
         #expect(try SkygateBinary.run(["camera", "remove", "33019900001320000001"] + data).status == 0)
         #expect(try SkygateBinary.run(["camera", "show", "33019900001320000001"] + data).status == 66)
     }
+
+    /// Issue 13, item 10: data files were created 0644 in a 0755 data directory.
+    @Test("files the CLI creates are its user's only: a 0700 data directory, 0600 databases and key")
+    func dataFilesArePrivate() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-perm-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try SkygateBinary.run([
+            "camera", "add", "33019900001320000001", "--name", "gate", "--url", "rtsp://10.0.0.1/ch1", "--data-dir",
+            directory + "/data",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        func mode(_ path: String) throws -> Int? {
+            try FileManager.default.attributesOfItem(atPath: directory + "/data" + path)[.posixPermissions] as? Int
+        }
+        #expect(try mode("") == 0o700)
+        #expect(try mode("/registry.sqlite") == 0o600)
+        #expect(try mode("/secrets/registry.key") == 0o600)
+    }
 }

@@ -44,9 +44,24 @@ public struct WebhookSignature: Sendable {
         return "v1," + Data(mac).base64EncodedString()
     }
 
-    /// Whether one of the space-separated signatures in `header` is valid for this message (what a receiver does).
-    public func verify(id: String, timestamp: String, body: Data, header: String) -> Bool {
-        let expected = signature(id: id, timestamp: timestamp, body: body)
-        return header.split(separator: " ").contains { $0 == expected }
+    /// Whether one of the space-separated signatures in `header` is valid for this message, and its timestamp within
+    /// `tolerance` seconds of `now` (what a receiver does: Standard Webhooks' five minutes stop a captured message from
+    /// being replayed later). The MAC is compared in constant time (`HMAC.isValidAuthenticationCode`), so the time a
+    /// refusal takes says nothing about how much of a forged signature was right.
+    public func verify(
+        id: String, timestamp: String, body: Data, header: String, now: Date = Date(), tolerance: TimeInterval = 300
+    ) -> Bool {
+        guard let seconds = Int64(timestamp), abs(now.timeIntervalSince1970 - Double(seconds)) <= tolerance else {
+            return false
+        }
+        var content = Data("\(id).\(timestamp).".utf8)
+        content.append(body)
+        let key = SymmetricKey(data: key)
+        return header.split(separator: " ").contains { candidate in
+            guard candidate.hasPrefix("v1,"), let mac = Data(base64Encoded: String(candidate.dropFirst(3))) else {
+                return false
+            }
+            return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: content, using: key)
+        }
     }
 }

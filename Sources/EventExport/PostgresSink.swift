@@ -4,6 +4,7 @@ import Logging
 import MediaIO
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import Redaction
 import Synchronization
@@ -143,9 +144,38 @@ public final class PostgresSink: EventSink {
                 .invalidConfiguration, "the PostgreSQL URL must look like postgres://user:password@host:port/database")
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : nil
+        let query = Dictionary(
+            (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
         return PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: database?.isEmpty == false ? database : nil, tls: .disable)
+            database: database?.isEmpty == false ? database : nil,
+            tls: try tls(sslmode: query["sslmode"], rootCertificate: query["sslrootcert"]))
+    }
+
+    /// libpq's `sslmode` (and `sslrootcert`), as a PostgreSQL URL gives them: `prefer` when absent, as libpq does.
+    /// `allow` and `prefer` encrypt when the server can, without checking its certificate; `require` insists on TLS;
+    /// `verify-ca` also checks the certificate against the root (the file, else the system's); `verify-full` also
+    /// checks the host name.
+    static func tls(sslmode: String?, rootCertificate: String?) throws -> PostgresConnection.Configuration.TLS {
+        func context(_ verification: CertificateVerification) throws -> NIOSSLContext {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = verification
+            if let rootCertificate { configuration.trustRoots = .file(rootCertificate) }
+            do { return try NIOSSLContext(configuration: configuration) } catch {
+                throw EventsError(.invalidConfiguration, "cannot set up TLS for PostgreSQL", underlying: "\(error)")
+            }
+        }
+        switch sslmode ?? "prefer" {
+        case "disable": return .disable
+        case "allow", "prefer": return .prefer(try context(.none))
+        case "require": return .require(try context(.none))
+        case "verify-ca": return .require(try context(.noHostnameVerification))
+        case "verify-full": return .require(try context(.fullVerification))
+        case let other:
+            throw EventsError(
+                .invalidConfiguration,
+                "sslmode '\(other)' is not one of disable, allow, prefer, require, verify-ca, verify-full")
+        }
     }
 }
 

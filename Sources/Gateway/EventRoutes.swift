@@ -117,6 +117,9 @@ extension GatewayServices {
                     sensor: id, alarm: input.alarm, phase: input.active == false ? .cleared : .raised, at: input.at ?? Date(),
                     idempotencyKey: idempotencyKey, value: input.value)
             }
+            try await audit(
+                context, "sensor.alarm", id,
+                detail: "\(input.alarm) \(input.active == false ? "cleared" : "raised")\(key.map { " key \($0)" } ?? "")")
             switch outcome {
             case .recorded(let event): return JSONResponse(event, status: .created)
             case .duplicate(let event): return JSONResponse(event, status: .ok)

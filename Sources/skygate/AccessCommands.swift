@@ -12,6 +12,17 @@ func openAccessStore(_ location: DataLocation) throws -> AccessStore {
     }
 }
 
+/// Records what a command is about to do in the audit trail, as the API records its own: before the change, so a
+/// change that cannot be audited is not made (an audit row may then name an attempt that failed).
+func auditCommand(_ location: DataLocation, _ action: String, _ target: String, detail: String? = nil) throws {
+    do {
+        try openAccessStore(location).audit(
+            actor: commandLineActor, action: action, target: target, source: "cli", detail: detail)
+    } catch {
+        throw CLIError(message: "cannot write the audit trail, so nothing was done: \(error)", status: 74)
+    }
+}
+
 /// Who runs a command, for the audit trail.
 var commandLineActor: String {
     if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return "cli:" + String(cString: name) }

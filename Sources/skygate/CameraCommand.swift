@@ -69,6 +69,7 @@ struct CameraCommand: ParsableCommand {
                     location: nil,
                     enabled: !disabled)
                 try fields.apply(to: &camera, registry: registry)
+                try auditCommand(options.location, "camera.add", id)
                 try registry.addCamera(camera)
                 let record = try registry.camera(id: id)!
                 print("added \(id), grid \(record.gridPath.pathText)")
@@ -168,6 +169,8 @@ struct CameraCommand: ParsableCommand {
                 let registry = try options.open()
                 guard var camera = try registry.camera(id: id)?.camera else { throw RegistryError(.notFound, "no camera \(id)") }
                 try fields.apply(to: &camera, registry: registry)
+                try auditCommand(
+                    options.location, "camera.update", id, detail: fields.mainURL != nil ? "stream URL changed" : nil)
                 let dropped = try registry.updateCamera(camera)
                 print("updated \(id), grid \(try registry.camera(id: id)!.gridPath.pathText)")
                 for role in dropped {
@@ -183,7 +186,9 @@ struct CameraCommand: ParsableCommand {
         @OptionGroup var options: RegistryOptions
         func run() throws {
             try reportingFailures {
-                try options.open().removeCamera(id: id)
+                let registry = try options.open()
+                try auditCommand(options.location, "camera.remove", id)
+                try registry.removeCamera(id: id)
                 print("removed \(id)")
             }
         }
@@ -207,7 +212,9 @@ struct CameraCommand: ParsableCommand {
 /// What `camera enable` and `camera disable` share.
 private func setState(_ enabled: Bool, _ id: String, _ options: RegistryOptions) throws {
     try reportingFailures {
-        try options.open().setEnabled(enabled, cameraID: id)
+        let registry = try options.open()
+        try auditCommand(options.location, enabled ? "camera.enable" : "camera.disable", id)
+        try registry.setEnabled(enabled, cameraID: id)
         print("\(enabled ? "enabled" : "disabled") \(id)")
     }
 }

@@ -32,6 +32,7 @@ struct ClipCommand: ParsableCommand {
         logging.bootstrap()
         try reportingFailures {
             let store = try ArchiveDatabase(path: location.indexPath)
+            try auditCommand(location, "clip.export", camera, detail: "\(from) +\(duration) to \(output)")
             let summary = try ClipExporter(index: RecordingIndex(store: store)).export(
                 camera: camera, from: parseWallTime(from)!, duration: parseDuration(duration)!, to: output)
             if json {

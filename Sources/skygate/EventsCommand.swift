@@ -66,6 +66,7 @@ struct EventsCommand: ParsableCommand {
             try reportingFailures {
                 var query = try filter.query()
                 query.limit = Int.max
+                try auditCommand(location, "events.export", output ?? "stdout", detail: format)
                 let events = try openEventStore(location).events(query)
                 var text = ""
                 switch format {

@@ -155,6 +155,7 @@ struct SensorCommand: ParsableCommand {
                 var point: Coordinate? = nil
                 if let longitude, let latitude { point = try Coordinate(longitude: longitude, latitude: latitude) }
                 let registry = try options.open()
+                try auditCommand(options.location, "sensor.save", id)
                 try registry.saveSensor(
                     Sensor(
                         id: try DeviceID(id, lenient: options.lenientID), name: name, kind: sensorKind, location: point,
@@ -170,7 +171,9 @@ struct SensorCommand: ParsableCommand {
         @OptionGroup var options: RegistryOptions
         func run() throws {
             try reportingFailures {
-                try options.open().removeSensor(id: id)
+                let registry = try options.open()
+                try auditCommand(options.location, "sensor.remove", id)
+                try registry.removeSensor(id: id)
                 print("removed sensor \(id)")
             }
         }

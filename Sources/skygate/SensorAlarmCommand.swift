@@ -42,6 +42,9 @@ extension SensorCommand {
                 let store = try EventStore(
                     path: (options.location.dataDirectory as NSString).appendingPathComponent("events.sqlite"))
                 let engine = try EventEngine(store: store, registry: registry)
+                try auditCommand(
+                    options.location, "sensor.alarm", id,
+                    detail: "\(kind) \(clear ? "cleared" : "raised")\(key.map { " key \($0)" } ?? "")")
                 let outcome = try engine.sensorAlarm(
                     sensor: id, alarm: kind, phase: clear ? .cleared : .raised, at: parseWallTime(at)!,
                     idempotencyKey: key.map { IdempotencyKey($0, sender: "cli") },

@@ -63,6 +63,12 @@ struct GatewayBehaviourTests {
                 #expect(answer.status.code == 422 || answer.status.code == 400, "\(name.debugDescription): \(answer.status)")
             }
             #expect(try fixture.services.events.events(EventQuery()).isEmpty)
+            // A valid alarm is recorded, and audited like every other write (it was not).
+            let valid = try await client.execute(
+                uri: "/api/sensors/\(GatewayFixture.sensor)/alarms", method: .post, headers: fixture.headers(.operator),
+                body: ByteBuffer(string: #"{"alarm":"smoke"}"#))
+            #expect(valid.status == .created)
+            #expect(try fixture.audit().contains { $0.action == "sensor.alarm" && $0.detail == "smoke raised" })
         }
     }
 

@@ -132,4 +132,27 @@ struct RegistryCommandTests {
         #expect(try mode("/registry.sqlite") == 0o600)
         #expect(try mode("/secrets/registry.key") == 0o600)
     }
+
+    /// Issue 13, item 10: the CLI's registry changes, clips and exports left no audit row (the API's did).
+    @Test("registry changes and exports through the CLI are audited like the API's")
+    func commandsAreAudited() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-audit-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let data = ["--data-dir", directory + "/data"]
+        let id = "33019900001320000001"
+        for arguments in [
+            ["camera", "add", id, "--name", "gate", "--url", "rtsp://10.0.0.1/ch1"], ["camera", "disable", id],
+            ["camera", "update", id, "--url", "rtsp://10.0.0.1/ch2"],
+            ["sensor", "add", "33019900001340000001", "--name", "door", "--kind", "door", "--camera", id],
+            ["camera", "remove", id],
+        ] {
+            let result = try SkygateBinary.run(arguments + data)
+            #expect(result.status == 0, "\(arguments): \(result.standardError)")
+        }
+        let trail = try SkygateBinary.run(["audit", "list"] + data).standardOutput
+        for action in ["camera.add", "camera.disable", "camera.update", "sensor.save", "camera.remove"] {
+            #expect(trail.contains(action), "\(action) is not in the audit trail:\n\(trail)")
+        }
+        #expect(trail.contains("cli:"))
+    }
 }

@@ -90,9 +90,9 @@ extension Registry {
             try linker(db).relink(db, kind: "camera", id: camera.id.rawValue)
             return dropped
         }
-        logger.info(
-            "camera updated",
-            metadata: ["camera": "\(camera.id)", "credentialsDropped": "\(dropped.map(\.rawValue).joined(separator: ","))"])
+        var metadata: Logger.Metadata = ["camera": "\(camera.id)"]
+        if !dropped.isEmpty { metadata["credentialsDropped"] = "\(dropped.map(\.rawValue).joined(separator: ","))" }
+        logger.info("camera updated", metadata: metadata)
         return dropped
     }
 

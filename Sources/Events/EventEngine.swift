@@ -16,7 +16,7 @@ public final class EventEngine: Sendable {
     private let configuration: DetectorConfiguration
     private let timeZone: TimeZone
     private let detectors = Mutex<[String: CameraDetector]>([:])
-    private let pending = Mutex<[DetectorTransition]>([])
+    private let pending = WriteBacklog<DetectorTransition>()
     /// Each observed camera's place, from its latest observation: the events of a camera carry it.
     private let cameraPlaces = Mutex<[String: DevicePlace]>([:])
     /// Sensors' places (and those of cameras not observed since a restart), as the registry links them, cached until
@@ -148,16 +148,13 @@ public final class EventEngine: Sendable {
 
     private func enqueue(_ transitions: [DetectorTransition]) {
         guard !transitions.isEmpty else { return }
-        pending.withLock { $0 += transitions }
+        pending.append(contentsOf: transitions)
         wake.signal()
     }
 
     /// Writes every waiting transition in one transaction. On failure they stay queued and are tried again.
     private func flush() {
-        let batch = pending.withLock { pending -> [DetectorTransition] in
-            defer { pending = [] }
-            return pending
-        }
+        let batch = pending.takeAll()
         guard !batch.isEmpty else { return }
         do {
             let observed = cameraPlaces.withLock { $0 }
@@ -180,7 +177,7 @@ public final class EventEngine: Sendable {
             onRecorded(events)
         } catch {
             logger.error("cannot record events; retrying", metadata: ["error": "\(error)"])
-            pending.withLock { $0 = batch + $0 }
+            pending.restore(batch)
             Thread.sleep(forTimeInterval: 0.5)
         }
     }

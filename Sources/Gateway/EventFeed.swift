@@ -25,17 +25,17 @@ public final class EventFeed: Service, Sendable {
     public let maximumTotal: Int
     /// How often the owners of open streams are checked against the token store.
     public let recheckInterval: Duration
-    /// Whether a token (by ID) is still valid; asked every `recheckInterval` for each token with a stream open.
-    private let tokenIsValid: @Sendable (String) async -> Bool
+    /// Which of the given token IDs are still valid; asked every `recheckInterval` with the tokens that hold streams.
+    private let validTokens: @Sendable (Set<String>) async -> Set<String>
 
     public init(
         maximumPerToken: Int = 4, maximumTotal: Int = 256, recheckInterval: Duration = .seconds(5),
-        tokenIsValid: @escaping @Sendable (String) async -> Bool = { _ in true }
+        validTokens: @escaping @Sendable (Set<String>) async -> Set<String> = { $0 }
     ) {
         self.maximumPerToken = maximumPerToken
         self.maximumTotal = maximumTotal
         self.recheckInterval = recheckInterval
-        self.tokenIsValid = tokenIsValid
+        self.validTokens = validTokens
     }
 
     /// Hands events to every subscriber.
@@ -50,19 +50,23 @@ public final class EventFeed: Service, Sendable {
     /// iterating, the token is revoked or the feed closes. Nil when `owner` or everyone holds the most streams allowed.
     public func subscribe(owner: String, buffer: Int = 1000) -> AsyncStream<Event>? {
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(buffer))
-        let id: Int?? = subscribers.withLock { state in
-            guard !state.closed else { return .some(nil) }
+        enum Admission { case admitted(Int), feedClosed, full }
+        let admission = subscribers.withLock { state -> Admission in
+            guard !state.closed else { return .feedClosed }
             guard state.streams.count < maximumTotal,
                 state.streams.values.count(where: { $0.owner == owner }) < maximumPerToken
-            else { return nil }
+            else { return .full }
             state.next += 1
             state.streams[state.next] = Subscriber(owner: owner, continuation: continuation)
-            return state.next
+            return .admitted(state.next)
         }
-        guard let admitted = id else { return nil }
-        guard let id = admitted else {
+        let id: Int
+        switch admission {
+        case .full: return nil
+        case .feedClosed:
             continuation.finish()
             return stream
+        case .admitted(let admitted): id = admitted
         }
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.streams.removeValue(forKey: id) }
@@ -95,7 +99,9 @@ public final class EventFeed: Service, Sendable {
     /// Ends the streams of every owner that is no longer valid.
     func revalidate() async {
         let owners = Set(subscribers.withLock { $0.streams.values.map(\.owner) })
-        for owner in owners where !(await tokenIsValid(owner)) { closeStreams(of: owner) }
+        guard !owners.isEmpty else { return }
+        let valid = await validTokens(owners)
+        for owner in owners.subtracting(valid) { closeStreams(of: owner) }
     }
 
     public func run() async throws {

@@ -22,7 +22,6 @@ extension IngestService {
             record(transition)
         case .keyframe(let keyframe):
             board.withLock { board in
-                board.storageAlarm = nil
                 guard var status = board.cameras[keyframe.camera] else { return }
                 if let last = status.lastKeyframe { status.gop = keyframe.wallClock.timeIntervalSince(last) }
                 status.lastKeyframe = keyframe.wallClock

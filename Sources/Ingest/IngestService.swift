@@ -45,8 +45,11 @@ public final class IngestService: Sendable {
         statusStore = StatusStore(store: archive)
         let board = self.board
         let logger = self.logger
+        // A batch written means recording and indexing work again (a keyframe is queued only once its bytes are in
+        // the file): that, not each keyframe, clears the alarm, so a failing index is not re-raised (and logged) on
+        // every keyframe.
         indexer = RecordingIndexWriter(index: recordingIndex) { error in
-            guard let error else { return }
+            guard let error else { return board.withLock { $0.storageAlarm = nil } }
             Self.raiseStorageAlarm("the recording index cannot be written: \(error)", on: board, logger: logger)
         }
         retention = Retention(index: recordingIndex, segmentRoot: configuration.segmentRoot)

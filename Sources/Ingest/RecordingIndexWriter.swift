@@ -18,7 +18,7 @@ public final class RecordingIndexWriter: Sendable {
     private let onResult: @Sendable ((any Error)?) -> Void
     /// Per camera: the last keyframe's time, and why recording stopped since then, if it did.
     private let state = Mutex<[String: (lastKeyframe: Date?, outage: String?)]>([:])
-    private let pending = Mutex<[IndexWrite]>([])
+    private let pending = WriteBacklog<IndexWrite>()
     private let threads = ServiceThreads()
     private let wake = DispatchSemaphore(value: 0)
 
@@ -57,13 +57,10 @@ public final class RecordingIndexWriter: Sendable {
                 guard let last = previous?.lastKeyframe, let reason = previous?.outage else { return nil }
                 return (last, reason)
             }
-            pending.withLock { pending in
-                if let (from, reason) = gapStart {
-                    pending.append(
-                        .gap(RecordingGap(camera: keyframe.camera, from: from, to: keyframe.wallClock, reason: reason)))
-                }
-                pending.append(.keyframe(keyframe))
+            let gap = gapStart.map { from, reason in
+                IndexWrite.gap(RecordingGap(camera: keyframe.camera, from: from, to: keyframe.wallClock, reason: reason))
             }
+            pending.append(contentsOf: [gap, .keyframe(keyframe)].compactMap { $0 })
         case .health(let transition) where transition.state == .offline || transition.state == .stalled:
             state.withLock { cameras in
                 let last = cameras[transition.camera]?.lastKeyframe
@@ -78,21 +75,18 @@ public final class RecordingIndexWriter: Sendable {
 
     /// Queues a keyframe's statistics (after its keyframe: a worker queues the keyframe before it offers it to analysis).
     public func setStats(camera: String, wallClock: Date, stats: FrameStats) {
-        pending.withLock { $0.append(.stats(camera: camera, wallClock: wallClock, stats: stats)) }
+        pending.append(.stats(camera: camera, wallClock: wallClock, stats: stats))
     }
 
     /// Applies the queued writes; on failure they go back to the head of the queue.
     private func flush() {
-        let batch = pending.withLock { pending -> [IndexWrite] in
-            defer { pending = [] }
-            return pending
-        }
+        let batch = pending.takeAll()
         guard !batch.isEmpty else { return }
         do {
             try index.apply(batch)
             onResult(nil)
         } catch {
-            pending.withLock { $0 = batch + $0 }
+            pending.restore(batch)
             onResult(error)
         }
     }

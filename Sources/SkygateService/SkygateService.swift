@@ -43,9 +43,11 @@ public final class SkygateService: Sendable {
         let exporters = try export.exporters(store: store)
         // Streams of a token revoked from the CLI (another process) end within the feed's recheck interval; a token
         // that cannot be checked counts as revoked (the client reconnects and is authenticated again).
-        let feed = EventFeed { owner in
-            (try? await onOwnThread("token-check") { try access.tokens().contains { $0.id == owner && $0.revokedAt == nil } })
-                ?? false
+        // One read of the token table per recheck, for every stream's owner at once.
+        let feed = EventFeed { owners in
+            (try? await onOwnThread("token-check") {
+                owners.intersection(try access.tokens().filter { $0.revokedAt == nil }.map(\.id))
+            }) ?? []
         }
         let engine = try EventEngine(store: store, registry: registry, configuration: configuration.detectors) { recorded in
             for exporter in exporters { exporter.wake() }

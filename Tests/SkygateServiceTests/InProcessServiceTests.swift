@@ -40,12 +40,7 @@ struct InProcessServiceTests {
         let simulator = try CameraSimulator(cameras: ["cam1"])
         let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: simulator.url("cam1"))
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = Mutex<Int?>(nil)
-        let service = try SkygateService(
-            configuration: Self.configuration(directory), registry: registry, access: access,
-            logger: Logger(label: "test")
-        ) { listening in port.withLock { $0 = listening } }
-        let running = Task { try await service.run() }
+        let (service, port, running) = try Self.start(directory, registry: registry, access: access)
 
         // Camera status comes straight from ingest: streaming, with keyframes recorded.
         #expect(await Self.eventually(15) { service.ingest.cameraStatuses.first?.keyframes ?? 0 >= 2 })
@@ -58,7 +53,7 @@ struct InProcessServiceTests {
         }
 
         // The API over loopback, with the status read from ingest in this process.
-        let listening = try #require(port.withLock { $0 })
+        let listening = try #require(port.value)
         let status = try ProcessRunner.check(
             "curl", ["-sf", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(listening)/api/status"])
         #expect(status.contains("\"state\":\"streaming\""), "\(status)")
@@ -107,14 +102,9 @@ struct InProcessServiceTests {
         let simulator = try CameraSimulator(cameras: ["cam1", "cam2"])
         let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: simulator.url("cam1"))
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = Mutex<Int?>(nil)
-        let service = try SkygateService(
-            configuration: Self.configuration(directory), registry: registry, access: access,
-            logger: Logger(label: "test")
-        ) { listening in port.withLock { $0 = listening } }
-        let running = Task { try await service.run() }
+        let (service, port, running) = try Self.start(directory, registry: registry, access: access)
         #expect(await Self.eventually(15) { service.ingest.cameraStatuses.first?.state == .streaming })
-        let base = "http://127.0.0.1:\(try #require(port.withLock { $0 }))/api"
+        let base = "http://127.0.0.1:\(try #require(port.value))/api"
         func call(_ method: String, _ path: String, _ body: String? = nil) throws -> String {
             var arguments = ["-sS", "-f", "-X", method, "-H", "Authorization: Bearer \(token)", base + path]
             if let body { arguments += ["-H", "Content-Type: application/json", "--data", body] }
@@ -184,14 +174,9 @@ struct InProcessServiceTests {
         #expect(lure.waitForLog(10) { $0.contains("port ") })
         let lurePort = try #require(
             try String(contentsOfFile: lure.logPath, encoding: .utf8).split(separator: "\n").first?.split(separator: " ").last)
-        let port = Mutex<Int?>(nil)
-        let service = try SkygateService(
-            configuration: Self.configuration(directory), registry: registry, access: access,
-            logger: Logger(label: "test")
-        ) { listening in port.withLock { $0 = listening } }
-        let running = Task { try await service.run() }
+        let (service, port, running) = try Self.start(directory, registry: registry, access: access)
         #expect(await Self.eventually(15) { service.ingest.cameraStatuses.first?.state == .streaming })
-        let listening = try #require(port.withLock { $0 })
+        let listening = try #require(port.value)
 
         let answer = try ProcessRunner.check(
             "curl",
@@ -218,14 +203,9 @@ struct InProcessServiceTests {
     func eventStreamsFollowRevocation() async throws {
         let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: "rtsp://127.0.0.1:9/none")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = Mutex<Int?>(nil)
-        let service = try SkygateService(
-            configuration: Self.configuration(directory), registry: registry, access: access,
-            logger: Logger(label: "test")
-        ) { listening in port.withLock { $0 = listening } }
-        let running = Task { try await service.run() }
-        #expect(await Self.eventually(10) { port.withLock { $0 } != nil })
-        let base = "http://127.0.0.1:\(try #require(port.withLock { $0 }))/api"
+        let (service, port, running) = try Self.start(directory, registry: registry, access: access)
+        #expect(await Self.eventually(10) { port.value != nil })
+        let base = "http://127.0.0.1:\(try #require(port.value))/api"
         func stream(_ bearer: String, _ name: String) throws -> BackgroundProgram {
             try BackgroundProgram(
                 "/usr/bin/curl",
@@ -263,6 +243,24 @@ struct InProcessServiceTests {
 
         await service.shutDown()
         try await running.value
+    }
+
+    /// The port a service listens on, once it does.
+    final class ListeningPort: Sendable {
+        private let port = Mutex<Int?>(nil)
+        var value: Int? { port.withLock { $0 } }
+        func set(_ value: Int) { port.withLock { $0 = value } }
+    }
+
+    /// The service of `directory` started in this process: it, its port once listening, and its running task.
+    static func start(_ directory: String, registry: Registry, access: AccessStore) throws -> (
+        SkygateService, ListeningPort, Task<Void, any Error>
+    ) {
+        let port = ListeningPort()
+        let service = try SkygateService(
+            configuration: configuration(directory), registry: registry, access: access, logger: Logger(label: "test")
+        ) { listening in port.set(listening) }
+        return (service, port, Task { try await service.run() })
     }
 
     /// Polls `condition` (which may use this test's own, non-`Sendable` values) every 50 ms for up to `seconds`.

@@ -106,6 +106,23 @@ extension ArchiveDatabase {
                     );
                     """)
         }
+        migrator.registerMigration("v4: recording runs") { db in
+            // Coverage reads runs of keyframes instead of every keyframe; an existing archive's are built once here.
+            try db.execute(
+                sql: """
+                    CREATE TABLE recording_run (
+                        camera TEXT NOT NULL,
+                        from_time REAL NOT NULL,
+                        to_time REAL NOT NULL,
+                        keyframes INTEGER NOT NULL,
+                        last_interval REAL,
+                        open INTEGER NOT NULL
+                    );
+                    CREATE INDEX recording_run_by_start ON recording_run (camera, from_time);
+                    CREATE INDEX recording_run_by_end ON recording_run (camera, to_time);
+                    """)
+            try RunBook.build(db)
+        }
         return migrator
     }
 }

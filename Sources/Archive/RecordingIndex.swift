@@ -69,22 +69,31 @@ public struct RecordingIndex: Sendable {
     public func apply(_ writes: [IndexWrite]) throws {
         guard !writes.isEmpty else { return }
         try store.write("record keyframes") { db in
+            var runs = RunBook()
             for write in writes {
                 switch write {
                 case .keyframe(let keyframe):
+                    // Statistics usually follow as `.stats` (analysis runs behind recording); a keyframe may carry them.
+                    let stats = keyframe.stats
                     try db.cachedStatement(
                         sql: """
-                            INSERT INTO recorded_keyframe (camera, wall_time, seconds, segment, byte_offset, size)
-                            VALUES (?, ?, ?, ?, ?, ?)
+                            INSERT INTO recorded_keyframe (camera, wall_time, seconds, segment, byte_offset, size, width, height,
+                                mean_luma, luma_stddev, dark_fraction, bright_fraction, sharpness, edge_density, phash, mean_u, mean_v)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """
                     ).execute(arguments: [
                         keyframe.camera, keyframe.wallClock.timeIntervalSince1970, keyframe.seconds, keyframe.segment,
-                        keyframe.byteOffset, keyframe.size,
+                        keyframe.byteOffset, keyframe.size, stats?.width, stats?.height, stats?.meanLuma, stats?.lumaStdDev,
+                        stats?.darkFraction, stats?.brightFraction, stats?.sharpness, stats?.edgeDensity,
+                        stats.map { Int64(bitPattern: $0.perceptualHash) }, stats?.meanU, stats?.meanV,
                     ])
+                    try runs.keyframe(camera: keyframe.camera, at: keyframe.wallClock.timeIntervalSince1970, db)
                 case .gap(let gap):
                     try db.cachedStatement(
                         sql: "INSERT INTO recording_gap (camera, from_time, to_time, reason) VALUES (?, ?, ?, ?)"
                     ).execute(arguments: [gap.camera, gap.from.timeIntervalSince1970, gap.to.timeIntervalSince1970, gap.reason])
+                    try runs.gap(
+                        camera: gap.camera, from: gap.from.timeIntervalSince1970, to: gap.to.timeIntervalSince1970, db)
                 case .stats(let camera, let wallClock, let stats):
                     try db.cachedStatement(
                         sql: """
@@ -99,6 +108,7 @@ public struct RecordingIndex: Sendable {
                     ])
                 }
             }
+            try runs.finish(db)
         }
     }
 
@@ -175,11 +185,9 @@ public struct RecordingIndex: Sendable {
         }
     }
 
-    /// Removes the index rows of a segment file (before the file itself is deleted).
+    /// Removes the index rows of a segment file (before the file itself is deleted), and takes them out of coverage.
     public func removeSegment(_ segment: String) throws {
-        try store.write("remove a segment's keyframes") { db in
-            try db.execute(sql: "DELETE FROM recorded_keyframe WHERE segment = ?", arguments: [segment])
-        }
+        try store.write("remove a segment's keyframes") { db in try RunBook.removeKeyframes(ofSegment: segment, db) }
     }
 
     /// Removes gaps and health history older than `time` for a camera: what retention no longer covers.

@@ -66,11 +66,10 @@ extension GatewayServices {
                 throw HTTPError(.badRequest, message: "a daily report covers at most 366 days")
             }
             let grid = request.query("grid")
-            return JSONResponse(
-                try await blocking {
-                    try AvailabilityReport(registry: registry, health: HealthLog(store: archive), events: store).rows(
-                        from: from, to: to, by: by, daily: daily, grid: grid)
-                })
+            return try await blockingJSON {
+                try AvailabilityReport(registry: registry, health: HealthLog(store: archive), events: store).rows(
+                    from: from, to: to, by: by, daily: daily, grid: grid)
+            }
         }
     }
 }

@@ -21,6 +21,15 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
     }
 }
 
+/// Produces a value on the blocking pool and encodes it there too: a large answer (10,000 keyframes took 0.3 s to
+/// encode in a debug build) must not hold one of Swift's cooperative threads (two here), which serve every request.
+func blockingJSON<Value: Encodable>(_ produce: @escaping @Sendable () throws -> Value) async throws -> Response {
+    let data = try await blocking { try GatewayJSON.encoder.encode(produce()) }
+    return Response(
+        status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+}
+
 extension Request {
     /// A query parameter, or nil when absent or empty.
     func query(_ name: String) -> String? {

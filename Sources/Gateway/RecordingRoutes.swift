@@ -7,12 +7,15 @@ import Hummingbird
 import Ingest
 import MediaIO
 
-/// A keyframe's picture statistics over time, for the dashboard's plots: no file positions, so viewers may read it.
-struct StatsPoint: Codable, Sendable {
-    var at: Date
-    var brightness: Double
-    var contrast: Double
-    var sharpness: Double
+/// One page of `/keyframes`: the keyframes, and the `after` cursor of the next page (absent on the last).
+struct KeyframePageBody: Encodable {
+    var keyframes: [RecordedKeyframe]
+    var next: String?
+
+    init(_ page: KeyframePage) {
+        keyframes = page.keyframes
+        next = page.next.map { "\($0.wallClock.timeIntervalSince1970)_\($0.row)" }
+    }
 }
 
 extension GatewayServices {
@@ -41,49 +44,48 @@ extension GatewayServices {
         api.on("cameras/:id/health", .get, role: .viewer) { request, context in
             let id = try context.parameters.require("id")
             let (from, to) = try Self.range(request, defaultHours: 24, maximumDays: 31)
-            return JSONResponse(
-                try await blocking {
-                    try Self.requireCamera(id, in: registry)
-                    return try HealthLog(store: archive).transitions(camera: id, from: from, to: to)
-                })
+            return try await blockingJSON {
+                try Self.requireCamera(id, in: registry)
+                return try HealthLog(store: archive).transitions(camera: id, from: from, to: to)
+            }
         }
         api.on("cameras/:id/coverage", .get, role: .viewer) { request, context in
             let id = try context.parameters.require("id")
             let (from, to) = try Self.range(request, defaultHours: 24, maximumDays: 31)
-            return JSONResponse(
-                try await blocking {
-                    try Self.requireCamera(id, in: registry)
-                    return try index.coverage(camera: id, from: from, to: to)
-                })
+            return try await blockingJSON {
+                try Self.requireCamera(id, in: registry)
+                return try index.coverage(camera: id, from: from, to: to)
+            }
         }
         api.on("cameras/:id/stats", .get, role: .viewer) { request, context in
             let id = try context.parameters.require("id")
             let (from, to) = try Self.range(request, defaultHours: 1, maximumDays: 1)
-            return JSONResponse(
-                try await blocking {
-                    try Self.requireCamera(id, in: registry)
-                    return try index.keyframes(camera: id, from: from, to: to, limit: 100_000).compactMap { row in
-                        row.stats.map {
-                            StatsPoint(
-                                at: row.wallClock, brightness: $0.meanLuma, contrast: $0.lumaStdDev, sharpness: $0.sharpness)
-                        }
-                    }
-                })
+            let points = try request.integer("points", default: 1000, in: 1...5000)
+            return try await blockingJSON {
+                try Self.requireCamera(id, in: registry)
+                return try index.statistics(camera: id, from: from, to: to, points: points)
+            }
         }
 
         // Video data: operators only, and every request leaves one audit row.
         api.on("cameras/:id/keyframes", .get, role: .operator) { request, context in
             let id = try context.parameters.require("id")
             let (from, to) = try Self.range(request, defaultHours: 1, maximumDays: 31)
-            let limit = try request.integer("limit", default: 1000, in: 1...10_000)
+            let limit = try request.integer("limit", default: 1000, in: 1...2000)
+            let cursor = try request.query("after").map { text in
+                guard let (time, row) = Self.cursor(text), let row = Int64(row) else {
+                    throw HTTPError(.badRequest, message: "'after' must be the 'next' of a previous page")
+                }
+                return KeyframeCursor(wallClock: time, row: row)
+            }
             // The limit is the query's (the rows past it are never read); the next page starts after the last row.
-            let rows = try await blocking {
+            let body = try await blockingJSON {
                 try Self.requireCamera(id, in: registry)
-                return try index.keyframes(camera: id, from: from, to: to, limit: limit)
+                return KeyframePageBody(try index.keyframePage(camera: id, from: from, to: to, after: cursor, limit: limit))
             }
             try await audit(
                 context, "keyframes.read", id, detail: "\(TimeText.format(from))/\(TimeText.format(to))")
-            return JSONResponse(rows)
+            return body
         }
         api.on("cameras/:id/seek", .get, role: .operator) { request, context in
             let id = try context.parameters.require("id")

@@ -88,9 +88,33 @@ struct GatewayBehaviourTests {
             let report = try await client.execute(
                 uri: "/api/reports/availability?from=2000-01-01T00:00:00Z", method: .get, headers: fixture.headers(.viewer))
             #expect(report.status == .badRequest)
-            let page = try await client.execute(
-                uri: "/api/cameras/\(camera)/keyframes?limit=2", method: .get, headers: fixture.headers(.operator))
-            #expect(try page.json([RecordedKeyframe].self).count == 2)
+            // Pages follow each other with no keyframe skipped or repeated, and the last one says so.
+            struct Page: Decodable {
+                var keyframes: [RecordedKeyframe]
+                var next: String?
+            }
+            let range = "from=\(TimeText.format(fixture.keyframeTimes[0]))&to=\(TimeText.format(fixture.keyframeTimes.last! + 1))"
+            var listed: [Date] = []
+            var after: String? = nil
+            repeat {
+                let query = range + "&limit=2" + (after.map { "&after=\($0)" } ?? "")
+                let response = try await client.execute(
+                    uri: "/api/cameras/\(camera)/keyframes?\(query)", method: .get, headers: fixture.headers(.operator))
+                let page = try response.json(Page.self)
+                #expect(page.keyframes.count <= 2)
+                listed += page.keyframes.map(\.wallClock)
+                after = page.next
+            } while after != nil && listed.count < 100
+            #expect(listed.count == fixture.keyframeTimes.count, "\(listed.count) listed of \(fixture.keyframeTimes.count)")
+            #expect(zip(listed, fixture.keyframeTimes).allSatisfy { abs($0.timeIntervalSince($1)) < 0.001 })
+            let bad = try await client.execute(
+                uri: "/api/cameras/\(camera)/keyframes?after=yesterday", method: .get, headers: fixture.headers(.operator))
+            #expect(bad.status == .badRequest)
+            // Statistics: at most `points` averages, every analysed keyframe counted once.
+            let stats = try await client.execute(
+                uri: "/api/cameras/\(camera)/stats?\(range)&points=2", method: .get, headers: fixture.headers(.viewer))
+            let points = try stats.json([StatsPoint].self)
+            #expect(points.count == 2 && points.map(\.keyframes).reduce(0, +) == fixture.keyframeTimes.count, "\(points)")
         }
     }
 

@@ -1,4 +1,6 @@
+import Archive
 import Foundation
+import MediaIO
 import TestSupport
 import Testing
 
@@ -67,5 +69,90 @@ struct LiveAbuseTests {
         }
         let log = try String(contentsOfFile: gateway.logPath, encoding: .utf8)
         #expect(!log.contains("Too many open files"), "\(log.suffix(2000))")
+    }
+
+    /// The resident set of a process, in bytes, from /proc.
+    static func residentBytes(_ processID: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(processID)/status", encoding: .utf8)
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0) * 1024
+    }
+
+    /// A camera's keyframe rows indexed in `from…to`.
+    static func indexed(_ rig: LiveServiceTests.Rig, _ camera: String, _ from: Date, _ to: Date) throws -> Int {
+        try rig.index.keyframePage(camera: camera, from: from, to: to, limit: 100_000).keyframes.count
+    }
+
+    /// Item 4: with 1.5 M keyframe rows a viewer's month of `/stats` took 16–22 s and 1.3 GB, `/coverage` walked every
+    /// keyframe, and camera workers wrote their keyframe rows on the one connection those reads held. The acceptance's
+    /// crowd: 20 viewers asking for the widest ranges at once while 8 cameras record.
+    @Test("20 viewers asking for the widest ranges over 1.5 M keyframe rows: answers within 2 s, RSS bounded, recording on")
+    func viewerCrowd() throws {
+        let cameras = (1...8).map { "cam\($0)" }
+        let rig = try LiveServiceTests.Rig(cameras: cameras)
+        defer { rig.cleanUp() }
+        // 35 days of cam1's history at a keyframe every 2 s, with statistics, written as ingest's writer writes them.
+        let end = Date().addingTimeInterval(-3600)
+        let total = 1_512_000
+        let stats = FrameStats(
+            width: 1920, height: 1080, meanLuma: 110, lumaStdDev: 40, darkFraction: 0.01, brightFraction: 0.01, sharpness: 12,
+            edgeDensity: 0.2, perceptualHash: 0x5A5A, meanU: 128, meanV: 128)
+        for first in stride(from: 0, to: total, by: 50_000) {
+            try rig.index.apply(
+                (first..<min(total, first + 50_000)).map { number in
+                    let at = end.addingTimeInterval(-2 * Double(total - number))
+                    return .keyframe(
+                        RecordedKeyframe(
+                            camera: "cam1", wallClock: at, seconds: Double(number) * 2,
+                            segment: rig.dataDirectory + "/segments/cam1/history-\(number / 30).ts", byteOffset: 0, size: 1,
+                            stats: stats))
+                })
+        }
+        let gateway = try GatewayProcess(dataDirectory: rig.dataDirectory, arguments: ["--segment-seconds", "2"])
+        defer { _ = gateway.stop() }
+        #expect(
+            try LiveServiceTests.eventually(20) {
+                try LiveServiceTests.status(gateway).cameras.filter { $0.state == .streaming }.count == cameras.count
+            })
+        let viewer = try gateway.command(["token", "create", "--name", "crowd", "--role", "viewer"])
+        let operatorToken = try gateway.command(["token", "create", "--name", "crowd-operator", "--role", "operator"])
+        let base = try #require(gateway.httpBase)
+
+        // Each camera's keyframes in the 20 s before the crowd, then in the 30 s of it.
+        Thread.sleep(forTimeInterval: 20)
+        let residentBefore = try Self.residentBytes(gateway.processID)
+        let crowdStart = Date()
+        let crowd = try BackgroundProgram(
+            MediaCorpus.packageRoot.appendingPathComponent("tools/viewer-crowd").path,
+            [
+                base, viewer.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines), "cam1", "--viewers", "20",
+                "--seconds", "30", "--operator-token",
+                operatorToken.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines),
+            ], log: rig.dataDirectory + "/crowd.log")
+        var residentPeak = residentBefore
+        while crowd.status == nil {
+            residentPeak = max(residentPeak, try Self.residentBytes(gateway.processID))
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        let crowdEnd = Date()
+        Thread.sleep(forTimeInterval: 1)  // the index writer's last batch
+
+        let report = try String(contentsOfFile: crowd.logPath, encoding: .utf8)
+        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any], "\(report)")
+        let slowest = try #require(outcome["slowest"] as? [String: Double], "\(report)")
+        let requests = try #require(outcome["requests"] as? [String: Int])
+        #expect(outcome["failures"] as? Int == 0, "\(report)")
+        #expect(slowest.count == 6 && slowest.values.allSatisfy { $0 < 2 }, "an answer took 2 s or more: \(report)")
+        #expect(requests.values.allSatisfy { $0 >= 20 }, "the crowd hardly asked anything: \(report)")
+        let growth = residentPeak - residentBefore
+        #expect(growth < 200 << 20, "RSS grew by \(growth >> 20) MB (from \(residentBefore >> 20) MB)")
+        for camera in cameras {
+            let before = Double(try Self.indexed(rig, camera, crowdStart.addingTimeInterval(-20), crowdStart)) / 20
+            let during = Double(try Self.indexed(rig, camera, crowdStart, crowdEnd)) / crowdEnd.timeIntervalSince(crowdStart)
+            #expect(during >= 0.95 * before, "\(camera): \(during) keyframes/s under the crowd, \(before) before")
+        }
+        print(
+            "viewer crowd: \(report.trimmingCharacters(in: .whitespacesAndNewlines)); RSS \(residentBefore >> 20) → peak \(residentPeak >> 20) MB"
+        )
     }
 }

@@ -1,6 +1,7 @@
 public import EventExport
 public import Events
 import Foundation
+import Gateway
 public import Ingest
 
 /// Everything `skygate serve` is told, as values: what the command line (or a test) gives `SkygateService.build`.
@@ -16,6 +17,8 @@ public struct SkygateConfiguration: Sendable {
     public var http: HTTPAddress? = HTTPAddress(host: "127.0.0.1", port: 8080)
     /// Connections and idle time allowed to HTTP clients (capped at start to half the descriptor limit).
     public var httpLimits = HTTPLimits()
+    /// Clip exports at once, and the free space they must leave for recording.
+    var clipLimits = ClipLimits()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -88,5 +91,17 @@ public struct ExportConfiguration: Sendable {
             exporters.append(Exporter(sinkName: "postgres", store: store, policy: policy) { try PostgresSink(url: url) })
         }
         return exporters
+    }
+}
+
+extension SkygateConfiguration {
+    /// Sets how many clip exports may run at once, and exactly how much free space (GiB) they must leave on the
+    /// recording filesystem (instead of the default: 2 GiB or 5 % of it, whichever is larger); nil keeps a default.
+    public mutating func limitClipExports(concurrent: Int?, reservingGiB reserve: Double?) {
+        if let concurrent { clipLimits.maximumConcurrent = concurrent }
+        if let reserve {
+            clipLimits.minimumFreeBytes = Int64(reserve * Double(1 << 30))
+            clipLimits.minimumFreeFraction = 0
+        }
     }
 }

@@ -67,9 +67,10 @@ public final class SkygateService: Sendable {
         let descriptors = DescriptorLimit.raiseToHardLimit()
         var services: [any Service] = exporters + [engine, ingest]
         if let address = configuration.http {
-            let gateway = GatewayServices(
+            var gateway = GatewayServices(
                 registry: registry, archive: archive, events: store, engine: engine, access: access, feed: feed,
                 scratchDirectory: directory + "/tmp", sinks: export.sinkNames, ingest: ingest)
+            gateway.clipLimits = configuration.clipLimits
             services.append(
                 Gateway.application(
                     gateway, host: address.host, port: address.port,

@@ -48,8 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
                 dataDirectory: dataDirectory, urlPolicy: try registryOptions.urlPolicy())
             configuration.detectors = try export.detectorConfiguration()
             configuration.export = try export.exportConfiguration()
-            configuration.http = http.address
-            configuration.httpLimits = http.limits
+            http.apply(to: &configuration)
             let access = try openAccessStore(location)
             try announceFirstAdminToken(access)
             let configured = configuration

@@ -155,4 +155,76 @@ struct LiveAbuseTests {
             "viewer crowd: \(report.trimmingCharacters(in: .whitespacesAndNewlines)); RSS \(residentBefore >> 20) → peak \(residentPeak >> 20) MB"
         )
     }
+
+    /// `count` clip requests sent at once with curl; each answer's status and, for 200, the clip's duration (ffprobe).
+    static func clipRush(
+        _ base: String, token: String, camera: String, from: Date, duration: Int, count: Int, into directory: String
+    )
+        throws -> [(status: Int, seconds: Double?)]
+    {
+        let url = "\(base)/api/cameras/\(camera)/clip?from=\(TimeText.format(from))&duration=\(duration)"
+        let script = """
+            for i in $(seq \(count)); do
+              curl -s -o "\(directory)/clip-$i.mp4" -w "$i %{http_code}\\n" -H "Authorization: Bearer $TOKEN" "$URL" &
+            done
+            wait
+            """
+        let result = try ProcessRunner.run("/usr/bin/env", ["TOKEN=\(token)", "URL=\(url)", "bash", "-c", script])
+        return try result.standardOutput.split(separator: "\n").map { line in
+            let fields = line.split(separator: " ")
+            let status = Int(fields.last ?? "") ?? 0
+            let path = "\(directory)/clip-\(fields.first ?? "").mp4"
+            let probe = try ProcessRunner.run(
+                "ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", path])
+            return (status, status == 200 ? Double(probe.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) : nil)
+        }
+    }
+
+    /// Item 9: clip exports (each a stream copy of up to an hour, written to the recording filesystem) had no
+    /// concurrency limit and no free-space check. The acceptance's rush: 20 exports at once, then again on a gateway
+    /// whose reserve no clip can leave.
+    @Test("20 clip exports at once: refused beyond the limit (429), complete clips for the rest, none when space is short")
+    func clipRush() throws {
+        let cameras = (1...4).map { "cam\($0)" }
+        let rig = try LiveServiceTests.Rig(cameras: cameras)
+        defer { rig.cleanUp() }
+        var gateway = try GatewayProcess(dataDirectory: rig.dataDirectory, arguments: ["--segment-seconds", "2"])
+        defer { _ = gateway.stop() }
+        let token = try gateway.command(["token", "create", "--name", "rush", "--role", "operator"]).standardOutput
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(
+            try LiveServiceTests.eventually(20) {
+                try LiveServiceTests.status(gateway).cameras.filter { $0.state == .streaming }.count == cameras.count
+            })
+        Thread.sleep(forTimeInterval: 16)
+        let downloads = rig.dataDirectory + "/downloads"
+        try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
+        let keyframesBefore = try Self.indexed(rig, "cam2", .distantPast, .distantFuture)
+
+        let from = Date().addingTimeInterval(-14)
+        let answers = try Self.clipRush(
+            try #require(gateway.httpBase), token: token, camera: "cam1", from: from, duration: 10, count: 20, into: downloads)
+        let statuses = answers.map(\.status)
+        #expect(answers.count == 20 && statuses.allSatisfy { $0 == 200 || $0 == 429 }, "\(statuses)")
+        #expect(statuses.contains(200) && statuses.contains(429), "\(statuses)")
+        for answer in answers where answer.status == 200 {
+            #expect(abs((answer.seconds ?? 0) - 10) < 2.5, "a clip of \(answer.seconds ?? 0) s, asked for 10 s")
+        }
+        Thread.sleep(forTimeInterval: 1)
+        let scratch = (try? FileManager.default.contentsOfDirectory(atPath: rig.dataDirectory + "/tmp")) ?? []
+        #expect(scratch.isEmpty, "clips left in the scratch directory: \(scratch)")
+        #expect(try Self.indexed(rig, "cam2", .distantPast, .distantFuture) > keyframesBefore, "recording stopped")
+        print("clip rush: \(statuses.filter { $0 == 200 }.count) × 200, \(statuses.filter { $0 == 429 }.count) × 429")
+
+        // A reserve larger than any disk: every clip refused before a byte is written.
+        _ = gateway.stop()
+        gateway = try GatewayProcess(
+            dataDirectory: rig.dataDirectory, arguments: ["--segment-seconds", "2", "--clip-reserve", "1000000"])
+        let refused = try Self.clipRush(
+            try #require(gateway.httpBase), token: token, camera: "cam1", from: from, duration: 10, count: 20, into: downloads)
+        #expect(refused.map(\.status).allSatisfy { $0 == 507 || $0 == 429 }, "\(refused.map(\.status))")
+        #expect(refused.map(\.status).contains(507))
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: rig.dataDirectory + "/tmp")) ?? []
+        #expect(left.isEmpty, "refused clips left \(left)")
+    }
 }

@@ -29,11 +29,13 @@ public struct Camera: Sendable, Hashable {
     public var purpose: String
     /// How many days its recordings are kept.
     public var retentionDays: Int
+    /// Its RTSP transport, if pinned; nil: TCP, then UDP if the server refuses TCP.
+    public var rtspTransport: RTSPTransport?
 
     public init(
         id: DeviceID, name: String, mainStream: StreamEndpoint, subStream: StreamEndpoint? = nil, location: Coordinate?,
         convertedFromGCJ02: Bool = false, vendor: String = "", model: String = "", enabled: Bool = true, tags: [String] = [],
-        purpose: String = "", retentionDays: Int = 30
+        purpose: String = "", retentionDays: Int = 30, rtspTransport: RTSPTransport? = nil
     ) {
         self.id = id
         self.name = name
@@ -47,6 +49,7 @@ public struct Camera: Sendable, Hashable {
         self.tags = Array(Set(tags)).sorted()
         self.purpose = purpose
         self.retentionDays = retentionDays
+        self.rtspTransport = rtspTransport
     }
 }
 

@@ -184,18 +184,19 @@ extension Registry {
         try db.cachedStatement(
             sql: """
                 INSERT INTO camera (id, name, main_url, main_secret, sub_url, sub_secret, longitude, latitude, from_gcj02, vendor, model,
-                                    enabled, purpose, retention_days)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    enabled, purpose, retention_days, rtsp_transport)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, main_url = excluded.main_url, main_secret = excluded.main_secret,
                     sub_url = excluded.sub_url, sub_secret = excluded.sub_secret, longitude = excluded.longitude,
                     latitude = excluded.latitude, from_gcj02 = excluded.from_gcj02, vendor = excluded.vendor, model = excluded.model,
-                    enabled = excluded.enabled, purpose = excluded.purpose, retention_days = excluded.retention_days
+                    enabled = excluded.enabled, purpose = excluded.purpose, retention_days = excluded.retention_days,
+                    rtsp_transport = excluded.rtsp_transport
                 """
         ).execute(
             arguments: [
                 camera.id.rawValue, camera.name, mainURL, mainSecret, subURL, subSecret,
                 camera.location?.longitude, camera.location?.latitude, camera.convertedFromGCJ02, camera.vendor, camera.model,
-                camera.enabled, camera.purpose, camera.retentionDays,
+                camera.enabled, camera.purpose, camera.retentionDays, camera.rtspTransport?.rawValue,
             ])
         try db.cachedStatement(sql: "DELETE FROM camera_tag WHERE camera_id = ?").execute(arguments: [camera.id.rawValue])
         let insertTag = try db.cachedStatement(sql: "INSERT INTO camera_tag (camera_id, tag) VALUES (?, ?)")
@@ -218,7 +219,8 @@ extension Registry {
             subStream: subURL.map { StreamEndpoint(url: $0, username: sub.username, password: sub.password) }, location: location,
             convertedFromGCJ02: row["from_gcj02"], vendor: row["vendor"], model: row["model"], enabled: row["enabled"],
             tags: try String.fetchAll(db, sql: "SELECT tag FROM camera_tag WHERE camera_id = ? ORDER BY tag", arguments: [id]),
-            purpose: row["purpose"], retentionDays: row["retention_days"])
+            purpose: row["purpose"], retentionDays: row["retention_days"],
+            rtspTransport: (row["rtsp_transport"] as String?).flatMap(RTSPTransport.init(rawValue:)))
         return CameraRecord(
             camera: camera, gridPath: try path(db, to: row["grid_id"], cache: paths),
             keyLocations: try links(db, kind: "camera", id: id))

@@ -58,7 +58,7 @@ extension Registry {
                         + [
                             camera.vendor, camera.model, camera.enabled ? "true" : "false", camera.tags.joined(separator: ";"),
                             camera.purpose,
-                            String(camera.retentionDays),
+                            String(camera.retentionDays), camera.rtspTransport?.rawValue ?? "auto",
                         ])
             }
             try write(

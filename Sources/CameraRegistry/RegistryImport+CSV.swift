@@ -91,6 +91,7 @@ extension Registry {
             let retention =
                 field("retention_days").isEmpty
                 ? 30 : checked("retention_days", report) { try days(field("retention_days")) } ?? 30
+            let transport = checked("rtsp_transport", report) { try RTSPTransport.setting(field("rtsp_transport")) } ?? nil
             let tags = field("tags").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             for (column, value) in [("vendor", field("vendor")), ("model", field("model")), ("purpose", field("purpose"))] {
                 checked(column, report) { try validateText(value, field: column, required: false) }
@@ -100,7 +101,7 @@ extension Registry {
             let camera = Camera(
                 id: id, name: name, mainStream: main, subStream: sub, location: location, convertedFromGCJ02: converted,
                 vendor: field("vendor"), model: field("model"), enabled: enabled, tags: tags, purpose: field("purpose"),
-                retentionDays: retention)
+                retentionDays: retention, rtspTransport: transport)
             checked("", report) { try validate(camera) }
             return camera
         }

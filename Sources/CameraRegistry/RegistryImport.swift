@@ -36,7 +36,7 @@ public enum RegistryFiles {
 
     static let cameraColumns = [
         "id", "name", "main_url", "sub_url", "longitude", "latitude", "datum", "vendor", "model", "enabled", "tags", "purpose",
-        "retention_days",
+        "retention_days", "rtsp_transport",
     ]
     static let sensorColumns = ["id", "name", "kind", "longitude", "latitude", "datum", "camera_id"]
 }

@@ -71,6 +71,10 @@ enum RegistrySchema {
                     CREATE INDEX device_key_location_by_location ON device_key_location (location_id, device_kind);
                     """)
         }
+        migrator.registerMigration("v2: a camera's RTSP transport") { db in
+            // NULL: automatic (TCP, then UDP if the server refuses TCP).
+            try db.execute(sql: "ALTER TABLE camera ADD COLUMN rtsp_transport TEXT")
+        }
         return migrator
     }
 }

@@ -15,6 +15,8 @@ public struct CameraView: Codable, Sendable {
     public var tags: [String]
     public var purpose: String
     public var retentionDays: Int
+    /// "tcp", "udp", "udp_multicast" or "http" when pinned; absent: automatic (TCP, then UDP if refused).
+    public var rtspTransport: RTSPTransport?
     public var gb28181: GB28181Code?
     public var gridPath: [GridSummary]
     public var keyLocations: [KeyLocationLink]
@@ -37,6 +39,7 @@ public struct CameraView: Codable, Sendable {
         tags = camera.tags
         purpose = camera.purpose
         retentionDays = camera.retentionDays
+        rtspTransport = camera.rtspTransport
         gb28181 = camera.id.code
         gridPath = record.gridPath
         keyLocations = record.keyLocations

@@ -24,6 +24,8 @@ struct CameraInput: Decodable, Sendable {
     var tags: [String]?
     var purpose: String?
     var retentionDays: Int?
+    /// "auto" unpins; "tcp", "udp", "udp_multicast" or "http" pins.
+    var rtspTransport: String?
 
     func apply(to camera: inout Camera, registry: Registry) throws {
         if let name { camera.name = name }
@@ -39,6 +41,7 @@ struct CameraInput: Decodable, Sendable {
         if let tags { camera.tags = Array(Set(tags)).sorted() }
         if let purpose { camera.purpose = purpose }
         if let retentionDays { camera.retentionDays = retentionDays }
+        if let rtspTransport { camera.rtspTransport = try RTSPTransport.setting(rtspTransport) }
     }
 }
 

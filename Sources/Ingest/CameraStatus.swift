@@ -29,6 +29,9 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     public var lastAnalysedKeyframe: Date?
     /// The segment being written.
     public var segment: String?
+    /// How its video is carried, where the scheme allows more than one way: "tcp" or "udp" for RTSP (UDP when pinned,
+    /// or when the camera refused TCP).
+    public var transport: String?
 
     public init(camera: String, state: HealthState, since: Date) {
         self.camera = camera

@@ -140,6 +140,7 @@ public final class CameraWorker: Sendable {
         do {
             guard let opened = try open(interrupt) else { return .stopped }
             source = opened
+            report(.connected(camera: camera, transport: opened.transport))
             try stream(
                 opened, into: recorder, timeline: &timeline, reconnect: &reconnect, streamingSince: &streamingSince)
             transition(.offline, .ended)

@@ -8,7 +8,7 @@ extension CameraWorker {
         switch error.serverRefusal {
         case .unauthorised?, .forbidden?: return (.offline, .unauthorised)
         case .notFound?: return (.offline, .notFound)
-        case .badRequest?, .otherClientError?, .serverError?, nil: break
+        case .badRequest?, .otherClientError?, .serverError?, .unsupportedTransport?, nil: break
         }
         switch error.code {
         case .timeout: return wasStreaming ? (.stalled, .noData) : (.offline, .timeout)

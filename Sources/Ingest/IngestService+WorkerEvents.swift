@@ -36,6 +36,8 @@ extension IngestService {
             ])
             board.withLock { $0.cameras[camera]?.discontinuities += 1 }
             observe(places.observation(camera, .discontinuity(discontinuity)))
+        case .connected(let camera, let transport):
+            board.withLock { $0.cameras[camera]?.transport = transport }
         case .segmentOpened(let camera, let path):
             board.withLock { $0.cameras[camera]?.segment = path }
         case .throughput(let camera, let bytes, let frames, let seconds):

@@ -1,3 +1,4 @@
+public import CameraRegistry
 import Foundation
 public import MediaIO
 
@@ -17,6 +18,13 @@ public protocol PacketSource: AnyObject {
 
     /// Releases the connection. Abort first when the peer is dead, so closing does not wait for a polite goodbye.
     func close()
+
+    /// How the video is carried, where the URL's scheme allows more than one way (RTSP: "tcp", "udp", …).
+    var transport: String? { get }
+}
+
+extension PacketSource {
+    public var transport: String? { nil }
 }
 
 /// Opens a camera's packet source under the open deadline. Shared by a supervisor's workers, hence `Sendable`.
@@ -27,18 +35,43 @@ public protocol PacketSourceOpener: Sendable {
 }
 
 /// A camera URL (RTSP, RTMP, HLS, SRT, UDP) read by FFmpeg's demuxer under the URL policy and deadlines.
+///
+/// RTSP goes over the camera's pinned transport, or else over TCP, and over UDP when the server refuses TCP (461
+/// Unsupported Transport): it was "offline, refused" for ever before. Each connection asks for TCP again, which costs
+/// one RTSP round trip against such a server, so a camera that starts offering TCP (a firmware update) gets it.
+/// FFmpeg's own fallback (`rtsp_transport=tcp+udp`) cannot be used: it tries UDP first.
 public struct URLSourceOpener: PacketSourceOpener {
     /// The URL with its credentials; never logged or reported.
     let connectionURL: String
     let options: DemuxOptions
+    /// The camera's RTSP transport, if pinned.
+    let rtspTransport: RTSPTransport?
 
-    public init(connectionURL: String, options: DemuxOptions) {
+    public init(connectionURL: String, options: DemuxOptions, rtspTransport: RTSPTransport? = nil) {
         self.connectionURL = connectionURL
         self.options = options
+        self.rtspTransport = rtspTransport
     }
 
     public func open(interrupt: InterruptFlag) throws -> any PacketSource {
-        DemuxerSource(try Demuxer(source: .url(connectionURL), options: options, interrupt: interrupt))
+        let scheme = connectionURL.prefix { $0 != ":" }.lowercased()
+        guard scheme == "rtsp" || scheme == "rtsps" else { return try open(options, transport: nil, interrupt: interrupt) }
+        if let rtspTransport { return try open(transport: rtspTransport.rawValue, interrupt: interrupt) }
+        do {
+            return try open(transport: RTSPTransport.tcp.rawValue, interrupt: interrupt)
+        } catch let error as MediaError where error.serverRefusal == .unsupportedTransport {
+            return try open(transport: RTSPTransport.udp.rawValue, interrupt: interrupt)
+        }
+    }
+
+    private func open(transport: String, interrupt: InterruptFlag) throws -> any PacketSource {
+        var options = options
+        options.rtspTransport = transport
+        return try open(options, transport: transport, interrupt: interrupt)
+    }
+
+    private func open(_ options: DemuxOptions, transport: String?, interrupt: InterruptFlag) throws -> any PacketSource {
+        DemuxerSource(try Demuxer(source: .url(connectionURL), options: options, interrupt: interrupt), transport: transport)
     }
 }
 
@@ -46,10 +79,12 @@ public struct URLSourceOpener: PacketSourceOpener {
 final class DemuxerSource: PacketSource {
     private var demuxer: Demuxer?
     let codec: StreamCodec
+    let transport: String?
 
-    init(_ demuxer: Demuxer) {
+    init(_ demuxer: Demuxer, transport: String?) {
         self.demuxer = demuxer
         codec = demuxer.videoCodec
+        self.transport = transport
     }
 
     func read(into packet: MediaPacket) throws -> Bool {

@@ -15,6 +15,11 @@ extension Supervisor {
             let refused = cameras.filter { !DeviceID.isSafeFileName($0.camera.id.rawValue) }.map(\.camera.id.rawValue)
             refusedUnsafeIDs(refused)
         }
-        apply(safe.map { CameraEndpoint(id: $0.camera.id.rawValue, connectionURL: $0.camera.mainStream.connectionURL) })
+        apply(
+            safe.map {
+                CameraEndpoint(
+                    id: $0.camera.id.rawValue, connectionURL: $0.camera.mainStream.connectionURL,
+                    rtspTransport: $0.camera.rtspTransport)
+            })
     }
 }

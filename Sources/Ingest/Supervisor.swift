@@ -1,15 +1,19 @@
+public import CameraRegistry
 import Foundation
 import Logging
 import Synchronization
 
-/// A camera as the supervisor runs it: its ID and the URL to connect to (credentials included; never logged).
+/// A camera as the supervisor runs it: its ID, the URL to connect to (credentials included; never logged) and its
+/// pinned RTSP transport, if any. A change of any of them restarts the camera's worker.
 public struct CameraEndpoint: Sendable, Hashable {
     public var id: String
     public var connectionURL: String
+    public var rtspTransport: RTSPTransport?
 
-    public init(id: String, connectionURL: String) {
+    public init(id: String, connectionURL: String, rtspTransport: RTSPTransport? = nil) {
         self.id = id
         self.connectionURL = connectionURL
+        self.rtspTransport = rtspTransport
     }
 }
 
@@ -55,7 +59,11 @@ public final class Supervisor: Sendable {
                 var configuration = template
                 configuration.segmentDirectory = (segmentRoot as NSString).appendingPathComponent(id)
                 let worker = CameraWorker(
-                    camera: id, connectionURL: endpoint.connectionURL, configuration: configuration, report: report)
+                    camera: id,
+                    source: URLSourceOpener(
+                        connectionURL: endpoint.connectionURL, options: configuration.demux,
+                        rtspTransport: endpoint.rtspTransport),
+                    configuration: configuration, report: report)
                 running[id] = (endpoint, worker)
                 starting.append(worker)
             }

@@ -4,6 +4,8 @@ import Foundation
 /// What a camera worker reports, on its own thread.
 public enum WorkerEvent: Sendable {
     case health(HealthTransition)
+    /// A connection opened, carried by `transport` ("tcp", "udp", … for RTSP; nil when the URL's scheme has one way).
+    case connected(camera: String, transport: String?)
     case discontinuity(camera: String, TimestampDiscontinuity)
     /// A keyframe was recorded: where it is on the timeline and on disk.
     case keyframe(RecordedKeyframe)

@@ -8,7 +8,8 @@ public struct DemuxOptions: Sendable, Equatable {
     public var probeSize: Int64 = 5_000_000
     /// Seconds of media FFmpeg may analyse to identify the streams.
     public var analyzeDuration: Double = 5
-    /// RTSP transport: "tcp" by default, because packet loss over UDP smears pictures into false blur.
+    /// RTSP transport, by FFmpeg's name ("tcp", "udp", "udp_multicast", "http"): "tcp" by default, because packet
+    /// loss over UDP smears pictures into false blur.
     public var rtspTransport: String = "tcp"
     /// Which URL schemes may be opened.
     public var urlPolicy: URLPolicy = .default

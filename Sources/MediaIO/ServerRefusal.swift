@@ -16,6 +16,10 @@ public enum ServerRefusal: Sendable, Equatable {
     case otherClientError
     /// A 5xx status.
     case serverError
+    /// 461 Unsupported Transport: the RTSP server does not offer the transport asked for (many older cameras,
+    /// encoders and VLC offer RTP over UDP only). FFmpeg's RTSP client reports it as `EPROTONOSUPPORT` once none of
+    /// the transports it was allowed is left.
+    case unsupportedTransport
 
     /// The refusal an AVERROR code stands for, or nil if it is not one.
     init?(averror: Int32) {
@@ -26,6 +30,7 @@ public enum ServerRefusal: Sendable, Equatable {
         case CFFmpeg_AVERROR_HTTP_NOT_FOUND(): self = .notFound
         case CFFmpeg_AVERROR_HTTP_OTHER_4XX(): self = .otherClientError
         case CFFmpeg_AVERROR_HTTP_SERVER_ERROR(): self = .serverError
+        case CFFmpeg_AVERROR(EPROTONOSUPPORT): self = .unsupportedTransport
         default: return nil
         }
     }
@@ -45,6 +50,7 @@ extension MediaError {
         case .notFound: code = CFFmpeg_AVERROR_HTTP_NOT_FOUND()
         case .otherClientError: code = CFFmpeg_AVERROR_HTTP_OTHER_4XX()
         case .serverError: code = CFFmpeg_AVERROR_HTTP_SERVER_ERROR()
+        case .unsupportedTransport: code = CFFmpeg_AVERROR(EPROTONOSUPPORT)
         }
         return MediaError(.openFailed, message, averror: code)
     }

@@ -22,6 +22,11 @@ struct CameraCommand: ParsableCommand {
         @Option(name: .customLong("tag"), help: "A tag; repeat for several.") var tags: [String] = []
         @Option(help: "Why this camera records (privacy: purpose limitation).") var purpose: String?
         @Option(help: "Days its recordings are kept (1–3650).") var retentionDays: Int?
+        @Option(
+            help: ArgumentHelp(
+                "RTSP transport: auto (TCP, then UDP if the camera refuses TCP), tcp, udp, udp_multicast or http.",
+                valueName: "transport"))
+        var rtspTransport: String?
 
         /// The position given, in WGS-84, and whether it was converted.
         func position() throws -> (Coordinate, Bool)? {
@@ -47,6 +52,7 @@ struct CameraCommand: ParsableCommand {
             if !tags.isEmpty { camera.tags = Array(Set(tags)).sorted() }
             if let purpose { camera.purpose = purpose }
             if let retentionDays { camera.retentionDays = retentionDays }
+            if let rtspTransport { camera.rtspTransport = try RTSPTransport.setting(rtspTransport) }
         }
     }
 
@@ -149,6 +155,7 @@ struct CameraCommand: ParsableCommand {
                 print("vendor      \(camera.vendor) \(camera.model)")
                 print("tags        \(camera.tags.joined(separator: ", "))")
                 print("purpose     \(camera.purpose); recordings kept \(camera.retentionDays) days")
+                print("rtsp        \(camera.rtspTransport?.rawValue ?? "auto (TCP, then UDP if refused)")")
             }
         }
     }

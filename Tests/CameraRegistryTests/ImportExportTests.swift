@@ -144,4 +144,46 @@ struct ImportExportTests {
         _ = try again.importDirectory(export)
         #expect(try again.cameras().map(\.camera.name).sorted() == names.sorted())
     }
+
+    /// Issue 13, item 11: a camera's RTSP transport is pinned in the import files (and shown, exported and taken back).
+    @Test("rtsp_transport: auto or empty leaves it automatic, a transport pins it, anything else names its line and column")
+    func rtspTransports() throws {
+        let cameras = """
+            id,name,main_url,rtsp_transport
+            33019900001320000001,auto,rtsp://127.0.0.1/1,auto
+            33019900001320000002,empty,rtsp://127.0.0.1/2,
+            33019900001320000003,old encoder,rtsp://127.0.0.1/3,udp
+            33019900001320000004,tunnel,rtsp://127.0.0.1/4,http
+
+            """
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try cameras.write(toFile: directory + "/" + RegistryFiles.cameras, atomically: true, encoding: .utf8)
+        let registry = try openRegistry(try scratchDirectory())
+        _ = try registry.importDirectory(directory)
+        let pinned = Dictionary(uniqueKeysWithValues: try registry.cameras().map { ($0.camera.name, $0.camera.rtspTransport) })
+        #expect(pinned == ["auto": nil, "empty": nil, "old encoder": .udp, "tunnel": .http])
+        #expect(try registry.cameras().map(CameraView.init).first { $0.name == "old encoder" }?.rtspTransport == .udp)
+
+        let export = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: export) }
+        _ = try registry.exportDirectory(export)
+        let again = try openRegistry(try scratchDirectory())
+        _ = try again.importDirectory(export)
+        #expect(
+            try again.cameras().map(\.camera.rtspTransport).sorted { ($0?.rawValue ?? "") < ($1?.rawValue ?? "") } == [
+                nil, nil, .http, .udp,
+            ])
+
+        try (cameras + "33019900001320000005,typo,rtsp://127.0.0.1/5,tcp+udp\n").write(
+            toFile: directory + "/" + RegistryFiles.cameras, atomically: true, encoding: .utf8)
+        do {
+            _ = try registry.importDirectory(directory)
+            Issue.record("an unknown transport was accepted")
+        } catch let error as RegistryError {
+            let problem = error.problems.first
+            #expect(problem?.line == 6 && problem?.column == "rtsp_transport", "\(error.problems)")
+            #expect(problem?.reason.contains("auto, tcp, udp, udp_multicast, http") == true, "\(error.problems)")
+        }
+    }
 }

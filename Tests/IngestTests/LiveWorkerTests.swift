@@ -1,4 +1,5 @@
 import Archive
+import CameraRegistry
 import Foundation
 import Ingest
 import MediaIO
@@ -127,6 +128,44 @@ struct LiveWorkerTests {
         let detectedAfter = ContinuousClock.now - stalled
         // The ingest issue's bound: the read timeout (2 s) + 1 s.
         #expect(detectedAfter < .seconds(3), "stall seen after \(detectedAfter)")
+    }
+
+    /// Item 11 of issue 13: against a camera that offers RTP over UDP only, Skygate answered "offline, refused" for
+    /// ever: it forced TCP and never tried UDP after 461 Unsupported Transport.
+    @Test(
+        "TCP first; UDP when the camera refuses TCP (461); a pinned transport is kept",
+        arguments: [
+            ("cam1", nil, "tcp"), ("cam2", nil, "udp"), ("cam1", RTSPTransport.udp, "udp"), ("cam2", RTSPTransport.tcp, ""),
+        ] as [(String, RTSPTransport?, String)])
+    func transports(_ setup: (camera: String, pinned: RTSPTransport?, expected: String)) throws {
+        let simulator = try CameraSimulator(cameras: ["cam1", "cam2"], udpOnly: ["cam2"])
+        let events = Events()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-live-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = WorkerConfiguration(segmentDirectory: directory)
+        configuration.demux.openTimeout = 3
+        configuration.segmentDuration = 2
+        let opener = URLSourceOpener(
+            connectionURL: simulator.url(setup.camera), options: configuration.demux, rtspTransport: setup.pinned)
+        let worker = CameraWorker(camera: "cam", source: opener, configuration: configuration) { events.add($0) }
+        worker.start()
+        defer {
+            worker.stop()
+            _ = worker.waitUntilStopped(timeout: 2)
+        }
+        let connected = {
+            events.all.compactMap { event -> String?? in
+                if case .connected(_, let transport) = event { transport } else { nil }
+            }
+        }
+        if !setup.expected.isEmpty {
+            #expect(events.wait(15) { $0.keyframes.count >= 2 }, "\(events.health)")
+            #expect(connected().first == setup.expected)
+        } else {
+            // TCP pinned on a camera that refuses it: offline, and no connection ever made.
+            #expect(events.wait(10) { $0.health.contains { $0.state == .offline } })
+            #expect(connected().isEmpty && events.keyframes.isEmpty)
+        }
     }
 
     @Test("401 and 404 are told apart", arguments: [("refuse/401", HealthReason.unauthorised), ("refuse/404", .notFound)])

@@ -12,8 +12,11 @@ public final class CameraSimulator {
     private let directory: URL
 
     /// Serves `cameras` (IDs) until the simulator is released.
-    /// `clips` gives cameras a file to stream instead of the live test picture (camera ID → H.264 MP4).
-    public init(cameras: [String], codec: String = "h264", gop: Int = 25, clips: [String: String] = [:]) throws {
+    /// `clips` gives cameras a file to stream instead of the live test picture (camera ID → H.264 MP4); the cameras
+    /// of `udpOnly` refuse RTP over TCP (461 Unsupported Transport), as many older cameras do.
+    public init(
+        cameras: [String], codec: String = "h264", gop: Int = 25, clips: [String: String] = [:], udpOnly: Set<String> = []
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try (["id,name,main_url"] + cameras.map { "\($0),\($0),rtsp://127.0.0.1/\($0)" }).joined(separator: "\n")
@@ -36,6 +39,7 @@ public final class CameraSimulator {
                     MediaCorpus.packageRoot.appendingPathComponent("tools/camera-sim").path, directory.path, "--port", "\(port)",
                     "--control-port", "\(controlPort)", "--codec", codec, "--gop", "\(gop)",
                 ] + clips.sorted { $0.key < $1.key }.flatMap { ["--clip-for", "\($0.key)=\($0.value)"] }
+                + udpOnly.sorted().flatMap { ["--udp-only", $0] }
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output

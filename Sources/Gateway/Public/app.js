@@ -293,7 +293,7 @@ async function showCamera(id, first = true) {
     const facts = [
       ["Grid", camera.gridPath.map((g) => g.name).join(" › ") || "–"],
       ["Key locations", camera.keyLocations.map((l) => `${l.name} (${Math.round(l.distance)} m)`).join(", ") || "–"],
-      ["Stream", camera.mainUrl],
+      ["Stream", camera.mainUrl + (status && status.transport ? ` (RTP over ${status.transport.toUpperCase()}${camera.rtspTransport ? ", pinned" : ""})` : "")],
       ["State", status ? `${status.state}${status.reason ? " · " + status.reason : ""} since ${time(status.since)}` : "not recorded"],
       ["Bitrate", status && status.bitrate ? `${fixed(status.bitrate / 1000, 0)} kbit/s` : "–"],
       ["Frame rate / GOP", status ? `${fixed(status.frameRate, 1)} fps / ${fixed(status.gop, 2)} s` : "–"],

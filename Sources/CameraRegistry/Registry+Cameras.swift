@@ -60,7 +60,7 @@ extension Registry {
     }
 
     /// Adds a new camera (its ID must be new) and links it.
-    public func addCamera(_ camera: Camera) throws {
+    public func addCamera(_ camera: Camera, audit: () throws -> Void = {}) throws {
         try validate(camera)
         try write { db in
             guard
@@ -70,6 +70,7 @@ extension Registry {
             }
             try upsert(db, camera)
             try linker(db).relink(db, kind: "camera", id: camera.id.rawValue)
+            try audited(audit)
         }
         logger.info("camera added", metadata: ["camera": "\(camera.id)"])
     }
@@ -78,7 +79,7 @@ extension Registry {
     /// while its scheme, host and port stay those they were given for; returns the streams whose credentials were
     /// dropped because their URL now points elsewhere.
     @discardableResult
-    public func updateCamera(_ camera: Camera) throws -> [StreamRole] {
+    public func updateCamera(_ camera: Camera, audit: ([StreamRole]) throws -> Void = { _ in }) throws -> [StreamRole] {
         try validate(camera)
         let dropped = try write { db -> [StreamRole] in
             guard
@@ -88,6 +89,7 @@ extension Registry {
             }
             let dropped = try upsert(db, camera)
             try linker(db).relink(db, kind: "camera", id: camera.id.rawValue)
+            try audited { try audit(dropped) }
             return dropped
         }
         var metadata: Logger.Metadata = ["camera": "\(camera.id)"]
@@ -97,25 +99,26 @@ extension Registry {
     }
 
     /// Removes a camera, its tags and its links; sensors that sat with it keep their own position, if any.
-    public func removeCamera(id: String) throws {
+    public func removeCamera(id: String, audit: () throws -> Void = {}) throws {
         try write { db in
             // The sensors placed by this camera lose their position with it; only they need linking again.
             let seated = try String.fetchAll(db, sql: "SELECT id FROM sensor WHERE camera_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM device_key_location WHERE device_kind = 'camera' AND device_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM camera WHERE id = ?", arguments: [id])
             guard db.changesCount > 0 else { throw RegistryError(.notFound, "no camera \(id)") }
-            guard !seated.isEmpty else { return }
             let linker = try linker(db)
             for sensor in seated { try linker.relink(db, kind: "sensor", id: sensor) }
+            try audited(audit)
         }
         logger.info("camera removed", metadata: ["camera": "\(id)"])
     }
 
     /// Enables or disables a camera.
-    public func setEnabled(_ enabled: Bool, cameraID id: String) throws {
+    public func setEnabled(_ enabled: Bool, cameraID id: String, audit: () throws -> Void = {}) throws {
         try write { db in
             try db.execute(sql: "UPDATE camera SET enabled = ? WHERE id = ?", arguments: [enabled, id])
             guard db.changesCount > 0 else { throw RegistryError(.notFound, "no camera \(id)") }
+            try audited(audit)
         }
     }
 

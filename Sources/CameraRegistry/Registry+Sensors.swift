@@ -36,20 +36,22 @@ extension Registry {
     }
 
     /// Adds or replaces a sensor and links it.
-    public func saveSensor(_ sensor: Sensor) throws {
+    public func saveSensor(_ sensor: Sensor, audit: () throws -> Void = {}) throws {
         try validate(sensor)
         try write { db in
             try upsert(db, sensor)
             try linker(db).relink(db, kind: "sensor", id: sensor.id.rawValue)
+            try audited(audit)
         }
     }
 
     /// Removes a sensor and its links.
-    public func removeSensor(id: String) throws {
+    public func removeSensor(id: String, audit: () throws -> Void = {}) throws {
         try write { db in
             try db.execute(sql: "DELETE FROM device_key_location WHERE device_kind = 'sensor' AND device_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM sensor WHERE id = ?", arguments: [id])
             guard db.changesCount > 0 else { throw RegistryError(.notFound, "no sensor \(id)") }
+            try audited(audit)
         }
     }
 

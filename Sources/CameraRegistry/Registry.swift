@@ -100,6 +100,16 @@ public final class Registry: Sendable {
 
     // MARK: - Transactions
 
+    /// Runs a caller's audit inside the transaction of its change, after the change and before the commit: a change
+    /// that cannot be audited is rolled back (fail closed). The audit trail is another SQLite file, and two WAL files
+    /// commit one after the other, so only a failed registry commit after a written audit row leaves a row for a
+    /// change not made; never a change without its row.
+    func audited(_ audit: () throws -> Void) throws {
+        do { try audit() } catch let error as RegistryError { throw error } catch {
+            throw RegistryError(.storeFailed, "cannot write the audit trail, so nothing was changed: \(error)")
+        }
+    }
+
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             let result = try database.write(body)

@@ -44,7 +44,9 @@ public enum RegistryFiles {
 extension Registry {
     /// Imports the registry files present in `directory`: all or nothing, upserting by ID. Every invalid row or
     /// feature is reported (file, line or feature, column, reason) and then nothing is written.
-    public func importDirectory(_ directory: String, dryRun: Bool = false) throws -> ImportSummary {
+    public func importDirectory(
+        _ directory: String, dryRun: Bool = false, audit: (ImportSummary) throws -> Void = { _ in }
+    ) throws -> ImportSummary {
         var contents: [String: Data] = [:]
         for name in [RegistryFiles.grids, RegistryFiles.keyLocations, RegistryFiles.cameras, RegistryFiles.sensors] {
             contents[name] = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name))
@@ -55,13 +57,17 @@ extension Registry {
                 "no registry files in '\(directory)' (expected \(RegistryFiles.cameras), \(RegistryFiles.sensors), "
                     + "\(RegistryFiles.grids) or \(RegistryFiles.keyLocations))")
         }
-        let summary = try importFiles(contents, dryRun: dryRun)
+        let summary = try importFiles(contents, dryRun: dryRun, audit: audit)
         logger.info("registry imported", metadata: ["directory": "\(directory)", "dry_run": "\(dryRun)"])
         return summary
     }
 
     /// Imports registry files given by name (`RegistryFiles`) and contents, with the rules of `importDirectory`.
-    public func importFiles(_ contents: [String: Data], dryRun: Bool = false) throws -> ImportSummary {
+    /// `audit` runs in the import's transaction, after the rows are written: an import that cannot be audited is not
+    /// made. A dry run is not audited.
+    public func importFiles(
+        _ contents: [String: Data], dryRun: Bool = false, audit: (ImportSummary) throws -> Void = { _ in }
+    ) throws -> ImportSummary {
         let files = (
             grids: contents[RegistryFiles.grids], locations: contents[RegistryFiles.keyLocations],
             cameras: contents[RegistryFiles.cameras], sensors: contents[RegistryFiles.sensors]
@@ -93,7 +99,9 @@ extension Registry {
         do {
             try database.inTransaction { db in
                 try write(db, grids: grids, locations: locations, cameras: cameras, sensors: sensors, into: &summary)
-                return dryRun ? .rollback : .commit
+                guard !dryRun else { return .rollback }
+                try audited { [summary] in try audit(summary) }
+                return .commit
             }
             if !dryRun { noteCommit() }
         } catch let error as RegistryError {

@@ -50,10 +50,27 @@ public struct GatewayServices: Sendable {
     }
 
     /// Appends one row to the audit trail for the request's caller.
+    /// The audit trail as one request's caller writes it, synchronously: handed to a registry change, whose transaction
+    /// writes the row before it commits (a change that cannot be audited is not made).
+    func auditor(_ context: GatewayContext) -> Auditor {
+        Auditor(access: access, actor: context.actor, source: context.source)
+    }
+
     func audit(_ context: GatewayContext, _ action: String, _ target: String, detail: String? = nil) async throws {
         let (actor, source) = (context.actor, context.source)
         try await blocking { [access] in
             try access.audit(actor: actor, action: action, target: target, source: source, detail: detail)
         }
+    }
+}
+
+/// Writes audit rows for one caller (see `GatewayServices.auditor`).
+struct Auditor: Sendable {
+    let access: AccessStore
+    let actor: String
+    let source: String
+
+    func record(_ action: String, _ target: String, detail: String? = nil) throws {
+        try access.audit(actor: actor, action: action, target: target, source: source, detail: detail)
     }
 }

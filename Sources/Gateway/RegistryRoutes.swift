@@ -83,16 +83,16 @@ extension GatewayServices {
             guard let id = input.id, input.name != nil, input.mainUrl != nil else {
                 throw HTTPError(.unprocessableContent, message: "a new camera needs id, name and mainUrl")
             }
+            let auditor = auditor(context)
             let view = try await blocking {
                 var camera = Camera(
                     id: try DeviceID(id, lenient: registry.lenientIDs), name: "",
                     mainStream: try registry.streamEndpoint(input.mainUrl!),
                     location: nil)
                 try input.apply(to: &camera, registry: registry)
-                try registry.addCamera(camera)
+                try registry.addCamera(camera) { try auditor.record("camera.add", id) }
                 return CameraView(try Self.camera(id, in: registry))
             }
-            try await audit(context, "camera.add", id)
             return JSONResponse(view, status: .created)
         }
         api.on("cameras/:id", .patch, role: .admin) { request, context in
@@ -101,28 +101,30 @@ extension GatewayServices {
             if let other = input.id, other != id {
                 throw HTTPError(.unprocessableContent, message: "a camera's id cannot change ('\(other)' ≠ '\(id)')")
             }
+            let auditor = auditor(context)
             let view = try await blocking {
                 var camera = try Self.camera(id, in: registry).camera
                 try input.apply(to: &camera, registry: registry)
-                let dropped = try registry.updateCamera(camera)
+                let dropped = try registry.updateCamera(camera) { dropped in
+                    var detail = input.mainUrl != nil || input.subUrl != nil ? ["stream URL changed"] : []
+                    if !dropped.isEmpty {
+                        detail.append("credentials dropped (\(dropped.map(\.rawValue).joined(separator: ", "))): new origin")
+                    }
+                    try auditor.record("camera.update", id, detail: detail.isEmpty ? nil : detail.joined(separator: "; "))
+                }
                 var view = CameraView(try Self.camera(id, in: registry))
                 view.credentialsDropped = dropped.isEmpty ? nil : dropped
                 return view
             }
-            var detail = input.mainUrl != nil || input.subUrl != nil ? ["stream URL changed"] : []
-            if let dropped = view.credentialsDropped {
-                detail.append("credentials dropped (\(dropped.map(\.rawValue).joined(separator: ", "))): new origin")
-            }
-            try await audit(context, "camera.update", id, detail: detail.isEmpty ? nil : detail.joined(separator: "; "))
             return JSONResponse(view)
         }
         api.on("cameras/:id", .delete, role: .admin) { _, context in
             let id = try context.parameters.require("id")
+            let auditor = auditor(context)
             try await blocking {
                 _ = try Self.camera(id, in: registry)
-                try registry.removeCamera(id: id)
+                try registry.removeCamera(id: id) { try auditor.record("camera.remove", id) }
             }
-            try await audit(context, "camera.remove", id)
             return HTTPResponse.Status.noContent
         }
 
@@ -146,8 +148,10 @@ extension GatewayServices {
         ] {
             api.on(RouterPath(stringLiteral: path), .put, role: .admin) { request, context in
                 let body = try await request.body.collect(upTo: 64 << 20)
-                let summary = try await blocking { try registry.importFiles([file: Data(buffer: body)]) }
-                try await audit(context, action, file)
+                let auditor = auditor(context)
+                let summary = try await blocking {
+                    try registry.importFiles([file: Data(buffer: body)]) { _ in try auditor.record(action, file) }
+                }
                 return JSONResponse(summary)
             }
         }
@@ -200,25 +204,26 @@ extension GatewayServices {
         api.on("sensors/:id", .put, role: .admin) { request, context in
             let id = try context.parameters.require("id")
             let input = try await request.decode(as: SensorInput.self, context: context)
+            let auditor = auditor(context)
             let (view, existed) = try await blocking {
                 let existed = try registry.sensor(id: id) != nil
                 let point = try coordinate(longitude: input.longitude, latitude: input.latitude)
                 try registry.saveSensor(
                     Sensor(
                         id: try DeviceID(id, lenient: registry.lenientIDs), name: input.name, kind: input.kind, location: point,
-                        cameraID: try input.cameraId.map { try DeviceID($0, lenient: true) }))
+                        cameraID: try input.cameraId.map { try DeviceID($0, lenient: true) })
+                ) { try auditor.record(existed ? "sensor.update" : "sensor.add", id) }
                 return (SensorView(try registry.sensor(id: id)!), existed)
             }
-            try await audit(context, existed ? "sensor.update" : "sensor.add", id)
             return JSONResponse(view, status: existed ? .ok : .created)
         }
         api.on("sensors/:id", .delete, role: .admin) { _, context in
             let id = try context.parameters.require("id")
+            let auditor = auditor(context)
             try await blocking {
                 guard try registry.sensor(id: id) != nil else { throw RegistryError(.notFound, "no sensor \(id)") }
-                try registry.removeSensor(id: id)
+                try registry.removeSensor(id: id) { try auditor.record("sensor.remove", id) }
             }
-            try await audit(context, "sensor.remove", id)
             return HTTPResponse.Status.noContent
         }
     }

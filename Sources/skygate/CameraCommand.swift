@@ -75,8 +75,7 @@ struct CameraCommand: ParsableCommand {
                     location: nil,
                     enabled: !disabled)
                 try fields.apply(to: &camera, registry: registry)
-                try auditCommand(options.location, "camera.add", id)
-                try registry.addCamera(camera)
+                try registry.addCamera(camera) { try auditCommand(options.location, "camera.add", id) }
                 let record = try registry.camera(id: id)!
                 print("added \(id), grid \(record.gridPath.pathText)")
             }
@@ -176,9 +175,14 @@ struct CameraCommand: ParsableCommand {
                 let registry = try options.open()
                 guard var camera = try registry.camera(id: id)?.camera else { throw RegistryError(.notFound, "no camera \(id)") }
                 try fields.apply(to: &camera, registry: registry)
-                try auditCommand(
-                    options.location, "camera.update", id, detail: fields.mainURL != nil ? "stream URL changed" : nil)
-                let dropped = try registry.updateCamera(camera)
+                let dropped = try registry.updateCamera(camera) { dropped in
+                    var detail = fields.mainURL != nil || fields.subURL != nil ? ["stream URL changed"] : []
+                    if !dropped.isEmpty {
+                        detail.append("credentials dropped (\(dropped.map(\.rawValue).joined(separator: ", "))): new origin")
+                    }
+                    try auditCommand(
+                        options.location, "camera.update", id, detail: detail.isEmpty ? nil : detail.joined(separator: "; "))
+                }
                 print("updated \(id), grid \(try registry.camera(id: id)!.gridPath.pathText)")
                 for role in dropped {
                     print("\(role.rawValue) stream: stored credentials dropped (the URL now points elsewhere)")
@@ -194,8 +198,7 @@ struct CameraCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let registry = try options.open()
-                try auditCommand(options.location, "camera.remove", id)
-                try registry.removeCamera(id: id)
+                try registry.removeCamera(id: id) { try auditCommand(options.location, "camera.remove", id) }
                 print("removed \(id)")
             }
         }
@@ -220,8 +223,9 @@ struct CameraCommand: ParsableCommand {
 private func setState(_ enabled: Bool, _ id: String, _ options: RegistryOptions) throws {
     try reportingFailures {
         let registry = try options.open()
-        try auditCommand(options.location, enabled ? "camera.enable" : "camera.disable", id)
-        try registry.setEnabled(enabled, cameraID: id)
+        try registry.setEnabled(enabled, cameraID: id) {
+            try auditCommand(options.location, enabled ? "camera.enable" : "camera.disable", id)
+        }
         print("\(enabled ? "enabled" : "disabled") \(id)")
     }
 }

@@ -155,11 +155,11 @@ struct SensorCommand: ParsableCommand {
                 var point: Coordinate? = nil
                 if let longitude, let latitude { point = try Coordinate(longitude: longitude, latitude: latitude) }
                 let registry = try options.open()
-                try auditCommand(options.location, "sensor.save", id)
                 try registry.saveSensor(
                     Sensor(
                         id: try DeviceID(id, lenient: options.lenientID), name: name, kind: sensorKind, location: point,
-                        cameraID: try camera.map { try DeviceID($0, lenient: true) }))
+                        cameraID: try camera.map { try DeviceID($0, lenient: true) })
+                ) { try auditCommand(options.location, "sensor.save", id) }
                 print("saved sensor \(id), grid \(try registry.sensor(id: id)!.gridPath.pathText)")
             }
         }
@@ -172,8 +172,7 @@ struct SensorCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let registry = try options.open()
-                try auditCommand(options.location, "sensor.remove", id)
-                try registry.removeSensor(id: id)
+                try registry.removeSensor(id: id) { try auditCommand(options.location, "sensor.remove", id) }
                 print("removed sensor \(id)")
             }
         }

@@ -25,8 +25,9 @@ struct RegistryCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let registry = try options.open()
-                if !dryRun { try auditCommand(options.location, "registry.import", directory) }
-                let summary = try registry.importDirectory(directory, dryRun: dryRun)
+                let summary = try registry.importDirectory(directory, dryRun: dryRun) { _ in
+                    try auditCommand(options.location, "registry.import", directory)
+                }
                 if json { return try printJSON(summary) }
                 func counts(_ name: String, _ value: ImportCounts) -> String {
                     "\(name): \(value.added) added, \(value.updated) updated"

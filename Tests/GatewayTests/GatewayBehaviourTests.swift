@@ -335,6 +335,43 @@ struct GatewayBehaviourTests {
         }
     }
 
+    /// Issue 13, item 10: the API audited a registry change after making it, so a change whose audit row could not
+    /// be written was made anyway. The row is now written inside the change's transaction.
+    @Test("a registry change that cannot be audited is not made (fail closed)")
+    func unauditedChangesAreRefused() async throws {
+        let fixture = try GatewayFixture()
+        let camera = GatewayFixture.camera
+        // The audit table out of reach, as a full or broken audit database would have it.
+        @Sendable func auditTable(_ from: String, _ to: String) throws {
+            let result = try ProcessRunner.run(
+                "python3",
+                [
+                    "-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(sys.argv[2]); db.commit()",
+                    fixture.directory + "/access.sqlite", "ALTER TABLE \(from) RENAME TO \(to)",
+                ])
+            #expect(result.status == 0, "\(result.standardError)")
+        }
+        try auditTable("audit", "audit_away")
+        try await fixture.application.test(.router) { client in
+            let patch = try await client.execute(
+                uri: "/api/cameras/\(camera)", method: .patch, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"name":"unaudited"}"#))
+            #expect(patch.status == .internalServerError, "\(patch.status) \(patch.text)")
+            let removal = try await client.execute(
+                uri: "/api/cameras/\(camera)", method: .delete, headers: fixture.headers(.admin))
+            #expect(removal.status == .internalServerError)
+            #expect(try fixture.services.registry.camera(id: camera)?.camera.name != "unaudited")
+
+            try auditTable("audit_away", "audit")
+            let audited = try await client.execute(
+                uri: "/api/cameras/\(camera)", method: .patch, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"name":"audited"}"#))
+            #expect(audited.status == .ok)
+            #expect(try fixture.services.registry.camera(id: camera)?.camera.name == "audited")
+            #expect(try fixture.audit().filter { $0.action.hasPrefix("camera.") }.map(\.action) == ["camera.update"])
+        }
+    }
+
     @Test("registry changes over the API use the registry's validation and are audited")
     func registryChanges() async throws {
         let fixture = try GatewayFixture()

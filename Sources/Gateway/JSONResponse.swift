@@ -67,7 +67,8 @@ extension Request {
 
     /// A yes/no query parameter; 400 otherwise.
     func flag(_ name: String) throws -> Bool? {
-        guard let text = query(name) else { return nil }
+        // Present but empty is an error, as for times: "?enabled=" must not silently mean "either".
+        guard let text = uri.queryParameters.get(name) else { return nil }
         switch text {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false

@@ -8,7 +8,7 @@ import NIOFoundationEssentialsCompat
 
 /// A camera as the API takes it: every field optional, so PATCH changes only what it names; POST needs `id`,
 /// `name` and `mainUrl`.
-struct CameraInput: Decodable, Sendable {
+struct CameraInput: OptionalFields {
     var id: String?
     var name: String?
     var mainUrl: String?
@@ -79,7 +79,7 @@ extension GatewayServices {
             return JSONResponse(CameraView(try await blocking { try Self.camera(id, in: registry) }))
         }
         api.on("cameras", .post, role: .admin) { request, context in
-            let input = try await request.decode(as: CameraInput.self, context: context)
+            let input = try await request.decode(as: StrictFields<CameraInput>.self, context: context).value
             guard let id = input.id, input.name != nil, input.mainUrl != nil else {
                 throw HTTPError(.unprocessableContent, message: "a new camera needs id, name and mainUrl")
             }
@@ -97,7 +97,7 @@ extension GatewayServices {
         }
         api.on("cameras/:id", .patch, role: .admin) { request, context in
             let id = try context.parameters.require("id")
-            let input = try await request.decode(as: CameraInput.self, context: context)
+            let input = try await request.decode(as: StrictFields<CameraInput>.self, context: context).value
             if let other = input.id, other != id {
                 throw HTTPError(.unprocessableContent, message: "a camera's id cannot change ('\(other)' ≠ '\(id)')")
             }

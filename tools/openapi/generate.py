@@ -12,8 +12,18 @@ def obj(props, required=()):
     return {"type":"object","properties":props,"required":list(required)}
 st={"type":"string"}; num={"type":"number"}; integer={"type":"integer"}; boolean={"type":"boolean"}
 time={"type":"string","format":"date-time"}
+# A yes/no query parameter as the gateway reads it (`Request.flag`).
+flag={"type":"string","enum":["true","false","1","0","yes","no"]}
 kinds=["offline","stalled","stream_degraded","too_dark","too_bright","occlusion","frozen","blur","colour_cast","camera_moved","sensor_alarm"]
 levels=["district","street","community","grid"]
+def optional_inputs(schema):
+    """An input object whose optional properties may also be null, which the gateway takes as absent (no change):
+    said here so that schemathesis' negative checks test what the gateway really refuses."""
+    required = set(schema.get("required", []))
+    for name, prop in schema["properties"].items():
+        if name not in required:
+            schema["properties"][name] = {"anyOf": [prop, {"type": "null"}]}
+    return schema
 schemas={
  "Error": obj({"error": obj({"message": st},["message"])},["error"]),
  "GridSummary": obj({"id":st,"name":st,"level":st},["id","name","level"]),
@@ -24,12 +34,12 @@ schemas={
    "rtspTransport":{"type":"string","enum":["tcp","udp","udp_multicast","http"],"description":"Pinned RTSP transport; absent: TCP, then UDP if the camera refuses TCP."},
    "gb28181":ref("GB28181Code"),"gridPath":arr(ref("GridSummary")),"keyLocations":arr(ref("KeyLocationLink"))},
    ["id","name","mainUrl","convertedFromGcj02","vendor","model","enabled","tags","purpose","retentionDays","gridPath","keyLocations"]),
- "CameraInput": {"type":"object","additionalProperties":False,"properties":{"id":{"type":"string","pattern":"^[0-9]{20}$","description":"GB/T 28181 ID (20 digits); required on POST."},"name":{"type":"string","minLength":1},
+ "CameraInput": optional_inputs({"type":"object","additionalProperties":False,"properties":{"id":{"type":"string","pattern":"^[0-9]{20}$","description":"GB/T 28181 ID (20 digits); required on POST."},"name":{"type":"string","minLength":1},
    "mainUrl":{"type":"string","pattern":"^(rtsp|rtsps|rtmp|rtmps|http|https|srt|udp)://[^/?#]+","description":"rtsp, rtmp(s), http(s), udp or srt URL; required on POST. Local files, file: and concat: are refused."},"subUrl":{"type":"string","description":"Empty removes it."},
    "longitude":{"type":"number","minimum":-180,"maximum":180},"latitude":{"type":"number","minimum":-90,"maximum":90},"gcj02":boolean,"vendor":st,"model":st,"enabled":boolean,"tags":arr(st),"purpose":st,"retentionDays":{"type":"integer","minimum":1,"maximum":3650},
-   "rtspTransport":{"type":"string","enum":["auto","tcp","udp","udp_multicast","http"],"description":"auto: TCP, then UDP if the camera refuses TCP (461)."}}},
+   "rtspTransport":{"type":"string","enum":["auto","tcp","udp","udp_multicast","http"],"description":"auto: TCP, then UDP if the camera refuses TCP (461)."}}}),
  "Sensor": obj({"id":st,"name":st,"kind":st,"longitude":num,"latitude":num,"cameraId":st,"gridPath":arr(ref("GridSummary")),"keyLocations":arr(ref("KeyLocationLink"))},["id","name","kind","gridPath","keyLocations"]),
- "SensorInput": {"type":"object","properties":{"name":st,"kind":{"type":"string","enum":["smoke","gas","water_level","door","alarm_button","other"]},"longitude":num,"latitude":num,"cameraId":st},"required":["name","kind"]},
+ "SensorInput": optional_inputs({"type":"object","properties":{"name":st,"kind":{"type":"string","enum":["smoke","gas","water_level","door","alarm_button","other"]},"longitude":num,"latitude":num,"cameraId":st},"required":["name","kind"]}),
  "Grid": obj({"id":st,"name":st,"level":st,"parent":st,"polygons":integer,"bounds":arr(num)},["id","name","level","polygons","bounds"]),
  "KeyLocation": obj({"id":st,"name":st,"category":st,"radiusM":num,"distanceM":num},["id","name","category","radiusM"]),
  "ImportCounts": obj({"added":integer,"updated":integer},["added","updated"]),
@@ -53,7 +63,7 @@ schemas={
    "evidence":{"type":"object","additionalProperties":num},"reason":st,"location":ref("EventLocation"),"acknowledgedBy":st,"acknowledgedAt":time},
    ["id","device","kind","state","since","raisedAt","updatedAt","evidence","location"]),
  "EventPage": obj({"events":arr(ref("Event")),"next":{"type":"string","description":"Pass as 'before' for the next, older page; absent on the last page."}},["events"]),
- "SensorAlarmInput": {"type":"object","properties":{"alarm":{"type":"string","minLength":1,"maxLength":100},"active":{"type":"boolean","description":"false clears the alarm."},"at":time,"value":num},"required":["alarm"]},
+ "SensorAlarmInput": optional_inputs({"type":"object","properties":{"alarm":{"type":"string","minLength":1,"maxLength":100},"active":{"type":"boolean","description":"false clears the alarm."},"at":time,"value":num},"required":["alarm"]}),
  "FaultTally": obj({"count":integer,"seconds":num},["count","seconds"]),
  "AvailabilityRow": obj({"scope":st,"id":st,"name":st,"from":time,"to":time,"cameras":integer,"monitoredSeconds":num,"onlineSeconds":num,"faultFreeSeconds":num,
    "faults":{"type":"object","additionalProperties":ref("FaultTally")}},["scope","id","name","from","to","cameras","monitoredSeconds","onlineSeconds","faultFreeSeconds","faults"]),
@@ -89,7 +99,7 @@ paths={
  "/metrics":{"get":op("Prometheus text: camera state, bitrate, frame rate, keyframes, analysis lag, export backlog and dead letters, open events.","viewer",{"200":resp("Prometheus exposition format 0.0.4",{"type":"string"},"text/plain")},tag="service")},
  "/api/whoami":{"get":op("The calling token.","viewer",{"200":resp("Its record",ref("Token"))},tag="service")},
  "/api/cameras":{
-   "get":op("List cameras (stream URLs redacted).","viewer",{"200":resp("Cameras",arr(ref("Camera")))},[q("grid",st),q("location",st),q("tag",st),q("enabled",boolean)],tag="registry"),
+   "get":op("List cameras (stream URLs redacted).","viewer",{"200":resp("Cameras",arr(ref("Camera")))},[q("grid",st),q("location",st),q("tag",st),q("enabled",flag)],tag="registry"),
    "post":op("Register a camera; it is linked to its grid and key locations, and recording starts within a second.","admin",{"201":resp("Added",ref("Camera")),"422":err("Invalid or taken ID, refused URL, or bad coordinates.")},body=ref("CameraInput"),tag="registry")},
  "/api/cameras/{id}":{
    "get":op("One camera.","viewer",{"200":resp("The camera",ref("Camera")),**nf},[p("id")],tag="registry"),
@@ -124,7 +134,7 @@ paths={
  "/api/events/{id}":{"get":op("One event.","viewer",{"200":resp("The event",ref("Event")),"404":err("No such event.")},[p("id")],tag="events")},
  "/api/events/{id}/acknowledge":{"post":op("Acknowledge an event (the first acknowledgement stands). Audited.","operator",{"200":resp("The event",ref("Event")),"404":err("No such event.")},[p("id")],tag="events")},
  "/api/reports/availability":{"get":op("Online % and fault-free % per camera, grid or key location (default: the last 24 h).","viewer",{"200":resp("Rows",arr(ref("AvailabilityRow")))},
-   [*rng,q("by",{"type":"string","enum":["camera","grid","location"]}),q("daily",boolean,"One row per local day."),q("grid",st,"Only cameras in this grid or below.")],tag="reports")},
+   [*rng,q("by",{"type":"string","enum":["camera","grid","location"]}),q("daily",flag,"One row per local day."),q("grid",st,"Only cameras in this grid or below.")],tag="reports")},
  "/api/tokens":{"get":op("List tokens (never the tokens themselves).","admin",{"200":resp("Tokens",arr(ref("Token")))},tag="admin"),
    "post":op("Make a token; the response is the only time it is shown. Audited.","admin",{"201":resp("Made",ref("CreatedToken")),"422":err("Invalid name.")},body=ref("TokenInput"),tag="admin")},
  "/api/tokens/{id}":{"delete":op("Revoke a token. Audited.","admin",{"204":resp("Revoked"),"404":err("No active token with this ID.")},[p("id")],tag="admin")},

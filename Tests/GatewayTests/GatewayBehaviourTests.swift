@@ -372,6 +372,41 @@ struct GatewayBehaviourTests {
         }
     }
 
+    /// Issue 13, item 10: `/readyz` is open to anyone and answered with SQLite's message and the database's path.
+    @Test("an unready gateway says which part is unavailable, and nothing of why (no paths, no SQLite text)")
+    func readinessKeepsErrorsInside() async throws {
+        let fixture = try GatewayFixture()
+        struct Readiness: Decodable {
+            var ready: Bool
+            var checks: [String: String]
+        }
+        try await fixture.application.test(.router) { client in
+            // No ingest service runs beside this gateway, so it is not ready, but its stores are there.
+            let before = try await client.execute(uri: "/readyz", method: .get)
+            #expect(try before.json(Readiness.self).checks["registry"] == "ok", "\(before.text)")
+            // The published status out of reach, as a broken archive would have it.
+            let broken = try ProcessRunner.run(
+                "python3",
+                [
+                    "-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(sys.argv[2]); db.commit()",
+                    fixture.directory + "/archive.sqlite", "ALTER TABLE camera_status RENAME TO camera_status_away",
+                ])
+            #expect(broken.status == 0, "\(broken.standardError)")
+            // The status cache answers from memory for a second; the probe must see the failure once it reads.
+            var answer = try await client.execute(uri: "/readyz", method: .get)
+            for _ in 0..<20 where try answer.json(Readiness.self).checks["registry"] == "ok" {
+                try await Task.sleep(for: .milliseconds(250))
+                answer = try await client.execute(uri: "/readyz", method: .get)
+            }
+            #expect(answer.status == .serviceUnavailable, "\(answer.text)")
+            let readiness = try answer.json(Readiness.self)
+            #expect(!readiness.ready && readiness.checks["registry"] == "unavailable", "\(answer.text)")
+            for leak in ["camera_status", "sqlite", "SQLite", fixture.directory, "no such table", "/"] {
+                #expect(!answer.text.contains(leak), "\(leak) in \(answer.text)")
+            }
+        }
+    }
+
     @Test("registry changes over the API use the registry's validation and are audited")
     func registryChanges() async throws {
         let fixture = try GatewayFixture()
@@ -384,6 +419,11 @@ struct GatewayBehaviourTests {
                 uri: "/api/cameras", method: .post, headers: fixture.headers(.admin),
                 body: ByteBuffer(string: #"{"id":"33019900001320000098","name":"x","mainUrl":"concat:a.ts|b.ts"}"#))
             #expect(badURL.status == .unprocessableContent)
+            // A misspelt field is refused, not ignored (schemathesis' negative checks found it ignored).
+            let typo = try await client.execute(
+                uri: "/api/cameras/\(GatewayFixture.camera)", method: .patch, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"retentiondays":5}"#))
+            #expect(typo.status == .badRequest && typo.text.contains("retentiondays"), "\(typo.status) \(typo.text)")
             let changed = try await client.execute(
                 uri: "/api/cameras/\(GatewayFixture.camera)", method: .patch, headers: fixture.headers(.admin),
                 body: ByteBuffer(string: #"{"name":"renamed","enabled":false}"#))

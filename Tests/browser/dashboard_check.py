@@ -73,6 +73,19 @@ def main():
                     key_locations=len(browser.find_elements(By.CSS_SELECTOR, "#map rect.location")))
         shot("02-overview")
 
+        # Pictures on the overview only when asked for, and then only of the rows in view.
+        time.sleep(3)
+        seen.update(pictures_unasked=len(browser.find_elements(By.CSS_SELECTOR, "#cameras tbody img[src]")))
+        browser.execute_script("document.getElementById('cameras').scrollIntoView()")
+        browser.find_element(By.ID, "pictures").click()
+        try:
+            WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#cameras tbody img[src]"))
+        except Exception:
+            fail("no picture appeared on the overview after 'pictures' was switched on")
+        time.sleep(3)
+        seen.update(pictures_in_view=len(browser.find_elements(By.CSS_SELECTOR, "#cameras tbody img[src]")))
+        shot("02b-overview-pictures")
+
         deadline = time.time() + arguments.event_within
         fault = None
         while time.time() < deadline and fault is None:

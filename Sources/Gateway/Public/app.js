@@ -112,7 +112,7 @@ async function showOverview(first) {
     state.cameras = new Map(cameras.map((c) => [c.id, c]));
     if (first || !state.mapDrawn) await drawMap(cameras);
     colourMap(cameras, statusByCamera, faultsByCamera);
-    fillCameraTable(cameras, statusByCamera, faultsByCamera, first);
+    fillCameraTable(cameras, statusByCamera, faultsByCamera);
   } catch (error) {
     $("service-state").textContent = `(${error.message})`;
   }
@@ -185,7 +185,7 @@ function colourMap(cameras, statusByCamera, faultsByCamera) {
   }
 }
 
-function fillCameraTable(cameras, statusByCamera, faultsByCamera, first) {
+function fillCameraTable(cameras, statusByCamera, faultsByCamera) {
   const body = $("cameras").querySelector("tbody");
   const rows = [];
   for (const camera of cameras) {
@@ -194,7 +194,8 @@ function fillCameraTable(cameras, statusByCamera, faultsByCamera, first) {
     const klass = healthClass(status, faults);
     const link = el("a", { href: `#/camera/${encodeURIComponent(camera.id)}` }, camera.name);
     const existing = body.querySelector(`tr[data-camera="${CSS.escape(camera.id)}"] img`);
-    const thumb = existing || el("img", { alt: "" });
+    // The same picture element across refreshes: it keeps its snapshot, and the pictures' observer keeps watching it.
+    const thumb = existing || el("img", { alt: "", "data-camera": camera.id });
     rows.push(el("tr", { "data-camera": camera.id },
       el("td", {}, thumb),
       el("td", {}, link, el("br"), el("span", { class: "muted" }, camera.id)),
@@ -207,11 +208,44 @@ function fillCameraTable(cameras, statusByCamera, faultsByCamera, first) {
       el("td", {}, faults.join(", "))));
   }
   body.replaceChildren(...rows);
-  // Snapshots are video data: only operators see them, each fetch is in the audit trail, so once per visit.
-  if (first && atLeast("operator")) {
-    for (const camera of cameras) {
-      if (statusByCamera.get(camera.id)?.keyframes > 0) loadSnapshot(camera.id, body.querySelector(`tr[data-camera="${CSS.escape(camera.id)}"] img`));
-    }
+  $("pictures-toggle").hidden = !atLeast("operator");
+  observePictures(cameras.filter((camera) => statusByCamera.get(camera.id)?.keyframes > 0).map((camera) => camera.id));
+}
+
+// Snapshots are video data: only operators see them, and each fetch decodes a keyframe and writes an audit row. So
+// the overview shows none until the operator asks ("pictures", remembered for the tab), then only those of rows
+// scrolled into view, each once per visit: 50 cameras once cost 50 decodes and 50 audit rows on every visit.
+const pictures = { observer: null, loaded: new Set(), ids: [] };
+
+function observePictures(ids) {
+  pictures.ids = ids;
+  const toggle = $("pictures");
+  if (!toggle.onchange) {
+    toggle.checked = sessionStorage.getItem("skygate-pictures") === "on";
+    toggle.onchange = () => {
+      sessionStorage.setItem("skygate-pictures", toggle.checked ? "on" : "off");
+      if (pictures.observer) pictures.observer.disconnect();
+      pictures.observer = null;
+      pictures.loaded.clear();
+      observePictures(pictures.ids);
+    };
+  }
+  if (!toggle.checked || !atLeast("operator")) return;
+  if (!pictures.observer) {
+    pictures.observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const id = entry.target.dataset.camera;
+        if (!entry.isIntersecting || pictures.loaded.has(id)) continue;
+        pictures.loaded.add(id);
+        pictures.observer.unobserve(entry.target);
+        loadSnapshot(id, entry.target);
+      }
+    });
+  }
+  const body = $("cameras").querySelector("tbody");
+  for (const id of ids) {
+    const picture = body.querySelector(`img[data-camera="${CSS.escape(id)}"]`);
+    if (picture && !pictures.loaded.has(id)) pictures.observer.observe(picture);
   }
 }
 

@@ -2,7 +2,7 @@ public import Access
 public import Archive
 public import CameraRegistry
 public import Events
-import Foundation
+public import Foundation
 import HTTPTypes
 public import Ingest
 
@@ -23,6 +23,10 @@ public struct GatewayServices: Sendable {
     public var sinks: [String]
     /// How many clips may be exported at once, and the free space they must leave.
     public var clipLimits = ClipLimits()
+    /// The time "now" is for the routes that look back from it (the snapshot's last ten minutes). Tests pin it to
+    /// their fixture's recording: a test runner starved of its two threads once made a fixture's keyframes ten
+    /// minutes old before its first request.
+    public var now: @Sendable () -> Date = { Date() }
     let clipSlots = ClipSlots()
     let status: StatusCache
 

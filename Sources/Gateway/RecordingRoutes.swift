@@ -21,7 +21,7 @@ struct KeyframePageBody: Encodable {
 extension GatewayServices {
     /// Over 60 lines: one short closure per route, kept together so that each route's path, method and role read as one table.
     func addRecordingRoutes(to api: RouterGroup<GatewayContext>) {
-        let (registry, archive, status) = (self.registry, self.archive, self.status)
+        let (registry, archive, status, now) = (self.registry, self.archive, self.status, self.now)
         let index = RecordingIndex(store: archive)
 
         api.on("status", .get, role: .viewer) { _, _ -> Response in
@@ -106,7 +106,7 @@ extension GatewayServices {
             let (jpeg, at) = try await blocking {
                 try Self.requireCamera(id, in: registry)
                 // The last analysed keyframe: its statistics are what the dashboard shows beside the picture.
-                guard let row = try index.lastAnalysedKeyframe(camera: id, since: Date().addingTimeInterval(-600)) else {
+                guard let row = try index.lastAnalysedKeyframe(camera: id, since: now().addingTimeInterval(-600)) else {
                     throw ArchiveError(.notRecorded, "camera \(id) has recorded no keyframe in the last 10 minutes")
                 }
                 return (try SnapshotEncoder.jpeg(segment: row.segment, byteOffset: row.byteOffset), row.wallClock)

@@ -73,6 +73,9 @@ final class GatewayFixture: @unchecked Sendable {
         services = GatewayServices(
             registry: registry, archive: archive, events: events, engine: engine, access: access, feed: feed,
             scratchDirectory: directory + "/tmp", sinks: [])
+        // "Now" stays where the recording ends, however long the test runner keeps this test waiting.
+        let recordingEnd = start.addingTimeInterval(12)
+        services.now = { recordingEnd }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }

@@ -145,6 +145,20 @@ let package = Package(
             resources: [.copy("Public"), .copy("openapi.json")],
             swiftSettings: strictness
         ),
+        /// The GB/T 28181 platform side: a SIP server (SwiftNIO, UDP and TCP) that devices in the registry register
+        /// to with digest authentication, keepalives and offline detection, MANSCDP bodies in GB 18030.
+        .target(
+            name: "GB28181",
+            dependencies: [
+                "CameraRegistry",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
         .target(
             name: "Archive",
             dependencies: [
@@ -159,7 +173,7 @@ let package = Package(
         .target(
             name: "SkygateService",
             dependencies: [
-                "MediaIO", "Archive", "CameraRegistry", "Ingest", "Events", "EventExport", "Access", "Gateway",
+                "MediaIO", "Archive", "CameraRegistry", "Ingest", "Events", "EventExport", "Access", "Gateway", "GB28181",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,6 +192,7 @@ let package = Package(
                 "Events",
                 "EventExport",
                 "Access",
+                "GB28181",
                 "SkygateService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -204,6 +219,12 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "Redaction", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(
+            name: "GB28181Tests",
+            dependencies: [
+                "GB28181", "CameraRegistry", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "AccessTests", dependencies: ["Access"]),
         .testTarget(name: "CShimTests", dependencies: ["CShim"]),
         .testTarget(
@@ -225,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "skygateTests",
             dependencies: [
-                "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "EventExport", "TestSupport",
+                "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "EventExport", "GB28181", "TestSupport",
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -101,16 +101,22 @@ extension Registry {
     /// Removes a camera, its tags and its links; sensors that sat with it keep their own position, if any.
     public func removeCamera(id: String, audit: () throws -> Void = {}) throws {
         try write { db in
-            // The sensors placed by this camera lose their position with it; only they need linking again.
-            let seated = try String.fetchAll(db, sql: "SELECT id FROM sensor WHERE camera_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM device_key_location WHERE device_kind = 'camera' AND device_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM camera WHERE id = ?", arguments: [id])
-            guard db.changesCount > 0 else { throw RegistryError(.notFound, "no camera \(id)") }
-            let linker = try linker(db)
-            for sensor in seated { try linker.relink(db, kind: "sensor", id: sensor) }
+            guard try deleteCamera(db, id: id) else { throw RegistryError(.notFound, "no camera \(id)") }
             try audited(audit)
         }
         logger.info("camera removed", metadata: ["camera": "\(id)"])
+    }
+
+    /// Deletes a camera's row and links; false when there was none.
+    func deleteCamera(_ db: Database, id: String) throws -> Bool {
+        // The sensors placed by this camera lose their position with it; only they need linking again.
+        let seated = try String.fetchAll(db, sql: "SELECT id FROM sensor WHERE camera_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM device_key_location WHERE device_kind = 'camera' AND device_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM camera WHERE id = ?", arguments: [id])
+        guard db.changesCount > 0 else { return false }
+        let linker = try linker(db)
+        for sensor in seated { try linker.relink(db, kind: "sensor", id: sensor) }
+        return true
     }
 
     /// Enables or disables a camera.
@@ -131,7 +137,9 @@ extension Registry {
         return try StreamEndpoint(parsing: text)
     }
 
-    func validate(_ camera: Camera) throws {
+    /// - Parameter checkingURLs: false for cameras whose URL the registry made itself (GB/T 28181 channels), which
+    ///   no URL policy for cameras of one's own lists.
+    func validate(_ camera: Camera, checkingURLs: Bool = true) throws {
         if camera.id.code == nil && !lenientIDs {
             throw RegistryError(.invalid, "camera ID '\(camera.id)' is not a GB/T 28181 ID (use --lenient-id for other schemes)")
         }
@@ -146,7 +154,7 @@ extension Registry {
         guard (1...3650).contains(camera.retentionDays) else {
             throw RegistryError(.invalid, "retention of \(camera.retentionDays) days is outside 1…3650")
         }
-        for endpoint in [camera.mainStream] + (camera.subStream.map { [$0] } ?? []) {
+        for endpoint in [camera.mainStream] + (camera.subStream.map { [$0] } ?? []) where checkingURLs {
             do { try validateURL(endpoint.url) } catch {
                 throw RegistryError(.invalid, "stream URL '\(endpoint.redacted)' refused: \(error)")
             }

@@ -75,6 +75,34 @@ enum RegistrySchema {
             // NULL: automatic (TCP, then UDP if the server refuses TCP).
             try db.execute(sql: "ALTER TABLE camera ADD COLUMN rtsp_transport TEXT")
         }
+        migrator.registerMigration("v3: GB/T 28181 devices") { db in
+            // One row per device that may register over SIP. The password is sealed like stream credentials; the
+            // registration columns are what a restart needs to keep a registered device online.
+            try db.execute(
+                sql: """
+                    CREATE TABLE gb_device (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL DEFAULT '',
+                        password BLOB NOT NULL,
+                        media_transport TEXT NOT NULL DEFAULT 'tcp',
+                        address TEXT,
+                        registered_at REAL,
+                        expires_at REAL,
+                        last_keepalive REAL,
+                        online INTEGER NOT NULL DEFAULT 0,
+                        gb_version TEXT,
+                        user_agent TEXT
+                    ) WITHOUT ROWID;
+                    CREATE TABLE gb_channel (
+                        device_id TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        parent_id TEXT,
+                        name TEXT NOT NULL,
+                        item TEXT NOT NULL,
+                        PRIMARY KEY (device_id, id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

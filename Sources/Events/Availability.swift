@@ -67,7 +67,7 @@ public enum Availability {
         return AvailabilityRow(
             scope: "camera", id: camera, name: name, from: from, to: to, cameras: 1, monitoredSeconds: monitoredSeconds,
             onlineSeconds: monitoredSeconds - covered { $0 == .offline || $0 == .stalled },
-            faultFreeSeconds: monitoredSeconds - covered { $0 != .sensorAlarm }, faults: faults)
+            faultFreeSeconds: monitoredSeconds - covered { !$0.isAlarm }, faults: faults)
     }
 
     /// Cameras' rows summed into one for a grid or key location: percentages of the summed time, so a camera

@@ -16,10 +16,10 @@ public struct DetectorTransition: Sendable, Equatable, Codable {
     /// For health events, the reason ("refused", "noData", …).
     public var reason: String?
 
-    /// What tells two open events of one device and kind apart: a sensor alarm's name (a sensor may have `smoke` and
+    /// What tells two open events of one device and kind apart: an alarm's name (a sensor may have `smoke` and
     /// `door_forced` open at once, and clearing one must not clear the other); empty for a camera's detectors, whose
     /// reason only describes the fault.
-    public var subject: String { kind == .sensorAlarm ? reason ?? "" : "" }
+    public var subject: String { kind.isAlarm ? reason ?? "" : "" }
 
     public init(
         device: String, kind: EventKind, phase: Phase, at: Date, since: Date, evidence: [String: Double], reason: String? = nil

@@ -50,7 +50,7 @@ public final class EventEngine: Sendable {
     public func start() throws {
         let open = try store.openEvents()
         detectors.withLock { detectors in
-            for event in open where event.kind != .sensorAlarm {
+            for event in open where !event.kind.isAlarm {
                 var detector = detectors[event.device] ?? makeDetector(event.device)
                 detector.restore(
                     event.kind, since: event.since, updatedAt: event.updatedAt, evidence: event.evidence, reason: event.reason)
@@ -129,6 +129,29 @@ public final class EventEngine: Sendable {
         let entry = EventStore.Entry(
             transition, location: try location(of: sensor, version: registry.version()),
             idempotencyKey: idempotencyKey)
+        let outcome = try store.record([entry])[0]
+        if case .recorded(let event) = outcome { onRecorded([event]) }
+        return outcome
+    }
+
+    /// A GB/T 28181 device's alarm for one of its channels (or itself), recorded before this returns, so the SIP
+    /// server answers the device only once it is kept. `alarm` names it (the method and type, "video/2"); priority,
+    /// method and type go in the evidence, the description in the reason's text after the name. The device's message
+    /// carries a serial number; a repeat of it is recorded once.
+    public func deviceAlarm(
+        device: String, alarm: String, description: String, priority: Int?, method: Int?, type: Int?, at time: Date,
+        idempotencyKey: IdempotencyKey?
+    ) throws -> EventStore.Outcome {
+        var evidence: [String: Double] = [:]
+        if let priority { evidence["priority"] = Double(priority) }
+        if let method { evidence["method"] = Double(method) }
+        if let type { evidence["type"] = Double(type) }
+        let reason = description.isEmpty ? alarm : "\(alarm): \(description)"
+        try validateText(reason, field: "alarm")
+        let transition = DetectorTransition(
+            device: device, kind: .deviceAlarm, phase: .raised, at: time, since: time, evidence: evidence, reason: reason)
+        let entry = EventStore.Entry(
+            transition, location: try location(of: device, version: registry.version()), idempotencyKey: idempotencyKey)
         let outcome = try store.record([entry])[0]
         if case .recorded(let event) = outcome { onRecorded([event]) }
         return outcome

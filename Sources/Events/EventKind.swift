@@ -23,14 +23,20 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     case cameraMoved = "camera_moved"
     /// A sensor (smoke, gas, water level, door, …) reported an alarm.
     case sensorAlarm = "sensor_alarm"
+    /// A GB/T 28181 device raised an alarm (`Notify/Alarm`: video loss, tamper, motion, a device fault, …).
+    case deviceAlarm = "device_alarm"
 
     /// Picture faults: judged from keyframe statistics, hidden while the camera is offline or stalled.
     public var isPictureFault: Bool {
         switch self {
         case .tooDark, .tooBright, .occlusion, .frozen, .blur, .colourCast, .cameraMoved: true
-        case .offline, .stalled, .streamDegraded, .sensorAlarm: false
+        case .offline, .stalled, .streamDegraded, .sensorAlarm, .deviceAlarm: false
         }
     }
+
+    /// Alarms reported by a device or sensor, not judged by a detector: they open and clear by what the sender says,
+    /// and count neither as faults of a camera's picture nor towards its availability.
+    public var isAlarm: Bool { self == .sensorAlarm || self == .deviceAlarm }
 
     /// The kinds an open event of this kind hides. Offline and stalled hide every picture fault; a black or
     /// washed-out picture hides what it makes look wrong (frozen, blurred, covered, tinted, moved); a covered lens
@@ -42,7 +48,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
         case .occlusion: [.frozen, .blur, .cameraMoved, .streamDegraded]
         // A still or flat picture needs few bits: its low bitrate is not a degraded stream.
         case .frozen: [.streamDegraded]
-        case .streamDegraded, .blur, .colourCast, .cameraMoved, .sensorAlarm: []
+        case .streamDegraded, .blur, .colourCast, .cameraMoved, .sensorAlarm, .deviceAlarm: []
         }
     }
 

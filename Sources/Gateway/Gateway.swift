@@ -39,6 +39,7 @@ public enum Gateway {
         services.addRecordingRoutes(to: api)
         services.addEventRoutes(to: api)
         services.addAdminRoutes(to: api)
+        services.addGBDeviceRoutes(to: api)
         if let folder = dashboardFolder {
             router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true))
         }

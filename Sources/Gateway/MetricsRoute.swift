@@ -1,3 +1,4 @@
+import CameraRegistry
 import Events
 import Foundation
 import HTTPTypes
@@ -76,6 +77,28 @@ extension GatewayServices {
         }
         prometheus.makeGauge(name: "skygate_event_streams", help: "Open Server-Sent Events streams.")
             .set(Double(feed.subscriberCount))
+        try addGBMetrics(to: prometheus, now: now)
         return prometheus.emitToString()
+    }
+}
+
+extension GatewayServices {
+    /// GB/T 28181 devices: how many are registered and online, and each online device's keepalive age, from the
+    /// registrations the SIP server persists.
+    func addGBMetrics(to prometheus: PrometheusCollectorRegistry, now: Date) throws {
+        let devices = try registry.gbDevices()
+        guard !devices.isEmpty else { return }
+        let online = devices.filter { $0.registration?.online == true }
+        prometheus.makeGauge(name: "skygate_gb_devices", labels: [("state", "online")], help: "GB/T 28181 devices by state.")
+            .set(Double(online.count))
+        prometheus.makeGauge(name: "skygate_gb_devices", labels: [("state", "offline")], help: "GB/T 28181 devices by state.")
+            .set(Double(devices.count - online.count))
+        for device in online {
+            guard let registration = device.registration else { continue }
+            prometheus.makeGauge(
+                name: "skygate_gb_keepalive_age_seconds", labels: [("device", device.id.rawValue)],
+                help: "Seconds since the device's last keepalive (or registration)."
+            ).set(max(0, now.timeIntervalSince(registration.lastKeepalive ?? registration.registeredAt)))
+        }
     }
 }

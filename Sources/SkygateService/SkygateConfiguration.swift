@@ -1,6 +1,7 @@
 public import EventExport
 public import Events
 import Foundation
+public import GB28181
 import Gateway
 public import Ingest
 
@@ -17,6 +18,8 @@ public struct SkygateConfiguration: Sendable {
     public var http: HTTPAddress? = HTTPAddress(host: "127.0.0.1", port: 8080)
     /// Connections and idle time allowed to HTTP clients (capped at start to half the descriptor limit).
     public var httpLimits = HTTPLimits()
+    /// The GB/T 28181 SIP server; nil (the default) runs none.
+    public var gb: GBConfiguration?
     /// Clip exports at once, and the free space they must leave for recording.
     var clipLimits = ClipLimits()
 

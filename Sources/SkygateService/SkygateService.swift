@@ -4,6 +4,7 @@ public import CameraRegistry
 import EventExport
 public import Events
 import Foundation
+import GB28181
 import Gateway
 public import Ingest
 public import Logging
@@ -53,6 +54,17 @@ public final class SkygateService: Sendable {
             for exporter in exporters { exporter.wake() }
             feed.publish(recorded)
         }
+        // Before the engine starts its threads: the restored registrations are read here and may fail. A device's alarm
+        // is an event of the channel it names.
+        let sip = try configuration.gb.map {
+            try GBService(configuration: $0, registry: registry, logger: Logger(label: "skygate.gb")) { alarm in
+                _ = try engine.deviceAlarm(
+                    device: alarm.source, alarm: alarm.name, description: alarm.description, priority: alarm.priority,
+                    method: alarm.method, type: alarm.type, at: alarm.time,
+                    idempotencyKey: IdempotencyKey(
+                        "\(alarm.serialNumber)@\(alarm.time.timeIntervalSince1970)", sender: "gb:\(alarm.device)"))
+            }
+        }
         do {
             try engine.start()
         } catch {
@@ -66,6 +78,8 @@ public final class SkygateService: Sendable {
         Self.sweepScratch(directory + "/tmp")
         let descriptors = DescriptorLimit.raiseToHardLimit()
         var services: [any Service] = exporters + [engine, ingest]
+        // After ingest: the group stops in reverse, so devices stop being served before recording ends.
+        if let sip { services.append(sip) }
         if let address = configuration.http {
             var gateway = GatewayServices(
                 registry: registry, archive: archive, events: store, engine: engine, access: access, feed: feed,

@@ -4,6 +4,7 @@ import ArgumentParser
 import CameraRegistry
 import Events
 import Foundation
+import GB28181
 import Geo
 import MediaIO
 import SkygateService
@@ -60,6 +61,9 @@ private func reported(_ error: any Error) -> ExitCode {
         case .sinkFailed: return ExitCode(73)
         case .storeUnavailable, .storeFailed: return ExitCode(74)
         }
+    case let error as GBError:
+        printError(error.description)
+        return ExitCode(error.code == .invalidConfiguration ? 65 : 73)
     case let error as ServiceError:
         printError(error.description)
         return ExitCode(error.code == .alreadyRunning ? 75 : 73)

@@ -48,7 +48,7 @@ struct ReportCommand: ParsableCommand {
                 let rows = try AvailabilityReport(registry: registry, health: health, events: store).rows(
                     from: parseWallTime(from)!, to: parseWallTime(to)!, by: AvailabilityReport.Grouping(rawValue: by)!,
                     daily: daily, grid: grid)
-                let kinds = EventKind.allCases.filter { $0 != .sensorAlarm }.map(\.rawValue)
+                let kinds = EventKind.allCases.filter { !$0.isAlarm }.map(\.rawValue)
                 if format.csv {
                     let header =
                         ["scope", "id", "name", "from", "to", "cameras", "monitored_s", "online_pct", "fault_free_pct"]

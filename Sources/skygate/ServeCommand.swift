@@ -30,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Recording") var recording: RecordingOptions
     @OptionGroup(title: "Events and export") var export: ExportOptions
     @OptionGroup(title: "HTTP") var http: HTTPOptions
+    @OptionGroup(title: "GB/T 28181") var sip: SIPOptions
 
     func run() async throws {
         MemoryTuning.limitMallocArenas(to: 2)
@@ -49,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.detectors = try export.detectorConfiguration()
             configuration.export = try export.exportConfiguration()
             http.apply(to: &configuration)
+            configuration.gb = try sip.configuration()
             let access = try openAccessStore(location)
             try announceFirstAdminToken(access)
             let configured = configuration

@@ -53,6 +53,15 @@ struct StatusCommand: ParsableCommand {
                 print("not running: \(report.notRunning.joined(separator: ", "))")
             }
             if !disabled.isEmpty { print("disabled: \(disabled.joined(separator: ", "))") }
+            let devices = try registry.gbDevices()
+            if !devices.isEmpty {
+                let online = devices.filter { $0.registration?.online == true }
+                print(
+                    "GB/T 28181 devices: \(online.count) of \(devices.count) online"
+                        + (online.count < devices.count
+                            ? " (offline: \(devices.filter { $0.registration?.online != true }.map(\.id.rawValue).joined(separator: ", ")))"
+                            : "") + "; `skygate gb devices` for each")
+            }
         }
     }
 

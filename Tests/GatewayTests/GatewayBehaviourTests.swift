@@ -407,6 +407,69 @@ struct GatewayBehaviourTests {
         }
     }
 
+    @Test("GB/T 28181 devices over the API: a password is required, never shown back, and every change is audited")
+    func gbDevices() async throws {
+        let fixture = try GatewayFixture()
+        let device = "34020000001320000042"
+        let secret = "Dev1ce-secret-42"
+        try await fixture.application.test(.router) { client in
+            let uri = "/api/gb/devices/\(device)"
+            let missing = try await client.execute(
+                uri: uri, method: .put, headers: fixture.headers(.admin), body: ByteBuffer(string: #"{"name":"north gate"}"#))
+            #expect(missing.status == .badRequest, "\(missing.text)")
+            let short = try await client.execute(
+                uri: uri, method: .put, headers: fixture.headers(.admin), body: ByteBuffer(string: #"{"password":"short"}"#))
+            #expect(short.status.code == 422 || short.status.code == 400, "\(short.text)")
+            let operatorTry = try await client.execute(
+                uri: uri, method: .put, headers: fixture.headers(.operator),
+                body: ByteBuffer(string: #"{"password":"\#(secret)"}"#))
+            #expect(operatorTry.status == .forbidden)
+            let added = try await client.execute(
+                uri: uri, method: .put, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"name":"north gate","mediaTransport":"udp","password":"\#(secret)"}"#))
+            #expect(added.status == .created, "\(added.text)")
+            #expect(try fixture.services.registry.gbDevicePasswords()[device] == secret)
+            for path in [uri, "/api/gb/devices"] {
+                let read = try await client.execute(uri: path, method: .get, headers: fixture.headers(.viewer))
+                #expect(read.status == .ok && read.text.contains("north gate") && read.text.contains("udp"), "\(read.text)")
+                #expect(!read.text.contains(secret) && !read.text.contains("password"), "\(read.text)")
+            }
+            let removed = try await client.execute(uri: uri, method: .delete, headers: fixture.headers(.admin))
+            #expect(removed.status == .noContent)
+            let gone = try await client.execute(uri: uri, method: .get, headers: fixture.headers(.viewer))
+            #expect(gone.status == .notFound)
+            #expect(
+                try fixture.audit().filter { $0.action.hasPrefix("gb.") }.map(\.action) == ["gb.device.add", "gb.device.remove"])
+        }
+    }
+
+    @Test("a GB/T 28181 device alarm is an event of its channel, linked to the channel's grid, recorded once per message")
+    func deviceAlarms() async throws {
+        let fixture = try GatewayFixture()
+        let camera = GatewayFixture.camera
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        func raise() throws -> EventStore.Outcome {
+            try fixture.services.engine.deviceAlarm(
+                device: camera, alarm: "video/4", description: "Video tamper", priority: 1, method: 5, type: 4, at: at,
+                idempotencyKey: IdempotencyKey("77@1800000000.0", sender: "gb:34020000001320000001"))
+        }
+        guard case .recorded(let event) = try raise() else {
+            Issue.record("not recorded")
+            return
+        }
+        #expect(event.kind == .deviceAlarm && event.reason == "video/4: Video tamper" && event.evidence["method"] == 5)
+        #expect(!event.location.grids.isEmpty, "linked to the channel's grid")
+        guard case .duplicate = try raise() else {
+            Issue.record("a resent alarm was recorded twice")
+            return
+        }
+        try await fixture.application.test(.router) { client in
+            let listed = try await client.execute(
+                uri: "/api/events?kind=device_alarm", method: .get, headers: fixture.headers(.viewer))
+            #expect(listed.status == .ok && listed.text.contains("Video tamper"), "\(listed.text)")
+        }
+    }
+
     @Test("registry changes over the API use the registry's validation and are audited")
     func registryChanges() async throws {
         let fixture = try GatewayFixture()

@@ -14,7 +14,8 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         "/metrics", "/api/whoami", "/api/cameras", "/api/cameras/\(camera)", "/api/cameras/\(camera)/status",
         "/api/cameras/\(camera)/health", "/api/cameras/\(camera)/coverage", "/api/cameras/\(camera)/stats", "/api/grids",
         "/api/grids/YX", "/api/locations", "/api/map/grids", "/api/map/locations", "/api/sensors", "/api/sensors/\(sensor)",
-        "/api/status", "/api/events", "/api/events/no-such-event", "/api/reports/availability",
+        "/api/status", "/api/events", "/api/events/no-such-event", "/api/reports/availability", "/api/gb/devices",
+        "/api/gb/devices/34020000001320000099",
     ]
     var routes = viewer.map { (HTTPRequest.Method.get, $0, Role.viewer, String?.none) }
     routes += [
@@ -31,6 +32,8 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         (.put, "/api/locations", .admin, "{}"),
         (.put, "/api/sensors/no-such-sensor", .admin, "{}"),
         (.delete, "/api/sensors/no-such-sensor", .admin, nil),
+        (.put, "/api/gb/devices/34020000001320000099", .admin, "{}"),
+        (.delete, "/api/gb/devices/34020000001320000099", .admin, nil),
         (.get, "/api/tokens", .admin, nil),
         (.post, "/api/tokens", .admin, "{}"),
         (.delete, "/api/tokens/no-such-token", .admin, nil),
@@ -97,6 +100,7 @@ struct RouteRoleTests {
                 .replacingOccurrences(of: "no-such-camera", with: "{id}").replacingOccurrences(of: "no-such-sensor", with: "{id}")
                 .replacingOccurrences(of: "no-such-event", with: "{id}").replacingOccurrences(of: "no-such-token", with: "{id}")
                 .replacingOccurrences(of: "/api/grids/YX", with: "/api/grids/{id}")
+                .replacingOccurrences(of: "34020000001320000099", with: "{id}")
             served.insert("\(route.method.rawValue) \(path)")
         }
         #expect(documented.subtracting(served).sorted() == [], "documented, not tested")

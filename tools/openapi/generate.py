@@ -14,7 +14,7 @@ st={"type":"string"}; num={"type":"number"}; integer={"type":"integer"}; boolean
 time={"type":"string","format":"date-time"}
 # A yes/no query parameter as the gateway reads it (`Request.flag`).
 flag={"type":"string","enum":["true","false","1","0","yes","no"]}
-kinds=["offline","stalled","stream_degraded","too_dark","too_bright","occlusion","frozen","blur","colour_cast","camera_moved","sensor_alarm"]
+kinds=["offline","stalled","stream_degraded","too_dark","too_bright","occlusion","frozen","blur","colour_cast","camera_moved","sensor_alarm","device_alarm"]
 levels=["district","street","community","grid"]
 def optional_inputs(schema):
     """An input object whose optional properties may also be null, which the gateway takes as absent (no change):
@@ -39,6 +39,9 @@ schemas={
    "longitude":{"type":"number","minimum":-180,"maximum":180},"latitude":{"type":"number","minimum":-90,"maximum":90},"gcj02":boolean,"vendor":st,"model":st,"enabled":boolean,"tags":arr(st),"purpose":st,"retentionDays":{"type":"integer","minimum":1,"maximum":3650},
    "rtspTransport":{"type":"string","enum":["auto","tcp","udp","udp_multicast","http"],"description":"auto: TCP, then UDP if the camera refuses TCP (461)."}}}),
  "Sensor": obj({"id":st,"name":st,"kind":st,"longitude":num,"latitude":num,"cameraId":st,"gridPath":arr(ref("GridSummary")),"keyLocations":arr(ref("KeyLocationLink"))},["id","name","kind","gridPath","keyLocations"]),
+ "GBRegistration": obj({"address":{"type":"string","description":"Where its requests came from: udp:HOST:PORT or tcp:HOST:PORT."},"registeredAt":time,"expiresAt":time,"lastKeepalive":time,"online":{"type":"boolean"},"version":{"type":"string","description":"X-GB-Ver (3.0: the 2022 text); absent for 2016 devices."},"userAgent":st},["address","registeredAt","expiresAt","online"]),
+ "GBDevice": obj({"id":st,"name":st,"mediaTransport":{"type":"string","enum":["tcp","udp"]},"registration":ref("GBRegistration")},["id","name","mediaTransport"]),
+ "GBDeviceInput": optional_inputs({"type":"object","additionalProperties":False,"properties":{"name":{"type":"string","maxLength":200},"mediaTransport":{"type":"string","enum":["tcp","udp"]},"password":{"type":"string","minLength":8,"maxLength":128,"pattern":"^[^\\r\\n]*$","description":"Required on every PUT; never shown back."}},"required":["password"]}),
  "SensorInput": optional_inputs({"type":"object","properties":{"name":st,"kind":{"type":"string","enum":["smoke","gas","water_level","door","alarm_button","other"]},"longitude":num,"latitude":num,"cameraId":st},"required":["name","kind"]}),
  "Grid": obj({"id":st,"name":st,"level":st,"parent":st,"polygons":integer,"bounds":arr(num)},["id","name","level","polygons","bounds"]),
  "KeyLocation": obj({"id":st,"name":st,"category":st,"radiusM":num,"distanceM":num},["id","name","category","radiusM"]),
@@ -128,6 +131,11 @@ paths={
  "/api/sensors/{id}/alarms":{"post":op("A sensor's alarm (active, default) or its end (active false). Send an Idempotency-Key: a resend answers the first event with 200 instead of recording another.","operator",
    {"201":resp("Recorded",ref("Event")),"200":resp("Already recorded under this Idempotency-Key",ref("Event")),"404":err("No such sensor."),"409":err("No open alarm to clear."),"422":err("Invalid alarm.")},
    [p("id"),{"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","minLength":1,"maxLength":200}}],body=ref("SensorAlarmInput"),tag="events")},
+ "/api/gb/devices":{"get":op("GB/T 28181 devices allowed to register over SIP, with their registration (never their passwords).","viewer",{"200":resp("Devices",arr(ref("GBDevice")))},tag="gb28181")},
+ "/api/gb/devices/{id}":{
+   "get":op("One GB/T 28181 device.","viewer",{"200":resp("The device",ref("GBDevice")),"404":err("No such device.")},[p("id")],tag="gb28181"),
+   "put":op("Allow a device to register, or change its name, transport and password (required: each device has its own).","admin",{"200":resp("Replaced",ref("GBDevice")),"201":resp("Added",ref("GBDevice")),"422":err("Invalid value.")},[p("id")],body=ref("GBDeviceInput"),tag="gb28181"),
+   "delete":op("Stop a device from registering (its cameras stay).","admin",{"204":resp("Removed"),"404":err("No such device.")},[p("id")],tag="gb28181")},
  "/api/status":{"get":op("The service and every camera.","viewer",{"200":resp("Status",ref("ServiceReport"))},tag="status")},
  "/api/events":{"get":op("Events, newest first, with the CLI's filters; page with 'before'.","viewer",{"200":resp("A page",ref("EventPage"))},[*evq,q("limit",{"type":"integer","minimum":1,"maximum":1000}),q("before",st,"The previous page's 'next'.")],tag="events")},
  "/api/events/stream":{"get":op("Server-Sent Events: each event recorded from now on (event: open or cleared; data: the Event JSON), with the same filters.","viewer",{"200":resp("An endless stream",{"type":"string"},"text/event-stream")},evq,tag="events")},

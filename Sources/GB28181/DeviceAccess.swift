@@ -1,0 +1,324 @@
+import CameraRegistry
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// Device access: REGISTER with digest, keepalives, and offline detection, for the devices in the registry.
+///
+/// `handle` runs on the SIP transport's event loop and never touches the database: passwords are read into memory
+/// (again when the registry changes, by `tick`), and registrations are persisted by a serial queue of their own.
+/// So an unauthenticated request costs a parse, a rate-limit check and at most a 401, and nothing else.
+final class DeviceAccess: Sendable {
+    struct State: Sendable {
+        var registrations: DeviceRegistrations
+        var passwords: [String: String]
+        var registryVersion: RegistryVersion
+        var limiter: SourceRateLimiter
+        var transactions = ClientTransactions()
+        var catalogs = CatalogAssembler()
+        var serialNumber = 1
+        /// Counters for status and metrics.
+        var refused = 0
+        var dropped = 0
+    }
+
+    let configuration: GBConfiguration
+    private let registry: Registry
+    private let state: Mutex<State>
+    private let nonces: NonceMint
+    private let persistence = DispatchQueue(label: "skygate.gb.registrations")
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    /// Records a device's alarm (as an event); called on the persistence queue. The device is answered with the
+    /// alarm's Response only once it returns.
+    private let onAlarm: @Sendable (GBAlarm) throws -> Void
+    /// How requests reach devices, once the transport is bound.
+    private let link = Mutex<(send: @Sendable (SIPMessage, SIPPeer) -> Void, requests: SIPRequests)?>(nil)
+    /// The To tag of this server's responses; one per process is enough for responses outside dialogs.
+    private let tag = String(UInt32.random(in: 1...UInt32.max), radix: 16)
+
+    init(
+        configuration: GBConfiguration, registry: Registry, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        onAlarm: @escaping @Sendable (GBAlarm) throws -> Void = { _ in }
+    ) throws {
+        self.onAlarm = onAlarm
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        self.now = now
+        nonces = NonceMint()
+        let version = try registry.version()
+        let restored = DeviceRegistrations(restoring: try registry.gbDevices(), policy: configuration.keepalive, at: now())
+        state = Mutex(
+            State(
+                registrations: restored, passwords: try registry.gbDevicePasswords(), registryVersion: version,
+                limiter: SourceRateLimiter(rate: configuration.unauthenticatedRate, burst: 2 * configuration.unauthenticatedRate))
+        )
+        let online = restored.registrations.values.filter(\.online).count
+        logger.info("GB/T 28181 registrations restored", metadata: ["online": "\(online)"])
+    }
+
+    /// Gives the server a way to send requests, once its sockets are bound.
+    func attach(port: Int, send: @escaping @Sendable (SIPMessage, SIPPeer) -> Void) {
+        let requests = SIPRequests(configuration: configuration, advertisedHost: configuration.advertised, port: port)
+        link.withLock { $0 = (send, requests) }
+    }
+
+    /// The answer to a request, or nil to send none (a response, a rate-limited or unparseable request).
+    func handle(_ message: SIPMessage, from peer: SIPPeer) -> SIPMessage? {
+        guard case .request(let method, _) = message.startLine else {
+            response(message, from: peer)
+            return nil
+        }
+        switch method {
+        case .register: return register(message, from: peer)
+        case .message, .notify: return self.message(message, from: peer)
+        case .options: return message.response(200, "OK", from: peer, toTag: tag)
+        case .ack: return nil
+        default:
+            guard allowUnauthenticated(peer) else { return nil }
+            var answer = message.response(405, "Method Not Allowed", from: peer, toTag: tag)
+            answer.headers.append(("Allow", "REGISTER, MESSAGE, OPTIONS, ACK, BYE, NOTIFY"))
+            return answer
+        }
+    }
+
+    /// Bytes that are not a SIP message: counted and dropped (nothing in them can be trusted to address an answer).
+    func noteMalformed(error: SIPParseError, from peer: SIPPeer) {
+        state.withLock { $0.dropped += 1 }
+        logger.debug("malformed SIP message", metadata: ["from": "\(peer)", "error": "\(error)"])
+    }
+
+    // MARK: - REGISTER
+
+    private func register(_ request: SIPMessage, from peer: SIPPeer) -> SIPMessage? {
+        let at = now()
+        guard let device = request.fromUser else {
+            return allowUnauthenticated(peer)
+                ? request.response(400, "Bad Request (no device ID in From)", from: peer, toTag: tag) : nil
+        }
+        guard let expires = Self.expires(request) else {
+            return allowUnauthenticated(peer) ? request.response(400, "Bad Request (no Expires)", from: peer, toTag: tag) : nil
+        }
+        guard let header = request.header("Authorization"), let credentials = DigestCredentials(header: header) else {
+            return allowUnauthenticated(peer) ? challenge(request, from: peer, at: at, stale: false) : nil
+        }
+        switch nonces.check(credentials.nonce, at: at) {
+        case .forged: return allowUnauthenticated(peer) ? challenge(request, from: peer, at: at, stale: false) : nil
+        case .stale: return allowUnauthenticated(peer) ? challenge(request, from: peer, at: at, stale: true) : nil
+        case .valid: break
+        }
+        let password = state.withLock { $0.passwords[device] }
+        guard let password, credentials.username == device, credentials.realm == configuration.domain,
+            credentials.isValid(password: password, method: "REGISTER")
+        else {
+            state.withLock { $0.refused += 1 }
+            logger.notice("GB/T 28181 registration refused", metadata: ["device": "\(device)", "from": "\(peer)"])
+            return allowUnauthenticated(peer) ? request.response(403, "Forbidden", from: peer, toTag: tag) : nil
+        }
+        let granted = min(expires, configuration.maximumExpires)
+        let registration = state.withLock { state in
+            granted == 0
+                ? state.registrations.unregister(device)
+                : state.registrations.register(
+                    device, address: peer.description, expires: granted, version: request.header("X-GB-Ver"),
+                    userAgent: request.header("User-Agent"), at: at)
+        }
+        if let registration { persist(device, registration) }
+        if granted > 0 { query("Catalog", device: device, at: peer) }
+        logger.info(
+            granted == 0 ? "GB/T 28181 device unregistered" : "GB/T 28181 device registered",
+            metadata: ["device": "\(device)", "from": "\(peer)", "expires": "\(granted)"])
+        var answer = request.response(200, "OK", from: peer, toTag: tag)
+        if let contact = request.header("Contact") { answer.headers.append(("Contact", contact)) }
+        answer.headers.append(("Expires", "\(granted)"))
+        answer.headers.append(("Date", SIPDate.text(at)))
+        if let version = request.header("X-GB-Ver") { answer.headers.append(("X-GB-Ver", version)) }
+        return answer
+    }
+
+    private func challenge(_ request: SIPMessage, from peer: SIPPeer, at: Date, stale: Bool) -> SIPMessage {
+        var answer = request.response(401, "Unauthorized", from: peer, toTag: tag)
+        let nonce = nonces.issue(at: at)
+        answer.headers.append(
+            (
+                "WWW-Authenticate",
+                #"Digest realm="\#(configuration.domain)", nonce="\#(nonce)", qop="auth", algorithm=MD5"#
+                    + (stale ? ", stale=true" : "")
+            ))
+        return answer
+    }
+
+    /// `Expires`, or the Contact's `expires` parameter; nil when neither is a number.
+    static func expires(_ request: SIPMessage) -> Int? {
+        if let header = request.header("Expires") {
+            return Int(header.trimmingCharacters(in: .whitespaces)).flatMap { $0 >= 0 ? $0 : nil }
+        }
+        return request.header("Contact").flatMap { SIPURI.parameter("expires", inHeader: $0) }.flatMap { Int($0) }
+    }
+
+    // MARK: - MESSAGE
+
+    private func message(_ request: SIPMessage, from peer: SIPPeer) -> SIPMessage? {
+        let at = now()
+        guard let device = request.fromUser, state.withLock({ $0.registrations.isOnline(device) }) else {
+            return allowUnauthenticated(peer) ? request.response(403, "Forbidden (register first)", from: peer, toTag: tag) : nil
+        }
+        let body: MANSCDPMessage
+        do { body = try MANSCDPMessage.decode(request.body) } catch {
+            return request.response(400, "Bad Request (\(error))", from: peer, toTag: tag)
+        }
+        if body.kind.caseInsensitiveCompare("Notify") == .orderedSame,
+            body.command?.caseInsensitiveCompare("Keepalive") == .orderedSame
+        {
+            if let registration = state.withLock({ $0.registrations.keepalive(device, address: peer.description, at: at) }) {
+                persist(device, registration)
+            }
+        } else if let alarm = GBAlarm(body, device: device, receivedAt: at) {
+            self.alarm(alarm, from: peer)
+        } else if var part = CatalogPart(body) {
+            // The catalog belongs to the device that sent it, whatever its body's DeviceID says.
+            part.device = device
+            catalog(part, at: at)
+        }
+        return request.response(200, "OK", from: peer, toTag: tag)
+    }
+
+    // MARK: - Requests to devices and their catalogs
+
+    /// Sends a MANSCDP query to a registered device, a moment after the answer that prompted it.
+    private func query(_ command: String, device: String, at peer: SIPPeer) {
+        guard let (send, requests) = link.withLock({ $0 }) else { return }
+        let serialNumber = state.withLock { state in
+            state.serialNumber += 1
+            return state.serialNumber
+        }
+        let request = requests.query(command, device: device, serialNumber: serialNumber, to: peer)
+        persistence.asyncAfter(deadline: .now() + 0.2) { [self] in
+            state.withLock { $0.transactions.start(request, to: peer, at: now()) }
+            send(request, peer)
+        }
+    }
+
+    /// Records an alarm, then tells the device it was received (its `Response` MESSAGE): a device resends an alarm it
+    /// gets no Response for.
+    private func alarm(_ alarm: GBAlarm, from peer: SIPPeer) {
+        persistence.async { [self] in
+            do { try onAlarm(alarm) } catch {
+                logger.error("cannot record a device alarm", metadata: ["device": "\(alarm.device)", "error": "\(error)"])
+                return
+            }
+            logger.info(
+                "device alarm", metadata: ["device": "\(alarm.device)", "source": "\(alarm.source)", "alarm": "\(alarm.name)"])
+            guard let (send, requests) = link.withLock({ $0 }) else { return }
+            let response = requests.alarmResponse(device: alarm.source, serialNumber: alarm.serialNumber, to: peer)
+            state.withLock { $0.transactions.start(response, to: peer, at: now()) }
+            send(response, peer)
+        }
+    }
+
+    /// A response to one of this server's requests.
+    private func response(_ message: SIPMessage, from peer: SIPPeer) {
+        guard let request = state.withLock({ $0.transactions.match(message) }), let status = message.status, status >= 300 else {
+            return
+        }
+        logger.notice(
+            "a device refused a request",
+            metadata: ["device": "\(request.request.header("To") ?? "")", "status": "\(status)", "from": "\(peer)"])
+    }
+
+    /// A part of a catalog answer (gathered until whole) or a catalog notification (applied at once: ADD, UPDATE, ON,
+    /// OFF and the like update, DEL removes).
+    private func catalog(_ part: CatalogPart, at: Date) {
+        guard part.events.isEmpty else {
+            let removed = part.items.filter { part.events[$0.id] == "DEL" }.map(\.id)
+            let changed = part.items.filter { part.events[$0.id] != "DEL" }
+            persistence.async { [registry, logger, configuration] in
+                do {
+                    if !changed.isEmpty {
+                        _ = try registry.applyGBCatalog(
+                            device: part.device, items: changed, enableNewChannels: configuration.enableNewChannels)
+                    }
+                    if !removed.isEmpty { _ = try registry.removeGBCatalogItems(device: part.device, ids: removed) }
+                } catch {
+                    logger.error(
+                        "cannot apply a catalog notification", metadata: ["device": "\(part.device)", "error": "\(error)"])
+                }
+            }
+            return
+        }
+        guard let whole = state.withLock({ $0.catalogs.add(part, at: at) }) else { return }
+        apply(catalog: whole.items, of: whole.device)
+    }
+
+    private func apply(catalog items: [GBCatalogItem], of device: String) {
+        persistence.async { [registry, logger, configuration] in
+            do {
+                _ = try registry.applyGBCatalog(device: device, items: items, enableNewChannels: configuration.enableNewChannels)
+            } catch {
+                logger.error("cannot apply a catalog", metadata: ["device": "\(device)", "error": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: - Time and the registry
+
+    /// Marks devices offline whose registration expired or whose keepalives stopped, and reloads the passwords when
+    /// the registry changed. Called four times a second, off the event loop; also resends requests due over UDP and applies catalog answers whose parts stopped coming.
+    func tick() {
+        let at = now()
+        let (due, late) = state.withLock { ($0.transactions.due(at: at), $0.catalogs.expire(at: at)) }
+        if let send = link.withLock({ $0?.send }) {
+            for entry in due.resend { send(entry.request, entry.peer) }
+        }
+        for entry in due.timedOut {
+            logger.notice(
+                "a device did not answer a request",
+                metadata: ["to": "\(entry.peer)", "request": "\(entry.request.method?.rawValue ?? "")"])
+        }
+        for catalog in late {
+            logger.warning(
+                "a catalog answer stopped short; applying what came",
+                metadata: ["device": "\(catalog.device)", "items": "\(catalog.items.count)", "expected": "\(catalog.expected)"])
+            apply(catalog: catalog.items, of: catalog.device)
+        }
+        let gone = state.withLock { $0.registrations.sweep(at: at) }
+        for (device, registration) in gone {
+            logger.notice("GB/T 28181 device offline", metadata: ["device": "\(device)"])
+            persist(device, registration)
+        }
+        do {
+            let version = try registry.version()
+            guard version != state.withLock({ $0.registryVersion }) else { return }
+            let passwords = try registry.gbDevicePasswords()
+            state.withLock {
+                $0.passwords = passwords
+                $0.registryVersion = version
+            }
+        } catch {
+            logger.warning("cannot reload GB/T 28181 device passwords", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func persist(_ device: String, _ registration: GBRegistration) {
+        persistence.async { [registry, logger] in
+            do { try registry.recordGBRegistration(device: device, registration) } catch {
+                logger.error("cannot persist a GB/T 28181 registration", metadata: ["device": "\(device)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Waits until every registration handed to the persistence queue is written.
+    func flush() { persistence.sync {} }
+
+    private func allowUnauthenticated(_ peer: SIPPeer) -> Bool {
+        let at = now()
+        let allowed = state.withLock { $0.limiter.allow(peer.host, at: at) }
+        if !allowed { state.withLock { $0.dropped += 1 } }
+        return allowed
+    }
+
+    /// The devices' registrations now, for status.
+    var registrations: [String: GBRegistration] { state.withLock { $0.registrations.registrations } }
+}

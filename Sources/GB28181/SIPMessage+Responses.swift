@@ -1,0 +1,67 @@
+import Foundation
+
+/// Where a SIP message came from, and where requests to that device go back to (its `received`/`rport`, never
+/// its Contact: devices sit behind NAT).
+public struct SIPPeer: Sendable, Hashable, CustomStringConvertible {
+    public enum Transport: String, Sendable { case udp, tcp }
+    public var transport: Transport
+    public var host: String
+    public var port: Int
+
+    public init(transport: Transport, host: String, port: Int) {
+        self.transport = transport
+        self.host = host
+        self.port = port
+    }
+
+    /// `udp:127.0.0.1:5070`, as the registry keeps it.
+    public var description: String { "\(transport.rawValue):\(host):\(port)" }
+}
+
+extension SIPMessage {
+    /// A response to this request (RFC 3261 §8.2.6): its Via headers (the top one with `received` and `rport` filled
+    /// in, RFC 3581), From, To (with `toTag` unless it has one), Call-ID and CSeq.
+    func response(_ status: Int, _ reason: String, from peer: SIPPeer, toTag: String) -> SIPMessage {
+        var response = SIPMessage(.response(status: status, reason: reason))
+        for (index, via) in headers("Via").enumerated() {
+            response.headers.append(("Via", index == 0 ? Self.stamp(via, peer: peer) : via))
+        }
+        for name in ["From", "To", "Call-ID", "CSeq"] {
+            guard var value = header(name) else { continue }
+            if name == "To", status > 100, SIPURI.parameter("tag", inHeader: value) == nil { value += ";tag=\(toTag)" }
+            response.headers.append((name, value))
+        }
+        response.headers.append(("User-Agent", "Skygate"))
+        return response
+    }
+
+    /// The top Via with where the request really came from.
+    private static func stamp(_ via: String, peer: SIPPeer) -> String {
+        var parts = via.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        var sawReceived = false
+        for index in parts.indices.dropFirst() {
+            let name = parts[index].split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            if name == "rport" { parts[index] = "rport=\(peer.port)" }
+            if name == "received" {
+                parts[index] = "received=\(peer.host)"
+                sawReceived = true
+            }
+        }
+        if !sawReceived { parts.append("received=\(peer.host)") }
+        return parts.joined(separator: ";")
+    }
+}
+
+/// The `Date` header of a REGISTER's 200, which devices set their clocks from: GB/T 28181 §9.1.2 gives local time
+/// with milliseconds and no zone, `2026-12-01T09:58:33.000`.
+enum SIPDate {
+    static func text(_ date: Date, timeZone: TimeZone = .current) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
+        let millis = (parts.nanosecond ?? 0) / 1_000_000
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0, parts.second ?? 0, millis)
+    }
+}

@@ -314,4 +314,28 @@ struct LiveRegistrationTests {
         #expect(alarm.time == expected)
         try await server.stop()
     }
+
+    @Test("catalog notifications: ADD adds a camera, DEL removes it; a stranger's notification changes nothing")
+    func catalogNotifications() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-gb-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let registry = try Self.registry(scratch)
+        let server = try await Server(registry: registry, keepalive: KeepalivePolicy())
+        let (device, channel) = ("34020000001320000001", "34020000001310000009")
+        func notify(_ event: String, from sender: String = device) throws -> String {
+            try Self.scenario(
+                "catalog-notify.xml", port: server.port,
+                fields: [sender, Self.serverID, Self.domain, channel, event, "South gate"], scratch: scratch)
+        }
+        #expect(try notify("ADD", from: "34020000001320000002").contains("refused"), "an unregistered device is refused")
+        #expect(try registry.camera(id: channel) == nil)
+        _ = try Self.sipp(
+            port: server.port, device: device, password: "Right-pass-1", keepalives: -1, unregister: false, scratch: scratch)
+        #expect(try notify("ADD").contains("notified ADD \(channel)"))
+        #expect(try await Self.waitUntil(5) { (try? registry.camera(id: channel))??.camera.name == "South gate" })
+        #expect(try notify("DEL").contains("notified DEL \(channel)"))
+        #expect(try await Self.waitUntil(5) { (try? registry.camera(id: channel)) == .some(nil) })
+        #expect(try registry.gbCatalog(device: device).isEmpty)
+        try await server.stop()
+    }
 }

@@ -150,9 +150,22 @@ public func validateText(_ value: String, field: String, required: Bool = true) 
         throw RegistryError(.invalid, "\(field) is empty")
     }
     guard value.count <= 200 else { throw RegistryError(.invalid, "\(field) is longer than 200 characters") }
-    guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+    guard !value.unicodeScalars.contains(where: isControlCharacter) else {
         throw RegistryError(.invalid, "\(field) contains control characters")
     }
+}
+
+/// C0, DEL or C1: what `validateText` refuses.
+func isControlCharacter(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
+
+/// Text from a device (a GB/T 28181 catalog name, an alarm's description) made safe rather than refused, so that a
+/// device's channel or alarm is not lost for its text: control characters removed, trimmed, at most `limit`
+/// characters, so that it passes `validateText`.
+public func cleanedText(_ text: String, limit: Int = 200) -> String {
+    String(
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { !isControlCharacter($0) })).trimmingCharacters(
+            in: .whitespaces
+        ).prefix(limit))
 }
 
 /// Checks a grid or key-location ID: 1–64 letters, digits, '.', '_' or '-'.

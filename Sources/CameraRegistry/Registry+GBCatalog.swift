@@ -100,9 +100,10 @@ extension Registry {
                         mainStream: StreamEndpoint(
                             url: Self.gbChannelURL(device: device, channel: item.id), username: nil, password: nil),
                         location: nil, enabled: enableNewChannels, tags: ["gb28181"])
-                camera.name = Self.cleanText(item.name).isEmpty ? item.id : Self.cleanText(item.name)
-                camera.vendor = Self.cleanText(item.manufacturer ?? camera.vendor)
-                camera.model = Self.cleanText(item.model ?? camera.model)
+                let name = cleanedText(item.name)
+                camera.name = name.isEmpty ? item.id : name
+                camera.vendor = cleanedText(item.manufacturer ?? camera.vendor)
+                camera.model = cleanedText(item.model ?? camera.model)
                 camera.location = item.coordinate ?? camera.location
                 camera.mainStream = StreamEndpoint(
                     url: Self.gbChannelURL(device: device, channel: item.id), username: nil, password: nil)
@@ -150,13 +151,5 @@ extension Registry {
                 try JSONDecoder().decode(GBCatalogItem.self, from: Data($0.utf8))
             }
         }
-    }
-
-    /// Catalog text with control characters removed and cut to the registry's 200 characters: a device's own text is
-    /// not refused (its channel would be lost), only made safe.
-    static func cleanText(_ text: String) -> String {
-        String(
-            String(text.unicodeScalars.filter { !($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) })
-                .trimmingCharacters(in: .whitespaces).prefix(200))
     }
 }

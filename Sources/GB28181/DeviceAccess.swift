@@ -24,19 +24,19 @@ final class DeviceAccess: Sendable {
     }
 
     let configuration: GBConfiguration
-    private let registry: Registry
-    private let state: Mutex<State>
+    let registry: Registry
+    let state: Mutex<State>
     private let nonces: NonceMint
-    private let persistence = DispatchQueue(label: "skygate.gb.registrations")
-    private let logger: Logger
-    private let now: @Sendable () -> Date
+    let persistence = DispatchQueue(label: "skygate.gb.registrations")
+    let logger: Logger
+    let now: @Sendable () -> Date
     /// Records a device's alarm (as an event); called on the persistence queue. The device is answered with the
     /// alarm's Response only once it returns.
-    private let onAlarm: @Sendable (GBAlarm) throws -> Void
+    let onAlarm: @Sendable (GBAlarm) throws -> Void
     /// How requests reach devices, once the transport is bound.
-    private let link = Mutex<(send: @Sendable (SIPMessage, SIPPeer) -> Void, requests: SIPRequests)?>(nil)
+    let link = Mutex<(send: @Sendable (SIPMessage, SIPPeer) -> Void, requests: SIPRequests)?>(nil)
     /// The To tag of this server's responses; one per process is enough for responses outside dialogs.
-    private let tag = String(UInt32.random(in: 1...UInt32.max), radix: 16)
+    let tag = String(UInt32.random(in: 1...UInt32.max), radix: 16)
 
     init(
         configuration: GBConfiguration, registry: Registry, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
@@ -183,83 +183,6 @@ final class DeviceAccess: Sendable {
             catalog(part, at: at)
         }
         return request.response(200, "OK", from: peer, toTag: tag)
-    }
-
-    // MARK: - Requests to devices and their catalogs
-
-    /// Sends a MANSCDP query to a registered device, a moment after the answer that prompted it.
-    private func query(_ command: String, device: String, at peer: SIPPeer) {
-        guard let (send, requests) = link.withLock({ $0 }) else { return }
-        let serialNumber = state.withLock { state in
-            state.serialNumber += 1
-            return state.serialNumber
-        }
-        let request = requests.query(command, device: device, serialNumber: serialNumber, to: peer)
-        persistence.asyncAfter(deadline: .now() + 0.2) { [self] in
-            state.withLock { $0.transactions.start(request, to: peer, at: now()) }
-            send(request, peer)
-        }
-    }
-
-    /// Records an alarm, then tells the device it was received (its `Response` MESSAGE): a device resends an alarm it
-    /// gets no Response for.
-    private func alarm(_ alarm: GBAlarm, from peer: SIPPeer) {
-        persistence.async { [self] in
-            do { try onAlarm(alarm) } catch {
-                logger.error("cannot record a device alarm", metadata: ["device": "\(alarm.device)", "error": "\(error)"])
-                return
-            }
-            logger.info(
-                "device alarm", metadata: ["device": "\(alarm.device)", "source": "\(alarm.source)", "alarm": "\(alarm.name)"])
-            guard let (send, requests) = link.withLock({ $0 }) else { return }
-            let response = requests.alarmResponse(device: alarm.source, serialNumber: alarm.serialNumber, to: peer)
-            state.withLock { $0.transactions.start(response, to: peer, at: now()) }
-            send(response, peer)
-        }
-    }
-
-    /// A response to one of this server's requests.
-    private func response(_ message: SIPMessage, from peer: SIPPeer) {
-        guard let request = state.withLock({ $0.transactions.match(message) }), let status = message.status, status >= 300 else {
-            return
-        }
-        logger.notice(
-            "a device refused a request",
-            metadata: ["device": "\(request.request.header("To") ?? "")", "status": "\(status)", "from": "\(peer)"])
-    }
-
-    /// A part of a catalog answer (gathered until whole) or a catalog notification (applied at once: ADD, UPDATE, ON,
-    /// OFF and the like update, DEL removes).
-    private func catalog(_ part: CatalogPart, at: Date) {
-        guard part.events.isEmpty else {
-            let removed = part.items.filter { part.events[$0.id] == "DEL" }.map(\.id)
-            let changed = part.items.filter { part.events[$0.id] != "DEL" }
-            persistence.async { [registry, logger, configuration] in
-                do {
-                    if !changed.isEmpty {
-                        _ = try registry.applyGBCatalog(
-                            device: part.device, items: changed, enableNewChannels: configuration.enableNewChannels)
-                    }
-                    if !removed.isEmpty { _ = try registry.removeGBCatalogItems(device: part.device, ids: removed) }
-                } catch {
-                    logger.error(
-                        "cannot apply a catalog notification", metadata: ["device": "\(part.device)", "error": "\(error)"])
-                }
-            }
-            return
-        }
-        guard let whole = state.withLock({ $0.catalogs.add(part, at: at) }) else { return }
-        apply(catalog: whole.items, of: whole.device)
-    }
-
-    private func apply(catalog items: [GBCatalogItem], of device: String) {
-        persistence.async { [registry, logger, configuration] in
-            do {
-                _ = try registry.applyGBCatalog(device: device, items: items, enableNewChannels: configuration.enableNewChannels)
-            } catch {
-                logger.error("cannot apply a catalog", metadata: ["device": "\(device)", "error": "\(error)"])
-            }
-        }
     }
 
     // MARK: - Time and the registry

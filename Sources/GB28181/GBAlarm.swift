@@ -1,3 +1,4 @@
+import CameraRegistry
 public import Foundation
 
 /// A `Notify/Alarm` from a GB/T 28181 device: for one of its channels, or for itself.
@@ -42,10 +43,8 @@ public struct GBAlarm: Sendable, Equatable {
         priority = message.root.value("AlarmPriority").flatMap { Int($0) }
         method = message.root.value("AlarmMethod").flatMap { Int($0) }
         type = (message.root.value("Info", "AlarmType") ?? message.root.value("AlarmType")).flatMap { Int($0) }
-        // Device text: control characters out, at most 100 characters.
-        let text = message.root.value("AlarmDescription") ?? ""
-        description = String(
-            String(text.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value) }).prefix(100))
+        // Device text, made safe for the event's reason (which the registry's text checks guard).
+        description = cleanedText(message.root.value("AlarmDescription") ?? "", limit: 100)
         time = message.root.value("AlarmTime").flatMap(Self.localTime) ?? receivedAt
         serialNumber = message.serialNumber ?? 0
     }

@@ -120,7 +120,7 @@ public struct RecordingIndex: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM recorded_keyframe WHERE camera = ? AND wall_time BETWEEN ? AND ? ORDER BY wall_time, seconds
+                    SELECT \(Self.keyframeColumns) FROM recorded_keyframe WHERE camera = ? AND wall_time BETWEEN ? AND ? ORDER BY wall_time, seconds
                     LIMIT ?
                     """,
                 arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970, Int64(clamping: limit)]
@@ -154,7 +154,7 @@ public struct RecordingIndex: Sendable {
             try Row.fetchOne(
                 db,
                 sql:
-                    "SELECT * FROM recorded_keyframe WHERE camera = ? AND wall_time <= ? ORDER BY wall_time DESC, seconds DESC LIMIT 1",
+                    "SELECT \(Self.keyframeColumns) FROM recorded_keyframe WHERE camera = ? AND wall_time <= ? ORDER BY wall_time DESC, seconds DESC LIMIT 1",
                 arguments: [camera, time.timeIntervalSince1970]
             ).map(RecordingIndex.keyframe(from:))
         }
@@ -167,7 +167,7 @@ public struct RecordingIndex: Sendable {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT * FROM recorded_keyframe WHERE camera = ? AND wall_time >= ?
+                    SELECT \(Self.keyframeColumns) FROM recorded_keyframe WHERE camera = ? AND wall_time >= ?
                     ORDER BY mean_luma IS NULL, wall_time DESC, seconds DESC LIMIT 1
                     """,
                 arguments: [camera, time.timeIntervalSince1970]
@@ -179,7 +179,8 @@ public struct RecordingIndex: Sendable {
     public func oldestKeyframe(camera: String) throws -> RecordedKeyframe? {
         try store.read("find the oldest keyframe") { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM recorded_keyframe WHERE camera = ? ORDER BY wall_time, seconds LIMIT 1",
+                db,
+                sql: "SELECT \(Self.keyframeColumns) FROM recorded_keyframe WHERE camera = ? ORDER BY wall_time, seconds LIMIT 1",
                 arguments: [camera]
             ).map(RecordingIndex.keyframe(from:))
         }
@@ -200,19 +201,26 @@ public struct RecordingIndex: Sendable {
         }
     }
 
+    /// The columns `keyframe(from:)` reads, in its order: rows are decoded by position, because looking a column up
+    /// by name costs a case-insensitive search per field (a third of a 2,000-row `/keyframes` page in the viewer crowd).
+    static let keyframeColumns = """
+        camera, wall_time, seconds, segment, byte_offset, size, width, height, mean_luma, luma_stddev, dark_fraction, \
+        bright_fraction, sharpness, edge_density, phash, mean_u, mean_v
+        """
+
+    /// A row selected with `keyframeColumns` first.
     static func keyframe(from row: Row) -> RecordedKeyframe {
         var stats: FrameStats? = nil
-        if let meanLuma: Double = row["mean_luma"] {
-            let hash: Int64 = row["phash"]
+        if let meanLuma: Double = row[8] {
+            let hash: Int64 = row[14]
             stats = FrameStats(
-                width: row["width"], height: row["height"], meanLuma: meanLuma, lumaStdDev: row["luma_stddev"],
-                darkFraction: row["dark_fraction"], brightFraction: row["bright_fraction"], sharpness: row["sharpness"],
-                edgeDensity: row["edge_density"], perceptualHash: UInt64(bitPattern: hash), meanU: row["mean_u"],
-                meanV: row["mean_v"])
+                width: row[6], height: row[7], meanLuma: meanLuma, lumaStdDev: row[9], darkFraction: row[10],
+                brightFraction: row[11], sharpness: row[12], edgeDensity: row[13], perceptualHash: UInt64(bitPattern: hash),
+                meanU: row[15], meanV: row[16])
         }
         return RecordedKeyframe(
-            camera: row["camera"], wallClock: Date(timeIntervalSince1970: row["wall_time"]), seconds: row["seconds"],
-            segment: row["segment"], byteOffset: row["byte_offset"], size: row["size"], stats: stats)
+            camera: row[0], wallClock: Date(timeIntervalSince1970: row[1]), seconds: row[2], segment: row[3],
+            byteOffset: row[4], size: row[5], stats: stats)
     }
 
     /// A camera's gaps that overlap `from…to`, oldest first.

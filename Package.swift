@@ -150,7 +150,7 @@ let package = Package(
         .target(
             name: "GB28181",
             dependencies: [
-                "CameraRegistry",
+                "CameraRegistry", "MediaIO", "Ingest",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -222,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "GB28181Tests",
             dependencies: [
-                "GB28181", "CameraRegistry", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "GB28181", "CameraRegistry", "MediaIO", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "AccessTests", dependencies: ["Access"]),

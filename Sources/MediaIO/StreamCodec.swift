@@ -61,6 +61,9 @@ public struct StreamCodec: Sendable, Equatable {
         return codec
     }
 
+    /// FFmpeg's name of the codec ("h264", "hevc").
+    public var name: String { String(cString: avcodec_get_name(AVCodecID(rawValue: codecID))) }
+
     /// Fills freshly allocated codec parameters with this description.
     func fill(_ parameters: UnsafeMutablePointer<AVCodecParameters>) {
         parameters.pointee.codec_type = AVMEDIA_TYPE_VIDEO

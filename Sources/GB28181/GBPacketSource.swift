@@ -1,0 +1,136 @@
+import Foundation
+public import Ingest
+public import MediaIO
+
+/// An invited GB/T 28181 channel's video as ingest's packet source: whole PS frames from the receiver, taken apart
+/// into access units with their PES timestamps (90 kHz), so the recorder, the keyframe index and the analysis treat
+/// the channel like any camera URL. Lives on the camera's worker thread, like a demuxer.
+public final class GBPacketSource: PacketSource {
+    public let codec: StreamCodec
+    public var transport: String? { receiver.overTCP ? "tcp" : "udp" }
+    private let receiver: RTPVideoReceiver
+    private let readTimeout: Double
+    private let interrupt: InterruptFlag
+    private let onClose: () -> Void
+    private let name: String
+    private var videoStream: UInt8?
+    private var first: (frame: ProgramStreamFrame, isKeyframe: Bool, timestamp: UInt32)?
+    /// Video PES packets declared with length zero (a Hikvision quirk), read to the next start code.
+    public private(set) var zeroLengthPackets = 0
+    /// Gated frames that were not a readable PS pack.
+    public private(set) var unreadableFrames = 0
+
+    /// Waits, under `openTimeout`, for the first keyframe pack with a program stream map: it says the codec, and
+    /// its parameter sets become the stream's configuration. A device that sends no such frame failed to connect.
+    /// - Parameter onClose: ends the session (BYE); called once, by `close`.
+    public init(
+        name: String, receiver: RTPVideoReceiver, openTimeout: Double, readTimeout: Double,
+        interrupt: InterruptFlag, onClose: @escaping () -> Void
+    ) throws {
+        self.name = name
+        self.receiver = receiver
+        self.readTimeout = readTimeout
+        self.interrupt = interrupt
+        self.onClose = onClose
+        let deadline = Date().addingTimeInterval(openTimeout)
+        while true {
+            guard let frame = try Self.nextFrame(receiver, until: deadline, interrupt: interrupt, name: name) else {
+                receiver.close()
+                onClose()
+                throw MediaError(
+                    .timeout,
+                    "no video from \(name) within \(Int(openTimeout)) s of the invitation (counters: \(receiver.counters))")
+            }
+            guard frame.isKeyframe, let parsed = ProgramStreamFrame(frame.payload), let video = parsed.map?.video else {
+                continue
+            }
+            guard video.codec != ProgramStreamMap.Video.svac else {
+                receiver.close()
+                onClose()
+                throw MediaError(.unsupportedCodec, "\(name) sends SVAC video, which Skygate cannot record")
+            }
+            videoStream = video.stream.id
+            codec = StreamCodec.annexB(
+                hevc: video.codec == ProgramStreamMap.Video.hevc, width: 0, height: 0, timeBase: Rational(1, 90_000),
+                extradata: AnnexB.parameterSets(parsed.accessUnit, hevc: video.codec == ProgramStreamMap.Video.hevc))
+            first = (parsed, true, frame.timestamp)
+            zeroLengthPackets += parsed.zeroLengthPackets
+            break
+        }
+    }
+
+    public func read(into packet: MediaPacket) throws -> Bool {
+        if let (frame, isKeyframe, timestamp) = first {
+            first = nil
+            fill(packet, frame, isKeyframe: isKeyframe, timestamp: timestamp)
+            return true
+        }
+        let deadline = Date().addingTimeInterval(readTimeout)
+        while true {
+            guard let frame = try Self.nextFrame(receiver, until: deadline, interrupt: interrupt, name: name) else {
+                throw MediaError(.timeout, "no video from \(name) for \(Int(readTimeout)) s")
+            }
+            guard let parsed = ProgramStreamFrame(frame.payload, videoStream: videoStream), !parsed.accessUnit.isEmpty else {
+                unreadableFrames += 1
+                continue
+            }
+            if let stream = parsed.map?.video?.stream.id { videoStream = stream }
+            zeroLengthPackets += parsed.zeroLengthPackets
+            fill(packet, parsed, isKeyframe: frame.isKeyframe, timestamp: frame.timestamp)
+            return true
+        }
+    }
+
+    public func close() {
+        receiver.close()
+        onClose()
+    }
+
+    /// The receiver's counters: packets, loss, gated frames.
+    public var counters: RTPVideoReceiver.Counters { receiver.counters }
+
+    private func fill(_ packet: MediaPacket, _ frame: ProgramStreamFrame, isKeyframe: Bool, timestamp: UInt32) {
+        // The PES PTS when the device wrote one, else the RTP timestamp (the same 90 kHz clock in GB/T 28181).
+        let pts = frame.pts ?? Int64(timestamp)
+        packet.fill(payload: frame.accessUnit, pts: pts, dts: frame.dts ?? pts, isKeyframe: isKeyframe)
+    }
+
+    /// The next gated frame before `deadline`, polling the interrupt flag every quarter second.
+    private static func nextFrame(
+        _ receiver: RTPVideoReceiver, until deadline: Date, interrupt: InterruptFlag, name: String
+    ) throws -> FrameGate.Frame? {
+        while true {
+            if interrupt.isAborted { throw MediaError(.aborted, "reading \(name) was aborted") }
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return nil }
+            if let frame = receiver.next(timeout: min(left, 0.25)) { return frame }
+        }
+    }
+}
+
+/// Annex B helpers for sources that assemble access units themselves.
+enum AnnexB {
+    /// The parameter set NAL units of an access unit (H.264 SPS/PPS; H.265 VPS/SPS/PPS), with start codes: a
+    /// stream's out-of-band configuration, as FFmpeg's demuxers give it.
+    static func parameterSets(_ unit: [UInt8], hevc: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        var starts: [Int] = []
+        var index = 0
+        while index + 3 <= unit.count {
+            if unit[index] == 0, unit[index + 1] == 0, unit[index + 2] == 1 {
+                starts.append(index + 3)
+                index += 3
+            } else {
+                index += 1
+            }
+        }
+        for (number, start) in starts.enumerated() where start < unit.count {
+            var end = number + 1 < starts.count ? starts[number + 1] - 3 : unit.count
+            while end > start, unit[end - 1] == 0 { end -= 1 }  // the next start code's leading zero
+            let kind = hevc ? (unit[start] >> 1) & 0x3F : unit[start] & 0x1F
+            let isParameterSet = hevc ? (32...34).contains(kind) : (7...8).contains(kind)
+            if isParameterSet { out += [0, 0, 0, 1] + unit[start..<end] }
+        }
+        return out
+    }
+}

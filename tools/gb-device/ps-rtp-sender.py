@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Sends a video as a GB/T 28181 device does: PS over RTP, to a platform that invited it.
+
+    ps-rtp-sender.py VIDEO HOST PORT --ssrc SSRC [--tcp] [--hevc] [--fps 25] [--loss 0.001] [--seed 1]
+                     [--zero-length-pes] [--speed 1]
+
+VIDEO is an Annex B elementary stream with access unit delimiters, as the ffmpeg CLI writes it:
+    ffmpeg -f lavfi -i testsrc2=size=320x240:rate=25 -t 4 -c:v libx264 -g 25 -bsf:v h264_metadata=aud=insert v.h264
+Each access unit becomes one PS pack: a pack header, then on keyframes a system header and a program stream map
+(stream type 0x1B H.264, 0x24 H.265, on stream 0xE0), then the video as PES packets of at most 65,000 bytes with the
+PTS on the first. Each pack is sent as RTP packets of at most 1,400 payload bytes (payload type 96) sharing the
+frame's 90 kHz timestamp, the marker on the last; over UDP, or over TCP with RFC 4571 framing (--tcp: this side
+connects, as a device does to a platform's passive port). --loss drops that fraction of RTP packets at random;
+--zero-length-pes declares every video PES length as 0, as some Hikvision firmware does; --speed sends that many
+times faster than real time (timestamps stay at --fps). Prints one JSON line: frames, keyframes, packets sent and dropped.
+"""
+import argparse
+import json
+import random
+import socket
+import struct
+import time
+
+
+def nal_units(data):
+    """(start, end, header offset) of each NAL unit in an Annex B stream, start codes included."""
+    starts = []
+    index = data.find(b"\x00\x00\x01")
+    while index >= 0:
+        begin = index - 1 if index > 0 and data[index - 1] == 0 else index
+        starts.append((begin, index + 3))
+        index = data.find(b"\x00\x00\x01", index + 3)
+    return [(begin, starts[n + 1][0] if n + 1 < len(starts) else len(data), header)
+            for n, (begin, header) in enumerate(starts)]
+
+
+def access_units(data, hevc):
+    """Access units split at each delimiter (H.264 type 9, H.265 type 35), each with whether it is a keyframe."""
+    units, current, key = [], [], False
+    for begin, end, header in nal_units(data):
+        kind = (data[header] >> 1) & 0x3F if hevc else data[header] & 0x1F
+        if kind == (35 if hevc else 9) and current:
+            units.append((b"".join(current), key))
+            current, key = [], False
+        current.append(data[begin:end])
+        key = key or (16 <= kind <= 21 if hevc else kind == 5)
+    if current:
+        units.append((b"".join(current), key))
+    return units
+
+
+def timestamp_bytes(marker, value):
+    return bytes([
+        (marker << 4) | (((value >> 30) & 0x07) << 1) | 1,
+        (value >> 22) & 0xFF, (((value >> 15) & 0x7F) << 1) | 1,
+        (value >> 7) & 0xFF, ((value & 0x7F) << 1) | 1,
+    ])
+
+
+def pack_header(scr):
+    base = scr & ((1 << 33) - 1)
+    return b"\x00\x00\x01\xba" + bytes([
+        0x44 | ((base >> 27) & 0x38) | ((base >> 28) & 0x03),
+        (base >> 20) & 0xFF,
+        ((base >> 12) & 0xF8) | 0x04 | ((base >> 13) & 0x03),
+        (base >> 5) & 0xFF,
+        ((base << 3) & 0xF8) | 0x04, 0x01,
+        0x01, 0x89, 0xC3, 0xF8,  # mux rate, markers, no stuffing
+    ])
+
+
+def system_header():
+    body = bytes([0x80, 0x01, 0x01, 0x04, 0xE1, 0xFF, 0xE0, 0xE0, 0x80])
+    return b"\x00\x00\x01\xbb" + struct.pack(">H", len(body)) + body
+
+
+def stream_map(hevc):
+    entries = bytes([0x24 if hevc else 0x1B, 0xE0, 0x00, 0x00])
+    body = bytes([0xE0, 0xFF, 0x00, 0x00]) + struct.pack(">H", len(entries)) + entries + b"\x00\x00\x00\x00"
+    return b"\x00\x00\x01\xbc" + struct.pack(">H", len(body)) + body
+
+
+def pes_packets(unit, pts, zero_length):
+    out = []
+    for offset in range(0, len(unit), 65000):
+        chunk = unit[offset:offset + 65000]
+        header = bytes([0x80, 0x80, 5]) + timestamp_bytes(2, pts) if offset == 0 else bytes([0x80, 0x00, 0])
+        length = 0 if zero_length else len(header) + len(chunk)
+        out.append(b"\x00\x00\x01\xe0" + struct.pack(">H", length) + header + chunk)
+    return b"".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("video")
+    parser.add_argument("host")
+    parser.add_argument("port", type=int)
+    parser.add_argument("--ssrc", type=int, required=True)
+    parser.add_argument("--tcp", action="store_true")
+    parser.add_argument("--hevc", action="store_true")
+    parser.add_argument("--fps", type=float, default=25)
+    parser.add_argument("--loss", type=float, default=0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--zero-length-pes", action="store_true")
+    parser.add_argument("--speed", type=float, default=1)
+    arguments = parser.parse_args()
+    chance = random.Random(arguments.seed)
+
+    with open(arguments.video, "rb") as file:
+        units = access_units(file.read(), arguments.hevc)
+    if arguments.tcp:
+        connection = socket.create_connection((arguments.host, arguments.port), timeout=10)
+        send = lambda packet: connection.sendall(struct.pack(">H", len(packet)) + packet)
+    else:
+        connection = socket.socket(socket.AF_INET6 if ":" in arguments.host else socket.AF_INET, socket.SOCK_DGRAM)
+        send = lambda packet: connection.sendto(packet, (arguments.host, arguments.port))
+
+    sequence, sent, dropped = chance.randrange(65536), 0, 0
+    start = time.monotonic()
+    for number, (unit, key) in enumerate(units):
+        pts = 90000 + round(number * 90000 / arguments.fps)
+        pack = pack_header(pts) + (system_header() + stream_map(arguments.hevc) if key else b"")
+        pack += pes_packets(unit, pts, arguments.zero_length_pes)
+        pieces = [pack[offset:offset + 1400] for offset in range(0, len(pack), 1400)]
+        for index, piece in enumerate(pieces):
+            marker = 0x80 if index == len(pieces) - 1 else 0
+            header = struct.pack(">BBHII", 0x80, marker | 96, sequence, pts & 0xFFFFFFFF, arguments.ssrc)
+            sequence = (sequence + 1) & 0xFFFF
+            if arguments.loss and chance.random() < arguments.loss:
+                dropped += 1
+                continue
+            send(header + piece)
+            sent += 1
+        delay = start + (number + 1) / (arguments.fps * arguments.speed) - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+    connection.close()
+    print(json.dumps({"frames": len(units), "keyframes": sum(1 for _, key in units if key), "sent": sent,
+                      "dropped": dropped}))
+
+
+if __name__ == "__main__":
+    main()

@@ -131,6 +131,7 @@ extension Registry {
     /// Parses a stream URL for registration: the URL policy first (so a refused scheme is named as such), then the
     /// split of credentials from the URL.
     public func streamEndpoint(_ text: String) throws -> StreamEndpoint {
+        if Self.gbChannelURLParts(text) != nil { return StreamEndpoint(url: text, username: nil, password: nil) }
         do { try validateURL(text) } catch {
             throw RegistryError(.invalid, "stream URL '\(StreamEndpoint.redact(text))' refused: \(error)")
         }
@@ -155,6 +156,15 @@ extension Registry {
             throw RegistryError(.invalid, "retention of \(camera.retentionDays) days is outside 1…3650")
         }
         for endpoint in [camera.mainStream] + (camera.subStream.map { [$0] } ?? []) where checkingURLs {
+            // A GB/T 28181 channel's own URL (what its catalog gives it) stays valid through updates, so that its
+            // transport can be pinned and it can be enabled; a channel may also be registered before its catalog.
+            if let channel = Self.gbChannelURLParts(endpoint.url)?.channel {
+                guard channel == camera.id.rawValue else {
+                    throw RegistryError(
+                        .invalid, "stream URL '\(endpoint.url)' names channel \(channel), not this camera (\(camera.id))")
+                }
+                continue
+            }
             do { try validateURL(endpoint.url) } catch {
                 throw RegistryError(.invalid, "stream URL '\(endpoint.redacted)' refused: \(error)")
             }

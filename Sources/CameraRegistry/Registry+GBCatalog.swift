@@ -67,6 +67,14 @@ extension Registry {
     /// demuxer opens; ingest gives these cameras a source of their own.
     public static func gbChannelURL(device: String, channel: String) -> String { "gb28181://\(device)/\(channel)" }
 
+    /// The device and channel of a `gb28181://DEVICE/CHANNEL` URL, both GB/T 28181 IDs; nil for any other text.
+    static func gbChannelURLParts(_ url: String) -> (device: String, channel: String)? {
+        guard url.hasPrefix("gb28181://") else { return nil }
+        let parts = url.dropFirst("gb28181://".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, parts.allSatisfy({ (try? DeviceID($0))?.code != nil }) else { return nil }
+        return (parts[0], parts[1])
+    }
+
     /// Adds or updates the items of a device's catalog (a full answer, or an ADD/UPDATE notification): each video
     /// channel becomes a camera with its name, vendor, model and position, linked to its grid and key locations;
     /// every item, channel or tree node, is kept with its catalog fields. A new channel records only when

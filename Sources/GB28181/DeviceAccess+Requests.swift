@@ -39,9 +39,13 @@ extension DeviceAccess {
 
     /// A response to one of this server's requests.
     func response(_ message: SIPMessage, from peer: SIPPeer) {
-        guard let request = state.withLock({ $0.transactions.match(message) }), let status = message.status, status >= 300 else {
-            return
+        guard let request = state.withLock({ $0.transactions.match(message) }), let status = message.status else { return }
+        if request.request.method == .invite, status >= 200, let branch = ClientTransactions.branch(of: request.request),
+            let invitation = state.withLock({ $0.invitations.removeValue(forKey: branch) })
+        {
+            return answer(message, to: invitation)
         }
+        guard status >= 300 else { return }
         logger.notice(
             "a device refused a request",
             metadata: ["device": "\(request.request.header("To") ?? "")", "status": "\(status)", "from": "\(peer)"])

@@ -18,6 +18,11 @@ final class DeviceAccess: Sendable {
         var transactions = ClientTransactions()
         var catalogs = CatalogAssembler()
         var serialNumber = 1
+        /// Invitations awaiting their final answer, by the INVITE's branch.
+        var invitations: [String: Invitation] = [:]
+        /// Live sessions, by Call-ID: what ends them, from either side.
+        var sessions: [String: LiveSession] = [:]
+        var ssrcSequence = 0
         /// Counters for status and metrics.
         var refused = 0
         var dropped = 0
@@ -75,6 +80,7 @@ final class DeviceAccess: Sendable {
         case .register: return register(message, from: peer)
         case .message, .notify: return self.message(message, from: peer)
         case .options: return message.response(200, "OK", from: peer, toTag: tag)
+        case .bye: return bye(message, from: peer)
         case .ack: return nil
         default:
             guard allowUnauthenticated(peer) else { return nil }
@@ -195,6 +201,7 @@ final class DeviceAccess: Sendable {
         if let send = link.withLock({ $0?.send }) {
             for entry in due.resend { send(entry.request, entry.peer) }
         }
+        invitationsTimedOut(due.timedOut)
         for entry in due.timedOut {
             logger.notice(
                 "a device did not answer a request",
@@ -235,7 +242,7 @@ final class DeviceAccess: Sendable {
     /// Waits until every registration handed to the persistence queue is written.
     func flush() { persistence.sync {} }
 
-    private func allowUnauthenticated(_ peer: SIPPeer) -> Bool {
+    func allowUnauthenticated(_ peer: SIPPeer) -> Bool {
         let at = now()
         let allowed = state.withLock { $0.limiter.allow(peer.host, at: at) }
         if !allowed { state.withLock { $0.dropped += 1 } }

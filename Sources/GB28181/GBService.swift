@@ -9,7 +9,7 @@ public import ServiceLifecycle
 /// The GB/T 28181 platform side: a SIP server on UDP and TCP (one port for both) that devices in the registry
 /// register to. A service of `skygate serve`'s group; off unless `--sip` is given.
 public final class GBService: Service, Sendable {
-    private let access: DeviceAccess
+    let access: DeviceAccess
     private let logger: Logger
     private let onListening: @Sendable (Int) async -> Void
 

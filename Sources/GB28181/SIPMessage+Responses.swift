@@ -16,6 +16,14 @@ public struct SIPPeer: Sendable, Hashable, CustomStringConvertible {
 
     /// `udp:127.0.0.1:5070`, as the registry keeps it.
     public var description: String { "\(transport.rawValue):\(host):\(port)" }
+
+    /// Reads `description` back (the host may be an IPv6 address, with colons of its own).
+    public init?(description text: String) {
+        guard let first = text.firstIndex(of: ":"), let last = text.lastIndex(of: ":"), first < last,
+            let transport = Transport(rawValue: String(text[..<first])), let port = Int(text[text.index(after: last)...])
+        else { return nil }
+        self.init(transport: transport, host: String(text[text.index(after: first)..<last]), port: port)
+    }
 }
 
 extension SIPMessage {

@@ -30,6 +30,12 @@ public struct SIPMessage: Sendable, Equatable {
         return nil
     }
 
+    /// A request's Request-URI.
+    public var requestURI: String? {
+        if case .request(_, let uri) = startLine { return uri }
+        return nil
+    }
+
     public var status: Int? {
         if case .response(let status, _) = startLine { return status }
         return nil
@@ -139,6 +145,15 @@ enum SIPURI {
         guard rest[end...].first == "@" else { return nil }
         let user = rest[..<end]
         return user.isEmpty ? nil : String(user)
+    }
+
+    /// The URI of a name-addr (`"x" <sip:a@b:5060>;tag=1` → `sip:a@b:5060`) or of a bare addr-spec.
+    static func address(inHeader value: String) -> String? {
+        if let open = value.firstIndex(of: "<"), let close = value[open...].firstIndex(of: ">") {
+            return String(value[value.index(after: open)..<close])
+        }
+        let bare = value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        return bare.flatMap { $0.lowercased().hasPrefix("sip") ? $0 : nil }
     }
 
     /// The value of `;name=` in a header's parameters (after the URI's closing `>` when there is one).

@@ -36,17 +36,59 @@ struct SIPRequests: Sendable {
         return message(to: device, at: peer, cseq: 1, body: Array(body.utf8))
     }
 
-    private func message(to device: String, at peer: SIPPeer, cseq: Int, body: [UInt8]) -> SIPMessage {
+    /// An INVITE for a channel's live video (`Subject: channel:ssrc,server:0`), with the SDP offer.
+    func invite(channel: String, to peer: SIPPeer, ssrc: GBSSRC, offer: String) -> SIPMessage {
+        var request = message(to: channel, at: peer, cseq: 1, body: Array(offer.utf8), method: .invite)
+        request.setHeader("Content-Type", "application/sdp")
+        request.headers.append(("Contact", "<sip:\(configuration.serverID)@\(advertisedHost):\(port)>"))
+        request.headers.append(("Subject", "\(channel):\(ssrc),\(configuration.serverID):0"))
+        return request
+    }
+
+    /// The ACK of an INVITE's final response. For a 2xx it is a request of the dialog (a new branch, to the answer's
+    /// Contact); for an error it belongs to the INVITE's transaction (its branch and Request-URI).
+    func ack(_ invite: SIPMessage, answer: SIPMessage) -> SIPMessage {
+        let success = (answer.status ?? 0) < 300
+        var uri = invite.requestURI ?? ""
+        if success, let contact = answer.header("Contact").flatMap(SIPURI.address(inHeader:)) { uri = contact }
+        var via = invite.header("Via") ?? ""
+        if success, let range = via.range(of: ";branch=") {
+            via = String(via[..<range.lowerBound]) + ";branch=z9hG4bK\(Self.token(16))"
+        }
+        return SIPMessage(
+            .request(method: .ack, uri: uri),
+            headers: [
+                ("Via", via), ("From", invite.header("From") ?? ""), ("To", answer.header("To") ?? ""),
+                ("Call-ID", invite.header("Call-ID") ?? ""), ("CSeq", "\(invite.cseq?.number ?? 1) ACK"),
+                ("Max-Forwards", "70"), ("User-Agent", "Skygate"),
+            ])
+    }
+
+    /// The BYE that ends a live session.
+    func bye(_ dialog: LiveDialog) -> SIPMessage {
+        let transport = dialog.peer.transport == .udp ? "UDP" : "TCP"
+        return SIPMessage(
+            .request(method: .bye, uri: dialog.remoteTarget),
+            headers: [
+                ("Via", "SIP/2.0/\(transport) \(advertisedHost):\(port);rport;branch=z9hG4bK\(Self.token(16))"),
+                ("From", dialog.from), ("To", dialog.to), ("Call-ID", dialog.callID), ("CSeq", "2 BYE"),
+                ("Max-Forwards", "70"), ("User-Agent", "Skygate"),
+            ])
+    }
+
+    private func message(
+        to device: String, at peer: SIPPeer, cseq: Int, body: [UInt8], method: SIPMethod = .message
+    ) -> SIPMessage {
         let transport = peer.transport == .udp ? "UDP" : "TCP"
         let peerHost = peer.host.contains(":") ? "[\(peer.host)]" : peer.host
         return SIPMessage(
-            .request(method: .message, uri: "sip:\(device)@\(peerHost):\(peer.port)"),
+            .request(method: method, uri: "sip:\(device)@\(peerHost):\(peer.port)"),
             headers: [
                 ("Via", "SIP/2.0/\(transport) \(advertisedHost):\(port);rport;branch=z9hG4bK\(Self.token(16))"),
                 ("From", "<sip:\(configuration.serverID)@\(configuration.domain)>;tag=\(Self.token(8))"),
                 ("To", "<sip:\(device)@\(configuration.domain)>"),
                 ("Call-ID", "\(Self.token(16))@\(advertisedHost)"),
-                ("CSeq", "\(cseq) MESSAGE"),
+                ("CSeq", "\(cseq) \(method.rawValue)"),
                 ("Max-Forwards", "70"),
                 ("User-Agent", "Skygate"),
                 ("Content-Type", "Application/MANSCDP+xml"),

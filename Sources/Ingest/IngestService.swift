@@ -32,11 +32,14 @@ public final class IngestService: Sendable {
     let observe: @Sendable (Observation) -> Void
     /// Where each running camera is, for its observations.
     let places = CameraPlaces()
+    /// Openers for cameras FFmpeg does not read (GB/T 28181 channels).
+    private let sources: SourceProvider?
 
     public init(
-        registry: Registry, archive: ArchiveDatabase, configuration: IngestConfiguration,
+        registry: Registry, archive: ArchiveDatabase, configuration: IngestConfiguration, sources: SourceProvider? = nil,
         observe: @escaping @Sendable (Observation) -> Void = { _ in }
     ) {
+        self.sources = sources
         self.registry = registry
         self.configuration = configuration
         self.observe = observe
@@ -76,7 +79,7 @@ public final class IngestService: Sendable {
         template.analysis = pool
         let supervisor = Supervisor(
             template: template, segmentRoot: configuration.segmentRoot,
-            maximumConcurrentConnects: configuration.maximumConcurrentConnects
+            maximumConcurrentConnects: configuration.maximumConcurrentConnects, sources: sources
         ) { [weak self] event in self?.handle(event) }
         self.supervisor.withLock { $0 = supervisor }
         indexer.start()

@@ -34,6 +34,10 @@ public protocol PacketSourceOpener: Sendable {
     func open(interrupt: InterruptFlag) throws -> any PacketSource
 }
 
+/// Opens the cameras FFmpeg does not read (`gb28181://DEVICE/CHANNEL`, which the SIP server invites): an opener for
+/// the camera, or nil to read its URL with FFmpeg.
+public typealias SourceProvider = @Sendable (CameraEndpoint, DemuxOptions) -> (any PacketSourceOpener)?
+
 /// A camera URL (RTSP, RTMP, HLS, SRT, UDP) read by FFmpeg's demuxer under the URL policy and deadlines.
 ///
 /// RTSP goes over the camera's pinned transport, or else over TCP, and over UDP when the server refuses TCP (461

@@ -24,16 +24,19 @@ public final class Supervisor: Sendable {
     private let template: WorkerConfiguration
     private let segmentRoot: String
     private let report: @Sendable (WorkerEvent) -> Void
+    private let sources: SourceProvider?
     private let workers = Mutex<[String: (endpoint: CameraEndpoint, worker: CameraWorker)]>([:])
     private let logger = Logger(label: "skygate.supervisor")
 
     /// - Parameters:
     ///   - template: each worker's configuration; its segment directory is replaced by `segmentRoot/<camera id>`.
     ///   - maximumConcurrentConnects: connects in progress at once, across all cameras.
+    ///   - sources: openers for cameras FFmpeg does not read (GB/T 28181 channels).
     public init(
         template: WorkerConfiguration, segmentRoot: String, maximumConcurrentConnects: Int = 8,
-        report: @escaping @Sendable (WorkerEvent) -> Void
+        sources: SourceProvider? = nil, report: @escaping @Sendable (WorkerEvent) -> Void
     ) {
+        self.sources = sources
         var template = template
         template.connectLimiter = ConnectLimiter(maximum: maximumConcurrentConnects)
         self.template = template
@@ -58,12 +61,12 @@ public final class Supervisor: Sendable {
             for (id, endpoint) in wanted where running[id] == nil {
                 var configuration = template
                 configuration.segmentDirectory = (segmentRoot as NSString).appendingPathComponent(id)
-                let worker = CameraWorker(
-                    camera: id,
-                    source: URLSourceOpener(
+                let source =
+                    sources?(endpoint, configuration.demux)
+                    ?? URLSourceOpener(
                         connectionURL: endpoint.connectionURL, options: configuration.demux,
-                        rtspTransport: endpoint.rtspTransport),
-                    configuration: configuration, report: report)
+                        rtspTransport: endpoint.rtspTransport)
+                let worker = CameraWorker(camera: id, source: source, configuration: configuration, report: report)
                 running[id] = (endpoint, worker)
                 starting.append(worker)
             }

@@ -72,9 +72,9 @@ public final class SkygateService: Sendable {
             throw error
         }
         // After the engine started: ingest's analysis threads start with it, and nothing would stop them otherwise.
-        let ingest = IngestService(registry: registry, archive: archive, configuration: configuration.ingest) {
-            engine.observe($0)
-        }
+        let ingest = IngestService(
+            registry: registry, archive: archive, configuration: configuration.ingest,
+            sources: Self.gbSources(sip), observe: { engine.observe($0) })
         Self.sweepScratch(directory + "/tmp")
         let descriptors = DescriptorLimit.raiseToHardLimit()
         var services: [any Service] = exporters + [engine, ingest]

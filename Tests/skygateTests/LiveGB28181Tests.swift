@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import TestSupport
 import Testing
@@ -89,5 +90,107 @@ struct LiveGB28181Tests {
             "serve", "--data-dir", scratch, "--http", "off", "--sip", "127.0.0.1:0", "--sip-id", "12345",
         ])
         #expect(bad.status == 65 && bad.standardError.contains("20 digits"), "\(bad.status) \(bad.standardError)")
+    }
+
+    /// Issue 14, item 5: a camera registers, its catalog makes a recorded camera of its channel, Skygate invites it,
+    /// and the channel's PS over RTP (tools/gb-device/ps-rtp-sender.py, started by SIPp on the ACK) is recorded and
+    /// indexed like any camera's; disabling the camera ends the session with a BYE.
+    @Test(
+        "a channel is invited, recorded frame for frame and indexed keyframe for keyframe; disabling it sends BYE",
+        arguments: ["tcp", "udp"])
+    func liveVideo(transport: String) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-gblive-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let data = scratch + "/data"
+        let channel = "34020000001310000011"
+        let added = try SkygateBinary.run(["gb", "add", Self.device, "--name", "live gate", "--data-dir", data])
+        let password = added.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        if transport == "udp" {
+            // Registered ahead of its catalog, pinned to UDP, and enabled once the device is online.
+            let channelAdded = try SkygateBinary.run([
+                "camera", "add", channel, "--name", "live gate", "--url", "gb28181://\(Self.device)/\(channel)",
+                "--rtsp-transport", "udp", "--disabled", "--data-dir", data,
+            ])
+            #expect(channelAdded.status == 0, "\(channelAdded.standardError)")
+        }
+        let port = FreePort.udp()
+        let serve = try BackgroundProgram(
+            SkygateBinary.path,
+            [
+                "serve", "--data-dir", data, "--http", "off", "--sip", "127.0.0.1:\(port)", "--sip-id", Self.serverID,
+                "--sip-record-new-channels", "--segment-seconds", "2",
+            ], log: scratch + "/serve.log")
+        defer { _ = serve.stop() }
+        #expect(serve.waitForLog(60) { $0.contains("SIP server listening") }, "\(serve.log.suffix(2000))")
+
+        // A 4 s clip: 100 frames, a keyframe every 25.
+        let clip = try MediaCorpus.file(
+            "gb-clip-h264",
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-g",
+                "25", "-bsf:v", "h264_metadata=aud=insert", "-f", "h264",
+            ], extension: "h264")
+        let senderLog = scratch + "/sender.log"
+        var scenario = try String(
+            contentsOfFile: MediaCorpus.packageRoot.path + "/tools/gb-device/live-answer.xml", encoding: .utf8)
+        for (placeholder, value) in [
+            ("{{DEVICE}}", Self.device), ("{{CHANNEL}}", channel), ("{{SERVER}}", Self.serverID), ("{{DOMAIN}}", "3402000000"),
+            ("{{SENDER}}", MediaCorpus.packageRoot.path + "/tools/gb-device/ps-rtp-sender.py \(clip)"),
+            ("{{SENDER_LOG}}", senderLog),
+        ] {
+            scenario = scenario.replacingOccurrences(of: placeholder, with: value)
+        }
+        try scenario.write(toFile: scratch + "/live-answer.xml", atomically: true, encoding: .utf8)
+        let injection = scratch + "/device.csv"
+        try """
+        SEQUENTIAL
+        \(Self.device);\(password);\(Self.serverID);3402000000;60;[authentication username=\(Self.device) password=\(password)];0
+
+        """.write(toFile: injection, atomically: true, encoding: .utf8)
+        let sippLog = scratch + "/sipp.log"
+        let device = try BackgroundProgram(
+            "/usr/bin/sipp",
+            [
+                "127.0.0.1:\(port)", "-sf", MediaCorpus.packageRoot.path + "/tools/gb-device/register.xml", "-inf", injection,
+                "-oocsf", scratch + "/live-answer.xml", "-t", "u1", "-i", "127.0.0.1", "-p", "\(FreePort.udp())", "-m", "1",
+                "-d", "1000", "-trace_logs", "-log_file", sippLog, "-trace_msg", "-message_file", scratch + "/sipp-messages.log",
+                "-nostdin",
+            ], log: scratch + "/sipp.out")
+        defer { _ = device.stop(signal: SIGKILL) }
+        let sipp = { (try? String(contentsOfFile: sippLog, encoding: .utf8)) ?? "" }
+        if transport == "udp" {
+            #expect(LiveServiceTests.eventually(30) { sipp().contains("registered") }, "\(sipp().suffix(1500))")
+            #expect(try SkygateBinary.run(["camera", "enable", channel, "--data-dir", data]).status == 0)
+        }
+        #expect(
+            LiveServiceTests.eventually(60) {
+                sipp().contains("acknowledged ssrc=")
+                    && sipp().contains(transport == "tcp" ? "proto=TCP/RTP/AVP" : "proto=RTP/AVP")
+            },
+            "never invited: \(sipp().suffix(1500)) \(serve.log.suffix(1500))")
+        // The sender reports once the clip is sent (4 s at 25 fps).
+        let sent = { (try? String(contentsOfFile: senderLog, encoding: .utf8)) ?? "" }
+        #expect(LiveServiceTests.eventually(30) { sent().contains("frames") }, "\(sent()) \(serve.log.suffix(1500))")
+        Thread.sleep(forTimeInterval: 2)
+        let disabled = try SkygateBinary.run(["camera", "disable", channel, "--data-dir", data])
+        #expect(disabled.status == 0, "\(disabled.standardError)")
+        #expect(LiveServiceTests.eventually(20) { sipp().contains("bye ") }, "no BYE: \(sipp().suffix(1500))")
+        #expect(serve.stop(signal: SIGTERM, timeout: 30) == 0, "\(serve.log.suffix(2000))")
+
+        // ffprobe over the recorded segments, against the clip and the keyframe index.
+        let segments = try FileManager.default.contentsOfDirectory(atPath: data + "/segments/\(channel)")
+            .filter { $0.hasSuffix(".ts") }.sorted().map { data + "/segments/\(channel)/" + $0 }
+        var frames = 0
+        var keyframes = 0
+        for segment in segments {
+            let flags = try ProcessRunner.check(
+                "ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries", "packet=flags", "-of", "csv=p=0", segment])
+            frames += flags.split(separator: "\n").count
+            keyframes += flags.split(separator: "\n").filter { $0.hasPrefix("K") }.count
+        }
+        #expect(frames == 100 && keyframes == 4, "\(frames) frames, \(keyframes) keyframes in \(segments.count) segments")
+        let index = RecordingIndex(store: try ArchiveDatabase(path: data + "/archive.sqlite"))
+        #expect(try index.keyframes(camera: channel).count == keyframes)
     }
 }

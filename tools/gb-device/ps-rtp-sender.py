@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sends a video as a GB/T 28181 device does: PS over RTP, to a platform that invited it.
 
-    ps-rtp-sender.py VIDEO HOST PORT --ssrc SSRC [--tcp] [--hevc] [--fps 25] [--loss 0.001] [--seed 1]
+    ps-rtp-sender.py VIDEO HOST PORT --ssrc SSRC [--tcp | --proto TCP/RTP/AVP] [--hevc] [--fps 25] [--loss 0.001] [--seed 1]
                      [--zero-length-pes] [--speed 1]
 
 VIDEO is an Annex B elementary stream with access unit delimiters, as the ffmpeg CLI writes it:
@@ -10,7 +10,7 @@ Each access unit becomes one PS pack: a pack header, then on keyframes a system 
 (stream type 0x1B H.264, 0x24 H.265, on stream 0xE0), then the video as PES packets of at most 65,000 bytes with the
 PTS on the first. Each pack is sent as RTP packets of at most 1,400 payload bytes (payload type 96) sharing the
 frame's 90 kHz timestamp, the marker on the last; over UDP, or over TCP with RFC 4571 framing (--tcp: this side
-connects, as a device does to a platform's passive port). --loss drops that fraction of RTP packets at random;
+connects, as a device does to a platform's passive port; --proto takes the offer's m= protocol instead). --loss drops that fraction of RTP packets at random;
 --zero-length-pes declares every video PES length as 0, as some Hikvision firmware does; --speed sends that many
 times faster than real time (timestamps stay at --fps). Prints one JSON line: frames, keyframes, packets sent and dropped.
 """
@@ -97,6 +97,7 @@ def main():
     parser.add_argument("port", type=int)
     parser.add_argument("--ssrc", type=int, required=True)
     parser.add_argument("--tcp", action="store_true")
+    parser.add_argument("--proto", default="RTP/AVP", help="the offer's m= protocol: RTP/AVP (UDP) or TCP/RTP/AVP")
     parser.add_argument("--hevc", action="store_true")
     parser.add_argument("--fps", type=float, default=25)
     parser.add_argument("--loss", type=float, default=0)
@@ -108,7 +109,7 @@ def main():
 
     with open(arguments.video, "rb") as file:
         units = access_units(file.read(), arguments.hevc)
-    if arguments.tcp:
+    if arguments.tcp or arguments.proto.upper().startswith("TCP/"):
         connection = socket.create_connection((arguments.host, arguments.port), timeout=10)
         send = lambda packet: connection.sendall(struct.pack(">H", len(packet)) + packet)
     else:

@@ -89,6 +89,11 @@ public final class GBPacketSource: PacketSource {
     /// The receiver's counters: packets, loss, gated frames.
     public var counters: RTPVideoReceiver.Counters { receiver.counters }
 
+    public var reception: ReceptionCounts? {
+        let counters = receiver.counters
+        return ReceptionCounts(packetsLost: counters.lost, framesDropped: counters.framesDropped)
+    }
+
     private func fill(_ packet: MediaPacket, _ frame: ProgramStreamFrame, isKeyframe: Bool, timestamp: UInt32) {
         // The PES PTS when the device wrote one, else the RTP timestamp (the same 90 kHz clock in GB/T 28181).
         let pts = frame.pts ?? Int64(timestamp)

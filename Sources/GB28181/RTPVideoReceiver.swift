@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MediaIO
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -119,7 +120,7 @@ public final class RTPVideoReceiver: Sendable {
                 return 0
             }
             state.counters.packets += 1
-            let ordered: [RTPPacket?] = reordering ? state.window.add(packet) : [packet]
+            let ordered: [RTPPacket?] = reordering ? state.window.add(packet, at: Double(monotonicNanoseconds()) / 1e9) : [packet]
             var frames: [FrameGate.Frame] = []
             for next in ordered {
                 if next == nil { state.counters.lost += 1 }

@@ -42,6 +42,16 @@ extension GatewayServices {
             .increment(by: Int64(camera.keyframes))
             prometheus.makeCounter(name: "skygate_camera_reconnects_total", labels: labels, help: "Reconnects to the camera.")
                 .increment(by: Int64(camera.reconnects))
+            if camera.transport != nil {
+                prometheus.makeCounter(
+                    name: "skygate_camera_rtp_packets_lost_total", labels: labels,
+                    help: "RTP packets that never came (GB/T 28181 channels)."
+                ).increment(by: Int64(camera.packetsLost))
+                prometheus.makeCounter(
+                    name: "skygate_camera_frames_dropped_total", labels: labels,
+                    help: "Whole frames dropped for a lost packet, or until the next keyframe (GB/T 28181 channels)."
+                ).increment(by: Int64(camera.framesDropped))
+            }
             for (outcome, count) in [
                 ("analysed", camera.analysis.analysed), ("skipped", camera.analysis.skipped), ("failed", camera.analysis.failed),
             ] {

@@ -32,6 +32,10 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     /// How its video is carried, where the scheme allows more than one way: "tcp" or "udp" for RTSP (UDP when pinned,
     /// or when the camera refused TCP).
     public var transport: String?
+    /// RTP packets lost and whole frames dropped since the service started, for sources that receive RTP themselves
+    /// (GB/T 28181 channels; FFmpeg's RTSP reports neither).
+    public var packetsLost = 0
+    public var framesDropped = 0
 
     public init(camera: String, state: HealthState, since: Date) {
         self.camera = camera

@@ -179,12 +179,20 @@ public final class CameraWorker: Sendable {
         var keyframes = KeyframeSelector(analyses: configuration.analysis != nil)
         defer { if let held = keyframes.flush() { analyse(held, codec: codec) } }
         var placedOne = false
+        var received = ReceptionCounts()
         let packet = MediaPacket()
         while try source.read(into: packet) {
             let now = clock.monotonicNanoseconds
             let stamp = packet.dts ?? packet.pts
             if let reading = meter.count(bytes: packet.size, stamp: stamp, at: now) {
                 report(.throughput(camera: camera, bytes: reading.bytes, frames: reading.frames, seconds: reading.seconds))
+                if let counts = source.reception, counts != received {
+                    report(
+                        .reception(
+                            camera: camera, packetsLost: counts.packetsLost - received.packetsLost,
+                            framesDropped: counts.framesDropped - received.framesDropped))
+                    received = counts
+                }
             }
             if let since = streamingSince {
                 reconnect.stillStreaming(since: since, now: now)

@@ -49,6 +49,11 @@ extension IngestService {
             observe(
                 places.observation(
                     camera, .throughput(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: Date())))
+        case .reception(let camera, let lost, let dropped):
+            board.withLock { board in
+                board.cameras[camera]?.packetsLost += lost
+                board.cameras[camera]?.framesDropped += dropped
+            }
         }
     }
 

@@ -21,10 +21,26 @@ public protocol PacketSource: AnyObject {
 
     /// How the video is carried, where the URL's scheme allows more than one way (RTSP: "tcp", "udp", …).
     var transport: String? { get }
+
+    /// For sources that receive packets themselves (GB/T 28181's RTP): what they lost since they opened.
+    var reception: ReceptionCounts? { get }
 }
 
 extension PacketSource {
     public var transport: String? { nil }
+    public var reception: ReceptionCounts? { nil }
+}
+
+/// What a source lost on the way, counted since it opened: RTP packets that never came, and whole frames dropped
+/// because a packet of theirs was lost (or while waiting for the next keyframe after a loss).
+public struct ReceptionCounts: Sendable, Equatable {
+    public var packetsLost: Int
+    public var framesDropped: Int
+
+    public init(packetsLost: Int = 0, framesDropped: Int = 0) {
+        self.packetsLost = packetsLost
+        self.framesDropped = framesDropped
+    }
 }
 
 /// Opens a camera's packet source under the open deadline. Shared by a supervisor's workers, hence `Sendable`.

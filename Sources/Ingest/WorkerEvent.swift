@@ -12,4 +12,6 @@ public enum WorkerEvent: Sendable {
     case segmentOpened(camera: String, path: String)
     /// About once a second while streaming: bytes and video frames received since the last report.
     case throughput(camera: String, bytes: Int, frames: Int, seconds: Double)
+    /// RTP packets lost and frames dropped since the last report (sources that count them).
+    case reception(camera: String, packetsLost: Int, framesDropped: Int)
 }

@@ -44,6 +44,13 @@ struct StatusCommand: ParsableCommand {
                         "camera", "state", "reason", "since", "kbit/s", "fps", "GOP s", "last keyframe", "keyframes", "skipped",
                     ],
                     rows: cameras.map(row), rightAligned: [4, 5, 6, 8, 9])
+                let lossy = cameras.filter { $0.packetsLost > 0 || $0.framesDropped > 0 }
+                if !lossy.isEmpty {
+                    print(
+                        "RTP loss: "
+                            + lossy.map { "\($0.camera) \($0.packetsLost) packets lost, \($0.framesDropped) frames dropped" }
+                            .joined(separator: "; "))
+                }
             }
             if state != .running {
                 print(

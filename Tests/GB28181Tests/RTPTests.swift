@@ -59,10 +59,22 @@ struct RTPTests {
             RTPPacket(marker: false, payloadType: 96, sequence: 65_532 &+ UInt16($0), timestamp: 0, ssrc: 1, payload: [])
         }
         var out: [UInt16?] = []
-        for index in [0, 2, 1, 3, 5, 6, 7, 8, 9] { out += window.add(packets[index]).map { $0?.sequence } }
+        for index in [0, 2, 1, 3, 5, 6, 7, 8, 9] { out += window.add(packets[index], at: 0).map { $0?.sequence } }
         // 4 (65536 → 0) never comes: given up once more than 4 wait.
         #expect(out == [65_532, 65_533, 65_534, 65_535, nil, 1, 2, 3, 4, 5].map { $0.map(UInt16.init) })
-        #expect(window.add(packets[4]).isEmpty && window.late == 1)
+        #expect(window.add(packets[4], at: 0).isEmpty && window.late == 1)
+    }
+
+    @Test("a hole is given up once a packet behind it has waited 100 ms, however few wait")
+    func reorderGivesUpInTime() {
+        var window = ReorderWindow()
+        let packets = (0..<5).map {
+            RTPPacket(marker: false, payloadType: 96, sequence: UInt16($0), timestamp: 0, ssrc: 1, payload: [])
+        }
+        #expect(window.add(packets[0], at: 10).map { $0?.sequence } == [0])
+        #expect(window.add(packets[2], at: 10.01).isEmpty)
+        #expect(window.add(packets[3], at: 10.05).isEmpty, "reordering is waited out for 100 ms")
+        #expect(window.add(packets[4], at: 10.12).map { $0?.sequence } == [nil, 2, 3, 4])
     }
 
     @Test(

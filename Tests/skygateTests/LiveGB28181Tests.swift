@@ -92,13 +92,29 @@ struct LiveGB28181Tests {
         #expect(bad.status == 65 && bad.standardError.contains("20 digits"), "\(bad.status) \(bad.standardError)")
     }
 
+    /// One way a channel sends its video, and what the recording must show for it.
+    struct LiveCase: Sendable, CustomTestStringConvertible {
+        var transport: String
+        var hevc = false
+        /// Extra options for tools/gb-device/ps-rtp-sender.py.
+        var sender: [String] = []
+        /// Whether every frame sent must be recorded (no injected loss).
+        var whole: Bool { !sender.contains("--loss") }
+        var testDescription: String { "\(transport) \(hevc ? "H.265" : "H.264") \(sender.joined(separator: " "))" }
+    }
+
     /// Issue 14, item 5: a camera registers, its catalog makes a recorded camera of its channel, Skygate invites it,
     /// and the channel's PS over RTP (tools/gb-device/ps-rtp-sender.py, started by SIPp on the ACK) is recorded and
-    /// indexed like any camera's; disabling the camera ends the session with a BYE.
+    /// indexed like any camera's; disabling the camera ends the session with a BYE. tshark reads the SIP on the wire.
     @Test(
-        "a channel is invited, recorded frame for frame and indexed keyframe for keyframe; disabling it sends BYE",
-        arguments: ["tcp", "udp"])
-    func liveVideo(transport: String) throws {
+        "a channel is invited, recorded and indexed as ffprobe counts its frames, with loss only whole frames; BYE on disable",
+        arguments: [
+            LiveCase(transport: "tcp"), LiveCase(transport: "udp"), LiveCase(transport: "tcp", hevc: true),
+            LiveCase(transport: "udp", sender: ["--zero-length-pes"]),
+            LiveCase(transport: "udp", sender: ["--loss", "0.001", "--seed", "9"]),
+            LiveCase(transport: "udp", sender: ["--loss", "0.01", "--seed", "5"]),
+        ])
+    func liveVideo(_ live: LiveCase) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-gblive-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -106,7 +122,7 @@ struct LiveGB28181Tests {
         let channel = "34020000001310000011"
         let added = try SkygateBinary.run(["gb", "add", Self.device, "--name", "live gate", "--data-dir", data])
         let password = added.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        if transport == "udp" {
+        if live.transport == "udp" {
             // Registered ahead of its catalog, pinned to UDP, and enabled once the device is online.
             let channelAdded = try SkygateBinary.run([
                 "camera", "add", channel, "--name", "live gate", "--url", "gb28181://\(Self.device)/\(channel)",
@@ -115,6 +131,11 @@ struct LiveGB28181Tests {
             #expect(channelAdded.status == 0, "\(channelAdded.standardError)")
         }
         let port = FreePort.udp()
+        let capture = scratch + "/sip.pcap"
+        let tshark = try BackgroundProgram(
+            "/usr/bin/tshark", ["-i", "lo", "-f", "udp port \(port)", "-w", capture], log: scratch + "/tshark.log")
+        defer { _ = tshark.stop(signal: SIGKILL) }
+        #expect(tshark.waitForLog(20) { $0.contains("Capturing on") }, "\(tshark.log)")
         let serve = try BackgroundProgram(
             SkygateBinary.path,
             [
@@ -124,20 +145,67 @@ struct LiveGB28181Tests {
         defer { _ = serve.stop() }
         #expect(serve.waitForLog(60) { $0.contains("SIP server listening") }, "\(serve.log.suffix(2000))")
 
-        // A 4 s clip: 100 frames, a keyframe every 25.
-        let clip = try MediaCorpus.file(
-            "gb-clip-h264",
-            [
-                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-g",
-                "25", "-bsf:v", "h264_metadata=aud=insert", "-f", "h264",
-            ], extension: "h264")
+        let sippLog = scratch + "/sipp.log"
         let senderLog = scratch + "/sender.log"
+        let device = try Self.liveDevice(live, channel: channel, password: password, port: port, scratch: scratch)
+        defer { _ = device.stop(signal: SIGKILL) }
+        let sipp = { (try? String(contentsOfFile: sippLog, encoding: .utf8)) ?? "" }
+        if live.transport == "udp" {
+            #expect(LiveServiceTests.eventually(30) { sipp().contains("registered") }, "\(sipp().suffix(1500))")
+            #expect(try SkygateBinary.run(["camera", "enable", channel, "--data-dir", data]).status == 0)
+        }
+        let proto = live.transport == "tcp" ? "proto=TCP/RTP/AVP" : "proto=RTP/AVP"
+        #expect(
+            LiveServiceTests.eventually(60) { sipp().contains("acknowledged ssrc=") && sipp().contains(proto) },
+            "never invited: \(sipp().suffix(1500)) \(serve.log.suffix(1500))")
+        // The sender reports once the clip is sent (4 s at 25 fps).
+        let sent = { (try? String(contentsOfFile: senderLog, encoding: .utf8)) ?? "" }
+        #expect(LiveServiceTests.eventually(30) { sent().contains("frames") }, "\(sent()) \(serve.log.suffix(1500))")
+        Thread.sleep(forTimeInterval: 2)
+        if !live.whole {
+            // The loss is counted in status (and /metrics, from the same figures).
+            let status = try SkygateBinary.run(["status", "--json", "--data-dir", data])
+            let report = try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any]
+            let camera = (report?["cameras"] as? [[String: Any]])?.first { $0["camera"] as? String == channel }
+            #expect((camera?["packetsLost"] as? Int ?? 0) > 0, "\(status.standardOutput.prefix(1500))")
+        }
+        let disabled = try SkygateBinary.run(["camera", "disable", channel, "--data-dir", data])
+        #expect(disabled.status == 0, "\(disabled.standardError)")
+        #expect(LiveServiceTests.eventually(20) { sipp().contains("bye ") }, "no BYE: \(sipp().suffix(1500))")
+        #expect(serve.stop(signal: SIGTERM, timeout: 30) == 0, "\(serve.log.suffix(2000))")
+
+        try Self.checkRecording(live, channel: channel, data: data, sent: sent())
+        #expect(tshark.stop(signal: SIGINT, timeout: 10) != nil)
+        try Self.checkLadder(capture, channel: channel)
+    }
+
+    /// SIPp as the device: registered, keeping alive, answering the catalog query and INVITEs (live-answer.xml, which
+    /// starts the sender with the case's clip and options on the ACK).
+    static func liveDevice(_ live: LiveCase, channel: String, password: String, port: Int, scratch: String) throws
+        -> BackgroundProgram
+    {
+        // A 4 s clip: 100 frames, a keyframe every 25, with access unit delimiters (the sender splits frames at them),
+        // and no B-frames, as cameras send: the sender stamps frames in decode order, which is then presentation order.
+        let codec =
+            live.hevc
+            ? [
+                "-c:v", "libx265", "-x265-params", "keyint=25:min-keyint=25:bframes=0:log-level=error", "-bsf:v",
+                "hevc_metadata=aud=insert",
+            ]
+            : ["-c:v", "libx264", "-g", "25", "-bf", "0", "-bsf:v", "h264_metadata=aud=insert"]
+        let clip = try MediaCorpus.file(
+            live.hevc ? "gb-live-hevc" : "gb-live-h264",
+            ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4", "-pix_fmt", "yuv420p"] + codec
+                + ["-f", live.hevc ? "hevc" : "h264"],
+            extension: live.hevc ? "hevc" : "h264")
+        let sender =
+            [MediaCorpus.packageRoot.path + "/tools/gb-device/ps-rtp-sender.py", clip] + (live.hevc ? ["--hevc"] : [])
+            + live.sender
         var scenario = try String(
             contentsOfFile: MediaCorpus.packageRoot.path + "/tools/gb-device/live-answer.xml", encoding: .utf8)
         for (placeholder, value) in [
             ("{{DEVICE}}", Self.device), ("{{CHANNEL}}", channel), ("{{SERVER}}", Self.serverID), ("{{DOMAIN}}", "3402000000"),
-            ("{{SENDER}}", MediaCorpus.packageRoot.path + "/tools/gb-device/ps-rtp-sender.py \(clip)"),
-            ("{{SENDER_LOG}}", senderLog),
+            ("{{SENDER}}", sender.joined(separator: " ")), ("{{SENDER_LOG}}", scratch + "/sender.log"),
         ] {
             scenario = scenario.replacingOccurrences(of: placeholder, with: value)
         }
@@ -148,49 +216,60 @@ struct LiveGB28181Tests {
         \(Self.device);\(password);\(Self.serverID);3402000000;60;[authentication username=\(Self.device) password=\(password)];0
 
         """.write(toFile: injection, atomically: true, encoding: .utf8)
-        let sippLog = scratch + "/sipp.log"
-        let device = try BackgroundProgram(
+        return try BackgroundProgram(
             "/usr/bin/sipp",
             [
                 "127.0.0.1:\(port)", "-sf", MediaCorpus.packageRoot.path + "/tools/gb-device/register.xml", "-inf", injection,
                 "-oocsf", scratch + "/live-answer.xml", "-t", "u1", "-i", "127.0.0.1", "-p", "\(FreePort.udp())", "-m", "1",
-                "-d", "1000", "-trace_logs", "-log_file", sippLog, "-trace_msg", "-message_file", scratch + "/sipp-messages.log",
-                "-nostdin",
+                "-d", "1000", "-trace_logs", "-log_file", scratch + "/sipp.log", "-nostdin",
             ], log: scratch + "/sipp.out")
-        defer { _ = device.stop(signal: SIGKILL) }
-        let sipp = { (try? String(contentsOfFile: sippLog, encoding: .utf8)) ?? "" }
-        if transport == "udp" {
-            #expect(LiveServiceTests.eventually(30) { sipp().contains("registered") }, "\(sipp().suffix(1500))")
-            #expect(try SkygateBinary.run(["camera", "enable", channel, "--data-dir", data]).status == 0)
-        }
-        #expect(
-            LiveServiceTests.eventually(60) {
-                sipp().contains("acknowledged ssrc=")
-                    && sipp().contains(transport == "tcp" ? "proto=TCP/RTP/AVP" : "proto=RTP/AVP")
-            },
-            "never invited: \(sipp().suffix(1500)) \(serve.log.suffix(1500))")
-        // The sender reports once the clip is sent (4 s at 25 fps).
-        let sent = { (try? String(contentsOfFile: senderLog, encoding: .utf8)) ?? "" }
-        #expect(LiveServiceTests.eventually(30) { sent().contains("frames") }, "\(sent()) \(serve.log.suffix(1500))")
-        Thread.sleep(forTimeInterval: 2)
-        let disabled = try SkygateBinary.run(["camera", "disable", channel, "--data-dir", data])
-        #expect(disabled.status == 0, "\(disabled.standardError)")
-        #expect(LiveServiceTests.eventually(20) { sipp().contains("bye ") }, "no BYE: \(sipp().suffix(1500))")
-        #expect(serve.stop(signal: SIGTERM, timeout: 30) == 0, "\(serve.log.suffix(2000))")
+    }
 
-        // ffprobe over the recorded segments, against the clip and the keyframe index.
+    /// ffprobe and ffmpeg over the recorded segments, against what was sent and the keyframe index.
+    static func checkRecording(_ live: LiveCase, channel: String, data: String, sent: String) throws {
         let segments = try FileManager.default.contentsOfDirectory(atPath: data + "/segments/\(channel)")
             .filter { $0.hasSuffix(".ts") }.sorted().map { data + "/segments/\(channel)/" + $0 }
         var frames = 0
         var keyframes = 0
         for segment in segments {
-            let flags = try ProcessRunner.check(
-                "ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries", "packet=flags", "-of", "csv=p=0", segment])
-            frames += flags.split(separator: "\n").count
-            keyframes += flags.split(separator: "\n").filter { $0.hasPrefix("K") }.count
+            let packets = try ProcessRunner.check(
+                "ffprobe",
+                ["-v", "error", "-select_streams", "v", "-show_entries", "packet=pts,flags", "-of", "csv=p=0", segment]
+            ).split(separator: "\n")
+            frames += packets.count
+            keyframes += packets.filter { $0.split(separator: ",").last?.hasPrefix("K") == true }.count
+            #expect(!packets.contains { $0.hasPrefix("N/A") }, "a packet without a timestamp in \(segment)")
+            let decoded = try ProcessRunner.run("ffmpeg", ["-nostdin", "-v", "error", "-i", segment, "-f", "null", "-"])
+            #expect(decoded.standardError.isEmpty, "\(segment): \(decoded.standardError.prefix(500))")
         }
-        #expect(frames == 100 && keyframes == 4, "\(frames) frames, \(keyframes) keyframes in \(segments.count) segments")
+        if live.whole {
+            #expect(frames == 100 && keyframes == 4, "\(frames) frames, \(keyframes) keyframes in \(segments.count) segments")
+        } else {
+            #expect(frames > 0 && frames <= 100, "\(frames) frames recorded of 100 sent (\(sent))")
+        }
         let index = RecordingIndex(store: try ArchiveDatabase(path: data + "/archive.sqlite"))
-        #expect(try index.keyframes(camera: channel).count == keyframes)
+        let indexed = try index.keyframes(camera: channel)
+        #expect(indexed.count == keyframes, "\(indexed.count) keyframes indexed, \(keyframes) in the segments")
+        #expect(live.whole == false || indexed.contains { $0.stats != nil }, "no keyframe analysed")
+    }
+
+    /// tshark's reading of the INVITE's SDP (the standard's live offer) and of the BYE.
+    static func checkLadder(_ capture: String, channel: String) throws {
+        let invite = try ProcessRunner.check(
+            "tshark",
+            [
+                "-r", capture, "-Y", "sip.Method == \"INVITE\"", "-T", "fields", "-e", "sip.r-uri", "-e", "sdp.session_name",
+                "-e", "sdp.media_attr", "-e", "sdp.unknown",
+            ])
+        let first = try #require(invite.split(separator: "\n").first.map(String.init), "no INVITE captured")
+        #expect(first.contains("sip:\(channel)@") && first.contains("Play"), "\(first)")
+        #expect(first.contains("recvonly") && first.contains("rtpmap:96 PS/90000"), "\(first)")
+        // tshark knows no y= line (GB/T 28181's own) and shows it as an unknown SDP line.
+        let ssrc = try #require(
+            first.firstMatch(of: /y=([0-9]{10})/).map { String($0.1) }, "no y= line in the INVITE: \(first)")
+        #expect(ssrc.hasPrefix("0" + "3402000000".dropFirst(3).prefix(5)), "SSRC \(ssrc) breaks the rule")
+        let byes = try ProcessRunner.check(
+            "tshark", ["-r", capture, "-Y", "sip.Method == \"BYE\"", "-T", "fields", "-e", "sip.r-uri"])
+        #expect(byes.contains("sip:\(channel)@"), "no BYE on the wire: \(byes)")
     }
 }

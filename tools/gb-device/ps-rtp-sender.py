@@ -5,7 +5,9 @@
                      [--zero-length-pes] [--speed 1]
 
 VIDEO is an Annex B elementary stream with access unit delimiters, as the ffmpeg CLI writes it:
-    ffmpeg -f lavfi -i testsrc2=size=320x240:rate=25 -t 4 -c:v libx264 -g 25 -bsf:v h264_metadata=aud=insert v.h264
+    ffmpeg -f lavfi -i testsrc2=size=320x240:rate=25 -t 4 -c:v libx264 -g 25 -bf 0 -bsf:v h264_metadata=aud=insert v.h264
+An elementary stream has no timestamps: frames are stamped in the order they come (decode order), so the clip must
+have no B-frames (most cameras send none) for these to be presentation times.
 Each access unit becomes one PS pack: a pack header, then on keyframes a system header and a program stream map
 (stream type 0x1B H.264, 0x24 H.265, on stream 0xE0), then the video as PES packets of at most 65,000 bytes with the
 PTS on the first. Each pack is sent as RTP packets of at most 1,400 payload bytes (payload type 96) sharing the
@@ -16,6 +18,7 @@ times faster than real time (timestamps stay at --fps). Prints one JSON line: fr
 """
 import argparse
 import json
+import mmap
 import random
 import socket
 import struct
@@ -23,30 +26,29 @@ import time
 
 
 def nal_units(data):
-    """(start, end, header offset) of each NAL unit in an Annex B stream, start codes included."""
-    starts = []
+    """(start, end, header offset) of each NAL unit in an Annex B stream, start codes included, found as they are
+    needed (the data may be a memory map of a long clip)."""
     index = data.find(b"\x00\x00\x01")
     while index >= 0:
         begin = index - 1 if index > 0 and data[index - 1] == 0 else index
-        starts.append((begin, index + 3))
-        index = data.find(b"\x00\x00\x01", index + 3)
-    return [(begin, starts[n + 1][0] if n + 1 < len(starts) else len(data), header)
-            for n, (begin, header) in enumerate(starts)]
+        following = data.find(b"\x00\x00\x01", index + 3)
+        end = len(data) if following < 0 else (following - 1 if data[following - 1] == 0 else following)
+        yield begin, end, index + 3
+        index = following
 
 
 def access_units(data, hevc):
     """Access units split at each delimiter (H.264 type 9, H.265 type 35), each with whether it is a keyframe."""
-    units, current, key = [], [], False
+    current, key = [], False
     for begin, end, header in nal_units(data):
         kind = (data[header] >> 1) & 0x3F if hevc else data[header] & 0x1F
         if kind == (35 if hevc else 9) and current:
-            units.append((b"".join(current), key))
+            yield b"".join(current), key
             current, key = [], False
         current.append(data[begin:end])
         key = key or (16 <= kind <= 21 if hevc else kind == 5)
     if current:
-        units.append((b"".join(current), key))
-    return units
+        yield b"".join(current), key
 
 
 def timestamp_bytes(marker, value):
@@ -108,7 +110,8 @@ def main():
     chance = random.Random(arguments.seed)
 
     with open(arguments.video, "rb") as file:
-        units = access_units(file.read(), arguments.hevc)
+        data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    units = access_units(data, arguments.hevc)
     if arguments.tcp or arguments.proto.upper().startswith("TCP/"):
         connection = socket.create_connection((arguments.host, arguments.port), timeout=10)
         send = lambda packet: connection.sendall(struct.pack(">H", len(packet)) + packet)
@@ -116,9 +119,10 @@ def main():
         connection = socket.socket(socket.AF_INET6 if ":" in arguments.host else socket.AF_INET, socket.SOCK_DGRAM)
         send = lambda packet: connection.sendto(packet, (arguments.host, arguments.port))
 
-    sequence, sent, dropped = chance.randrange(65536), 0, 0
+    sequence, sent, dropped, frames, keyframes = chance.randrange(65536), 0, 0, 0, 0
     start = time.monotonic()
     for number, (unit, key) in enumerate(units):
+        frames, keyframes = frames + 1, keyframes + (1 if key else 0)
         pts = 90000 + round(number * 90000 / arguments.fps)
         pack = pack_header(pts) + (system_header() + stream_map(arguments.hevc) if key else b"")
         pack += pes_packets(unit, pts, arguments.zero_length_pes)
@@ -136,8 +140,7 @@ def main():
         if delay > 0:
             time.sleep(delay)
     connection.close()
-    print(json.dumps({"frames": len(units), "keyframes": sum(1 for _, key in units if key), "sent": sent,
-                      "dropped": dropped}))
+    print(json.dumps({"frames": frames, "keyframes": keyframes, "sent": sent, "dropped": dropped}))
 
 
 if __name__ == "__main__":

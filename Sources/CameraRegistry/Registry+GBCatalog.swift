@@ -68,7 +68,7 @@ extension Registry {
     public static func gbChannelURL(device: String, channel: String) -> String { "gb28181://\(device)/\(channel)" }
 
     /// The device and channel of a `gb28181://DEVICE/CHANNEL` URL, both GB/T 28181 IDs; nil for any other text.
-    static func gbChannelURLParts(_ url: String) -> (device: String, channel: String)? {
+    public static func gbChannelURLParts(_ url: String) -> (device: String, channel: String)? {
         guard url.hasPrefix("gb28181://") else { return nil }
         let parts = url.dropFirst("gb28181://".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, parts.allSatisfy({ (try? DeviceID($0))?.code != nil }) else { return nil }

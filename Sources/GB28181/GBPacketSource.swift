@@ -109,6 +109,8 @@ public final class GBPacketSource: PacketSource {
             let left = deadline.timeIntervalSinceNow
             guard left > 0 else { return nil }
             if let frame = receiver.next(timeout: min(left, 0.25)) { return frame }
+            // Closed while waiting: the device sent BYE (the worker reconnects with its usual backoff).
+            if receiver.isClosed { throw MediaError(.readFailed, "\(name) ended the session (BYE)") }
         }
     }
 }

@@ -1,4 +1,4 @@
-import CameraRegistry
+public import CameraRegistry
 import Dispatch
 import Foundation
 public import Ingest
@@ -7,24 +7,24 @@ import Synchronization
 
 /// Opens a GB/T 28181 channel (`gb28181://DEVICE/CHANNEL`) for ingest: a receiving port, an INVITE with its offer,
 /// the ACK, then the first keyframe pack, all within the open deadline; closing the source sends BYE. The media
-/// transport is the camera's pinned one: `udp`, or otherwise RTP over TCP to a port this side listens on (the
-/// default: UDP loss smears pictures, GB28181.md).
+/// transport is the device's (`skygate gb add DEVICE --transport`; TCP to a port this side listens on by default, as
+/// UDP loss smears pictures, GB28181.md), unless the camera pins `tcp` or `udp` for its channel.
 public struct GBSourceOpener: PacketSourceOpener {
     let service: GBService
     public let device: String
     public let channel: String
-    let overTCP: Bool
+    let pinned: RTSPTransport?
     let options: DemuxOptions
 
     /// Nil when `url` is not a `gb28181://DEVICE/CHANNEL` URL.
-    public init?(url: String, service: GBService, udp: Bool, options: DemuxOptions) {
+    public init?(url: String, service: GBService, pinned: RTSPTransport?, options: DemuxOptions) {
         guard url.hasPrefix("gb28181://") else { return nil }
         let path = url.dropFirst("gb28181://".count).split(separator: "/", omittingEmptySubsequences: false)
         guard path.count == 2, !path[0].isEmpty, !path[1].isEmpty else { return nil }
         self.service = service
         device = String(path[0])
         channel = String(path[1])
-        overTCP = !udp
+        self.pinned = pinned
         self.options = options
     }
 
@@ -34,6 +34,8 @@ public struct GBSourceOpener: PacketSourceOpener {
         let access = service.access
         let configuration = access.configuration
         let ssrc = access.nextSSRC()
+        let deviceTransport = (try? access.registry.gbDevice(id: device))?.mediaTransport ?? .tcpPassive
+        let overTCP = pinned.map { $0 != .udp } ?? (deviceTransport == .tcpPassive)
         let receiver: RTPVideoReceiver
         do {
             receiver = try RTPVideoReceiver(host: configuration.host, overTCP: overTCP, ssrc: ssrc.value)

@@ -99,6 +99,9 @@ public final class RTPVideoReceiver: Sendable {
         }
     }
 
+    /// Whether `close` was called (by the source, or because the device ended the session).
+    public var isClosed: Bool { shared.state.withLock { $0.closed } }
+
     /// Stops receiving; a waiting `next` returns nil.
     public func close() {
         shared.state.withLock { $0.closed = true }

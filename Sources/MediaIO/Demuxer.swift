@@ -114,6 +114,13 @@ public final class Demuxer {
                 }
                 throw MediaError(.readFailed, "reading '\(description.source)' failed: \(avErrorText(status))", averror: status)
             }
+            // An abort mid-read makes FFmpeg flush its parsers and return what they held as a successful read: at a
+            // stop that was a 6-byte access unit (a delimiter, no picture) at the end of the last segment, which
+            // decoders then report. Nothing read after an abort is delivered.
+            if interrupt.isAborted {
+                packet.unreference()
+                throw MediaError(.aborted, "reading '\(description.source)' was aborted")
+            }
             // When the deadline expires mid-read, FFmpeg flushes its parsers and returns the frame they held as a
             // successful read; deliver it, and report the stall on the next call instead of waiting another timeout.
             if interrupt.deadlineExpired { timedOutWithPacket = true }

@@ -4,9 +4,9 @@ import Ingest
 import MediaIO
 
 extension SkygateService {
-    /// How ingest opens `gb28181://DEVICE/CHANNEL` cameras: through the SIP server's invitation when it runs (UDP when
-    /// the camera's transport is pinned to `udp`, else TCP), and otherwise with an error that says what is missing,
-    /// instead of FFmpeg's refusal of an unknown scheme.
+    /// How ingest opens `gb28181://DEVICE/CHANNEL` cameras: through the SIP server's invitation when it runs (over
+    /// the device's media transport, or the camera's pinned one), and otherwise with an error that says what is
+    /// missing, instead of FFmpeg's refusal of an unknown scheme.
     static func gbSources(_ sip: GBService?) -> SourceProvider {
         { endpoint, options in
             guard endpoint.connectionURL.hasPrefix("gb28181://") else { return nil }
@@ -16,7 +16,7 @@ extension SkygateService {
                         + "(skygate serve --sip HOST:PORT --sip-id ID)")
             }
             return GBSourceOpener(
-                url: endpoint.connectionURL, service: sip, udp: endpoint.rtspTransport == .udp, options: options)
+                url: endpoint.connectionURL, service: sip, pinned: endpoint.rtspTransport, options: options)
                 ?? RefusedSource(reason: "'\(endpoint.connectionURL)' is not a GB/T 28181 channel URL (gb28181://DEVICE/CHANNEL)")
         }
     }

@@ -3,7 +3,8 @@ import CameraRegistry
 import Foundation
 import MediaIO
 
-/// `skygate gb add|remove|devices`: the GB/T 28181 devices allowed to register to `skygate serve --sip`.
+/// `skygate gb add|remove|devices|device|channels|catalog`: the GB/T 28181 devices allowed to register to
+/// `skygate serve --sip`, and their channels.
 struct GBCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gb",
@@ -14,7 +15,7 @@ struct GBCommand: ParsableCommand {
             encrypted at rest and never shown again. 'devices' shows each device's registration as 'skygate serve \
             --sip' last recorded it.
             """,
-        subcommands: [Add.self, Remove.self, Devices.self, Catalog.self])
+        subcommands: [Add.self, Remove.self, Devices.self, Device.self, Channels.self, Catalog.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -104,6 +105,74 @@ struct GBCommand: ParsableCommand {
                             device.mediaTransport.rawValue,
                         ]
                     }, json: devices)
+            }
+        }
+    }
+
+    struct Device: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One device: its registration, media transport, and the channels recorded from it.")
+        @Argument(help: "The device's ID.") var id: String
+        @OptionGroup var format: OutputFormat
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                let registry = try options.open()
+                guard let device = try registry.gbDevice(id: id) else {
+                    throw RegistryError(.notFound, "no GB/T 28181 device \(id)")
+                }
+                let channels = try Channels.channels(of: id, in: registry)
+                let registration = device.registration
+                try format.emit(
+                    header: ["field", "value"],
+                    rows: [
+                        ["id", device.id.rawValue], ["name", device.name.isEmpty ? "-" : device.name],
+                        ["state", registration == nil ? "never registered" : registration!.online ? "online" : "offline"],
+                        ["address", registration?.address ?? "-"],
+                        ["registered", registration.map { TimeText.format($0.registeredAt) } ?? "-"],
+                        ["expires", registration.map { TimeText.format($0.expiresAt) } ?? "-"],
+                        ["last keepalive", registration?.lastKeepalive.map(TimeText.format) ?? "-"],
+                        ["version", registration.map { $0.version ?? "2016" } ?? "-"],
+                        ["user agent", registration?.userAgent ?? "-"], ["transport", device.mediaTransport.rawValue],
+                        ["channels", "\(channels.count) (\(channels.filter(\.camera.enabled).count) enabled)"],
+                    ], json: device)
+            }
+        }
+    }
+
+    struct Channels: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The cameras that are GB/T 28181 channels (gb28181://DEVICE/CHANNEL), of one device or all.")
+        @Argument(help: "Only this device's channels.") var device: String?
+        @OptionGroup var format: OutputFormat
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                let registry = try options.open()
+                let devices = Dictionary(
+                    try registry.gbDevices().map { ($0.id.rawValue, $0.mediaTransport) }, uniquingKeysWith: { first, _ in first })
+                let channels = try Self.channels(of: device, in: registry)
+                try format.emit(
+                    header: ["channel", "device", "name", "enabled", "transport", "grid"],
+                    rows: channels.map { record in
+                        let owner = Registry.gbChannelURLParts(record.camera.mainStream.url)?.device ?? "-"
+                        // The channel's own pin, else its device's transport.
+                        let transport = record.camera.rtspTransport?.rawValue ?? devices[owner]?.rawValue ?? "-"
+                        return [
+                            record.camera.id.rawValue, owner, record.camera.name, record.camera.enabled ? "yes" : "no", transport,
+                            record.gridPath.last?.name ?? "-",
+                        ]
+                    }, json: channels.map(CameraView.init))
+            }
+        }
+
+        /// The cameras whose main stream is a GB/T 28181 channel, of `device` or of every device.
+        static func channels(of device: String?, in registry: Registry) throws -> [CameraRecord] {
+            try registry.cameras().filter { record in
+                guard let parts = Registry.gbChannelURLParts(record.camera.mainStream.url) else { return false }
+                return device.map { parts.device == $0 } ?? true
             }
         }
     }

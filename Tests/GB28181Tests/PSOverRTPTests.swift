@@ -55,6 +55,7 @@ struct PSOverRTPTests {
         var units: [[UInt8]] = []
         var keys: [Bool] = []
         var pts: [Int64] = []
+        var dts: [Int64] = []
         var counters: RTPVideoReceiver.Counters
         var zeroLength: Int
         var codec: String
@@ -82,6 +83,7 @@ struct PSOverRTPTests {
             received.units.append(packet.payload)
             received.keys.append(packet.isKeyframe)
             received.pts.append(packet.pts ?? -1)
+            received.dts.append(packet.dts ?? -1)
         }
         while sender.status == nil { Thread.sleep(forTimeInterval: 0.1) }
         let report = try String(contentsOfFile: log, encoding: .utf8)
@@ -136,5 +138,67 @@ struct PSOverRTPTests {
         try Data(lossy.units.joined()).write(to: URL(fileURLWithPath: file))
         let decoded = try ProcessRunner.run("ffmpeg", ["-nostdin", "-v", "error", "-i", file, "-f", "null", "-"])
         #expect(decoded.status == 0 && decoded.standardError.isEmpty, "\(decoded.standardError)")
+    }
+
+    /// A device's BYE closes the receiver: the worker's read must end at once (and the worker reconnect with its
+    /// backoff), not wait out the read deadline.
+    @Test("a session the device ends stops the reading at once")
+    func deviceEndsTheSession() throws {
+        let clip = try Self.clip(hevc: false)
+        let receiver = try RTPVideoReceiver(host: "127.0.0.1", overTCP: false, ssrc: 7)
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-bye-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let sender = try BackgroundProgram(
+            MediaCorpus.packageRoot.appendingPathComponent("tools/gb-device/ps-rtp-sender.py").path,
+            [clip, "127.0.0.1", "\(receiver.port)", "--ssrc", "7"], log: log)
+        defer { _ = sender.stop(signal: SIGKILL) }
+        let source = try GBPacketSource(
+            name: "test channel", receiver: receiver, openTimeout: 10, readTimeout: 10, interrupt: InterruptFlag(),
+            onClose: {})
+        let packet = MediaPacket()
+        #expect(try source.read(into: packet))
+        receiver.close()  // what the device's BYE does
+        let clock = ContinuousClock.now
+        var ended: (any Error)? = nil
+        do { while try source.read(into: packet) {} } catch { ended = error }
+        #expect((ended as? MediaError)?.code == .readFailed, "\(String(describing: ended))")
+        #expect(ContinuousClock.now - clock < .seconds(2))
+    }
+
+    /// A stream with B-frames: the device writes both PTS and DTS in the PES header (the sender takes them from
+    /// ffprobe's reading of the MP4 the stream was cut from), and they come through as FFmpeg read them.
+    @Test("B-frames: each packet carries the PTS and DTS ffprobe reads from the source, in 90 kHz")
+    func presentationAndDecodingTimes() throws {
+        let mp4 = try MediaCorpus.file(
+            "gb-clip-bframes",
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "2", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-g",
+                "25", "-bf", "2",
+            ],
+            extension: "mp4")
+        let stream = try MediaCorpus.cached("gb-clip-bframes-es", key: mp4, extension: "h264") { output in
+            try ProcessRunner.check(
+                "ffmpeg",
+                [
+                    "-nostdin", "-v", "error", "-y", "-i", mp4, "-c", "copy", "-bsf:v",
+                    "h264_mp4toannexb,h264_metadata=aud=insert",
+                    "-f", "h264", output,
+                ])
+        }
+        let times = try ProcessRunner.check(
+            "ffprobe",
+            ["-v", "error", "-select_streams", "v", "-show_entries", "packet=pts_time,dts_time", "-of", "csv=p=0", mp4])
+        let stamps = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-times-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: stamps) }
+        try times.write(toFile: stamps, atomically: true, encoding: .utf8)
+        let pairs = times.split(separator: "\n").map { $0.split(separator: ",").map { Double($0) ?? .nan } }
+        let first = try #require(pairs.first?[1])
+        let ticks = { (seconds: Double) in 90_000 + Int64(((seconds - first) * 90_000).rounded()) }
+        #expect(pairs.contains { $0[0] != $0[1] }, "the clip has no B-frames")
+
+        let received = try Self.receive(stream, overTCP: false, hevc: false, options: ["--timestamps", stamps])
+        #expect(received.pts == pairs.map { ticks($0[0]) })
+        #expect(received.dts == pairs.map { ticks($0[1]) })
+        #expect(try Self.decodedFrames(received.units, hevc: false) == Self.decodedFrames(of: stream))
     }
 }

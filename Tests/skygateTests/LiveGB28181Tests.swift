@@ -109,7 +109,8 @@ struct LiveGB28181Tests {
     @Test(
         "a channel is invited, recorded and indexed as ffprobe counts its frames, with loss only whole frames; BYE on disable",
         arguments: [
-            LiveCase(transport: "tcp"), LiveCase(transport: "udp"), LiveCase(transport: "tcp", hevc: true),
+            LiveCase(transport: "tcp"), LiveCase(transport: "udp"), LiveCase(transport: "pinned udp"),
+            LiveCase(transport: "tcp", hevc: true),
             LiveCase(transport: "udp", sender: ["--zero-length-pes"]),
             LiveCase(transport: "udp", sender: ["--loss", "0.001", "--seed", "9"]),
             LiveCase(transport: "udp", sender: ["--loss", "0.01", "--seed", "5"]),
@@ -120,9 +121,12 @@ struct LiveGB28181Tests {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let data = scratch + "/data"
         let channel = "34020000001310000011"
-        let added = try SkygateBinary.run(["gb", "add", Self.device, "--name", "live gate", "--data-dir", data])
+        // The device's media transport (UDP for the "udp" cases); "pinned udp": a TCP device whose channel is pinned.
+        let added = try SkygateBinary.run(
+            ["gb", "add", Self.device, "--name", "live gate", "--data-dir", data]
+                + (live.transport == "udp" ? ["--transport", "udp"] : []))
         let password = added.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        if live.transport == "udp" {
+        if live.transport == "pinned udp" {
             // Registered ahead of its catalog, pinned to UDP, and enabled once the device is online.
             let channelAdded = try SkygateBinary.run([
                 "camera", "add", channel, "--name", "live gate", "--url", "gb28181://\(Self.device)/\(channel)",
@@ -150,7 +154,7 @@ struct LiveGB28181Tests {
         let device = try Self.liveDevice(live, channel: channel, password: password, port: port, scratch: scratch)
         defer { _ = device.stop(signal: SIGKILL) }
         let sipp = { (try? String(contentsOfFile: sippLog, encoding: .utf8)) ?? "" }
-        if live.transport == "udp" {
+        if live.transport == "pinned udp" {
             #expect(LiveServiceTests.eventually(30) { sipp().contains("registered") }, "\(sipp().suffix(1500))")
             #expect(try SkygateBinary.run(["camera", "enable", channel, "--data-dir", data]).status == 0)
         }
@@ -162,6 +166,15 @@ struct LiveGB28181Tests {
         let sent = { (try? String(contentsOfFile: senderLog, encoding: .utf8)) ?? "" }
         #expect(LiveServiceTests.eventually(30) { sent().contains("frames") }, "\(sent()) \(serve.log.suffix(1500))")
         Thread.sleep(forTimeInterval: 2)
+        if live.transport == "tcp" && !live.hevc {
+            // The device and its channel as an operator lists them.
+            let channels = try SkygateBinary.run(["gb", "channels", Self.device, "--data-dir", data])
+            #expect(channels.standardOutput.contains(channel) && channels.standardOutput.contains("tcp"), "\(channels)")
+            let shown = try SkygateBinary.run(["gb", "device", Self.device, "--data-dir", data])
+            #expect(
+                shown.standardOutput.contains("online") && shown.standardOutput.contains("1 (1 enabled)"),
+                "\(shown.standardOutput)")
+        }
         if !live.whole {
             // The loss is counted in status (and /metrics, from the same figures).
             let status = try SkygateBinary.run(["status", "--json", "--data-dir", data])

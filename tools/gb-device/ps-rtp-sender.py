@@ -7,7 +7,9 @@
 VIDEO is an Annex B elementary stream with access unit delimiters, as the ffmpeg CLI writes it:
     ffmpeg -f lavfi -i testsrc2=size=320x240:rate=25 -t 4 -c:v libx264 -g 25 -bf 0 -bsf:v h264_metadata=aud=insert v.h264
 An elementary stream has no timestamps: frames are stamped in the order they come (decode order), so the clip must
-have no B-frames (most cameras send none) for these to be presentation times.
+have no B-frames (most cameras send none) for these to be presentation times, or --timestamps gives each frame's
+presentation and decoding time in seconds, a "pts,dts" line per frame in decode order (ffprobe -show_entries
+packet=pts_time,dts_time -of csv=p=0 on the file the stream was cut from); PES then carry both, as devices do.
 Each access unit becomes one PS pack: a pack header, then on keyframes a system header and a program stream map
 (stream type 0x1B H.264, 0x24 H.265, on stream 0xE0), then the video as PES packets of at most 65,000 bytes with the
 PTS on the first. Each pack is sent as RTP packets of at most 1,400 payload bytes (payload type 96) sharing the
@@ -82,11 +84,16 @@ def stream_map(hevc):
     return b"\x00\x00\x01\xbc" + struct.pack(">H", len(body)) + body
 
 
-def pes_packets(unit, pts, zero_length):
+def pes_packets(unit, pts, zero_length, dts=None):
     out = []
     for offset in range(0, len(unit), 65000):
         chunk = unit[offset:offset + 65000]
-        header = bytes([0x80, 0x80, 5]) + timestamp_bytes(2, pts) if offset == 0 else bytes([0x80, 0x00, 0])
+        if offset > 0:
+            header = bytes([0x80, 0x00, 0])
+        elif dts is None or dts == pts:
+            header = bytes([0x80, 0x80, 5]) + timestamp_bytes(2, pts)
+        else:
+            header = bytes([0x80, 0xC0, 10]) + timestamp_bytes(3, pts) + timestamp_bytes(1, dts)
         length = 0 if zero_length else len(header) + len(chunk)
         out.append(b"\x00\x00\x01\xe0" + struct.pack(">H", length) + header + chunk)
     return b"".join(out)
@@ -106,6 +113,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--zero-length-pes", action="store_true")
     parser.add_argument("--speed", type=float, default=1)
+    parser.add_argument("--timestamps", help="a 'pts,dts' line (seconds) per frame, in decode order")
     arguments = parser.parse_args()
     chance = random.Random(arguments.seed)
 
@@ -119,17 +127,24 @@ def main():
         connection = socket.socket(socket.AF_INET6 if ":" in arguments.host else socket.AF_INET, socket.SOCK_DGRAM)
         send = lambda packet: connection.sendto(packet, (arguments.host, arguments.port))
 
+    stamps = None
+    if arguments.timestamps:
+        with open(arguments.timestamps) as file:
+            stamps = [[float(field) for field in line.strip().split(",")[:2]] for line in file if line.strip()]
     sequence, sent, dropped, frames, keyframes = chance.randrange(65536), 0, 0, 0, 0
     start = time.monotonic()
     for number, (unit, key) in enumerate(units):
         frames, keyframes = frames + 1, keyframes + (1 if key else 0)
-        pts = 90000 + round(number * 90000 / arguments.fps)
-        pack = pack_header(pts) + (system_header() + stream_map(arguments.hevc) if key else b"")
-        pack += pes_packets(unit, pts, arguments.zero_length_pes)
+        pts = dts = 90000 + round(number * 90000 / arguments.fps)
+        if stamps and number < len(stamps):
+            first = stamps[0][1]
+            pts, dts = (90000 + round((value - first) * 90000) for value in stamps[number])
+        pack = pack_header(dts) + (system_header() + stream_map(arguments.hevc) if key else b"")
+        pack += pes_packets(unit, pts, arguments.zero_length_pes, dts)
         pieces = [pack[offset:offset + 1400] for offset in range(0, len(pack), 1400)]
         for index, piece in enumerate(pieces):
             marker = 0x80 if index == len(pieces) - 1 else 0
-            header = struct.pack(">BBHII", 0x80, marker | 96, sequence, pts & 0xFFFFFFFF, arguments.ssrc)
+            header = struct.pack(">BBHII", 0x80, marker | 96, sequence, dts & 0xFFFFFFFF, arguments.ssrc)
             sequence = (sequence + 1) & 0xFFFF
             if arguments.loss and chance.random() < arguments.loss:
                 dropped += 1

@@ -73,13 +73,7 @@ public struct FrameGate: Sendable {
     /// A pack header (00 00 01 BA) at the start and a program stream map (00 00 01 BC) within the first bytes: how
     /// devices mark the pack that starts with a keyframe.
     static func isKeyframePack(_ payload: [UInt8]) -> Bool {
-        guard payload.count >= 4, payload[0] == 0, payload[1] == 0, payload[2] == 1, payload[3] == 0xBA else { return false }
-        let limit = min(payload.count, 512)
-        var index = 4
-        while index + 4 <= limit {
-            if payload[index] == 0, payload[index + 1] == 0, payload[index + 2] == 1, payload[index + 3] == 0xBC { return true }
-            index += 1
-        }
-        return false
+        guard StartCodes.first(in: payload, before: 4, codes: 0xBA...0xBA) == 0 else { return false }
+        return StartCodes.first(in: payload, from: 4, before: 512, codes: 0xBC...0xBC) != nil
     }
 }

@@ -123,13 +123,9 @@ enum AnnexB {
         var out: [UInt8] = []
         var starts: [Int] = []
         var index = 0
-        while index + 3 <= unit.count {
-            if unit[index] == 0, unit[index + 1] == 0, unit[index + 2] == 1 {
-                starts.append(index + 3)
-                index += 3
-            } else {
-                index += 1
-            }
+        while let found = StartCodes.first(in: unit, from: index) {
+            starts.append(found + 3)
+            index = found + 3
         }
         for (number, start) in starts.enumerated() where start < unit.count {
             var end = number + 1 < starts.count ? starts[number + 1] - 3 : unit.count

@@ -18,12 +18,9 @@ public struct GBSourceOpener: PacketSourceOpener {
 
     /// Nil when `url` is not a `gb28181://DEVICE/CHANNEL` URL.
     public init?(url: String, service: GBService, pinned: RTSPTransport?, options: DemuxOptions) {
-        guard url.hasPrefix("gb28181://") else { return nil }
-        let path = url.dropFirst("gb28181://".count).split(separator: "/", omittingEmptySubsequences: false)
-        guard path.count == 2, !path[0].isEmpty, !path[1].isEmpty else { return nil }
+        guard let parts = Registry.gbChannelURLParts(url) else { return nil }
         self.service = service
-        device = String(path[0])
-        channel = String(path[1])
+        (device, channel) = parts
         self.pinned = pinned
         self.options = options
     }

@@ -43,7 +43,7 @@ public struct ProgramStreamFrame: Sendable, Equatable {
             let isVideo = video.map { $0 == id } ?? (0xE0...0xEF).contains(id)
             if isVideo && declared == 0 {
                 zeroLengthPackets += 1
-                end = Self.nextSystemStartCode(in: bytes, from: index + 9) ?? bytes.count
+                end = StartCodes.first(in: bytes, from: index + 9, codes: 0xBA...0xFF) ?? bytes.count
             }
             guard end <= bytes.count else { return nil }
             if isVideo {
@@ -78,21 +78,6 @@ public struct ProgramStreamFrame: Sendable, Equatable {
         guard index + 14 <= bytes.count else { return nil }
         let end = index + 14 + Int(bytes[index + 13] & 0x07)
         return end <= bytes.count ? end : nil
-    }
-
-    /// The next `00 00 01 xx` with xx ≥ 0xBA (a pack or PES start) at or after `index`.
-    static func nextSystemStartCode(in bytes: [UInt8], from index: Int) -> Int? {
-        var position = index
-        while position + 4 <= bytes.count {
-            if bytes[position + 2] > 1 {
-                position += 3
-            } else if bytes[position] == 0, bytes[position + 1] == 0, bytes[position + 2] == 1, bytes[position + 3] >= 0xBA {
-                return position
-            } else {
-                position += 1
-            }
-        }
-        return nil
     }
 
     /// A 33-bit PTS or DTS in its five-byte PES form.

@@ -58,13 +58,6 @@ public struct ProgramStreamMap: Sendable, Equatable {
 
     /// The first map in `bytes`, wherever it starts.
     public static func first(in bytes: [UInt8]) -> ProgramStreamMap? {
-        var index = 0
-        while index + 4 <= bytes.count {
-            if bytes[index] == 0, bytes[index + 1] == 0, bytes[index + 2] == 1, bytes[index + 3] == 0xBC {
-                return ProgramStreamMap(bytes[index...])
-            }
-            index += 1
-        }
-        return nil
+        StartCodes.first(in: bytes, codes: 0xBC...0xBC).flatMap { ProgramStreamMap(bytes[$0...]) }
     }
 }

@@ -29,9 +29,18 @@ public final class RTPVideoReceiver: Sendable {
         var gate = FrameGate()
         var framer = RFC4571Framer()
         var frames: [FrameGate.Frame] = []
+        /// Packets, foreign, malformed and lost; the frame counts are the gate's (see `counted`).
         var counters = Counters()
         var closed = false
+        /// Frames dropped because the worker fell behind.
         var overflow = 0
+
+        var counted: Counters {
+            var all = counters
+            all.framesPassed = gate.passed
+            all.framesDropped = gate.dropped + overflow
+            return all
+        }
     }
 
     /// Frames waiting beyond this many mean the worker is not keeping up; the oldest are dropped (a few seconds).
@@ -84,7 +93,7 @@ public final class RTPVideoReceiver: Sendable {
     /// Adopts the SSRC the device answered with.
     public func expect(ssrc: UInt32) { shared.state.withLock { $0.expectedSSRC = ssrc } }
 
-    public var counters: Counters { shared.state.withLock { $0.counters } }
+    public var counters: Counters { shared.state.withLock { $0.counted } }
 
     /// The next whole frame, waiting up to `timeout` seconds; nil on timeout or after `close`.
     /// Blocks: call it on the camera's worker thread, never on Swift's cooperative pool.
@@ -134,8 +143,6 @@ public final class RTPVideoReceiver: Sendable {
                 state.overflow += state.frames.count - queueLimit
                 state.frames.removeFirst(state.frames.count - queueLimit)
             }
-            state.counters.framesPassed = state.gate.passed
-            state.counters.framesDropped = state.gate.dropped + state.overflow
             return frames.count
         }
         for _ in 0..<completed { shared.arrived.signal() }

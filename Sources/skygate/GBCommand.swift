@@ -17,6 +17,18 @@ struct GBCommand: ParsableCommand {
             """,
         subcommands: [Add.self, Remove.self, Devices.self, Device.self, Channels.self, Catalog.self])
 
+    /// A device of the registry, or the one "not found" error for every subcommand that names one.
+    static func device(_ id: String, in registry: Registry) throws -> GBDevice {
+        guard let device = try registry.gbDevice(id: id) else { throw RegistryError(.notFound, "no GB/T 28181 device \(id)") }
+        return device
+    }
+
+    /// A registration as the lists show it.
+    static func state(_ registration: GBRegistration?) -> String {
+        guard let registration else { return "never registered" }
+        return registration.online ? "online" : "offline"
+    }
+
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Allow a device to register, or change its name, transport or password.")
@@ -98,7 +110,7 @@ struct GBCommand: ParsableCommand {
                         let registration = device.registration
                         return [
                             device.id.rawValue, device.name.isEmpty ? "-" : device.name,
-                            registration == nil ? "never registered" : registration!.online ? "online" : "offline",
+                            GBCommand.state(registration),
                             registration?.address ?? "-", registration.map { TimeText.format($0.registeredAt) } ?? "-",
                             registration?.lastKeepalive.map(TimeText.format) ?? "-",
                             registration.map { $0.version ?? "2016" } ?? "-",
@@ -119,16 +131,14 @@ struct GBCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let registry = try options.open()
-                guard let device = try registry.gbDevice(id: id) else {
-                    throw RegistryError(.notFound, "no GB/T 28181 device \(id)")
-                }
+                let device = try GBCommand.device(id, in: registry)
                 let channels = try Channels.channels(of: id, in: registry)
                 let registration = device.registration
                 try format.emit(
                     header: ["field", "value"],
                     rows: [
                         ["id", device.id.rawValue], ["name", device.name.isEmpty ? "-" : device.name],
-                        ["state", registration == nil ? "never registered" : registration!.online ? "online" : "offline"],
+                        ["state", GBCommand.state(registration)],
                         ["address", registration?.address ?? "-"],
                         ["registered", registration.map { TimeText.format($0.registeredAt) } ?? "-"],
                         ["expires", registration.map { TimeText.format($0.expiresAt) } ?? "-"],
@@ -187,7 +197,7 @@ struct GBCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let registry = try options.open()
-                guard try registry.gbDevice(id: id) != nil else { throw RegistryError(.notFound, "no GB/T 28181 device \(id)") }
+                _ = try GBCommand.device(id, in: registry)
                 let items = try registry.gbCatalog(device: id)
                 try format.emit(
                     header: ["id", "name", "kind", "parent", "status", "longitude", "latitude"],

@@ -24,14 +24,20 @@ struct RecordingIndexPageTests {
         }
     }
 
-    @Test("statistics average each equal stretch of the range, oldest first, over analysed keyframes only")
-    func statisticsAverageEachStretch() throws {
+    /// A scratch recording index holding `history`.
+    static func indexedHistory() throws -> (RecordingIndex, Date, [RecordedKeyframe], URL) {
         let (store, directory) = try KeyframeIndexTests.temporaryStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let index = RecordingIndex(store: store)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        let rows = Self.history(start: start)
+        let rows = history(start: start)
         try index.apply(rows.map { .keyframe($0) })
+        return (index, start, rows, directory)
+    }
+
+    @Test("statistics average each equal stretch of the range, oldest first, over analysed keyframes only")
+    func statisticsAverageEachStretch() throws {
+        let (index, start, rows, directory) = try Self.indexedHistory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let end = start.addingTimeInterval(1200)
         let points = try index.statistics(camera: "cam", from: start, to: end, points: 7)
         // The stretches computed here: the last one includes `end` itself.
@@ -53,12 +59,8 @@ struct RecordingIndexPageTests {
 
     @Test("pages list every keyframe once, in order, with their statistics, and end with no cursor")
     func pagesListEveryKeyframeOnce() throws {
-        let (store, directory) = try KeyframeIndexTests.temporaryStore()
+        let (index, start, rows, directory) = try Self.indexedHistory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let index = RecordingIndex(store: store)
-        let start = Date(timeIntervalSince1970: 1_800_000_000)
-        let rows = Self.history(start: start)
-        try index.apply(rows.map { .keyframe($0) })
         var listed: [RecordedKeyframe] = []
         var cursor: KeyframeCursor? = nil
         repeat {

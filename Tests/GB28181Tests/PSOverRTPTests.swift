@@ -9,20 +9,8 @@ import Testing
 /// ffmpeg CLI encodes) through the receiver and `GBPacketSource`, judged by ffprobe's reading of the same clips.
 @Suite("PS over RTP into packets")
 struct PSOverRTPTests {
-    /// A 4 s clip at 25 fps, GOP 25, with access unit delimiters (the sender splits frames at them).
     static func clip(hevc: Bool, size: String = "320x240") throws -> String {
-        let codec =
-            hevc
-            ? [
-                "-c:v", "libx265", "-x265-params", "keyint=25:min-keyint=25:log-level=error", "-bsf:v",
-                "hevc_metadata=aud=insert",
-            ]
-            : ["-c:v", "libx264", "-g", "25", "-bsf:v", "h264_metadata=aud=insert"]
-        return try MediaCorpus.file(
-            hevc ? "gb-clip-hevc" : "gb-clip-h264",
-            ["-f", "lavfi", "-i", "testsrc2=size=\(size):rate=25", "-t", "4", "-pix_fmt", "yuv420p"] + codec
-                + ["-f", hevc ? "hevc" : "h264"],
-            extension: hevc ? "hevc" : "h264")
+        try MediaCorpus.annexBClip(hevc: hevc, size: size)
     }
 
     /// ffprobe's packets of a clip: size and keyframe flag, in order.

@@ -197,20 +197,8 @@ struct LiveGB28181Tests {
     static func liveDevice(_ live: LiveCase, channel: String, password: String, port: Int, scratch: String) throws
         -> BackgroundProgram
     {
-        // A 4 s clip: 100 frames, a keyframe every 25, with access unit delimiters (the sender splits frames at them),
-        // and no B-frames, as cameras send: the sender stamps frames in decode order, which is then presentation order.
-        let codec =
-            live.hevc
-            ? [
-                "-c:v", "libx265", "-x265-params", "keyint=25:min-keyint=25:bframes=0:log-level=error", "-bsf:v",
-                "hevc_metadata=aud=insert",
-            ]
-            : ["-c:v", "libx264", "-g", "25", "-bf", "0", "-bsf:v", "h264_metadata=aud=insert"]
-        let clip = try MediaCorpus.file(
-            live.hevc ? "gb-live-hevc" : "gb-live-h264",
-            ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4", "-pix_fmt", "yuv420p"] + codec
-                + ["-f", live.hevc ? "hevc" : "h264"],
-            extension: live.hevc ? "hevc" : "h264")
+        // 100 frames, a keyframe every 25.
+        let clip = try MediaCorpus.annexBClip(hevc: live.hevc)
         let sender =
             [MediaCorpus.packageRoot.path + "/tools/gb-device/ps-rtp-sender.py", clip] + (live.hevc ? ["--hevc"] : [])
             + live.sender

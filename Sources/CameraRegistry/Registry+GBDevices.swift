@@ -35,6 +35,31 @@ public struct GBRegistration: Sendable, Hashable, Codable {
     }
 }
 
+/// What a device says of itself when asked (its `DeviceInfo` answer): kept as it was sent, for the operator and
+/// for filing completeness.
+public struct GBDeviceInfo: Sendable, Hashable, Codable {
+    /// `DeviceName`, the device's own name (the registry's `name` is the operator's).
+    public var name: String?
+    public var manufacturer: String?
+    public var model: String?
+    public var firmware: String?
+    /// `Channel`: how many channels the device says it has (its catalog may list fewer).
+    public var channels: Int?
+    public var receivedAt: Date
+
+    public init(
+        name: String? = nil, manufacturer: String? = nil, model: String? = nil, firmware: String? = nil, channels: Int? = nil,
+        receivedAt: Date
+    ) {
+        self.name = name
+        self.manufacturer = manufacturer
+        self.model = model
+        self.firmware = firmware
+        self.channels = channels
+        self.receivedAt = receivedAt
+    }
+}
+
 /// A camera, NVR or lower platform allowed to register to this gateway over SIP. Its password is never part of it:
 /// only the SIP server reads it (`gbDevicePassword`).
 public struct GBDevice: Sendable, Hashable, Codable {
@@ -43,19 +68,23 @@ public struct GBDevice: Sendable, Hashable, Codable {
     public var mediaTransport: GBMediaTransport
     /// Nil until it first registers.
     public var registration: GBRegistration?
+    /// Nil until it answers a DeviceInfo query.
+    public var info: GBDeviceInfo?
 
     public init(
-        id: DeviceID, name: String = "", mediaTransport: GBMediaTransport = .tcpPassive, registration: GBRegistration? = nil
+        id: DeviceID, name: String = "", mediaTransport: GBMediaTransport = .tcpPassive, registration: GBRegistration? = nil,
+        info: GBDeviceInfo? = nil
     ) {
         self.id = id
         self.name = name
         self.mediaTransport = mediaTransport
         self.registration = registration
+        self.info = info
     }
 }
 
 extension GBDevice {
-    enum CodingKeys: String, CodingKey { case id, name, mediaTransport, registration }
+    enum CodingKeys: String, CodingKey { case id, name, mediaTransport, registration, info }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -63,6 +92,7 @@ extension GBDevice {
         name = try container.decode(String.self, forKey: .name)
         mediaTransport = try container.decode(GBMediaTransport.self, forKey: .mediaTransport)
         registration = try container.decodeIfPresent(GBRegistration.self, forKey: .registration)
+        info = try container.decodeIfPresent(GBDeviceInfo.self, forKey: .info)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -71,6 +101,7 @@ extension GBDevice {
         try container.encode(name, forKey: .name)
         try container.encode(mediaTransport, forKey: .mediaTransport)
         try container.encodeIfPresent(registration, forKey: .registration)
+        try container.encodeIfPresent(info, forKey: .info)
     }
 }
 
@@ -150,6 +181,26 @@ extension Registry {
         }
     }
 
+    /// Records what a device said in its DeviceInfo answer. Like a registration, not a registry change.
+    public func recordGBDeviceInfo(device id: String, _ info: GBDeviceInfo) throws {
+        do {
+            try database.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE gb_device SET device_name = ?, manufacturer = ?, model = ?, firmware = ?, channel_count = ?,
+                            info_at = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        info.name, info.manufacturer, info.model, info.firmware, info.channels,
+                        info.receivedAt.timeIntervalSince1970, id,
+                    ])
+            }
+        } catch {
+            throw RegistryError(.storeFailed, "cannot record the device information of \(id): \(error)")
+        }
+    }
+
     static func gbDevice(_ row: Row) throws -> GBDevice {
         let registration: GBRegistration? = (row["address"] as String?).map { address in
             GBRegistration(
@@ -158,8 +209,14 @@ extension Registry {
                 lastKeepalive: (row["last_keepalive"] as Double?).map(Date.init(timeIntervalSince1970:)), online: row["online"],
                 version: row["gb_version"], userAgent: row["user_agent"])
         }
+        let info: GBDeviceInfo? = (row["info_at"] as Double?).map { at in
+            GBDeviceInfo(
+                name: row["device_name"], manufacturer: row["manufacturer"], model: row["model"], firmware: row["firmware"],
+                channels: row["channel_count"], receivedAt: Date(timeIntervalSince1970: at))
+        }
         return GBDevice(
             id: try DeviceID(row["id"], lenient: true), name: row["name"],
-            mediaTransport: GBMediaTransport(rawValue: row["media_transport"]) ?? .tcpPassive, registration: registration)
+            mediaTransport: GBMediaTransport(rawValue: row["media_transport"]) ?? .tcpPassive, registration: registration,
+            info: info)
     }
 }

@@ -103,6 +103,18 @@ enum RegistrySchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4: GB/T 28181 device information") { db in
+            // What a device says of itself in its DeviceInfo answer; NULL until it has answered.
+            try db.execute(
+                sql: """
+                    ALTER TABLE gb_device ADD COLUMN device_name TEXT;
+                    ALTER TABLE gb_device ADD COLUMN manufacturer TEXT;
+                    ALTER TABLE gb_device ADD COLUMN model TEXT;
+                    ALTER TABLE gb_device ADD COLUMN firmware TEXT;
+                    ALTER TABLE gb_device ADD COLUMN channel_count INTEGER;
+                    ALTER TABLE gb_device ADD COLUMN info_at REAL;
+                    """)
+        }
         return migrator
     }
 }

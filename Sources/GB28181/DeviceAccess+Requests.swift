@@ -45,6 +45,9 @@ extension DeviceAccess {
         {
             return answer(message, to: invitation)
         }
+        if request.request.method == .subscribe, status >= 200 {
+            return subscriptionAnswered(message, request: request.request, status: status)
+        }
         guard status >= 300 else { return }
         logger.notice(
             "a device refused a request",

@@ -17,6 +17,7 @@ final class DeviceAccess: Sendable {
         var limiter: SourceRateLimiter
         var transactions = ClientTransactions()
         var catalogs = CatalogAssembler()
+        var subscriptions: CatalogSubscriptions
         var serialNumber = 1
         /// Invitations awaiting their final answer, by the INVITE's branch.
         var invitations: [String: Invitation] = [:]
@@ -58,7 +59,8 @@ final class DeviceAccess: Sendable {
         state = Mutex(
             State(
                 registrations: restored, passwords: try registry.gbDevicePasswords(), registryVersion: version,
-                limiter: SourceRateLimiter(rate: configuration.unauthenticatedRate, burst: 2 * configuration.unauthenticatedRate))
+                limiter: SourceRateLimiter(rate: configuration.unauthenticatedRate, burst: 2 * configuration.unauthenticatedRate),
+                subscriptions: CatalogSubscriptions(period: TimeInterval(configuration.catalogSubscription)))
         )
         let online = restored.registrations.values.filter(\.online).count
         logger.info("GB/T 28181 registrations restored", metadata: ["online": "\(online)"])
@@ -132,7 +134,7 @@ final class DeviceAccess: Sendable {
                     userAgent: request.header("User-Agent"), at: at)
         }
         if let registration { persist(device, registration) }
-        if granted > 0 { query("Catalog", device: device, at: peer) }
+        if granted > 0 { queryEverything(device, at: peer) }
         logger.info(
             granted == 0 ? "GB/T 28181 device unregistered" : "GB/T 28181 device registered",
             metadata: ["device": "\(device)", "from": "\(peer)", "expires": "\(granted)"])
@@ -183,6 +185,8 @@ final class DeviceAccess: Sendable {
             }
         } else if let alarm = GBAlarm(body, device: device, receivedAt: at) {
             self.alarm(alarm, from: peer)
+        } else if let info = GBDeviceInfo(answer: body, receivedAt: at) {
+            record(info, of: device)
         } else if var part = CatalogPart(body) {
             // The catalog belongs to the device that sent it, whatever its body's DeviceID says.
             part.device = device
@@ -202,6 +206,7 @@ final class DeviceAccess: Sendable {
             for entry in due.resend { send(entry.request, entry.peer) }
         }
         invitationsTimedOut(due.timedOut)
+        subscriptionsTimedOut(due.timedOut)
         for entry in due.timedOut {
             logger.notice(
                 "a device did not answer a request",
@@ -218,6 +223,7 @@ final class DeviceAccess: Sendable {
             logger.notice("GB/T 28181 device offline", metadata: ["device": "\(device)"])
             persist(device, registration)
         }
+        subscribeWhereDue(at: at)
         do {
             let version = try registry.version()
             guard version != state.withLock({ $0.registryVersion }) else { return }
@@ -251,4 +257,9 @@ final class DeviceAccess: Sendable {
 
     /// The devices' registrations now, for status.
     var registrations: [String: GBRegistration] { state.withLock { $0.registrations.registrations } }
+
+    func isSubscribed(_ device: String) -> Bool {
+        let at = now()
+        return state.withLock { $0.subscriptions.isActive(device, at: at) }
+    }
 }

@@ -18,6 +18,9 @@ public struct GBConfiguration: Sendable {
     /// Whether channels that first appear in a catalog record at once (otherwise they are registered disabled, for
     /// an operator to enable: recording is a decision about a public place).
     public var enableNewChannels = false
+    /// The `Expires` (seconds) of the catalog subscription asked of every registered device (refreshed when three quarters
+    /// of it has passed); 0 asks for none. An hour, as WVP and most platforms ask.
+    public var catalogSubscription = 3_600
     /// The address devices reach this server at, for the Via and From of its requests; by default `host`, or
     /// 127.0.0.1 when `host` is a wildcard (then set it).
     public var advertisedHost: String?

@@ -21,6 +21,25 @@ struct SIPRequests: Sendable {
         return message(to: device, at: peer, cseq: 1, body: Array(body.utf8))
     }
 
+    /// A catalog SUBSCRIBE (`Event: Catalog`, the catalog query as its body): a new dialog to `device` at `peer`, or a
+    /// refresh within `dialog` (its Call-ID, tags and target, the next CSeq).
+    func subscribe(
+        device: String, serialNumber: Int, expires: Int, to peer: SIPPeer, within dialog: SubscriptionDialog?
+    ) -> SIPMessage {
+        var request = query("Catalog", device: device, serialNumber: serialNumber, to: peer)
+        request.startLine = .request(method: .subscribe, uri: dialog?.remoteTarget ?? request.requestURI ?? "")
+        request.setHeader("CSeq", "\(dialog?.cseq ?? 1) SUBSCRIBE")
+        if let dialog {
+            request.setHeader("Call-ID", dialog.callID)
+            request.setHeader("From", dialog.from)
+            request.setHeader("To", dialog.to)
+        }
+        request.headers.append(("Contact", "<sip:\(configuration.serverID)@\(advertisedHost):\(port)>"))
+        request.headers.append(("Event", "Catalog;id=\(serialNumber)"))
+        request.headers.append(("Expires", "\(expires)"))
+        return request
+    }
+
     /// The `<Response><CmdType>Alarm</CmdType>…<Result>OK</Result></Response>` MESSAGE that acknowledges an alarm.
     func alarmResponse(device: String, serialNumber: Int, to peer: SIPPeer) -> SIPMessage {
         let body = """

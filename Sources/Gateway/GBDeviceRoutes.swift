@@ -4,6 +4,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
+/// `POST /api/gb/devices/{id}/refresh` asks a registered device again for its catalog and device information; the
+/// answers arrive as SIP MESSAGEs and land in the registry a moment later.
+///
 /// `PUT /api/gb/devices/{id}`: a device allowed to register over SIP. The password is required on every PUT (it is
 /// never read back, so a change of name cannot keep it unseen) and never appears in any answer.
 struct GBDeviceInput: OptionalFields {
@@ -46,6 +49,22 @@ extension GatewayServices {
                 return (try registry.gbDevice(id: id)!, existed)
             }
             return JSONResponse(device, status: existed ? .ok : .created)
+        }
+        let refresh = refreshGBDevice
+        api.on("gb/devices/:id/refresh", .post, role: .operator) { _, context in
+            let id = try context.parameters.require("id")
+            guard let refresh else {
+                throw HTTPError(.serviceUnavailable, message: "this gateway runs no SIP server ('skygate serve --sip')")
+            }
+            guard try await blocking({ try registry.gbDevice(id: id) }) != nil else {
+                throw RegistryError(.notFound, "no GB/T 28181 device \(id)")
+            }
+            guard refresh(id) else {
+                throw HTTPError(
+                    .conflict, message: "GB/T 28181 device \(id) is not registered and online: there is nobody to ask")
+            }
+            try await audit(context, "gb.device.refresh", id)
+            return HTTPResponse.Status.accepted
         }
         api.on("gb/devices/:id", .delete, role: .admin) { _, context in
             let id = try context.parameters.require("id")

@@ -27,6 +27,9 @@ public struct GatewayServices: Sendable {
     /// their fixture's recording: a test runner starved of its two threads once made a fixture's keyframes ten
     /// minutes old before its first request.
     public var now: @Sendable () -> Date = { Date() }
+    /// Asks a GB/T 28181 device again for its catalog and device information; false when it is not online to be
+    /// asked. Nil when this process runs no SIP server (`serve` without `--sip`).
+    public var refreshGBDevice: (@Sendable (String) -> Bool)?
     let clipSlots = ClipSlots()
     let status: StatusCache
 

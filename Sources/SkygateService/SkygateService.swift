@@ -85,6 +85,7 @@ public final class SkygateService: Sendable {
                 registry: registry, archive: archive, events: store, engine: engine, access: access, feed: feed,
                 scratchDirectory: directory + "/tmp", sinks: export.sinkNames, ingest: ingest)
             gateway.clipLimits = configuration.clipLimits
+            if let sip { gateway.refreshGBDevice = { device in sip.refresh(device: device) } }
             services.append(
                 Gateway.application(
                     gateway, host: address.host, port: address.port,

@@ -134,6 +134,7 @@ struct GBCommand: ParsableCommand {
                 let device = try GBCommand.device(id, in: registry)
                 let channels = try Channels.channels(of: id, in: registry)
                 let registration = device.registration
+                let info = device.info
                 try format.emit(
                     header: ["field", "value"],
                     rows: [
@@ -146,6 +147,11 @@ struct GBCommand: ParsableCommand {
                         ["version", registration.map { $0.version ?? "2016" } ?? "-"],
                         ["user agent", registration?.userAgent ?? "-"], ["transport", device.mediaTransport.rawValue],
                         ["channels", "\(channels.count) (\(channels.filter(\.camera.enabled).count) enabled)"],
+                        // Its DeviceInfo answer: what the device says of itself.
+                        ["device name", info?.name ?? "-"], ["manufacturer", info?.manufacturer ?? "-"],
+                        ["model", info?.model ?? "-"], ["firmware", info?.firmware ?? "-"],
+                        ["channels declared", info?.channels.map(String.init) ?? "-"],
+                        ["information from", info.map { TimeText.format($0.receivedAt) } ?? "-"],
                     ], json: device)
             }
         }

@@ -34,6 +34,14 @@ struct SIPOptions: ParsableArguments {
                 + "to enable ('skygate camera enable'): recording a public place is a decision."))
     var sipRecordNewChannels = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The catalog subscription asked of every registered device, in seconds (refreshed when three quarters have "
+                + "passed): the device then sends each change of its catalog at once. 0 asks for none; devices that "
+                + "refuse are asked again hourly, and the catalog query at each registration keeps them current anyway.",
+            valueName: "seconds"))
+    var sipCatalogSubscription = 3_600
+
     @Option(help: ArgumentHelp("Seconds between a device's keepalives, as the devices are configured.", valueName: "seconds"))
     var keepaliveInterval: Double = KeepalivePolicy().interval
 
@@ -51,6 +59,9 @@ struct SIPOptions: ParsableArguments {
         guard sipID != nil else {
             throw ValidationError("--sip needs --sip-id, the platform's 20-digit GB/T 28181 ID (there is no default)")
         }
+        guard sipCatalogSubscription == 0 || (60...86_400).contains(sipCatalogSubscription) else {
+            throw ValidationError("--sip-catalog-subscription must be 0 (none) or 60 to 86400 seconds")
+        }
         guard keepaliveInterval > 0, keepaliveInterval.isFinite, keepaliveCount >= 1 else {
             throw ValidationError("--keepalive-interval must be positive and --keepalive-count at least 1")
         }
@@ -64,6 +75,7 @@ struct SIPOptions: ParsableArguments {
         configuration.keepalive = KeepalivePolicy(interval: keepaliveInterval, count: keepaliveCount)
         configuration.advertisedHost = sipAdvertise
         configuration.enableNewChannels = sipRecordNewChannels
+        configuration.catalogSubscription = sipCatalogSubscription
         return configuration
     }
 }

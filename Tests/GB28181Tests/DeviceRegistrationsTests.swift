@@ -60,4 +60,28 @@ struct DeviceRegistrationsTests {
         for index in 0..<10_000 { _ = limiter.allow("10.0.\(index / 256).\(index % 256)", at: t0) }
         #expect(limiter.sources <= 100)
     }
+
+    @Test("catalog subscriptions: asked after registration, refreshed at three quarters, asked again after a refusal")
+    func subscriptions() {
+        var book = CatalogSubscriptions(period: 3600)
+        let dialog = SubscriptionDialog(callID: "c", from: "f", to: "t", remoteTarget: "sip:A@h", cseq: 1)
+        let at = { (second: Double) in self.t0.addingTimeInterval(second) }
+        #expect(book.due(online: ["A": t0, "B": t0], at: at(1)).isEmpty, "not before the catalog query has gone")
+        #expect(book.due(online: ["A": t0, "B": t0], at: at(2)).map(\.device) == ["A", "B"])
+        #expect(book.due(online: ["A": t0, "B": t0], at: at(3)).isEmpty, "once while an answer is awaited")
+        book.accepted("A", dialog: dialog, expires: nil, at: at(3))
+        book.refused("B", at: at(3))
+        #expect(book.isActive("A", at: at(4)) && !book.isActive("B", at: at(4)))
+        #expect(book.due(online: ["A": t0, "B": t0], at: at(2_702)).isEmpty)
+        let refresh = book.due(online: ["A": t0, "B": t0], at: at(2_703))
+        #expect(refresh.map(\.device) == ["A"] && refresh.first?.refresh?.cseq == 2, "in its dialog, next CSeq")
+        book.accepted("A", dialog: refresh[0].refresh!, expires: 3600, at: at(2_703))
+        #expect(book.due(online: ["A": t0, "B": t0], at: at(3_603)).map(\.device) == ["B"], "refused: an hour later")
+        book.unanswered("B", at: at(3_603))
+        #expect(book.due(online: ["A": t0], at: at(3_604)).isEmpty)
+        #expect(book.states["B"] == nil, "offline: forgotten, asked anew when it returns")
+        #expect(book.due(online: ["A": t0, "B": at(3_700)], at: at(3_702)).map(\.device) == ["B"])
+        var off = CatalogSubscriptions(period: 0)
+        #expect(off.due(online: ["A": t0], at: at(10)).isEmpty, "a period of 0 asks for none")
+    }
 }

@@ -24,11 +24,13 @@ struct LiveRegistrationTests {
         let port: Int
 
         init(
-            registry: Registry, keepalive: KeepalivePolicy, onAlarm: @escaping @Sendable (GBAlarm) throws -> Void = { _ in }
+            registry: Registry, keepalive: KeepalivePolicy, catalogSubscription: Int = 3_600,
+            onAlarm: @escaping @Sendable (GBAlarm) throws -> Void = { _ in }
         ) async throws {
             var configuration = try GBConfiguration(
                 serverID: try DeviceID(LiveRegistrationTests.serverID), host: "127.0.0.1", port: 0)
             configuration.keepalive = keepalive
+            configuration.catalogSubscription = catalogSubscription
             let listening = AsyncStream<Int>.makeStream()
             service = try GBService(
                 configuration: configuration, registry: registry, logger: Logger(label: "test.gb"), onAlarm: onAlarm,
@@ -336,6 +338,52 @@ struct LiveRegistrationTests {
         #expect(try notify("DEL").contains("notified DEL \(channel)"))
         #expect(try await Self.waitUntil(5) { (try? registry.camera(id: channel)) == .some(nil) })
         #expect(try registry.gbCatalog(device: device).isEmpty)
+        try await server.stop()
+    }
+
+    @Test("DeviceInfo lands with the device; the catalog subscription is taken and refreshed within its dialog")
+    func deviceInfoAndSubscription() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-gb-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let registry = try Self.registry(scratch)
+        // A 4 s subscription is refreshed after 3 s: within the 10 s the device's scenario waits for it.
+        let server = try await Server(registry: registry, keepalive: KeepalivePolicy(), catalogSubscription: 4)
+        let device = "34020000001320000001"
+        var answer = try String(
+            contentsOfFile: MediaCorpus.packageRoot.path + "/tools/gb-device/live-answer.xml", encoding: .utf8)
+        for (placeholder, value) in [
+            ("{{DEVICE}}", device), ("{{CHANNEL}}", "34020000001310000007"), ("{{SERVER}}", Self.serverID),
+            ("{{DOMAIN}}", Self.domain), ("{{SENDER}}", "true"), ("{{SENDER_LOG}}", scratch + "/sender.log"),
+            ("{{LONGITUDE}}", "120.118"), ("{{LATITUDE}}", "30.2531"),
+        ] {
+            answer = answer.replacingOccurrences(of: placeholder, with: value)
+        }
+        try answer.write(toFile: scratch + "/live-answer.xml", atomically: true, encoding: .utf8)
+        #expect(!server.service.refresh(device: device), "a device that has not registered cannot be asked")
+        let registered = Task {
+            try Self.sipp(
+                port: server.port, devices: [(device, "Right-pass-1")], keepalives: 10, unregister: false, every: 1000,
+                outOfCall: scratch + "/live-answer.xml", scratch: scratch)
+        }
+        #expect(try await Self.waitUntil(15) { server.service.isSubscribed(device) }, "no subscription")
+        #expect(
+            try await Self.waitUntil(10) { (try? registry.gbDevice(id: device))??.info?.firmware == "V3.6.1" },
+            "no device information")
+        let info = try #require(try registry.gbDevice(id: device)?.info)
+        #expect(info.name == "SIPp IPC 34020000001310000007" && info.manufacturer == "SIPp" && info.model == "IPC-1")
+        #expect(info.channels == 1)
+        #expect(server.service.refresh(device: device), "an online device can be asked again")
+        let log = try await registered.value
+        let subscribed = log.split(separator: "\n").filter { $0.contains("subscribed event=") }
+        #expect(subscribed.count == 1, "\(log)")
+        #expect(
+            subscribed.first?.contains("Catalog;id=") == true && subscribed.first?.contains("expires=4 ") == true,
+            "\(subscribed)")
+        let callID = subscribed.first?.split(separator: "call=").last.map(String.init) ?? "?"
+        #expect(log.contains("refreshed call=\(callID) cseq=2 SUBSCRIBE"), "no refresh within the dialog: \(log)")
+        #expect(log.components(separatedBy: "query Catalog").count - 1 >= 2, "the refresh asked again: \(log)")
+        #expect(log.components(separatedBy: "query DeviceInfo").count - 1 >= 2)
+        #expect(try registry.camera(id: "34020000001310000007")?.camera.location?.latitude == 30.2531)
         try await server.stop()
     }
 }

@@ -8,6 +8,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MediaIO
+import Synchronization
 import TestSupport
 import Testing
 
@@ -441,6 +442,38 @@ struct GatewayBehaviourTests {
             #expect(
                 try fixture.audit().filter { $0.action.hasPrefix("gb.") }.map(\.action) == ["gb.device.add", "gb.device.remove"])
         }
+    }
+
+    @Test("a device refresh: 503 without a SIP server, 404 for a stranger, 409 when offline, 202 and audited when asked")
+    func gbDeviceRefresh() async throws {
+        var fixture = try GatewayFixture()
+        let (online, offline) = ("34020000001320000042", "34020000001320000043")
+        for device in [online, offline] {
+            try fixture.services.registry.saveGBDevice(GBDevice(id: try DeviceID(device)), password: "Dev1ce-secret-42")
+        }
+        let uri: @Sendable (String) -> String = { "/api/gb/devices/\($0)/refresh" }
+        let withoutSIP = fixture
+        try await withoutSIP.application.test(.router) { client in
+            let off = try await client.execute(uri: uri(online), method: .post, headers: withoutSIP.headers(.operator))
+            #expect(off.status == .serviceUnavailable && off.text.contains("--sip"), "\(off.text)")
+        }
+        let asked = Mutex<[String]>([])
+        fixture.services.refreshGBDevice = { device in
+            asked.withLock { $0.append(device) }
+            return device == online
+        }
+        let withSIP = fixture
+        try await withSIP.application.test(.router) { client in
+            let stranger = try await client.execute(
+                uri: uri("34020000001320000044"), method: .post, headers: withSIP.headers(.operator))
+            #expect(stranger.status == .notFound)
+            let silent = try await client.execute(uri: uri(offline), method: .post, headers: withSIP.headers(.operator))
+            #expect(silent.status == .conflict && silent.text.contains("not registered and online"), "\(silent.text)")
+            let done = try await client.execute(uri: uri(online), method: .post, headers: withSIP.headers(.operator))
+            #expect(done.status == .accepted, "\(done.text)")
+        }
+        #expect(asked.withLock { $0 } == [offline, online])
+        #expect(try fixture.audit().filter { $0.action == "gb.device.refresh" }.map(\.target) == [online])
     }
 
     @Test("a GB/T 28181 device alarm is an event of its channel, linked to the channel's grid, recorded once per message")

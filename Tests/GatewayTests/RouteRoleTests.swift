@@ -34,6 +34,7 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         (.delete, "/api/sensors/no-such-sensor", .admin, nil),
         (.put, "/api/gb/devices/34020000001320000099", .admin, "{}"),
         (.delete, "/api/gb/devices/34020000001320000099", .admin, nil),
+        (.post, "/api/gb/devices/34020000001320000099/refresh", .operator, nil),
         (.get, "/api/tokens", .admin, nil),
         (.post, "/api/tokens", .admin, "{}"),
         (.delete, "/api/tokens/no-such-token", .admin, nil),

@@ -257,9 +257,4 @@ final class DeviceAccess: Sendable {
 
     /// The devices' registrations now, for status.
     var registrations: [String: GBRegistration] { state.withLock { $0.registrations.registrations } }
-
-    func isSubscribed(_ device: String) -> Bool {
-        let at = now()
-        return state.withLock { $0.subscriptions.isActive(device, at: at) }
-    }
 }

@@ -33,9 +33,6 @@ public final class GBService: Service, Sendable {
     /// answers arrive later, as MESSAGEs, and land in the registry like the ones asked for at registration.
     public func refresh(device: String) -> Bool { access.refresh(device: device) }
 
-    /// Whether the device holds a catalog subscription for this server now.
-    public func isSubscribed(_ device: String) -> Bool { access.isSubscribed(device) }
-
     public func run() async throws {
         let configuration = access.configuration
         let group = MultiThreadedEventLoopGroup.singleton

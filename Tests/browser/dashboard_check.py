@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Drives Debian's headless Chromium through the dashboard of a running gateway, as an operator would use it.
 
-    dashboard_check.py BASE_URL TOKEN SCREENSHOT_DIR --cameras N [--event-within SECONDS] [--secret TEXT ...]
+    dashboard_check.py BASE_URL TOKEN SCREENSHOT_DIR --cameras N [--event-within SECONDS] [--devices N]
+                       [--secret TEXT ...]
 
 Signs in with TOKEN, waits until the map shows N cameras and the list N rows, then waits for a fault event in the
-live feed, opens that camera's page (plots, timeline) and the availability page. A screenshot of each step goes to
+live feed, opens that camera's page (plots, timeline) and the availability page, then (with --devices) the GB/T 28181
+devices page: N devices online with their device information and channels, and "Ask again" answered. A screenshot of each step goes to
 SCREENSHOT_DIR. Every page's HTML is checked for each --secret (camera passwords, tokens). Prints one JSON line
 with what it saw; exits 1 with the reason when an expectation fails.
 """
@@ -29,6 +31,7 @@ def main():
     parser.add_argument("screenshots")
     parser.add_argument("--cameras", type=int, required=True)
     parser.add_argument("--event-within", type=float, default=150)
+    parser.add_argument("--devices", type=int, default=0)
     parser.add_argument("--secret", action="append", default=[])
     arguments = parser.parse_args()
 
@@ -115,6 +118,31 @@ def main():
         WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#availability-table tbody tr td.number"))
         seen.update(availability_rows=len(browser.find_elements(By.CSS_SELECTOR, "#availability-table tbody tr")))
         shot("05-availability")
+
+        if arguments.devices:
+            browser.get(f"{arguments.base}#/devices")
+
+            # Read in one script: the page re-renders its rows every 5 s, and a row found by one call may be gone by the next.
+            def devices_shown(driver):
+                ready_rows = driver.execute_script("""
+                    return [...document.querySelectorAll('#devices-table tbody tr[data-device]')].filter((row) =>
+                        row.textContent.includes('online') && row.textContent.includes('SIPp')
+                        && row.querySelector('td.channels a')).length;""")
+                return ready_rows if ready_rows >= arguments.devices else False
+
+            try:
+                seen.update(devices_online=WebDriverWait(browser, 60, poll_frequency=1).until(devices_shown))
+            except Exception:
+                fail(f"the devices page did not show {arguments.devices} devices online with their information and channels")
+            browser.execute_script("document.querySelector('#devices-table tbody tr[data-device] button.refresh').click()")
+            try:
+                WebDriverWait(browser, 10).until(lambda d: d.execute_script(
+                    "return document.querySelector('#devices-table tbody tr[data-device] button.refresh').textContent")
+                    .startswith("asked"))
+            except Exception:
+                fail("'Ask again' was not answered")
+            seen.update(device_asked=True)
+            shot("06-devices")
 
         for name, html in pages:
             for secret in arguments.secret:

@@ -207,7 +207,7 @@ struct LiveGB28181Tests {
         for (placeholder, value) in [
             ("{{DEVICE}}", Self.device), ("{{CHANNEL}}", channel), ("{{SERVER}}", Self.serverID), ("{{DOMAIN}}", "3402000000"),
             ("{{SENDER}}", sender.joined(separator: " ")), ("{{SENDER_LOG}}", scratch + "/sender.log"),
-            ("{{LONGITUDE}}", "120.118"), ("{{LATITUDE}}", "30.2531"),
+            ("{{LONGITUDE}}", "120.118"), ("{{LATITUDE}}", "30.2531"), ("{{NAME}}", "Live gate"),
         ] {
             scenario = scenario.replacingOccurrences(of: placeholder, with: value)
         }

@@ -127,7 +127,8 @@ struct LiveGatewayTests {
         try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
         let port = 18_000 + Int(getpid() % 1000)
         let demo = try BackgroundProgram(
-            root + "/tools/demo", ["--debug", "--port", "\(port)", "--for", "400", "--data-dir", data],
+            root + "/tools/demo",
+            ["--debug", "--port", "\(port)", "--sip-port", "\(FreePort.udp())", "--for", "400", "--data-dir", data],
             log: artefacts + "/demo.log")
         #expect(demo.waitForLog(300) { $0.contains("Admin token:") }, "\(demo.log.suffix(3000))")
         let token = try #require(demo.log.firstMatch(of: /Admin token:\s+(sgt_[A-Za-z0-9_-]+)/).map { String($0.1) })
@@ -143,8 +144,9 @@ struct LiveGatewayTests {
         let check = try ProcessRunner.run(
             Self.python,
             [
-                root + "/Tests/browser/dashboard_check.py", base, token, artefacts, "--cameras", "50", "--event-within", "150",
-                "--secret", Self.password,
+                // The district's 49 cameras, the one added above, and the channels of the demo's two GB/T 28181 cameras.
+                root + "/Tests/browser/dashboard_check.py", base, token, artefacts, "--cameras", "52", "--event-within", "150",
+                "--devices", "2", "--secret", Self.password,
             ])
         #expect(check.status == 0, "\(check.standardOutput)\n\(check.standardError.suffix(3000))")
         let seen = check.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
@@ -163,9 +165,22 @@ struct LiveGatewayTests {
         #expect((snapshots?.count ?? .max) <= pictures.pictures_in_view + 1, "\(snapshots?.count ?? -1) snapshot reads")
         for name in [
             "01-sign-in", "02-overview", "02b-overview-pictures", "03-event-in-feed", "04-camera-page", "05-availability",
+            "06-devices",
         ] {
             #expect(FileManager.default.fileExists(atPath: "\(artefacts)/\(name).png"), "\(name).png")
         }
+        // The demo's GB/T 28181 channels record like the RTSP cameras: PS over RTP, indexed and analysed.
+        let status = try Self.curl(["-H", "Authorization: Bearer \(token)", "\(base)api/status"])
+        struct Status: Decodable {
+            struct Camera: Decodable {
+                var camera: String
+                var keyframes: Int
+            }
+            var cameras: [Camera]
+        }
+        let channels = try JSONDecoder().decode(Status.self, from: Data(status.body.utf8)).cameras
+            .filter { $0.camera.hasPrefix("3301990000131") }
+        #expect(channels.count == 2 && channels.allSatisfy { $0.keyframes > 0 }, "\(channels)")
         // Ctrl-C (SIGINT) stops everything the demo started.
         #expect(demo.stop(signal: SIGINT, timeout: 30) == 0)
         #expect(!demo.log.contains(Self.password))
@@ -174,5 +189,8 @@ struct LiveGatewayTests {
         Thread.sleep(forTimeInterval: 1)
         #expect(
             try ProcessRunner.run("pgrep", ["-f", "--data-dir \(data)"]).standardOutput.isEmpty, "skygate serve still running")
+        for leftover in ["simulate-devices .*\(data)", "gb-camera.h264 --loop"] {
+            #expect(try ProcessRunner.run("pgrep", ["-f", leftover]).standardOutput.isEmpty, "\(leftover) still running")
+        }
     }
 }

@@ -2,7 +2,7 @@
 """Sends a video as a GB/T 28181 device does: PS over RTP, to a platform that invited it.
 
     ps-rtp-sender.py VIDEO HOST PORT --ssrc SSRC [--tcp | --proto TCP/RTP/AVP] [--hevc] [--fps 25] [--loss 0.001] [--seed 1]
-                     [--zero-length-pes] [--speed 1]
+                     [--zero-length-pes] [--speed 1] [--loop]
 
 VIDEO is an Annex B elementary stream with access unit delimiters, as the ffmpeg CLI writes it:
     ffmpeg -f lavfi -i testsrc2=size=320x240:rate=25 -t 4 -c:v libx264 -g 25 -bf 0 -bsf:v h264_metadata=aud=insert v.h264
@@ -16,9 +16,12 @@ PTS on the first. Each pack is sent as RTP packets of at most 1,400 payload byte
 frame's 90 kHz timestamp, the marker on the last; over UDP, or over TCP with RFC 4571 framing (--tcp: this side
 connects, as a device does to a platform's passive port; --proto takes the offer's m= protocol instead). --loss drops that fraction of RTP packets at random;
 --zero-length-pes declares every video PES length as 0, as some Hikvision firmware does; --speed sends that many
-times faster than real time (timestamps stay at --fps). Prints one JSON line: frames, keyframes, packets sent and dropped.
+times faster than real time (timestamps stay at --fps); --loop sends the clip again and again, timestamps running on,
+until the platform closes the TCP connection or the sender is stopped (a demo's endless camera). Prints one JSON line:
+frames, keyframes, packets sent and dropped, and whether the platform closed the connection.
 """
 import argparse
+import itertools
 import json
 import mmap
 import random
@@ -114,12 +117,16 @@ def main():
     parser.add_argument("--zero-length-pes", action="store_true")
     parser.add_argument("--speed", type=float, default=1)
     parser.add_argument("--timestamps", help="a 'pts,dts' line (seconds) per frame, in decode order")
+    parser.add_argument("--loop", action="store_true", help="send the clip again and again (not with --timestamps)")
     arguments = parser.parse_args()
+    if arguments.loop and arguments.timestamps:
+        parser.error("--loop cannot follow --timestamps (they describe one pass of the clip)")
     chance = random.Random(arguments.seed)
 
     with open(arguments.video, "rb") as file:
         data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    units = access_units(data, arguments.hevc)
+    passes = itertools.count() if arguments.loop else range(1)
+    units = itertools.chain.from_iterable(access_units(data, arguments.hevc) for _ in passes)
     if arguments.tcp or arguments.proto.upper().startswith("TCP/"):
         connection = socket.create_connection((arguments.host, arguments.port), timeout=10)
         send = lambda packet: connection.sendall(struct.pack(">H", len(packet)) + packet)
@@ -131,10 +138,22 @@ def main():
     if arguments.timestamps:
         with open(arguments.timestamps) as file:
             stamps = [[float(field) for field in line.strip().split(",")[:2]] for line in file if line.strip()]
-    sequence, sent, dropped, frames, keyframes = chance.randrange(65536), 0, 0, 0, 0
+    counts = {"frames": 0, "keyframes": 0, "sent": 0, "dropped": 0, "closed": False}
+    try:
+        send_frames(units, arguments, stamps, chance, send, counts)
+    except (BrokenPipeError, ConnectionResetError):
+        counts["closed"] = True  # the platform ended the session (BYE) and closed its port
+    connection.close()
+    print(json.dumps(counts))
+
+
+def send_frames(units, arguments, stamps, chance, send, counts):
+    """Sends each access unit as one PS pack in RTP packets, at --fps × --speed, counting into counts."""
+    sequence = chance.randrange(65536)
     start = time.monotonic()
     for number, (unit, key) in enumerate(units):
-        frames, keyframes = frames + 1, keyframes + (1 if key else 0)
+        counts["frames"] += 1
+        counts["keyframes"] += 1 if key else 0
         pts = dts = 90000 + round(number * 90000 / arguments.fps)
         if stamps and number < len(stamps):
             first = stamps[0][1]
@@ -147,15 +166,13 @@ def main():
             header = struct.pack(">BBHII", 0x80, marker | 96, sequence, dts & 0xFFFFFFFF, arguments.ssrc)
             sequence = (sequence + 1) & 0xFFFF
             if arguments.loss and chance.random() < arguments.loss:
-                dropped += 1
+                counts["dropped"] += 1
                 continue
             send(header + piece)
-            sent += 1
+            counts["sent"] += 1
         delay = start + (number + 1) / (arguments.fps * arguments.speed) - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-    connection.close()
-    print(json.dumps({"frames": frames, "keyframes": keyframes, "sent": sent, "dropped": dropped}))
 
 
 if __name__ == "__main__":

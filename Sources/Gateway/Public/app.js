@@ -59,13 +59,13 @@ function signOut(message = "") {
   state.me = null;
   if (state.feed) state.feed.abort();
   clearInterval(state.timer);
-  for (const id of ["overview", "camera", "availability", "nav"]) $(id).hidden = true;
+  for (const id of ["overview", "camera", "availability", "devices", "nav"]) $(id).hidden = true;
   $("sign-in").hidden = false;
   $("sign-in-error").textContent = message;
 }
 
 function show(section) {
-  for (const id of ["sign-in", "overview", "camera", "availability"]) $(id).hidden = id !== section;
+  for (const id of ["sign-in", "overview", "camera", "availability", "devices"]) $(id).hidden = id !== section;
 }
 
 function route() {
@@ -81,6 +81,10 @@ function route() {
   } else if (hash === "#/availability") {
     show("availability");
     showAvailability();
+  } else if (hash === "#/devices") {
+    show("devices");
+    showDevices();
+    state.timer = setInterval(showDevices, 5000);
   } else {
     show("overview");
     showOverview(true);
@@ -394,6 +398,58 @@ async function showAvailability() {
       el("td", {}, Object.entries(row.faults).map(([kind, tally]) => `${kind} ${tally.count}×`).join(", ")))));
   } catch (error) {
     body.replaceChildren(el("tr", {}, el("td", { colspan: 6 }, error.message)));
+  }
+}
+
+// ---- GB/T 28181 devices -------------------------------------------------------------------------------------------
+
+/** What the last "Ask again" of each device came to, kept across the page's refreshes. */
+const devicesAsked = new Map();
+
+/** The channels of a device: the cameras whose URL is gb28181://DEVICE/CHANNEL. */
+function channelsOf(device, cameras) {
+  return cameras.filter((camera) => camera.mainUrl.startsWith(`gb28181://${device}/`));
+}
+
+async function showDevices() {
+  const body = $("devices-table").querySelector("tbody");
+  try {
+    const [devices, cameras] = await Promise.all([getJSON("/api/gb/devices"), getJSON("/api/cameras")]);
+    const online = devices.filter((device) => device.registration && device.registration.online).length;
+    $("devices-state").textContent = `${devices.length} devices · ${online} online`;
+    body.replaceChildren(...devices.map((device) => {
+      const registration = device.registration;
+      const info = device.info || {};
+      const stateText = registration ? (registration.online ? "online" : "offline") : "never registered";
+      const channels = channelsOf(device.id, cameras);
+      // Asks the device again for its catalog and device information; the answer shows on the next refresh.
+      const asked = devicesAsked.get(device.id);
+      const refresh = el("button", { type: "button", class: "refresh", title: "Ask for its catalog and device information" },
+        asked || "Ask again");
+      refresh.addEventListener("click", async () => {
+        refresh.disabled = true;
+        try {
+          await api(`/api/gb/devices/${encodeURIComponent(device.id)}/refresh`, { method: "POST" });
+          devicesAsked.set(device.id, `asked at ${new Date().toLocaleTimeString()}`);
+        } catch (error) {
+          devicesAsked.set(device.id, error.message);
+        }
+        refresh.textContent = devicesAsked.get(device.id);
+        refresh.disabled = false;
+      });
+      return el("tr", { "data-device": device.id },
+        el("td", {}, device.name || info.name || device.id, el("br"), el("span", { class: "muted" }, device.id)),
+        el("td", {}, el("span", { class: `state ${registration && registration.online ? "streaming" : "offline"}` }, stateText)),
+        el("td", {}, registration ? registration.address : "–"),
+        el("td", {}, registration ? clock(registration.lastKeepalive || registration.registeredAt) : "–"),
+        el("td", {}, registration ? registration.version || "2016" : "–"),
+        el("td", {}, [info.manufacturer, info.model, info.firmware].filter(Boolean).join(" · ") || "–"),
+        el("td", { class: "channels" }, ...channels.flatMap((camera, index) => [index ? ", " : "",
+          el("a", { href: `#/camera/${encodeURIComponent(camera.id)}` }, camera.name)])),
+        el("td", {}, atLeast("operator") && registration && registration.online ? refresh : ""));
+    }));
+  } catch (error) {
+    body.replaceChildren(el("tr", {}, el("td", { colspan: 8 }, error.message)));
   }
 }
 

@@ -53,11 +53,12 @@ extension GatewayServices {
         let refresh = refreshGBDevice
         api.on("gb/devices/:id/refresh", .post, role: .operator) { _, context in
             let id = try context.parameters.require("id")
-            guard let refresh else {
-                throw HTTPError(.serviceUnavailable, message: "this gateway runs no SIP server ('skygate serve --sip')")
-            }
             guard try await blocking({ try registry.gbDevice(id: id) }) != nil else {
                 throw RegistryError(.notFound, "no GB/T 28181 device \(id)")
+            }
+            // 409, not 503: the gateway is well; it was started without the SIP server the request needs.
+            guard let refresh else {
+                throw HTTPError(.conflict, message: "this gateway runs no SIP server ('skygate serve --sip')")
             }
             guard refresh(id) else {
                 throw HTTPError(

@@ -49,7 +49,8 @@ extension Request {
 
     /// An integer query parameter within `range`; 400 otherwise.
     func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let text = query(name) else { return value }
+        // Present but empty is an error, as for times: "?limit=" is not a number (schemathesis sends it).
+        guard let text = uri.queryParameters.get(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw HTTPError(.badRequest, message: "'\(name)' must be an integer in \(range.lowerBound)…\(range.upperBound)")
         }
@@ -58,7 +59,7 @@ extension Request {
 
     /// A number query parameter within `range`; 400 otherwise.
     func number(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
-        guard let text = query(name) else { return nil }
+        guard let text = uri.queryParameters.get(name) else { return nil }
         guard let number = Double(text), range.contains(number) else {
             throw HTTPError(.badRequest, message: "'\(name)' must be a number in \(range.lowerBound)…\(range.upperBound)")
         }

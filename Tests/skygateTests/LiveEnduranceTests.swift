@@ -56,7 +56,8 @@ struct LiveEnduranceTests {
             #expect(
                 now.descriptors == baseline.descriptors,
                 "round \(round): \(now.descriptors) descriptors, baseline \(baseline.descriptors)")
-            #expect(now.threads == baseline.threads, "round \(round): \(now.threads) threads, baseline \(baseline.threads)")
+            // At most the baseline: an idle pool thread may retire (CI once saw 31 of 32), a leaked one would add.
+            #expect(now.threads <= baseline.threads, "round \(round): \(now.threads) threads, baseline \(baseline.threads)")
             Thread.sleep(until: started.addingTimeInterval(60 + Double(round) * 60))
         }
         let end = gateway.resources()

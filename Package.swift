@@ -203,6 +203,8 @@ let package = Package(
         .executableTarget(name: "registry-lookups", dependencies: ["CameraRegistry", "Geo"], path: "tools/bench/registry-lookups", swiftSettings: strictness),
         /// Load generator for tools/bench/events: store, outbox and webhook export in one process.
         .executableTarget(name: "events-load", dependencies: ["Events", "EventExport"], path: "tools/bench/events-load", swiftSettings: strictness),
+        /// Fills a keyframe index with a day of one camera's recording for tools/bench/playback.
+        .executableTarget(name: "playback-seed", dependencies: ["Archive"], path: "tools/bench/playback-seed", swiftSettings: strictness),
         /// Fills an events store with a million events for tools/bench/api.
         .executableTarget(name: "api-seed", dependencies: ["Events", "CameraRegistry"], path: "tools/bench/api-seed", swiftSettings: strictness),
         /// A Standard Webhooks receiver on loopback that checks signatures, for the export tests and tools/bench/events.

@@ -120,7 +120,28 @@ public final class AccessStore: Sendable {
                         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v2: the media capability key") { db in
+            // The key that signs short-lived media URLs (`MediaCapability`): made once, on the first run, and never
+            // shown. Removing the row (or the file) invalidates every URL handed out.
+            try db.execute(sql: "CREATE TABLE signing_key (name TEXT PRIMARY KEY NOT NULL, key BLOB NOT NULL) WITHOUT ROWID")
+            var generator = SystemRandomNumberGenerator()
+            let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+            try db.execute(sql: "INSERT INTO signing_key (name, key) VALUES ('media', ?)", arguments: [key])
+        }
         return migrator
+    }
+
+    /// The key that signs media capabilities, made on the first run.
+    public func mediaCapabilityKey() throws -> MediaCapability.Key {
+        do {
+            let key = try database.read { db in try Data.fetchOne(db, sql: "SELECT key FROM signing_key WHERE name = 'media'") }
+            guard let key, key.count == 32 else { throw AccessError(.storeFailed, "the media capability key is missing") }
+            return MediaCapability.Key(key)
+        } catch let error as AccessError {
+            throw error
+        } catch {
+            throw AccessError(.storeFailed, "cannot read the media capability key: \(error)")
+        }
     }
 
     // MARK: - Tokens

@@ -40,6 +40,10 @@ public enum Gateway {
         services.addEventRoutes(to: api)
         services.addAdminRoutes(to: api)
         services.addGBDeviceRoutes(to: api)
+        services.addPlaybackMintRoute(to: api)
+        // Before the dashboard's files: a segment under /play is served only once the routes and the dashboard have
+        // no such path.
+        services.addPlaybackRoutes(to: router)
         if let folder = dashboardFolder {
             router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true))
         }

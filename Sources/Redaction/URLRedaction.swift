@@ -3,7 +3,8 @@
 ///
 /// Secrets are the user information (`user:password@`), the values of query parameters that carry credentials (SRT's
 /// `passphrase`, `?token=`, signed-URL keys, …) and an RTMP URL's stream key (every path component after the
-/// application: `rtmp://host/live/KEY`). Each is replaced by `***`, so the URL keeps its shape and its host.
+/// application: `rtmp://host/live/KEY`), and Skygate's own media capabilities (`/play/CAPABILITY/…`). Each is replaced
+/// by `***`, so the URL keeps its shape and its host.
 public enum URLRedaction {
     /// The mark that replaces a secret.
     public static let mark = "***"
@@ -36,13 +37,21 @@ public enum URLRedaction {
             tail = String(tail[..<question])
         }
         if streamKeySchemes.contains(scheme) { tail = redactingStreamKey(path: tail) }
+        tail = redactingCapabilities(tail)
         return String(url[..<authorityStart]) + authority + tail + (query.isEmpty ? "" : "?" + query) + fragment
     }
 
     /// Free text (a log line, an error) with every URL in it redacted as `redacting(_:)` does.
     public static func redacting(inText text: String) -> String {
+        let text = redactingCapabilities(text)
         guard text.contains("://") else { return text }
         return text.replacing(#/[A-Za-z][A-Za-z0-9+.\-]*://[^\s'"<>]+/#) { match in redacting(String(match.output)) }
+    }
+
+    /// `/play/CAPABILITY/…` → `/play/***/…`: a media capability is a permission to watch until it expires.
+    static func redactingCapabilities(_ text: String) -> String {
+        guard text.contains("/play/") else { return text }
+        return text.replacing(#//play/[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+(?=/)/#, with: "/play/" + mark)
     }
 
     /// Whether `url` is `stored` as `redacting(_:)` shows it, with a secret hidden: a URL given back as it was shown

@@ -56,13 +56,14 @@ final class GatewayFixture: @unchecked Sendable {
         self.segment = segment
         try FileManager.default.copyItem(atPath: source, toPath: segment)
         let packets = try Oracles.keyPackets(segment)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
         let start = Date().addingTimeInterval(-12)
         let firstPTS = packets.first?.pts ?? 0
         let rows = packets.map { packet in
             let seconds = Double((packet.pts ?? 0) - firstPTS) / 90_000
             return RecordedKeyframe(
                 camera: Self.camera, wallClock: start.addingTimeInterval(seconds), seconds: seconds, segment: segment,
-                byteOffset: packet.position ?? 0, size: packet.size,
+                byteOffset: Self.recorderOffset(packet.position ?? 0, in: bytes), size: packet.size,
                 stats: FrameStats(
                     width: 640, height: 360, meanLuma: 110 + seconds, lumaStdDev: 50, darkFraction: 0.1, brightFraction: 0.1,
                     sharpness: 20 - seconds, edgeDensity: 0.2, perceptualHash: 0x1234, meanU: 128, meanV: 128))
@@ -79,6 +80,17 @@ final class GatewayFixture: @unchecked Sendable {
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    /// Where Skygate's recorder would have indexed a keyframe that ffprobe places at `position`: at the PAT and PMT
+    /// FFmpeg's muxer writes just before every keyframe (two TS packets, 376 bytes), where the writer's position was
+    /// when it was handed the keyframe.
+    static func recorderOffset(_ position: Int64, in bytes: Data) -> Int64 {
+        let candidate = Int(position) - 376
+        guard candidate >= 0, bytes.count > candidate + 3, bytes[candidate] == 0x47,
+            (UInt16(bytes[candidate + 1] & 0x1F) << 8 | UInt16(bytes[candidate + 2])) == 0
+        else { return position }
+        return Int64(candidate)
+    }
 
     static let repository: String = {
         var url = URL(fileURLWithPath: #filePath)

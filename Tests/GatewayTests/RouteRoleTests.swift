@@ -35,6 +35,7 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         (.put, "/api/gb/devices/34020000001320000099", .admin, "{}"),
         (.delete, "/api/gb/devices/34020000001320000099", .admin, nil),
         (.post, "/api/gb/devices/34020000001320000099/refresh", .operator, nil),
+        (.post, "/api/cameras/\(camera)/playback", .operator, nil),
         (.get, "/api/tokens", .admin, nil),
         (.post, "/api/tokens", .admin, "{}"),
         (.delete, "/api/tokens/no-such-token", .admin, nil),
@@ -45,6 +46,10 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
 
 /// Routes that need no token: health probes, the spec, and the dashboard's files (which hold no data).
 let openRoutes = ["/healthz", "/readyz", "/openapi.json"]
+
+/// Routes whose permission is a media capability in the path (a `<video>` element sends no bearer header): 403
+/// without a valid one, whatever token comes with it.
+let capabilityRoutes = ["/play/{capability}/index.m3u8", "/play/{capability}/live.m3u8", "/play/{capability}/{segment}"]
 
 @Suite("Gateway routes and roles")
 struct RouteRoleTests {
@@ -80,6 +85,14 @@ struct RouteRoleTests {
                 let response = try await client.execute(uri: path, method: .get)
                 #expect(response.status != .unauthorized, "\(path)")
             }
+            for path in capabilityRoutes {
+                let uri = path.replacingOccurrences(of: "{capability}", with: "bm90LWEtY2FwYWJpbGl0eQ.AAAA")
+                    .replacingOccurrences(of: "{segment}", with: "0001.ts")
+                for headers: HTTPFields in [[:], fixture.headers(.admin)] {
+                    let response = try await client.execute(uri: uri, method: .get, headers: headers)
+                    #expect(response.status == .forbidden, "\(uri): \(response.status)")
+                }
+            }
         }
     }
 
@@ -92,7 +105,7 @@ struct RouteRoleTests {
         for (path, operations) in paths {
             for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
         }
-        var served = Set(openRoutes.map { "GET \($0)" })
+        var served = Set((openRoutes + capabilityRoutes).map { "GET \($0)" })
         served.insert("GET /api/events/stream")
         for route in protectedRoutes {
             let path = String(route.path.split(separator: "?")[0])

@@ -47,6 +47,13 @@ struct URLPolicyTests {
         #expect(URLRedaction.redacting("rtsp://admin:s3cret@10.0.0.1:554/ch1") == "rtsp://***@10.0.0.1:554/ch1")
         #expect(URLRedaction.redacting("rtsp://user@cam/x?a=b@c") == "rtsp://***@cam/x?a=b@c")
         #expect(URLRedaction.redacting("rtsp://cam/x") == "rtsp://cam/x")
+        // A media capability in a playback URL, absolute or in free text.
+        #expect(
+            URLRedaction.redacting("http://127.0.0.1:8080/play/Y2FtZXJh.bWFj-_x/index.m3u8")
+                == "http://127.0.0.1:8080/play/***/index.m3u8")
+        #expect(
+            URLRedaction.redacting(inText: "GET /play/Y2FtZXJh.bWFj/1-000001.ts failed")
+                == "GET /play/***/1-000001.ts failed")
         #expect(MediaSource.url("rtsp://a:b@cam/x").redacted == "rtsp://***@cam/x")
     }
 

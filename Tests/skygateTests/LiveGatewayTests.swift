@@ -169,6 +169,19 @@ struct LiveGatewayTests {
         ] {
             #expect(FileManager.default.fileExists(atPath: "\(artefacts)/\(name).png"), "\(name).png")
         }
+        // Playback in the browser from the keyframe index, a minute back (the demo's clips have 1 s GOPs). Live is not
+        // checked yet: Chromium stalls at the live edge of the demo's starved cameras (issue 15, open).
+        let playback = try ProcessRunner.run(
+            Self.python,
+            [
+                root + "/Tests/browser/playback_check.py", base, token, "33019900001320000001", artefacts, "--back", "60",
+                "--gop", "1",
+            ])
+        #expect(playback.status == 0, "\(playback.standardOutput)\n\(playback.standardError.suffix(3000))")
+        print("playback: \(playback.standardOutput.split(separator: "\n").last ?? "")")
+        #expect(FileManager.default.fileExists(atPath: "\(artefacts)/07-playback-recorded.png"))
+        let mints = try Self.curl(["-H", "Authorization: Bearer \(token)", "\(base)api/audit?action=playback"])
+        #expect((try JSONSerialization.jsonObject(with: Data(mints.body.utf8)) as? [Any])?.count == 1, "\(mints.body)")
         // The demo's GB/T 28181 channels record like the RTSP cameras: PS over RTP, indexed and analysed.
         let status = try Self.curl(["-H", "Authorization: Bearer \(token)", "\(base)api/status"])
         struct Status: Decodable {

@@ -2,7 +2,7 @@
 // The token lives in sessionStorage (this tab only) and goes out only in the Authorization header.
 "use strict";
 
-const state = { token: sessionStorage.getItem("skygate-token"), me: null, feed: null, timer: null, cameras: new Map() };
+const state = { token: sessionStorage.getItem("skygate-token"), me: null, feed: null, timer: null, cameras: new Map(), timeline: null };
 const svgNS = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 
@@ -73,6 +73,7 @@ function route() {
   clearInterval(state.timer);
   const hash = location.hash || "#/";
   const cameraMatch = hash.match(/^#\/camera\/(.+)$/);
+  if (!cameraMatch) stopPlayback();
   if (cameraMatch) {
     show("camera");
     const id = decodeURIComponent(cameraMatch[1]);
@@ -343,10 +344,14 @@ async function showCamera(id, first = true) {
     const start = firstRecorded ? new Date(Math.max(from.getTime(), new Date(firstRecorded.from).getTime())) : from;
     const shown = coverage.filter((span) => new Date(span.to) > start);
     drawTimeline($("timeline"), shown, stats, start, to);
+    state.timeline = { camera: id, from: start, to };
     drawPlot($("brightness"), stats, "brightness", start, to, [0, 255]);
     drawPlot($("sharpness"), stats, "sharpness", start, to, null);
     $("camera-events").replaceChildren(...events.events.map(eventItem));
     if (first) {
+      stopPlayback();
+      $("playback").hidden = !atLeast("operator");
+      $("timeline-hint").textContent = atLeast("operator") ? "· click to play from that moment" : "";
       $("camera-snapshot").hidden = true;
       if (atLeast("operator")) loadSnapshot(id, $("camera-snapshot"), $("camera-snapshot-note"));
       else $("camera-snapshot-note").textContent = "Snapshots need the operator role.";
@@ -355,6 +360,91 @@ async function showCamera(id, first = true) {
     $("camera-title").textContent = `${id}: ${error.message}`;
   }
 }
+
+// ---- Playback: HLS from the keyframe index ------------------------------------------------------------------------
+
+// The playlist's URL carries a short-lived capability for this camera and range (minted by an audited API call):
+// a <video> element cannot send the bearer token, and the token never goes into a URL.
+const player = { anchors: [] };
+
+/** Media time → wall time: each EXT-X-PROGRAM-DATE-TIME anchors the media time reached by the EXTINFs before it. */
+function playlistAnchors(text) {
+  const anchors = [];
+  let media = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) anchors.push([media, new Date(line.slice(25)).getTime()]);
+    else if (line.startsWith("#EXTINF:")) media += parseFloat(line.slice(8));
+  }
+  return anchors;
+}
+
+function wallTimeAt(mediaTime) {
+  let anchor = null;
+  for (const candidate of player.anchors) if (!anchor || candidate[0] <= mediaTime) anchor = candidate;
+  return anchor ? new Date(anchor[1] + (mediaTime - anchor[0]) * 1000) : null;
+}
+
+async function play(camera, { from, live }) {
+  const video = $("player");
+  const to = from ? new Date(Math.min(Date.now(), from.getTime() + 3600 * 1000)) : null;
+  const query = live ? "live=true" : `from=${from.toISOString()}&to=${to.toISOString()}`;
+  $("player-state").textContent = "asking…";
+  try {
+    const grant = await (await api(`/api/cameras/${encodeURIComponent(camera)}/playback?${query}`, { method: "POST" })).json();
+    const playlist = await fetch(grant.playlist);
+    if (!playlist.ok) throw new Error(`the playlist answered ${playlist.status}`);
+    player.anchors = playlistAnchors(await playlist.text());
+    if (!player.anchors.length) throw new Error(live ? "nothing recorded in the last seconds" : "nothing recorded from that moment");
+    video.hidden = false;
+    video.src = grant.playlist;
+    video.dataset.live = live ? "true" : "false";
+    $("player-state").textContent = live ? "live" : `recorded, from ${clock(grant.from)}`;
+    await video.play();
+  } catch (error) {
+    stopPlayback();
+    $("player-state").textContent = error.message;
+  }
+}
+
+function stopPlayback() {
+  const video = $("player");
+  video.pause();
+  video.removeAttribute("src");
+  video.load();
+  video.hidden = true;
+  $("player-state").textContent = "";
+  $("player-time").textContent = "";
+}
+
+/** The timeline's hour as an MP4 (the clip export, cut without transcoding): for browsers that cannot play HLS. */
+async function downloadClip() {
+  const { camera, from, to } = state.timeline;
+  const seconds = Math.max(1, Math.min(3600, Math.round((to - from) / 1000)));
+  $("player-state").textContent = "cutting the clip…";
+  try {
+    const response = await api(`/api/cameras/${encodeURIComponent(camera)}/clip?from=${from.toISOString()}&duration=${seconds}`);
+    const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `${camera}-${from.toISOString()}.mp4` });
+    link.click();
+    $("player-state").textContent = "clip downloaded";
+  } catch (error) {
+    $("player-state").textContent = error.message;
+  }
+}
+
+$("player").addEventListener("timeupdate", () => {
+  const wall = wallTimeAt($("player").currentTime);
+  $("player-time").textContent = wall ? wall.toLocaleString() : "";
+  $("player-time").dataset.wall = wall ? wall.toISOString() : "";
+});
+$("timeline").addEventListener("click", (event) => {
+  if (!state.timeline || !atLeast("operator")) return;
+  const box = event.currentTarget.getBoundingClientRect();
+  const { from, to } = state.timeline;
+  const at = new Date(from.getTime() + ((event.clientX - box.left) / box.width) * (to - from));
+  play(state.timeline.camera, { from: at });
+});
+$("play-live").addEventListener("click", () => { if (state.timeline) play(state.timeline.camera, { live: true }); });
+$("download-clip").addEventListener("click", () => { if (state.timeline) downloadClip(); });
 
 function drawTimeline(svg, coverage, stats, from, to) {
   const width = 1000, height = 40;

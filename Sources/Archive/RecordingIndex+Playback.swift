@@ -1,0 +1,165 @@
+public import Foundation
+internal import GRDB
+
+/// One GOP of a recording as a player fetches it: a byte range of a segment file. It starts where the recorder began
+/// writing the keyframe, which is where FFmpeg's MPEG-TS muxer put the PAT and PMT it writes before every keyframe,
+/// so each range decodes on its own; it ends where the next keyframe begins.
+public struct PlaybackRange: Sendable, Equatable {
+    /// The segment file's path.
+    public var segment: String
+    public var offset: Int64
+    public var length: Int64
+    /// The keyframe's wall-clock time.
+    public var wallClock: Date
+    /// Seconds of video in the range.
+    public var duration: Double
+    /// The range's timestamps do not follow on from the previous range's: a gap, a reconnect, a restart. A player
+    /// must be told (HLS `EXT-X-DISCONTINUITY`), or it would stall or play the wrong time.
+    public var discontinuity: Bool
+
+    public init(segment: String, offset: Int64, length: Int64, wallClock: Date, duration: Double, discontinuity: Bool) {
+        self.segment = segment
+        self.offset = offset
+        self.length = length
+        self.wallClock = wallClock
+        self.duration = duration
+        self.discontinuity = discontinuity
+    }
+}
+
+/// Cuts a camera's keyframes into playable ranges: a value computation, separate from the query so that it can be
+/// replayed in tests with recorded keyframes.
+public struct PlaybackCutter: Sendable {
+    /// A keyframe as the cutter needs it (four columns of the index, no statistics).
+    public struct Keyframe: Sendable, Equatable {
+        public var wallClock: Double
+        public var seconds: Double
+        public var segment: String
+        public var offset: Int64
+
+        public init(wallClock: Double, seconds: Double, segment: String, offset: Int64) {
+            self.wallClock = wallClock
+            self.seconds = seconds
+            self.segment = segment
+            self.offset = offset
+        }
+    }
+
+    /// Timestamps and wall clock may drift apart by this much between two keyframes before the second counts as a
+    /// discontinuity (the sanitiser keeps the timeline monotonic across reconnects; the wall clock jumps).
+    static let drift = 1.0
+    /// A GOP longer than this is not believed (a clock step): its duration is taken from its neighbours.
+    public static let longestGOP = 60.0
+
+    /// The ranges of `keyframes` (oldest first). Each range ends at the next keyframe: `following` is the keyframe
+    /// after the last one, if known. A range whose next keyframe opened another segment ends at its segment's end
+    /// (`segmentSize`); the last recorded keyframe, whose end is not yet written, gives no range.
+    public static func ranges(
+        _ keyframes: [Keyframe], following: Keyframe?, segmentSize: (String) -> Int64?
+    ) -> [PlaybackRange] {
+        var ranges: [PlaybackRange] = []
+        ranges.reserveCapacity(keyframes.count)
+        var previous: Keyframe?
+        var lastDuration = 1.0
+        var broken = true
+        for index in keyframes.indices {
+            let keyframe = keyframes[index]
+            guard let next = index + 1 < keyframes.count ? keyframes[index + 1] : following else { break }
+            let length: Int64
+            if next.segment == keyframe.segment {
+                length = next.offset - keyframe.offset
+            } else if let size = segmentSize(keyframe.segment) {
+                length = size - keyframe.offset
+            } else {
+                length = 0
+            }
+            guard length > 0 else {
+                broken = true
+                previous = nil
+                continue
+            }
+            let follows = previous.map { Self.follows($0, keyframe) } ?? false
+            let step = next.seconds - keyframe.seconds
+            let duration = Self.follows(keyframe, next) && step > 0 && step <= longestGOP ? step : lastDuration
+            lastDuration = duration
+            ranges.append(
+                PlaybackRange(
+                    segment: keyframe.segment, offset: keyframe.offset, length: length,
+                    wallClock: Date(timeIntervalSince1970: keyframe.wallClock), duration: duration,
+                    discontinuity: broken || !follows))
+            broken = false
+            previous = keyframe
+        }
+        if let first = ranges.indices.first { ranges[first].discontinuity = false }
+        return ranges
+    }
+
+    /// Whether `second` continues `first` on one timeline: later, by as much on the camera's clock as on the wall.
+    static func follows(_ first: Keyframe, _ second: Keyframe) -> Bool {
+        let step = second.seconds - first.seconds
+        return step > 0 && abs((second.wallClock - first.wallClock) - step) <= drift
+    }
+}
+
+extension RecordingIndex {
+    /// The most ranges one playlist may hold: a day of one-second GOPs, with room.
+    public static let playbackLimit = 100_000
+
+    /// A camera's keyframes that begin between two times, cut into playable ranges (`PlaybackCutter`). Reads four
+    /// columns through the `(camera, wall_time)` index, one row past `to`, and nothing else: a day of one-second GOPs
+    /// is 86,400 rows.
+    public func playbackRanges(camera: String, from: Date, to: Date) throws -> [PlaybackRange] {
+        let (keyframes, following) = try store.read("read keyframes for playback") { db in
+            var keyframes: [PlaybackCutter.Keyframe] = []
+            var segments: [String: String] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT wall_time, seconds, segment, byte_offset FROM recorded_keyframe
+                    WHERE camera = ? AND wall_time >= ? ORDER BY wall_time, seconds LIMIT ?
+                    """,
+                arguments: [camera, from.timeIntervalSince1970, Self.playbackLimit + 1])
+            var following: PlaybackCutter.Keyframe?
+            let end = to.timeIntervalSince1970
+            while let row = try rows.next() {
+                // One String per segment rather than per row: a segment holds hundreds of keyframes.
+                let name: String = row[2]
+                let segment = segments[name] ?? name
+                segments[name] = segment
+                let keyframe = PlaybackCutter.Keyframe(wallClock: row[0], seconds: row[1], segment: segment, offset: row[3])
+                guard keyframe.wallClock <= end, keyframes.count < Self.playbackLimit else {
+                    following = keyframe
+                    break
+                }
+                keyframes.append(keyframe)
+            }
+            return (keyframes, following)
+        }
+        var sizes: [String: Int64] = [:]
+        return PlaybackCutter.ranges(keyframes, following: following) { segment in
+            if let size = sizes[segment] { return size }
+            let size = (try? FileManager.default.attributesOfItem(atPath: segment)[.size] as? NSNumber)?.int64Value
+            sizes[segment] = size
+            return size
+        }
+    }
+
+    /// The path of a camera's segment named `name`, if the camera has a keyframe in it between two times: how a media
+    /// URL's file name becomes a file, only within the range its capability grants.
+    public func segmentPath(camera: String, named name: String, from: Date, to: Date) throws -> String? {
+        try store.read("find a segment") { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT segment FROM recorded_keyframe WHERE camera = ? AND wall_time BETWEEN ? AND ?
+                    AND segment LIKE ? ESCAPE '\\' LIMIT 1
+                    """,
+                arguments: [
+                    camera, from.timeIntervalSince1970, to.timeIntervalSince1970,
+                    "%/"
+                        + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                        .replacingOccurrences(of: "_", with: "\\_"),
+                ])
+        }
+    }
+}

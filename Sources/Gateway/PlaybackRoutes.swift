@@ -1,0 +1,157 @@
+import Access
+import Archive
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MediaIO
+import NIOCore
+
+/// What `POST /api/cameras/{id}/playback` hands out: a playlist URL that carries its own short-lived capability.
+struct PlaybackGrant: Encodable {
+    /// `/play/CAPABILITY/index.m3u8` (recorded) or `/play/CAPABILITY/live.m3u8`.
+    var playlist: String
+    var camera: String
+    var from: Date
+    var to: Date
+    var expiresAt: Date
+    var live: Bool
+}
+
+extension GatewayServices {
+    /// How long a media URL works. Minutes, so a URL copied out of a browser stops working soon; the dashboard asks
+    /// for a new one when it needs to.
+    static let playbackLifetime: TimeInterval = 600
+    /// How far back a live playlist starts from the newest keyframe: a few GOPs, so the player has something to start
+    /// with (it begins a GOP from the end).
+    static let liveLookback: TimeInterval = 20
+
+    /// `POST /api/cameras/{id}/playback?from=&to=` or `?live=true`: an operator asks to watch; the answer is a
+    /// playlist URL signed for that camera and range only, expiring in `playbackLifetime`. One audit row per mint:
+    /// that is when someone decided to watch, whatever the player fetches after.
+    func addPlaybackMintRoute(to api: RouterGroup<GatewayContext>) {
+        let (registry, archive, access, now) = (self.registry, self.archive, self.access, self.now)
+        let index = RecordingIndex(store: archive)
+        api.on("cameras/:id/playback", .post, role: .operator) { request, context in
+            let id = try context.parameters.require("id")
+            let live =
+                try request.query("live").map { text in
+                    guard let value = Bool(text) else { throw HTTPError(.badRequest, message: "'live' must be true or false") }
+                    return value
+                } ?? false
+            let at = now()
+            let (requested, askedEnd) = try live ? (at, at) : Self.range(request, defaultHours: 1, maximumDays: 1)
+            let auditor = auditor(context)
+            let grant = try await blocking {
+                try Self.requireCamera(id, in: registry)
+                // Live starts a few GOPs before the newest keyframe recorded, not before the wall clock's now: a
+                // camera whose clock runs slow (or a starved one) is recorded behind the wall clock.
+                let newest = live ? try index.keyframe(camera: id, atOrBefore: .distantFuture)?.wallClock : nil
+                let asked = live ? (newest ?? at).addingTimeInterval(-Self.liveLookback) : requested
+                // Play from the keyframe at or before the moment asked for, so the picture starts at that moment.
+                var from = asked
+                if let keyframe = try index.keyframe(camera: id, atOrBefore: asked),
+                    asked.timeIntervalSince(keyframe.wallClock) <= PlaybackCutter.longestGOP
+                {
+                    from = keyframe.wallClock
+                }
+                let expires = at.addingTimeInterval(Self.playbackLifetime)
+                let to = live ? expires : askedEnd
+                let capability = MediaCapability(camera: id, from: from, to: to, expires: expires)
+                let token = capability.token(signedWith: try access.mediaCapabilityKey())
+                try auditor.record(
+                    "playback", id, detail: live ? "live" : "\(TimeText.format(from)) to \(TimeText.format(to))")
+                return PlaybackGrant(
+                    playlist: "/play/\(token)/\(live ? "live" : "index").m3u8", camera: id, from: capability.from,
+                    to: capability.to, expiresAt: capability.expires, live: live)
+            }
+            return JSONResponse(grant, status: .created)
+        }
+    }
+
+    /// The playlists under `/play/CAPABILITY/`: no bearer token (a `<video>` element cannot send one); the capability
+    /// in the path is the permission. Their segments are served by `SegmentFiles`.
+    func addPlaybackRoutes(to router: Router<GatewayContext>) {
+        let (archive, access, now) = (self.archive, self.access, self.now)
+        let index = RecordingIndex(store: archive)
+        for (file, live) in [("index.m3u8", false), ("live.m3u8", true)] {
+            router.get(RouterPath("play/:capability/\(file)")) { _, context in
+                let token = try context.parameters.require("capability")
+                let text = try await blocking {
+                    let capability = try Self.capability(token, access: access, now: now())
+                    let end = live ? min(capability.to, now()) : capability.to
+                    let ranges = try index.playbackRanges(camera: capability.camera, from: capability.from, to: end)
+                    let lastGOP = ranges.last?.duration ?? 2
+                    return HLSPlaylist.text(ranges, kind: live ? .live(startOffset: lastGOP) : .recorded)
+                }
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/vnd.apple.mpegurl", .cacheControl: "no-store"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            }
+        }
+        router.add(
+            middleware: FileMiddleware(fileProvider: SegmentFiles(index: index, access: access, now: now), urlBasePath: "/play")
+                .withAdditionalMediaType(MediaType(type: .video, subType: "mp2t"), mappedToFileExtension: "ts"))
+    }
+
+    /// A capability from a URL, or 403 with the reason.
+    static func capability(_ token: String, access: AccessStore, now: Date) throws -> MediaCapability {
+        do {
+            return try MediaCapability(token: token, key: try access.mediaCapabilityKey(), now: now)
+        } catch let refusal as MediaCapability.Refusal {
+            throw HTTPError(.forbidden, message: refusal.description)
+        }
+    }
+}
+
+/// The segment files behind a playlist's entries, `/play/CAPABILITY/SEGMENT.ts`, for Hummingbird's `FileMiddleware`
+/// (which answers `Range`, `HEAD` and conditional requests). A file is served only if the capability is valid and the
+/// camera it names has a keyframe in that file within the capability's range; the file name is looked up in the
+/// index, never joined to a directory.
+struct SegmentFiles: FileProvider {
+    struct Attributes: FileMiddlewareFileAttributes, Sendable {
+        var isFolder: Bool { false }
+        var size: Int
+        var modificationDate: Date
+    }
+
+    let index: RecordingIndex
+    let access: AccessStore
+    let now: @Sendable () -> Date
+    let fileIO = FileIO()
+
+    /// The path under `/play`, kept as it is until the capability has been checked.
+    func getFileIdentifier(_ path: String) -> String? { path }
+
+    func getAttributes(id: String) async throws -> Attributes? {
+        guard let file = try await resolve(id) else { return nil }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
+            let size = (attributes[.size] as? NSNumber)?.intValue, let modified = attributes[.modificationDate] as? Date
+        else { return nil }
+        return Attributes(size: size, modificationDate: modified)
+    }
+
+    func loadFile(id: String, context: some RequestContext) async throws -> ResponseBody {
+        guard let file = try await resolve(id) else { throw HTTPError(.notFound) }
+        return try await fileIO.loadFile(path: file, context: context)
+    }
+
+    func loadFile(id: String, range: ClosedRange<Int>, context: some RequestContext) async throws -> ResponseBody {
+        guard let file = try await resolve(id) else { throw HTTPError(.notFound) }
+        return try await fileIO.loadFile(path: file, range: range, context: context)
+    }
+
+    /// `/CAPABILITY/NAME.ts` → the segment's path, nil when there is none; 403 for a capability that fails.
+    func resolve(_ path: String) async throws -> String? {
+        let parts = path.split(separator: "/")
+        guard parts.count == 2, parts[1].hasSuffix(".ts"), parts[1].count <= 128,
+            parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+        else { return nil }
+        let (token, name) = (String(parts[0]), String(parts[1]))
+        let (index, access, now) = (self.index, self.access, self.now)
+        return try await blocking {
+            let capability = try GatewayServices.capability(token, access: access, now: now())
+            return try index.segmentPath(camera: capability.camera, named: name, from: capability.from, to: capability.to)
+        }
+    }
+}

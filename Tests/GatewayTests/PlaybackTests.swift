@@ -1,0 +1,130 @@
+import Access
+import Archive
+import Foundation
+import Gateway
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MediaIO
+import TestSupport
+import Testing
+
+/// Playback from the keyframe index: playlists of byte ranges, served with `Range`, behind a short-lived capability.
+@Suite("Playback over HLS")
+struct PlaybackTests {
+    struct Grant: Decodable {
+        var playlist: String
+        var expiresAt: String
+    }
+
+    static let python = MediaCorpus.packageRoot.appendingPathComponent(".build/python/bin/python").path
+
+    /// The playlist as the `m3u8` parser from PyPI reads it: (duration, length, offset, uri) per segment, and whether
+    /// it ends.
+    static func parsed(_ playlist: String, scratch: String) throws -> (segments: [[String]], ended: Bool) {
+        let path = scratch + "/playlist.m3u8"
+        try playlist.write(toFile: path, atomically: true, encoding: .utf8)
+        let script = """
+            import m3u8, sys
+            playlist = m3u8.load(sys.argv[1])
+            for segment in playlist.segments:
+                length, _, offset = segment.byterange.partition("@")
+                print(segment.duration, length, offset, segment.uri, sep=",")
+            print("ENDLIST" if playlist.is_endlist else "OPEN")
+            """
+        let lines = try ProcessRunner.check(python, ["-c", script, path]).split(separator: "\n").map(String.init)
+        return (lines.dropLast().map { $0.split(separator: ",").map(String.init) }, lines.last == "ENDLIST")
+    }
+
+    @Test("a playlist of byte ranges that each decode alone from a keyframe; Range answered with 206; m3u8 reads it")
+    func recordedPlaylist() async throws {
+        let fixture = try GatewayFixture()
+        let scratch = fixture.directory + "/playback"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let camera = GatewayFixture.camera
+        let from = TimeText.format(fixture.keyframeTimes[0].addingTimeInterval(0.5))
+        try await fixture.application.test(.router) { client in
+            let minted = try await client.execute(
+                uri: "/api/cameras/\(camera)/playback?from=\(from)&to=\(TimeText.format(fixture.keyframeTimes.last!))",
+                method: .post, headers: fixture.headers(.operator))
+            #expect(minted.status == .created, "\(minted.text)")
+            let grant = try JSONDecoder().decode(Grant.self, from: Data(minted.text.utf8))
+            for token in fixture.tokens.values { #expect(!grant.playlist.contains(token)) }
+            // No bearer header: the capability in the path is the permission.
+            let playlist = try await client.execute(uri: grant.playlist, method: .get)
+            #expect(playlist.status == .ok && playlist.headers[.contentType] == "application/vnd.apple.mpegurl")
+            let (segments, ended) = try Self.parsed(playlist.text, scratch: scratch)
+            #expect(ended)
+            // Six keyframes; the first asked for half a second after the first keyframe plays from it; the last,
+            // whose GOP has no following keyframe yet, is not listed.
+            #expect(segments.count == fixture.keyframeTimes.count - 1, "\(playlist.text)")
+            var frames = 0
+            for (number, segment) in segments.enumerated() {
+                let (length, offset) = (Int(segment[1])!, Int(segment[2])!)
+                #expect(abs(Double(segment[0])! - 2) < 0.05, "GOP of 2 s: \(segment)")
+                let base = grant.playlist.replacingOccurrences(of: "index.m3u8", with: "")
+                let piece = try await client.execute(
+                    uri: base + segment[3], method: .get, headers: [.range: "bytes=\(offset)-\(offset + length - 1)"])
+                #expect(piece.status == .partialContent && piece.body.readableBytes == length, "\(piece.status)")
+                let file = scratch + "/range-\(number).ts"
+                try Data(piece.body.readableBytesView).write(to: URL(fileURLWithPath: file))
+                let flags = try ProcessRunner.check(
+                    "ffprobe",
+                    ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=flags", "-of", "csv=p=0", file]
+                ).split(separator: "\n")
+                #expect(flags.first?.hasPrefix("K") == true, "range \(number) starts with \(flags.first ?? "nothing")")
+                frames += flags.count
+                let decoded = try ProcessRunner.run("ffmpeg", ["-nostdin", "-v", "error", "-i", file, "-f", "null", "-"])
+                #expect(decoded.status == 0 && decoded.standardError.isEmpty, "range \(number): \(decoded.standardError)")
+            }
+            #expect(frames == 50 * segments.count, "\(frames) frames in \(segments.count) GOPs of 50")
+        }
+        #expect(try fixture.audit().filter { $0.action == "playback" }.map(\.target) == [camera])
+    }
+
+    @Test("a media URL fails when forged, after its expiry, for another camera's segment, and outside its range")
+    func capabilityLimits() async throws {
+        let fixture = try GatewayFixture()
+        let camera = GatewayFixture.camera
+        let times = fixture.keyframeTimes
+        let key = try fixture.services.access.mediaCapabilityKey()
+        let segment = (fixture.segment as NSString).lastPathComponent
+        let valid = MediaCapability(camera: camera, from: times[0], to: times[5], expires: times[5].addingTimeInterval(600))
+        let token = valid.token(signedWith: key)
+        var forged = Array(token)
+        forged[3] = forged[3] == "A" ? "B" : "A"
+        let cases: [(String, String, HTTPResponse.Status)] = [
+            ("valid", "/play/\(token)/\(segment)", .ok),
+            ("forged", "/play/\(String(forged))/\(segment)", .forbidden),
+            (
+                "another camera",
+                "/play/\(MediaCapability(camera: "33019900001320000002", from: times[0], to: times[5], expires: times[5] + 600).token(signedWith: key))/\(segment)",
+                .notFound
+            ),
+            (
+                "outside its range",
+                "/play/\(MediaCapability(camera: camera, from: times[5] + 60, to: times[5] + 120, expires: times[5] + 600).token(signedWith: key))/\(segment)",
+                .notFound
+            ),
+            ("not a segment name", "/play/\(token)/..%2Faccess.sqlite", .badRequest),
+        ]
+        try await fixture.application.test(.router) { client in
+            for (name, uri, status) in cases {
+                let answer = try await client.execute(uri: uri, method: .get)
+                #expect(answer.status == status, "\(name): \(answer.status) \(answer.text.prefix(200))")
+            }
+            let playlist = try await client.execute(uri: "/play/\(token)/index.m3u8", method: .get)
+            #expect(playlist.status == .ok)
+        }
+        // Ten minutes and a second later, the same URLs are refused.
+        let later = times[5].addingTimeInterval(601)
+        fixture.services.now = { later }
+        let expired = fixture
+        try await expired.application.test(.router) { client in
+            for uri in ["/play/\(token)/index.m3u8", "/play/\(token)/\(segment)"] {
+                let answer = try await client.execute(uri: uri, method: .get)
+                #expect(answer.status == .forbidden && answer.text.contains("expired"), "\(uri): \(answer.text)")
+            }
+        }
+    }
+}

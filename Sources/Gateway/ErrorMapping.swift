@@ -13,6 +13,10 @@ struct ErrorMapping: RouterMiddleware {
     {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.body == nil {
+            // A bare error from Hummingbird itself (no route, a `..` in a file path): JSON like every other answer,
+            // as the OpenAPI document says.
+            throw HTTPError(error.status, headers: error.headers, message: error.status.reasonPhrase)
         } catch let error as any HTTPResponseError {
             throw error
         } catch let error as DecodingError {

@@ -39,7 +39,8 @@ extension GatewayServices {
                     return value
                 } ?? false
             let at = now()
-            let (requested, askedEnd) = try live ? (at, at) : Self.range(request, defaultHours: 1, maximumDays: 1)
+            // Checked even for live, which ignores them: a malformed time is a 400 whatever else the request says.
+            let (requested, askedEnd) = try Self.range(request, defaultHours: 1, maximumDays: 1)
             let auditor = auditor(context)
             let grant = try await blocking {
                 try Self.requireCamera(id, in: registry)
@@ -141,7 +142,8 @@ struct SegmentFiles: FileProvider {
         return try await fileIO.loadFile(path: file, range: range, context: context)
     }
 
-    /// `/CAPABILITY/NAME.ts` → the segment's path, nil when there is none; 403 for a capability that fails.
+    /// `/CAPABILITY/NAME.ts` → the segment's path; nil when the path is not a segment's name; 403 for a capability
+    /// that fails or does not grant the segment.
     func resolve(_ path: String) async throws -> String? {
         let parts = path.split(separator: "/")
         guard parts.count == 2, parts[1].hasSuffix(".ts"), parts[1].count <= 128,
@@ -151,7 +153,13 @@ struct SegmentFiles: FileProvider {
         let (index, access, now) = (self.index, self.access, self.now)
         return try await blocking {
             let capability = try GatewayServices.capability(token, access: access, now: now())
-            return try index.segmentPath(camera: capability.camera, named: name, from: capability.from, to: capability.to)
+            // 403, not 404: FileMiddleware answers a 404 of ours with whatever the routes answered, and the caller
+            // only needs to know this URL does not grant that file.
+            guard
+                let path = try index.segmentPath(
+                    camera: capability.camera, named: name, from: capability.from, to: capability.to)
+            else { throw HTTPError(.forbidden, message: "this media URL does not grant that segment") }
+            return path
         }
     }
 }

@@ -82,7 +82,7 @@ struct PlaybackTests {
         #expect(try fixture.audit().filter { $0.action == "playback" }.map(\.target) == [camera])
     }
 
-    @Test("a media URL fails when forged, after its expiry, for another camera's segment, and outside its range")
+    @Test("a media URL fails (403) when forged, after its expiry, for another camera's segment, and outside its range")
     func capabilityLimits() async throws {
         let fixture = try GatewayFixture()
         let camera = GatewayFixture.camera
@@ -99,12 +99,12 @@ struct PlaybackTests {
             (
                 "another camera",
                 "/play/\(MediaCapability(camera: "33019900001320000002", from: times[0], to: times[5], expires: times[5] + 600).token(signedWith: key))/\(segment)",
-                .notFound
+                .forbidden
             ),
             (
                 "outside its range",
                 "/play/\(MediaCapability(camera: camera, from: times[5] + 60, to: times[5] + 120, expires: times[5] + 600).token(signedWith: key))/\(segment)",
-                .notFound
+                .forbidden
             ),
             ("not a segment name", "/play/\(token)/..%2Faccess.sqlite", .badRequest),
         ]

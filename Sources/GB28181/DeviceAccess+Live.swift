@@ -36,9 +36,7 @@ extension DeviceAccess {
         onEnded: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<LiveDialog, LiveInviteFailure>) -> Void
     ) {
-        guard let registration = state.withLock({ $0.registrations.registration(device) }), registration.online,
-            let peer = SIPPeer(description: registration.address)
-        else { return completion(.failure(.deviceOffline(device))) }
+        guard let peer = onlinePeer(device) else { return completion(.failure(.deviceOffline(device))) }
         guard let (send, requests) = link.withLock({ $0 }) else { return completion(.failure(.notServing)) }
         let request = requests.invite(channel: channel, to: peer, ssrc: ssrc, offer: offer)
         guard let branch = ClientTransactions.branch(of: request) else { return completion(.failure(.notServing)) }

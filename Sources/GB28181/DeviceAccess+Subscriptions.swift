@@ -30,12 +30,17 @@ extension DeviceAccess {
     /// Asks a registered device again for its catalog and device information (an operator's refresh); false when
     /// it is not registered and online (or the server is not listening yet), so there is nobody to ask.
     func refresh(device: String) -> Bool {
-        guard link.withLock({ $0 != nil }),
-            let registration = state.withLock({ $0.registrations.registration(device) }), registration.online,
-            let peer = SIPPeer(description: registration.address)
-        else { return false }
+        guard link.withLock({ $0 != nil }), let peer = onlinePeer(device) else { return false }
         queryEverything(device, at: peer)
         return true
+    }
+
+    /// Where a registered, online device is reached (its learned source address); nil when it is not online.
+    func onlinePeer(_ device: String) -> SIPPeer? {
+        guard let registration = state.withLock({ $0.registrations.registration(device) }), registration.online else {
+            return nil
+        }
+        return SIPPeer(description: registration.address)
     }
 
     /// A device's DeviceInfo answer, kept with its registration.

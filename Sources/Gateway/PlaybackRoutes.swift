@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import MediaIO
 import NIOCore
+import Synchronization
 
 /// What `POST /api/cameras/{id}/playback` hands out: a playlist URL that carries its own short-lived capability.
 struct PlaybackGrant: Encodable {
@@ -58,7 +59,7 @@ extension GatewayServices {
                 let expires = at.addingTimeInterval(Self.playbackLifetime)
                 let to = live ? expires : askedEnd
                 let capability = MediaCapability(camera: id, from: from, to: to, expires: expires)
-                let token = capability.token(signedWith: try access.mediaCapabilityKey())
+                let token = capability.token(signedWith: access.mediaCapabilityKey)
                 try auditor.record(
                     "playback", id, detail: live ? "live" : "\(TimeText.format(from)) to \(TimeText.format(to))")
                 return PlaybackGrant(
@@ -98,9 +99,9 @@ extension GatewayServices {
     /// A capability from a URL, or 403 with the reason.
     static func capability(_ token: String, access: AccessStore, now: Date) throws -> MediaCapability {
         do {
-            return try MediaCapability(token: token, key: try access.mediaCapabilityKey(), now: now)
-        } catch let refusal as MediaCapability.Refusal {
-            throw HTTPError(.forbidden, message: refusal.description)
+            return try MediaCapability(token: token, key: access.mediaCapabilityKey, now: now)
+        } catch {
+            throw HTTPError(.forbidden, message: error.description)
         }
     }
 }
@@ -116,30 +117,44 @@ struct SegmentFiles: FileProvider {
         var modificationDate: Date
     }
 
+    /// One request's path under `/play`: FileMiddleware asks for its attributes, then its bytes, with the same
+    /// identifier, so the capability check and the index lookup are made once and kept here for the second call.
+    final class Request: Sendable {
+        let path: String
+        let resolved = Mutex<String?>(nil)
+
+        init(path: String) { self.path = path }
+    }
+
     let index: RecordingIndex
     let access: AccessStore
     let now: @Sendable () -> Date
     let fileIO = FileIO()
 
-    /// The path under `/play`, kept as it is until the capability has been checked.
-    func getFileIdentifier(_ path: String) -> String? { path }
+    func getFileIdentifier(_ path: String) -> Request? { Request(path: path) }
 
-    func getAttributes(id: String) async throws -> Attributes? {
-        guard let file = try await resolve(id) else { return nil }
+    func getAttributes(id: Request) async throws -> Attributes? {
+        guard let file = try await resolve(id.path) else { return nil }
+        id.resolved.withLock { $0 = file }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
             let size = (attributes[.size] as? NSNumber)?.intValue, let modified = attributes[.modificationDate] as? Date
         else { return nil }
         return Attributes(size: size, modificationDate: modified)
     }
 
-    func loadFile(id: String, context: some RequestContext) async throws -> ResponseBody {
-        guard let file = try await resolve(id) else { throw HTTPError(.notFound) }
-        return try await fileIO.loadFile(path: file, context: context)
+    func loadFile(id: Request, context: some RequestContext) async throws -> ResponseBody {
+        try await fileIO.loadFile(path: try await file(of: id), context: context)
     }
 
-    func loadFile(id: String, range: ClosedRange<Int>, context: some RequestContext) async throws -> ResponseBody {
-        guard let file = try await resolve(id) else { throw HTTPError(.notFound) }
-        return try await fileIO.loadFile(path: file, range: range, context: context)
+    func loadFile(id: Request, range: ClosedRange<Int>, context: some RequestContext) async throws -> ResponseBody {
+        try await fileIO.loadFile(path: try await file(of: id), range: range, context: context)
+    }
+
+    /// The file `getAttributes` resolved (FileMiddleware always asks for attributes first), else resolved now.
+    private func file(of request: Request) async throws -> String {
+        if let file = request.resolved.withLock({ $0 }) { return file }
+        guard let file = try await resolve(request.path) else { throw HTTPError(.notFound) }
+        return file
     }
 
     /// `/CAPABILITY/NAME.ts` → the segment's path; nil when the path is not a segment's name; 403 for a capability

@@ -87,7 +87,7 @@ struct PlaybackTests {
         let fixture = try GatewayFixture()
         let camera = GatewayFixture.camera
         let times = fixture.keyframeTimes
-        let key = try fixture.services.access.mediaCapabilityKey()
+        let key = fixture.services.access.mediaCapabilityKey
         let segment = (fixture.segment as NSString).lastPathComponent
         let valid = MediaCapability(camera: camera, from: times[0], to: times[5], expires: times[5].addingTimeInterval(600))
         let token = valid.token(signedWith: key)

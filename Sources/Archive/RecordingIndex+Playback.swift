@@ -27,6 +27,14 @@ public struct PlaybackRange: Sendable, Equatable {
     }
 }
 
+/// The ranges of a time span, and whether they can still change.
+public struct PlaybackRanges: Sendable {
+    public var ranges: [PlaybackRange]
+    /// A keyframe after the span's end is already indexed: every range of the span is written and will not change
+    /// (until retention deletes its segment), so the playlist may be kept.
+    public var isFinished: Bool
+}
+
 /// Cuts a camera's keyframes into playable ranges: a value computation, separate from the query so that it can be
 /// replayed in tests with recorded keyframes.
 public struct PlaybackCutter: Sendable {
@@ -108,7 +116,7 @@ extension RecordingIndex {
     /// A camera's keyframes that begin between two times, cut into playable ranges (`PlaybackCutter`). Reads four
     /// columns through the `(camera, wall_time)` index, one row past `to`, and nothing else: a day of one-second GOPs
     /// is 86,400 rows.
-    public func playbackRanges(camera: String, from: Date, to: Date) throws -> [PlaybackRange] {
+    public func playbackRanges(camera: String, from: Date, to: Date) throws -> PlaybackRanges {
         let (keyframes, following) = try store.read("read keyframes for playback") { db in
             var keyframes: [PlaybackCutter.Keyframe] = []
             var segments: [String: String] = [:]
@@ -136,12 +144,13 @@ extension RecordingIndex {
             return (keyframes, following)
         }
         var sizes: [String: Int64] = [:]
-        return PlaybackCutter.ranges(keyframes, following: following) { segment in
+        let ranges = PlaybackCutter.ranges(keyframes, following: following) { segment in
             if let size = sizes[segment] { return size }
-            let size = (try? FileManager.default.attributesOfItem(atPath: segment)[.size] as? NSNumber)?.int64Value
+            let size = FileSize.of(segment)
             sizes[segment] = size
             return size
         }
+        return PlaybackRanges(ranges: ranges, isFinished: following != nil)
     }
 
     /// The path of a camera's segment named `name`, if the camera has a keyframe in it between two times: how a media

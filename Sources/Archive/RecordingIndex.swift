@@ -137,10 +137,7 @@ public struct RecordingIndex: Sendable {
                 db, sql: "SELECT DISTINCT segment FROM recorded_keyframe WHERE camera = ? AND wall_time BETWEEN ? AND ?",
                 arguments: [camera, start.timeIntervalSince1970, to.timeIntervalSince1970])
         }
-        return segments.reduce(0) { total, path in
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
-            return total + (size ?? 0)
-        }
+        return segments.reduce(0) { total, path in total + (FileSize.of(path) ?? 0) }
     }
 
     /// Stores the statistics of a recorded keyframe (identified by camera and wall-clock time).

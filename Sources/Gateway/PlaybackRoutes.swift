@@ -70,25 +70,40 @@ extension GatewayServices {
         }
     }
 
+    /// How many bytes of finished playlists `PlaylistCache` keeps: ten days of one-second GOPs.
+    static let playlistCacheBytes = 64 << 20
+
     /// The playlists under `/play/CAPABILITY/`: no bearer token (a `<video>` element cannot send one); the capability
-    /// in the path is the permission. Their segments are served by `SegmentFiles`.
+    /// in the path is the permission. Their segments are served by `SegmentFiles`. A recorded playlist whose range is
+    /// finished is built once per capability (`PlaylistCache`).
     func addPlaybackRoutes(to router: Router<GatewayContext>) {
         let (archive, access, now) = (self.archive, self.access, self.now)
         let index = RecordingIndex(store: archive)
+        let cache = PlaylistCache(capacity: Self.playlistCacheBytes)
         for (file, live) in [("index.m3u8", false), ("live.m3u8", true)] {
             router.get(RouterPath("play/:capability/\(file)")) { _, context in
                 let token = try context.parameters.require("capability")
-                let text = try await blocking {
-                    let capability = try Self.capability(token, access: access, now: now())
-                    let end = live ? min(capability.to, now()) : capability.to
-                    let ranges = try index.playbackRanges(camera: capability.camera, from: capability.from, to: end)
-                    let lastGOP = ranges.last?.duration ?? 2
-                    return HLSPlaylist.text(ranges, kind: live ? .live(startOffset: lastGOP) : .recorded)
+                // A kept playlist is answered here, without a hop to the blocking pool: checking the capability is
+                // one HMAC.
+                let at = now()
+                let capability = try Self.capability(token, access: access, now: at)
+                let playlist: ByteBuffer
+                if !live, let kept = cache.playlist(for: token, now: at) {
+                    playlist = kept
+                } else {
+                    playlist = try await blocking {
+                        let end = live ? min(capability.to, at) : capability.to
+                        let span = try index.playbackRanges(camera: capability.camera, from: capability.from, to: end)
+                        let lastGOP = span.ranges.last?.duration ?? 2
+                        let playlist = HLSPlaylist.bytes(span.ranges, kind: live ? .live(startOffset: lastGOP) : .recorded)
+                        if !live && span.isFinished { cache.keep(playlist, for: token, until: capability.expires, now: at) }
+                        return playlist
+                    }
                 }
                 return Response(
                     status: .ok,
                     headers: [.contentType: "application/vnd.apple.mpegurl", .cacheControl: "no-store"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+                    body: ResponseBody(byteBuffer: playlist))
             }
         }
         router.add(

@@ -20,15 +20,20 @@ struct PlaybackTests {
     static let python = MediaCorpus.packageRoot.appendingPathComponent(".build/python/bin/python").path
 
     /// The playlist as the `m3u8` parser from PyPI reads it: (duration, length, offset, uri) per segment, and whether
-    /// it ends.
+    /// it ends. A byte range without `@offset` begins after the previous range of the same file (RFC 8216, 4.3.2.2).
     static func parsed(_ playlist: String, scratch: String) throws -> (segments: [[String]], ended: Bool) {
         let path = scratch + "/playlist.m3u8"
         try playlist.write(toFile: path, atomically: true, encoding: .utf8)
         let script = """
             import m3u8, sys
             playlist = m3u8.load(sys.argv[1])
+            previous = (None, 0)
             for segment in playlist.segments:
                 length, _, offset = segment.byterange.partition("@")
+                if not offset:
+                    assert previous[0] == segment.uri, f"no offset after another file: {segment.uri}"
+                    offset = previous[1]
+                previous = (segment.uri, int(offset) + int(length))
                 print(segment.duration, length, offset, segment.uri, sep=",")
             print("ENDLIST" if playlist.is_endlist else "OPEN")
             """

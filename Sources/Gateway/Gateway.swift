@@ -41,6 +41,7 @@ public enum Gateway {
         services.addAdminRoutes(to: api)
         services.addGBDeviceRoutes(to: api)
         services.addPlaybackMintRoute(to: api)
+        services.addWallRoutes(api: api, router: router)
         // Before the dashboard's files: a segment under /play is served only once the routes and the dashboard have
         // no such path.
         services.addPlaybackRoutes(to: router)

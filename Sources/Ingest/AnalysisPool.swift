@@ -9,6 +9,9 @@ public struct AnalysedKeyframe: Sendable {
     /// The keyframe's wall-clock time (its key in the recording index).
     public var wallClock: Date
     public var stats: FrameStats
+    /// A small JPEG of the keyframe (`SnapshotEncoder.thumbnailWidth` wide), made from the picture just decoded: for
+    /// at most one keyframe per camera every `thumbnailInterval`.
+    public var thumbnail: Data?
 }
 
 /// Per-camera analysis counts.
@@ -48,13 +51,19 @@ public final class AnalysisPool: KeyframeAnalysisQueue {
     ///   - threads: decoding threads; defaults to the number of cores.
     ///   - queueDepth: keyframes waiting per camera before the oldest is skipped.
     ///   - decodersPerLane: decoders a lane keeps open (least recently used are closed).
+    ///   - thumbnailInterval: seconds of a camera's wall clock between two keyframes that also come out as a
+    ///     thumbnail; nil for none.
     ///   - deliver: called on a pool thread with each result; keep it short.
     public init(
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, queueDepth: Int = 2, decodersPerLane: Int = 8,
-        deliver: @escaping @Sendable (AnalysedKeyframe) -> Void
+        thumbnailInterval: TimeInterval? = nil, deliver: @escaping @Sendable (AnalysedKeyframe) -> Void
     ) {
         self.deliver = deliver
-        lanes = (0..<max(1, threads)).map { Lane(number: $0, queueDepth: max(1, queueDepth), decoders: max(1, decodersPerLane)) }
+        lanes = (0..<max(1, threads)).map {
+            Lane(
+                number: $0, queueDepth: max(1, queueDepth), decoders: max(1, decodersPerLane),
+                thumbnailInterval: thumbnailInterval)
+        }
         for lane in lanes { lane.start(pool: self) }
     }
 
@@ -77,7 +86,7 @@ public final class AnalysisPool: KeyframeAnalysisQueue {
         for lane in lanes { lane.stop() }
     }
 
-    fileprivate func finished(_ job: Job, stats: FrameStats?) {
+    fileprivate func finished(_ job: Job, stats: FrameStats?, thumbnail: Data?) {
         counts.withLock {
             if stats == nil {
                 $0[job.camera, default: AnalysisCounts()].failed += 1
@@ -85,7 +94,9 @@ public final class AnalysisPool: KeyframeAnalysisQueue {
                 $0[job.camera, default: AnalysisCounts()].analysed += 1
             }
         }
-        if let stats { deliver(AnalysedKeyframe(camera: job.camera, wallClock: job.wallClock, stats: stats)) }
+        if let stats {
+            deliver(AnalysedKeyframe(camera: job.camera, wallClock: job.wallClock, stats: stats, thumbnail: thumbnail))
+        }
     }
 
     /// A stable lane for a camera (FNV-1a of its ID), the same in every run.
@@ -111,15 +122,17 @@ private final class Lane: Sendable {
     let number: Int
     let queueDepth: Int
     let decoders: Int
+    let thumbnailInterval: TimeInterval?
     /// Waiting jobs per camera, the round-robin order of cameras, and whether the lane is stopping.
     private let state = Mutex<(queues: [String: [Job]], order: [String], stopping: Bool)>(([:], [], false))
     /// Counts waiting jobs (plus one wake-up when stopping).
     private let ready = DispatchSemaphore(value: 0)
 
-    init(number: Int, queueDepth: Int, decoders: Int) {
+    init(number: Int, queueDepth: Int, decoders: Int, thumbnailInterval: TimeInterval?) {
         self.number = number
         self.queueDepth = queueDepth
         self.decoders = decoders
+        self.thumbnailInterval = thumbnailInterval
     }
 
     /// Adds a job; true if an older one of the same camera was dropped to make room.
@@ -170,8 +183,11 @@ private final class Lane: Sendable {
             logger[metadataKey: "lane"] = "\(number)"
             // Decoders of recently seen cameras, most recent last. They never leave this thread.
             var open: [(camera: String, codec: StreamCodec, analyzer: KeyframeAnalyzer)] = []
+            // The keyframe time of each camera's last thumbnail; a camera of this lane is only ever here.
+            var thumbnailed: [String: Date] = [:]
             while let job = next() {
                 var stats: FrameStats? = nil
+                var thumbnail: Data? = nil
                 do {
                     let analyzer: KeyframeAnalyzer
                     if let found = open.firstIndex(where: { $0.camera == job.camera && $0.codec == job.codec }) {
@@ -182,11 +198,18 @@ private final class Lane: Sendable {
                     }
                     open.append((job.camera, job.codec, analyzer))
                     if open.count > decoders { open.removeFirst() }
-                    stats = try analyzer.analyze(job.payload)
+                    let wantsThumbnail = thumbnailInterval.map { interval in
+                        thumbnailed[job.camera].map { abs(job.wallClock.timeIntervalSince($0)) >= interval } ?? true
+                    }
+                    let analysed = try analyzer.analyze(
+                        job.payload, thumbnailWidth: wantsThumbnail == true ? SnapshotEncoder.thumbnailWidth : nil)
+                    stats = analysed?.stats
+                    thumbnail = analysed?.thumbnail
+                    if thumbnail != nil { thumbnailed[job.camera] = job.wallClock }
                 } catch {
                     logger.debug("keyframe analysis failed", metadata: ["camera": "\(job.camera)", "error": "\(error)"])
                 }
-                pool.finished(job, stats: stats)
+                pool.finished(job, stats: stats, thumbnail: thumbnail)
             }
         }
     }

@@ -13,6 +13,9 @@ public struct IngestConfiguration: Sendable {
     public var analysis = true
     public var analysisThreads = ProcessInfo.processInfo.activeProcessorCount
     public var analysisQueueDepth = 2
+    /// Seconds between a camera's thumbnails (`ThumbnailStore`, for keyframe walls); nil for none. Each costs a scale
+    /// and a JPEG encode of a picture already decoded.
+    public var thumbnailInterval: Double? = 5
     public var retention = RetentionPolicy()
     /// Seconds between retention passes.
     public var retentionInterval: Double = 60

@@ -59,9 +59,19 @@ public final class IngestService: Sendable {
         if configuration.analysis {
             let indexer = self.indexer
             let places = self.places
-            pool = AnalysisPool(threads: configuration.analysisThreads, queueDepth: configuration.analysisQueueDepth) {
-                [observe] analysed in
+            let thumbnails = ThumbnailStore(beside: archive)
+            pool = AnalysisPool(
+                threads: configuration.analysisThreads, queueDepth: configuration.analysisQueueDepth,
+                thumbnailInterval: configuration.thumbnailInterval
+            ) { [observe] analysed in
                 indexer.setStats(camera: analysed.camera, wallClock: analysed.wallClock, stats: analysed.stats)
+                if let jpeg = analysed.thumbnail {
+                    do {
+                        try thumbnails.keep(jpeg, camera: analysed.camera, wallClock: analysed.wallClock)
+                    } catch {
+                        logger.debug("a thumbnail was not kept", metadata: ["camera": "\(analysed.camera)", "error": "\(error)"])
+                    }
+                }
                 board.withLock {
                     $0.cameras[analysed.camera]?.lastStats = analysed.stats
                     $0.cameras[analysed.camera]?.lastAnalysedKeyframe = analysed.wallClock

@@ -1,5 +1,5 @@
 internal import CFFmpeg
-import Foundation
+public import Foundation
 
 /// Decodes keyframes handed over as bytes (from a live camera's demux thread) and computes their statistics.
 ///
@@ -26,13 +26,21 @@ public final class KeyframeAnalyzer {
     /// otherwise hold a picture back for reordering) and reset for the next, so the result is this keyframe's.
     /// Damaged data yields nil.
     public func analyze(_ payload: [UInt8]) throws -> FrameStats? {
+        try analyze(payload, thumbnailWidth: nil)?.stats
+    }
+
+    /// Like `analyze(_:)`, and with `thumbnailWidth` also the keyframe as a small JPEG, encoded from the picture just
+    /// decoded (no second decode). The thumbnail is nil if the picture could not be encoded.
+    public func analyze(_ payload: [UInt8], thumbnailWidth: Int?) throws -> (stats: FrameStats, thumbnail: Data?)? {
         av_packet_unref(packet.pointer)
         guard av_new_packet(packet.pointer, Int32(payload.count)) >= 0 else { fatalError("av_new_packet failed: out of memory") }
         payload.withUnsafeBufferPointer { packet.pointer.pointee.data.update(from: $0.baseAddress!, count: payload.count) }
         packet.pointer.pointee.flags = AV_PKT_FLAG_KEY
-        let results = try decoder.decode(packet) + decoder.flush()
+        let results =
+            try decoder.decode(packet, thumbnailWidth: thumbnailWidth) + decoder.flush(thumbnailWidth: thumbnailWidth)
         decoder.reset()
-        return results.last?.stats
+        guard let last = results.last else { return nil }
+        return (last.stats, last.thumbnail)
     }
 }
 

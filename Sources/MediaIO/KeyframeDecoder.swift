@@ -1,4 +1,5 @@
 internal import CFFmpeg
+import Foundation
 
 /// Decodes keyframes only (`skip_frame = AVDISCARD_NONKEY`) and computes their `FrameStats` on the decoded planes.
 ///
@@ -55,27 +56,31 @@ final class KeyframeDecoder {
         }
     }
 
-    /// Sends one key packet and returns the frames that came out, each as (its pts, its statistics).
-    /// A damaged packet is not an error here: it yields no frame, and the caller counts it.
-    func decode(_ packet: Packet) throws -> [(pts: Int64?, stats: FrameStats)] {
+    /// A decoded keyframe: its pts, its statistics, and a JPEG of it when one was asked for.
+    typealias Decoded = (pts: Int64?, stats: FrameStats, thumbnail: Data?)
+
+    /// Sends one key packet and returns the frames that came out (with `thumbnailWidth`, as `flush`). A damaged packet is not an error here: it yields no
+    /// frame, and the caller counts it.
+    func decode(_ packet: Packet, thumbnailWidth: Int? = nil) throws -> [Decoded] {
         let status = avcodec_send_packet(context, packet.pointer)
         if status < 0 && status != CFFmpeg_AVERROR(EAGAIN) && status != CFFmpeg_AVERROR_INVALIDDATA() {
             throw MediaError(.decodeFailed, "decoding '\(source)' failed: \(avErrorText(status))", averror: status)
         }
-        return try receiveFrames()
+        return try receiveFrames(thumbnailWidth: thumbnailWidth)
     }
 
     /// Makes a drained decoder ready for new input (keeping its configuration).
     func reset() { avcodec_flush_buffers(context) }
 
-    /// Drains the frames still inside the decoder at end of input.
-    func flush() throws -> [(pts: Int64?, stats: FrameStats)] {
+    /// Drains the frames still inside the decoder at end of input; with `thumbnailWidth`, each frame also comes out
+    /// as a JPEG at most that wide (a picture failing to encode is no thumbnail, not an error).
+    func flush(thumbnailWidth: Int? = nil) throws -> [Decoded] {
         _ = avcodec_send_packet(context, nil)
-        return try receiveFrames()
+        return try receiveFrames(thumbnailWidth: thumbnailWidth)
     }
 
-    private func receiveFrames() throws -> [(pts: Int64?, stats: FrameStats)] {
-        var results: [(pts: Int64?, stats: FrameStats)] = []
+    private func receiveFrames(thumbnailWidth: Int?) throws -> [Decoded] {
+        var results: [Decoded] = []
         while true {
             let status = avcodec_receive_frame(context, frame.pointer)
             if status == CFFmpeg_AVERROR(EAGAIN) || status == CFFmpeg_AVERROR_EOF() { return results }
@@ -87,7 +92,10 @@ final class KeyframeDecoder {
             let decoded = frame.pointer.pointee
             try checkPixelFormat(decoded.format)
             let timestamp = decoded.best_effort_timestamp
-            results.append((timestamp == CFFmpeg_AV_NOPTS_VALUE() ? nil : timestamp, statistics(of: decoded)))
+            let thumbnail = thumbnailWidth.flatMap {
+                try? SnapshotEncoder.jpeg(of: frame, maxWidth: $0, quality: SnapshotEncoder.thumbnailQuality)
+            }
+            results.append((timestamp == CFFmpeg_AV_NOPTS_VALUE() ? nil : timestamp, statistics(of: decoded), thumbnail))
         }
     }
 

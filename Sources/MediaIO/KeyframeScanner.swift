@@ -59,8 +59,8 @@ public final class KeyframeScanner {
         var awaitingFrames: [KeyframePacket] = []
         let timeBase = demuxer.videoStream.pointee.time_base
 
-        func deliverDecoded(_ frames: [(pts: Int64?, stats: FrameStats)]) throws {
-            for (pts, stats) in frames {
+        func deliverDecoded(_ frames: [KeyframeDecoder.Decoded]) throws {
+            for (pts, stats, _) in frames {
                 // Frames come out in the order their packets went in; a packet that gave no frame is skipped over.
                 let match = awaitingFrames.firstIndex { pts != nil && $0.pts == pts } ?? 0
                 guard match < awaitingFrames.count else { continue }

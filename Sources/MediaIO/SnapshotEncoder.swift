@@ -7,6 +7,11 @@ public import Foundation
 /// `maxWidth` (keeping the aspect ratio) into full-range YUV, and encodes it with FFmpeg's MJPEG encoder. Blocking:
 /// call it on a thread of your own, never on Swift's cooperative pool.
 public enum SnapshotEncoder {
+    /// The width of a thumbnail: a tile of a keyframe wall, 5–15 KB as JPEG.
+    public static let thumbnailWidth = 320
+    /// A thumbnail's quantiser (`-q:v`): coarser than a snapshot's, it is a small tile.
+    static let thumbnailQuality = 6
+
     /// - Throws: `MediaError` `.fileNotFound`, `.invalidData` (no keyframe at or after the offset), `.decodeFailed`
     ///   or `.writeFailed` (the encoder refused the picture).
     public static func jpeg(segment path: String, byteOffset: Int64, maxWidth: Int = 1280, quality: Int = 4) throws -> Data {
@@ -25,8 +30,13 @@ public enum SnapshotEncoder {
         }
         guard found else { throw MediaError(.invalidData, "no keyframe at or after byte \(byteOffset) of '\(path)'") }
         let frame = try decode(packet, stream: demuxer.videoStream, source: path)
-        let scaled = try scale(frame, maxWidth: maxWidth)
-        return try encode(scaled, quality: quality)
+        return try jpeg(of: frame, maxWidth: maxWidth, quality: quality)
+    }
+
+    /// A decoded picture as a JPEG at most `maxWidth` wide: how the analyser makes a thumbnail of a keyframe it has
+    /// already decoded, with no second decode.
+    static func jpeg(of frame: Frame, maxWidth: Int, quality: Int) throws -> Data {
+        try encode(try scale(frame, maxWidth: maxWidth), quality: quality)
     }
 
     private static func decode(_ packet: Packet, stream: UnsafeMutablePointer<AVStream>, source: String) throws -> Frame {

@@ -36,6 +36,7 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         (.delete, "/api/gb/devices/34020000001320000099", .admin, nil),
         (.post, "/api/gb/devices/34020000001320000099/refresh", .operator, nil),
         (.post, "/api/cameras/\(camera)/playback", .operator, nil),
+        (.post, "/api/wall", .operator, nil),
         (.get, "/api/tokens", .admin, nil),
         (.post, "/api/tokens", .admin, "{}"),
         (.delete, "/api/tokens/no-such-token", .admin, nil),
@@ -49,7 +50,10 @@ let openRoutes = ["/healthz", "/readyz", "/openapi.json"]
 
 /// Routes whose permission is a media capability in the path (a `<video>` element sends no bearer header): 403
 /// without a valid one, whatever token comes with it.
-let capabilityRoutes = ["/play/{capability}/index.m3u8", "/play/{capability}/live.m3u8", "/play/{capability}/{segment}"]
+let capabilityRoutes = [
+    "/play/{capability}/index.m3u8", "/play/{capability}/live.m3u8", "/play/{capability}/thumbnail.jpg",
+    "/play/{capability}/{segment}",
+]
 
 @Suite("Gateway routes and roles")
 struct RouteRoleTests {

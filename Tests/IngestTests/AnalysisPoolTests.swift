@@ -76,4 +76,45 @@ struct AnalysisPoolTests {
         #expect(counts.skipped > 0 && counts.analysed > 0 && counts.failed == 0, "\(counts)")
         #expect(settled())
     }
+
+    final class Thumbnails: Sendable {
+        let items = Mutex<[Date: Data]>([:])
+        let analysed = Mutex(0)
+    }
+
+    @Test("with a thumbnail interval, one keyframe per interval also comes out as a small JPEG (ffprobe reads it)")
+    func thumbnails() throws {
+        let path = try Fixtures.file(Fixtures.KeyframeCase(codec: .h264, container: .ts, gop: .sceneCuts))
+        let (codec, payloads) = try Self.keyPayloads(path)
+        let results = Thumbnails()
+        let pool = AnalysisPool(threads: 1, queueDepth: payloads.count, thumbnailInterval: 3) { analysed in
+            results.analysed.withLock { $0 += 1 }
+            if let jpeg = analysed.thumbnail { results.items.withLock { $0[analysed.wallClock] = jpeg } }
+        }
+        defer { pool.stop() }
+        // One keyframe a second of wall clock: thumbnails at 0, 3, 6, … seconds.
+        let t0 = Date(timeIntervalSince1970: 1_796_000_000)
+        for (number, payload) in payloads.enumerated() {
+            pool.offer(camera: "c", codec: codec, wallClock: t0.addingTimeInterval(Double(number)), payload: payload)
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while results.analysed.withLock({ $0 }) < payloads.count && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let thumbnails = results.items.withLock { $0 }
+        let expected = stride(from: 0, to: payloads.count, by: 3).map { t0.addingTimeInterval(Double($0)) }
+        #expect(Set(thumbnails.keys) == Set(expected), "\(thumbnails.keys.sorted())")
+        let sourceWidth = try ProcessRunner.check(
+            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width", "-of", "csv=p=0", path])
+        // ffprobe lists a TS file's stream once per program it is in: the first line is the width.
+        let width = min(SnapshotEncoder.thumbnailWidth, sourceWidth.split(separator: "\n").first.flatMap { Int($0) } ?? 0)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("thumbnail-\(UUID().uuidString).jpg")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for (time, jpeg) in thumbnails {
+            #expect(jpeg.count < 64_000, "\(jpeg.count) bytes")
+            try jpeg.write(to: scratch)
+            let probe = try ProcessRunner.check(
+                "ffprobe",
+                ["-v", "error", "-show_entries", "stream=codec_name,width", "-of", "csv=p=0", scratch.path])
+            #expect(probe.trimmingCharacters(in: .whitespacesAndNewlines) == "mjpeg,\(width & ~1)", "\(time)")
+        }
+    }
 }

@@ -5,7 +5,8 @@
                        [--secret TEXT ...]
 
 Signs in with TOKEN, waits until the map shows N cameras and the list N rows, then waits for a fault event in the
-live feed, opens that camera's page (plots, timeline) and the availability page, then (with --devices) the GB/T 28181
+live feed, opens that camera's page (plots, timeline), the availability page and the keyframe wall (a tile per enabled
+camera, pictures for at least half), then (with --devices) the GB/T 28181
 devices page: N devices online with their device information and channels, and "Ask again" answered. A screenshot of each step goes to
 SCREENSHOT_DIR. Every page's HTML is checked for each --secret (camera passwords, tokens). Prints one JSON line
 with what it saw; exits 1 with the reason when an expectation fails.
@@ -118,6 +119,29 @@ def main():
         WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#availability-table tbody tr td.number"))
         seen.update(availability_rows=len(browser.find_elements(By.CSS_SELECTOR, "#availability-table tbody tr")))
         shot("05-availability")
+
+        # The keyframe wall of every camera: tiles from the analyser's thumbnails, no decode on the request path.
+        started = time.time()
+        browser.get(f"{arguments.base}#/wall")
+
+        def tiles_shown(driver):
+            shown = driver.execute_script("""
+                const tiles = [...document.querySelectorAll('#wall-tiles figure.tile')];
+                const pictures = tiles.filter((tile) => { const image = tile.querySelector('img');
+                    return image.complete && image.naturalWidth > 0; });
+                return [tiles.length, pictures.length];""")
+            # A tile per enabled camera (at least every one streaming on the map), a picture for half of them.
+            return shown if shown[0] >= seen["streaming_on_map"] and shown[1] >= arguments.cameras // 2 else False
+
+        try:
+            tiles, pictures_shown = WebDriverWait(browser, 30, poll_frequency=0.2).until(tiles_shown)
+        except Exception:
+            fail(f"the wall did not show {seen['streaming_on_map']} tiles with pictures for {arguments.cameras // 2}")
+        seen.update(wall_tiles=tiles, wall_pictures=pictures_shown, wall_seconds=round(time.time() - started, 2),
+                    wall_picture_width=browser.execute_script(
+                        "return Math.max(...[...document.querySelectorAll('#wall-tiles img')].map((i) => i.naturalWidth))"))
+        time.sleep(6)  # one refresh: tiles whose camera analysed a newer keyframe load it again, without a new audit row
+        shot("05b-wall")
 
         if arguments.devices:
             browser.get(f"{arguments.base}#/devices")

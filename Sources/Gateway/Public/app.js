@@ -1,8 +1,12 @@
 // Skygate dashboard: plain JavaScript over the gateway's own API, nothing fetched from elsewhere.
 // The token lives in sessionStorage (this tab only) and goes out only in the Authorization header.
+// Every word it shows is a message of i18n.js (t, say), in English or Simplified Chinese; names and IDs are data.
 "use strict";
 
-const state = { token: sessionStorage.getItem("skygate-token"), me: null, feed: null, timer: null, cameras: new Map(), timeline: null };
+const state = {
+  token: sessionStorage.getItem("skygate-token"), me: null, feed: null, feedEvents: [], timer: null, cameras: new Map(),
+  timeline: null,
+};
 const svgNS = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
 
@@ -18,7 +22,7 @@ function el(tag, attributes = {}, ...children) {
 
 async function api(path, options = {}) {
   const response = await fetch(path, { ...options, headers: { Authorization: `Bearer ${state.token}`, ...(options.headers || {}) } });
-  if (response.status === 401) { signOut("The token was refused; sign in again."); throw new Error("unauthorised"); }
+  if (response.status === 401) { signOut("signIn.refusedAgain"); throw new Error("unauthorised"); }
   if (!response.ok) {
     let message = response.statusText;
     try { message = (await response.json()).error.message; } catch (_) {}
@@ -30,9 +34,19 @@ const getJSON = async (path) => (await api(path)).json();
 
 const roles = ["viewer", "operator", "admin"];
 const atLeast = (role) => state.me && roles.indexOf(state.me.role) >= roles.indexOf(role);
-const time = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
-const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "–");
-const fixed = (value, digits) => (value === undefined || value === null ? "–" : Number(value).toFixed(digits));
+// Dates and numbers in the format of the page's language.
+const time = (iso) => (iso ? new Date(iso).toLocaleString(language) : "–");
+const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString(language) : "–");
+const fixed = (value, digits) => (value === undefined || value === null ? "–"
+  : Number(value).toLocaleString(language, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const count = (value) => Number(value).toLocaleString(language);
+const joined = (items) => items.join(t("list.separator"));
+
+// The words for codes the server sends (a state, a reason, an event kind, …); a code new to this page as it is.
+const named = (group, code) => (hasMessage(`${group}.${code}`) ? t(`${group}.${code}`) : code);
+const kindName = (kind) => (hasMessage(`kind.${kind}`) ? t(`kind.${kind}`) : kind.replaceAll("_", " "));
+/** Why a camera is not streaming, or why a stretch was not recorded: a reason, else the state that began the gap. */
+const reasonName = (code) => (hasMessage(`reason.${code}`) ? t(`reason.${code}`) : named("state", code));
 
 // ---- Sign in and routing -------------------------------------------------------------------------------------------
 
@@ -42,18 +56,20 @@ async function signIn(token) {
     state.me = await getJSON("/api/whoami");
   } catch (error) {
     state.token = null;
-    $("sign-in-error").textContent = error.message === "unauthorised" ? "The token was refused." : error.message;
+    if (error.message === "unauthorised") say($("sign-in-error"), "signIn.refused");
+    else sayText($("sign-in-error"), error.message);
     return false;
   }
   sessionStorage.setItem("skygate-token", token);
-  $("who").textContent = `${state.me.name} (${state.me.role})`;
+  showWho();
   $("nav").hidden = false;
   startFeed();
   route();
   return true;
 }
 
-function signOut(message = "") {
+/** Signs out, saying why (a message key) if there is a reason. */
+function signOut(reason = null) {
   sessionStorage.removeItem("skygate-token");
   state.token = null;
   state.me = null;
@@ -61,35 +77,66 @@ function signOut(message = "") {
   clearInterval(state.timer);
   for (const id of ["overview", "camera", "availability", "devices", "nav"]) $(id).hidden = true;
   $("sign-in").hidden = false;
-  $("sign-in-error").textContent = message;
+  if (reason) say($("sign-in-error"), reason);
+  else sayText($("sign-in-error"), "");
+}
+
+function showWho() {
+  $("who").textContent = t("who", { name: state.me.name, role: named("role", state.me.role) });
 }
 
 function show(section) {
-  for (const id of ["sign-in", "overview", "camera", "availability", "devices"]) $(id).hidden = id !== section;
+  for (const id of ["sign-in", "overview", "camera", "wall", "availability", "devices"]) $(id).hidden = id !== section;
+}
+
+/** The page the location names: overview, camera (with the camera's ID), availability or devices. */
+function currentPage() {
+  const hash = location.hash || "#/";
+  const cameraMatch = hash.match(/^#\/camera\/(.+)$/);
+  if (cameraMatch) return { name: "camera", camera: decodeURIComponent(cameraMatch[1]) };
+  const wallMatch = hash.match(/^#\/wall(?:\/(grid|cameras)\/(.+))?$/);
+  if (wallMatch) return { name: "wall", [wallMatch[1] || "all"]: wallMatch[2] ? decodeURIComponent(wallMatch[2]) : true };
+  if (hash === "#/availability") return { name: "availability" };
+  if (hash === "#/devices") return { name: "devices" };
+  return { name: "overview" };
 }
 
 function route() {
   if (!state.me) return;
   clearInterval(state.timer);
-  const hash = location.hash || "#/";
-  const cameraMatch = hash.match(/^#\/camera\/(.+)$/);
-  if (!cameraMatch) stopPlayback();
-  if (cameraMatch) {
-    show("camera");
-    const id = decodeURIComponent(cameraMatch[1]);
-    showCamera(id);
-    state.timer = setInterval(() => showCamera(id, false), 10000);
-  } else if (hash === "#/availability") {
-    show("availability");
+  const page = currentPage();
+  if (page.name !== "camera") stopPlayback();
+  show(page.name);
+  if (page.name === "camera") {
+    showCamera(page.camera);
+    state.timer = setInterval(() => showCamera(page.camera, false), 10000);
+  } else if (page.name === "wall") {
+    showWall(page, true);
+    state.timer = setInterval(() => showWall(page, false), 5000);
+  } else if (page.name === "availability") {
     showAvailability();
-  } else if (hash === "#/devices") {
-    show("devices");
+  } else if (page.name === "devices") {
     showDevices();
     state.timer = setInterval(showDevices, 5000);
   } else {
-    show("overview");
     showOverview(true);
     state.timer = setInterval(() => showOverview(false), 5000);
+  }
+}
+
+/** Draws the page shown again after a switch of language, without starting it over (playback goes on). */
+function redrawPage() {
+  if (!state.me) return;
+  showWho();
+  $("feed").replaceChildren(...state.feedEvents.map(eventItem));
+  const page = currentPage();
+  if (page.name === "camera") showCamera(page.camera, false);
+  else if (page.name === "availability") showAvailability();
+  else if (page.name === "wall") showWall(page, false);
+  else if (page.name === "devices") showDevices();
+  else {
+    state.mapDrawn = false; // its titles name the places' categories
+    showOverview(false);
   }
 }
 
@@ -113,13 +160,17 @@ async function showOverview(first) {
       if (!faultsByCamera.has(event.device)) faultsByCamera.set(event.device, []);
       faultsByCamera.get(event.device).push(event.kind);
     }
-    $("service-state").textContent = `service ${status.service} · ${cameras.length} cameras · ${status.cameras.filter((s) => s.state === "streaming").length} streaming`;
+    $("service-state").textContent = t("overview.serviceState", {
+      service: named("service", status.service), cameras: count(cameras.length),
+      streaming: count(status.cameras.filter((s) => s.state === "streaming").length),
+    });
     state.cameras = new Map(cameras.map((c) => [c.id, c]));
+    if (first) wall.request = null; // a new visit is a new audit row when pictures are shown
     if (first || !state.mapDrawn) await drawMap(cameras);
     colourMap(cameras, statusByCamera, faultsByCamera);
     fillCameraTable(cameras, statusByCamera, faultsByCamera);
   } catch (error) {
-    $("service-state").textContent = `(${error.message})`;
+    $("service-state").textContent = t("overview.error", { message: error.message });
   }
 }
 
@@ -168,7 +219,8 @@ async function drawMap(cameras) {
     if (!at) continue;
     const [x, y] = project(at);
     svg.append(el("svg:rect", { x: x - 6, y: y - 6, width: 12, height: 12, class: "location" },
-      el("svg:title", {}, `${feature.properties.name} (${feature.properties.category})`)));
+      el("svg:title", {}, t("map.location", {
+        name: feature.properties.name, category: named("category", feature.properties.category) }))));
   }
   for (const camera of cameras) {
     if (camera.longitude === undefined) continue;
@@ -201,25 +253,27 @@ function fillCameraTable(cameras, statusByCamera, faultsByCamera) {
     const existing = body.querySelector(`tr[data-camera="${CSS.escape(camera.id)}"] img`);
     // The same picture element across refreshes: it keeps its snapshot, and the pictures' observer keeps watching it.
     const thumb = existing || el("img", { alt: "", "data-camera": camera.id });
+    const stateText = status ? named("state", status.state) : t(camera.enabled ? "state.notRunning" : "state.disabled");
     rows.push(el("tr", { "data-camera": camera.id },
       el("td", {}, thumb),
       el("td", {}, link, el("br"), el("span", { class: "muted" }, camera.id)),
       el("td", {}, camera.gridPath.length ? camera.gridPath[camera.gridPath.length - 1].name : "–"),
-      el("td", {}, el("span", { class: `state ${klass}` }, status ? status.state : camera.enabled ? "not running" : "disabled"),
-        status && status.reason ? el("span", { class: "muted" }, ` ${status.reason}`) : ""),
+      el("td", {}, el("span", { class: `state ${klass}` }, stateText),
+        status && status.reason ? el("span", { class: "muted" }, ` ${reasonName(status.reason)}`) : ""),
       el("td", { class: "number" }, status && status.bitrate ? fixed(status.bitrate / 1000, 0) : "–"),
       el("td", { class: "number" }, status ? fixed(status.frameRate, 1) : "–"),
       el("td", {}, status ? clock(status.lastKeyframe) : "–"),
-      el("td", {}, faults.join(", "))));
+      el("td", {}, joined(faults.map(kindName)))));
   }
   body.replaceChildren(...rows);
   $("pictures-toggle").hidden = !atLeast("operator");
   observePictures(cameras.filter((camera) => statusByCamera.get(camera.id)?.keyframes > 0).map((camera) => camera.id));
 }
 
-// Snapshots are video data: only operators see them, and each fetch decodes a keyframe and writes an audit row. So
-// the overview shows none until the operator asks ("pictures", remembered for the tab), then only those of rows
-// scrolled into view, each once per visit: 50 cameras once cost 50 decodes and 50 audit rows on every visit.
+// Pictures are video data: only operators see them. The overview shows none until the operator asks ("pictures",
+// remembered for the tab), then only those of rows scrolled into view: the thumbnails the analyser keeps (wall.js),
+// so nothing is decoded, and one audit row per visit (the wall of every camera opened once), not one per picture.
+// 50 cameras once cost 50 snapshot decodes and 50 audit rows on every visit.
 const pictures = { observer: null, loaded: new Set(), ids: [] };
 
 function observePictures(ids) {
@@ -243,7 +297,7 @@ function observePictures(ids) {
         if (!entry.isIntersecting || pictures.loaded.has(id)) continue;
         pictures.loaded.add(id);
         pictures.observer.unobserve(entry.target);
-        loadSnapshot(id, entry.target);
+        loadThumbnail(id, entry.target);
       }
     });
   }
@@ -254,15 +308,25 @@ function observePictures(ids) {
   }
 }
 
+/** A row's picture: its camera's thumbnail URL from the wall of every camera (opened once for the visit). */
+async function loadThumbnail(id, image) {
+  try {
+    const tile = (await wallGrant("")).tiles.find((candidate) => candidate.camera === id);
+    if (!tile) return;
+    image.onerror = () => image.removeAttribute("src"); // no thumbnail yet: an empty cell, not a broken picture
+    image.src = tile.thumbnail;
+  } catch (_) {}
+}
+
 async function loadSnapshot(id, image, note) {
   try {
     const blob = await (await api(`/api/cameras/${encodeURIComponent(id)}/snapshot`)).blob();
     if (image.src) URL.revokeObjectURL(image.src);
     image.src = URL.createObjectURL(blob);
     image.hidden = false;
-    if (note) note.textContent = "Latest analysed keyframe.";
+    if (note) say(note, "camera.snapshotNote");
   } catch (error) {
-    if (note) note.textContent = `No snapshot: ${error.message}`;
+    if (note) say(note, "camera.noSnapshot", { message: error.message });
   }
 }
 
@@ -271,9 +335,9 @@ async function loadSnapshot(id, image, note) {
 function eventItem(event) {
   const camera = state.cameras.get(event.device);
   const grid = event.location.grids.length ? event.location.grids[0].name : "";
-  const places = event.location.keyLocations.map((l) => l.name).join(", ");
+  const places = joined(event.location.keyLocations.map((l) => l.name));
   return el("li", { class: event.state, "data-kind": event.kind, "data-device": event.device },
-    el("span", { class: "kind" }, `${event.kind.replaceAll("_", " ")} ${event.state === "open" ? "raised" : "cleared"}`), " ",
+    el("span", { class: "kind" }, t(event.state === "open" ? "event.raised" : "event.cleared", { kind: kindName(event.kind) })), " ",
     el("a", { href: `#/camera/${encodeURIComponent(event.device)}` }, camera ? camera.name : event.device), " ",
     el("span", { class: "muted" }, `${clock(event.state === "open" ? event.raisedAt : event.clearedAt)} · ${grid}${places ? " · " + places : ""}`));
 }
@@ -282,6 +346,7 @@ async function startFeed() {
   const list = $("feed");
   try {
     const recent = await getJSON("/api/events?limit=30");
+    state.feedEvents = recent.events;
     list.replaceChildren(...recent.events.map(eventItem));
   } catch (_) {}
   const controller = new AbortController();
@@ -289,7 +354,7 @@ async function startFeed() {
   while (!controller.signal.aborted) {
     try {
       const response = await api("/api/events/stream", { signal: controller.signal });
-      $("feed-state").textContent = "(live)";
+      say($("feed-state"), "feed.live");
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = "";
@@ -304,6 +369,8 @@ async function startFeed() {
           const data = message.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n");
           if (!data) continue;
           const event = JSON.parse(data);
+          state.feedEvents.unshift(event);
+          if (state.feedEvents.length > 200) state.feedEvents.length = 200;
           list.prepend(eventItem(event));
           while (list.children.length > 200) list.lastChild.remove();
         }
@@ -311,7 +378,7 @@ async function startFeed() {
     } catch (error) {
       if (controller.signal.aborted) return;
     }
-    $("feed-state").textContent = "(reconnecting…)";
+    say($("feed-state"), "feed.reconnecting");
     await new Promise((resolve) => setTimeout(resolve, 3000));
   }
 }
@@ -329,16 +396,21 @@ async function showCamera(id, first = true) {
       getJSON(`${path}/coverage?${range}`), getJSON(`/api/events?device=${encodeURIComponent(id)}&limit=50`),
     ]);
     $("camera-title").textContent = `${camera.name} · ${camera.id}`;
+    const transport = status && status.transport ? " " + t(camera.rtspTransport ? "camera.transportPinned" : "camera.transport",
+      { transport: status.transport.toUpperCase() }) : "";
+    const stateText = status && `${named("state", status.state)}${status.reason ? " · " + reasonName(status.reason) : ""}`;
+    const places = camera.keyLocations.map((l) => t("camera.distance", { name: l.name, metres: count(Math.round(l.distance)) }));
     const facts = [
-      ["Grid", camera.gridPath.map((g) => g.name).join(" › ") || "–"],
-      ["Key locations", camera.keyLocations.map((l) => `${l.name} (${Math.round(l.distance)} m)`).join(", ") || "–"],
-      ["Stream", camera.mainUrl + (status && status.transport ? ` (RTP over ${status.transport.toUpperCase()}${camera.rtspTransport ? ", pinned" : ""})` : "")],
-      ["State", status ? `${status.state}${status.reason ? " · " + status.reason : ""} since ${time(status.since)}` : "not recorded"],
-      ["Bitrate", status && status.bitrate ? `${fixed(status.bitrate / 1000, 0)} kbit/s` : "–"],
-      ["Frame rate / GOP", status ? `${fixed(status.frameRate, 1)} fps / ${fixed(status.gop, 2)} s` : "–"],
-      ["Keyframes", status ? `${status.keyframes} (analysed ${status.analysis.analysed}, skipped ${status.analysis.skipped})` : "–"],
+      ["camera.grid", camera.gridPath.map((g) => g.name).join(" › ") || "–"],
+      ["camera.keyLocations", joined(places) || "–"],
+      ["camera.stream", camera.mainUrl + transport],
+      ["camera.state", status ? t("camera.stateSince", { state: stateText, since: time(status.since) }) : t("state.idle")],
+      ["camera.bitrate", status && status.bitrate ? t("camera.bitrateValue", { value: fixed(status.bitrate / 1000, 0) }) : "–"],
+      ["camera.frameRate", status ? t("camera.frameRateValue", { fps: fixed(status.frameRate, 1), gop: fixed(status.gop, 2) }) : "–"],
+      ["camera.keyframes", status ? t("camera.keyframesValue", {
+        count: count(status.keyframes), analysed: count(status.analysis.analysed), skipped: count(status.analysis.skipped) }) : "–"],
     ];
-    $("camera-facts").replaceChildren(...facts.flatMap(([key, value]) => [el("dt", {}, key), el("dd", {}, value)]));
+    $("camera-facts").replaceChildren(...facts.flatMap(([key, value]) => [el("dt", {}, t(key)), el("dd", {}, value)]));
     // From the first recording within the hour: a camera added ten minutes ago gets ten minutes, not a red hour.
     const firstRecorded = coverage.find((span) => span.kind === "recorded");
     const start = firstRecorded ? new Date(Math.max(from.getTime(), new Date(firstRecorded.from).getTime())) : from;
@@ -351,10 +423,11 @@ async function showCamera(id, first = true) {
     if (first) {
       stopPlayback();
       $("playback").hidden = !atLeast("operator");
-      $("timeline-hint").textContent = atLeast("operator") ? "· click to play from that moment" : "";
+      if (atLeast("operator")) say($("timeline-hint"), "camera.timelineHint");
+      else sayText($("timeline-hint"), "");
       $("camera-snapshot").hidden = true;
       if (atLeast("operator")) loadSnapshot(id, $("camera-snapshot"), $("camera-snapshot-note"));
-      else $("camera-snapshot-note").textContent = "Snapshots need the operator role.";
+      else say($("camera-snapshot-note"), "camera.snapshotRole");
     }
   } catch (error) {
     $("camera-title").textContent = `${id}: ${error.message}`;
@@ -388,21 +461,22 @@ async function play(camera, { from, live }) {
   const video = $("player");
   const to = from ? new Date(Math.min(Date.now(), from.getTime() + 3600 * 1000)) : null;
   const query = live ? "live=true" : `from=${from.toISOString()}&to=${to.toISOString()}`;
-  $("player-state").textContent = "asking…";
+  say($("player-state"), "playback.asking");
   try {
     const grant = await (await api(`/api/cameras/${encodeURIComponent(camera)}/playback?${query}`, { method: "POST" })).json();
     const playlist = await fetch(grant.playlist);
-    if (!playlist.ok) throw new Error(`the playlist answered ${playlist.status}`);
+    if (!playlist.ok) throw new MessageError("playback.playlistAnswered", { status: playlist.status });
     player.anchors = playlistAnchors(await playlist.text());
-    if (!player.anchors.length) throw new Error(live ? "nothing recorded in the last seconds" : "nothing recorded from that moment");
+    if (!player.anchors.length) throw new MessageError(live ? "playback.nothingLive" : "playback.nothingFrom");
     video.hidden = false;
     video.src = grant.playlist;
     video.dataset.live = live ? "true" : "false";
-    $("player-state").textContent = live ? "live" : `recorded, from ${clock(grant.from)}`;
+    if (live) say($("player-state"), "playback.playingLive");
+    else say($("player-state"), "playback.playingFrom", { time: clock(grant.from) });
     await video.play();
   } catch (error) {
     stopPlayback();
-    $("player-state").textContent = error.message;
+    sayError($("player-state"), error);
   }
 }
 
@@ -412,7 +486,7 @@ function stopPlayback() {
   video.removeAttribute("src");
   video.load();
   video.hidden = true;
-  $("player-state").textContent = "";
+  sayText($("player-state"), "");
   $("player-time").textContent = "";
 }
 
@@ -420,20 +494,20 @@ function stopPlayback() {
 async function downloadClip() {
   const { camera, from, to } = state.timeline;
   const seconds = Math.max(1, Math.min(3600, Math.round((to - from) / 1000)));
-  $("player-state").textContent = "cutting the clip…";
+  say($("player-state"), "playback.cutting");
   try {
     const response = await api(`/api/cameras/${encodeURIComponent(camera)}/clip?from=${from.toISOString()}&duration=${seconds}`);
     const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `${camera}-${from.toISOString()}.mp4` });
     link.click();
-    $("player-state").textContent = "clip downloaded";
+    say($("player-state"), "playback.downloaded");
   } catch (error) {
-    $("player-state").textContent = error.message;
+    sayError($("player-state"), error);
   }
 }
 
 $("player").addEventListener("timeupdate", () => {
   const wall = wallTimeAt($("player").currentTime);
-  $("player-time").textContent = wall ? wall.toLocaleString() : "";
+  $("player-time").textContent = wall ? wall.toLocaleString(language) : "";
   $("player-time").dataset.wall = wall ? wall.toISOString() : "";
 });
 $("timeline").addEventListener("click", (event) => {
@@ -454,7 +528,9 @@ function drawTimeline(svg, coverage, stats, from, to) {
   svg.replaceChildren(
     ...coverage.map((span) => el("svg:rect", {
       x: Math.max(0, x(span.from)), y: 0, width: Math.max(1, Math.min(width, x(span.to)) - Math.max(0, x(span.from))), height,
-      class: `span ${span.kind}` }, el("svg:title", {}, `${span.kind} ${clock(span.from)}–${clock(span.to)}${span.reason ? " " + span.reason : ""}`))),
+      class: `span ${span.kind}` },
+      el("svg:title", {},
+        `${named("span", span.kind)} ${clock(span.from)}–${clock(span.to)}${span.reason ? " " + reasonName(span.reason) : ""}`))),
     ...stats.map((point) => el("svg:line", { x1: x(point.at), x2: x(point.at), y1: 8, y2: height - 8, class: "tick" })));
 }
 
@@ -462,7 +538,7 @@ function drawPlot(svg, points, field, from, to, fixedRange) {
   const width = 1000, height = 100;
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   svg.setAttribute("preserveAspectRatio", "none");
-  if (!points.length) { svg.replaceChildren(el("svg:text", { x: 10, y: 20 }, "no analysed keyframes in this hour")); return; }
+  if (!points.length) { svg.replaceChildren(el("svg:text", { x: 10, y: 20 }, t("camera.noKeyframes"))); return; }
   const values = points.map((p) => p[field]);
   const [low, high] = fixedRange || [Math.min(...values), Math.max(...values) || 1];
   const span = high - low || 1;
@@ -482,10 +558,11 @@ async function showAvailability() {
   try {
     const rows = await getJSON("/api/reports/availability?by=grid");
     body.replaceChildren(...rows.map((row) => el("tr", {},
-      el("td", {}, row.id), el("td", {}, row.name), el("td", { class: "number" }, row.cameras),
+      el("td", {}, row.id), el("td", {}, row.name), el("td", { class: "number" }, count(row.cameras)),
       el("td", { class: "number" }, row.monitoredSeconds ? fixed((100 * row.onlineSeconds) / row.monitoredSeconds, 2) : "–"),
       el("td", { class: "number" }, row.monitoredSeconds ? fixed((100 * row.faultFreeSeconds) / row.monitoredSeconds, 2) : "–"),
-      el("td", {}, Object.entries(row.faults).map(([kind, tally]) => `${kind} ${tally.count}×`).join(", ")))));
+      el("td", {}, joined(Object.entries(row.faults).map(([kind, tally]) =>
+        t("availability.faultCount", { kind: kindName(kind), count: count(tally.count) })))))));
   } catch (error) {
     body.replaceChildren(el("tr", {}, el("td", { colspan: 6 }, error.message)));
   }
@@ -493,8 +570,9 @@ async function showAvailability() {
 
 // ---- GB/T 28181 devices -------------------------------------------------------------------------------------------
 
-/** What the last "Ask again" of each device came to, kept across the page's refreshes. */
+/** What the last "Ask again" of each device came to ({ at } or { error }), kept across the page's refreshes. */
 const devicesAsked = new Map();
+const askedText = (asked) => (asked.at ? t("devices.askedAt", { time: clock(asked.at) }) : asked.error);
 
 /** The channels of a device: the cameras whose URL is gb28181://DEVICE/CHANNEL. */
 function channelsOf(device, cameras) {
@@ -506,25 +584,25 @@ async function showDevices() {
   try {
     const [devices, cameras] = await Promise.all([getJSON("/api/gb/devices"), getJSON("/api/cameras")]);
     const online = devices.filter((device) => device.registration && device.registration.online).length;
-    $("devices-state").textContent = `${devices.length} devices · ${online} online`;
+    $("devices-state").textContent = t("devices.summary", { devices: count(devices.length), online: count(online) });
     body.replaceChildren(...devices.map((device) => {
       const registration = device.registration;
       const info = device.info || {};
-      const stateText = registration ? (registration.online ? "online" : "offline") : "never registered";
+      const stateText = t(registration ? (registration.online ? "devices.online" : "devices.offline") : "devices.neverRegistered");
       const channels = channelsOf(device.id, cameras);
       // Asks the device again for its catalog and device information; the answer shows on the next refresh.
       const asked = devicesAsked.get(device.id);
-      const refresh = el("button", { type: "button", class: "refresh", title: "Ask for its catalog and device information" },
-        asked || "Ask again");
+      const refresh = el("button", { type: "button", class: "refresh", title: t("devices.askTitle") },
+        asked ? askedText(asked) : t("devices.askAgain"));
       refresh.addEventListener("click", async () => {
         refresh.disabled = true;
         try {
           await api(`/api/gb/devices/${encodeURIComponent(device.id)}/refresh`, { method: "POST" });
-          devicesAsked.set(device.id, `asked at ${new Date().toLocaleTimeString()}`);
+          devicesAsked.set(device.id, { at: new Date().toISOString() });
         } catch (error) {
-          devicesAsked.set(device.id, error.message);
+          devicesAsked.set(device.id, { error: error.message });
         }
-        refresh.textContent = devicesAsked.get(device.id);
+        refresh.textContent = askedText(devicesAsked.get(device.id));
         refresh.disabled = false;
       });
       return el("tr", { "data-device": device.id },
@@ -534,7 +612,7 @@ async function showDevices() {
         el("td", {}, registration ? clock(registration.lastKeepalive || registration.registeredAt) : "–"),
         el("td", {}, registration ? registration.version || "2016" : "–"),
         el("td", {}, [info.manufacturer, info.model, info.firmware].filter(Boolean).join(" · ") || "–"),
-        el("td", { class: "channels" }, ...channels.flatMap((camera, index) => [index ? ", " : "",
+        el("td", { class: "channels" }, ...channels.flatMap((camera, index) => [index ? t("list.separator") : "",
           el("a", { href: `#/camera/${encodeURIComponent(camera.id)}` }, camera.name)])),
         el("td", {}, atLeast("operator") && registration && registration.online ? refresh : ""));
     }));
@@ -544,6 +622,17 @@ async function showDevices() {
 }
 
 // ---- Start ---------------------------------------------------------------------------------------------------------
+
+// The language switch: each language by its own name; a choice is kept (localStorage) and redraws the page.
+const languageSwitch = $("language");
+languageSwitch.replaceChildren(
+  ...Object.entries(languageNames).map(([code, name]) => el("option", { value: code, lang: code }, name)));
+languageSwitch.value = language;
+languageSwitch.addEventListener("change", () => {
+  useLanguage(languageSwitch.value);
+  redrawPage();
+});
+translatePage();
 
 $("sign-in-form").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -131,7 +132,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "MediaIO", "Archive", "Geo", "CameraRegistry", "Ingest", "Events", "Access",
+                "MediaIO", "Archive", "Geo", "CameraRegistry", "Ingest", "Events", "Access", "Evidence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -168,6 +169,17 @@ let package = Package(
             ],
             swiftSettings: strictness
         ),
+        /// Evidence packages: clips, keyframe lists and events of several cameras for one range, in a zip with a
+        /// manifest of SHA-256 hashes (ZIPFoundation writes the zip, swift-crypto hashes).
+        .target(
+            name: "Evidence",
+            dependencies: [
+                "MediaIO", "Archive", "Events",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictness
+        ),
         /// The gateway service as one ServiceGroup built from a configuration: what `skygate serve` runs, and what tests
         /// start in-process.
         .target(
@@ -193,6 +205,7 @@ let package = Package(
                 "EventExport",
                 "Access",
                 "GB28181",
+                "Evidence",
                 "SkygateService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

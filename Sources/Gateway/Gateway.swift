@@ -42,6 +42,7 @@ public enum Gateway {
         services.addGBDeviceRoutes(to: api)
         services.addPlaybackMintRoute(to: api)
         services.addWallRoutes(api: api, router: router)
+        services.addEvidenceRoute(to: api)
         // Before the dashboard's files: a segment under /play is served only once the routes and the dashboard have
         // no such path.
         services.addPlaybackRoutes(to: router)

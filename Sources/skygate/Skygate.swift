@@ -16,7 +16,7 @@ struct Skygate: AsyncParsableCommand {
             database failed, 75 the service is already running on this data directory.
             """,
         subcommands: [
-            ServeCommand.self, StatusCommand.self, ClipCommand.self, CoverageCommand.self,
+            ServeCommand.self, StatusCommand.self, ClipCommand.self, ExportCommand.self, CoverageCommand.self,
             ProbeCommand.self, IndexCommand.self, KeyframesCommand.self, RegistryCommand.self, CameraCommand.self,
             GridCommand.self,
             LocationCommand.self, SensorCommand.self, EventsCommand.self, ReportCommand.self,

@@ -37,6 +37,7 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         (.post, "/api/gb/devices/34020000001320000099/refresh", .operator, nil),
         (.post, "/api/cameras/\(camera)/playback", .operator, nil),
         (.post, "/api/wall", .operator, nil),
+        (.post, "/api/evidence", .operator, nil),
         (.get, "/api/tokens", .admin, nil),
         (.post, "/api/tokens", .admin, "{}"),
         (.delete, "/api/tokens/no-such-token", .admin, nil),

@@ -153,5 +153,26 @@ struct LiveServiceTests {
         let decoded = try ProcessRunner.run(
             "ffmpeg", ["-v", "error", "-i", clip, "-fps_mode", "passthrough", "-enc_time_base:v", "1/90000", "-f", "null", "-"])
         #expect(decoded.status == 0 && decoded.standardError.isEmpty, "\(decoded.standardError)")
+
+        // The same stretch of two cameras as an evidence package: hashes in the manifest, the exporter in the audit.
+        let package = rig.dataDirectory + "/case.zip"
+        let exported = try SkygateBinary.run([
+            "export", "evidence", "--cameras", "cam3,cam1", "--from", "@\(from.timeIntervalSince1970)", "--to",
+            "@\(from.timeIntervalSince1970 + 5)", "-o", package, "--reason", "case 7", "--json", "--data-dir",
+            rig.dataDirectory,
+        ])
+        #expect(exported.status == 0, "\(exported.standardError)")
+        let manifest = try JSONSerialization.jsonObject(with: Data(exported.standardOutput.utf8)) as? [String: Any]
+        let files = (manifest?["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String } ?? []
+        #expect(
+            files == ["cam3/clip.mp4", "cam3/keyframes.csv", "cam1/clip.mp4", "cam1/keyframes.csv", "events.json"],
+            "\(files)")
+        #expect((manifest?["exportedBy"] as? String)?.hasPrefix("cli:") == true)
+        let unzipped = rig.dataDirectory + "/case"
+        let listed = try ProcessRunner.check(EvidenceCheck.python, ["-c", EvidenceCheck.script, package, unzipped])
+        #expect(listed.split(separator: "\n").count == 1 + files.count, "\(listed)")
+        let audited = try SkygateBinary.run(["audit", "list", "--action", "evidence.export", "--data-dir", rig.dataDirectory])
+        #expect(
+            audited.standardOutput.contains("cli:") && audited.standardOutput.contains("cam3,cam1"), "\(audited.standardOutput)")
     }
 }

@@ -47,7 +47,9 @@ enum HLSPlaylist {
             let sameFile = range.segment == segment
             if !sameFile {
                 segment = range.segment
-                name = Array((range.segment as NSString).lastPathComponent.utf8)
+                // The file name: after the last "/" (NSString's lastPathComponent cost 5 % of a day's build).
+                let path = range.segment.utf8
+                name = Array(path[(path.lastIndex(of: UInt8(ascii: "/")).map(path.index(after:)) ?? path.startIndex)...])
             }
             buffer.writeStaticString("#EXTINF:")
             writeMilliseconds(Int64((range.duration * 1000).rounded()), to: &buffer)

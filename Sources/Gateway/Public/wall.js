@@ -101,10 +101,12 @@ function updateTile(tile, status, faults) {
   shown.figure.querySelector(".tile-state").textContent = faults.length ? joined(faults.map(kindName)) : stateText;
   const analysed = status?.lastAnalysedKeyframe;
   shown.figure.querySelector(".tile-time").textContent = analysed ? clock(analysed) : "";
-  // The thumbnail changes with the analysed keyframe; the URL's query makes the browser fetch the new one.
-  const source = `${tile.thumbnail}?at=${encodeURIComponent(analysed || "")}`;
-  if (analysed && shown.shown !== source) {
+  // The thumbnail changes with the analysed keyframe; the URL's query makes the browser fetch the new one. A camera
+  // not running now shows its last thumbnail (of the last hour), or nothing.
+  const source = analysed ? `${tile.thumbnail}?at=${encodeURIComponent(analysed)}` : tile.thumbnail;
+  if (shown.shown !== source) {
     shown.shown = source;
+    shown.picture.onerror = () => shown.picture.removeAttribute("src");
     shown.picture.src = source;
   }
 }

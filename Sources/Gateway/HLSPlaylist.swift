@@ -23,6 +23,13 @@ enum HLSPlaylist {
     /// wall clock cannot be counted on from the durations), `EXT-X-DISCONTINUITY` before every range whose timestamps
     /// do not follow on (gaps, reconnects, restarts). A range that begins where the previous one ended in the same
     /// file is written `EXT-X-BYTERANGE:LENGTH` without `@OFFSET` (RFC 8216, 4.3.2.2): most of a day's entries.
+    ///
+    /// A live playlist names each GOP as a resource of its own instead. Chromium fetches a segment file whole
+    /// (`Range: bytes=0-`), keeps it, and believes the total size the answer's `Content-Range` gave; a segment still
+    /// being written grows past that, so the GOPs appended to a live playlist later lay beyond what it thought the file
+    /// held, and playback stalled after the first refresh (its network log: no request for the new ranges). A live
+    /// entry is `OFFSET-LENGTH/SEGMENT.ts` (`addGOPRoute`), whose size never changes. A recorded playlist keeps byte
+    /// ranges of the files: every range it lists is written before the playlist is fetched.
     static func bytes(_ ranges: [PlaybackRange], kind: Kind) -> ByteBuffer {
         let target = Int((ranges.map(\.duration).max() ?? 1).rounded(.up))
         // About 60 bytes an entry: reserve for all of them at once.
@@ -53,13 +60,21 @@ enum HLSPlaylist {
             }
             buffer.writeStaticString("#EXTINF:")
             writeMilliseconds(Int64((range.duration * 1000).rounded()), to: &buffer)
-            buffer.writeStaticString(",\n#EXT-X-BYTERANGE:")
-            writeDecimal(range.length, to: &buffer)
-            if !(sameFile && range.offset == end) {
-                buffer.writeInteger(UInt8(ascii: "@"))
+            buffer.writeStaticString(",\n")
+            if case .live = kind {
                 writeDecimal(range.offset, to: &buffer)
+                buffer.writeInteger(UInt8(ascii: "-"))
+                writeDecimal(range.length, to: &buffer)
+                buffer.writeInteger(UInt8(ascii: "/"))
+            } else {
+                buffer.writeStaticString("#EXT-X-BYTERANGE:")
+                writeDecimal(range.length, to: &buffer)
+                if !(sameFile && range.offset == end) {
+                    buffer.writeInteger(UInt8(ascii: "@"))
+                    writeDecimal(range.offset, to: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "\n"))
             }
-            buffer.writeInteger(UInt8(ascii: "\n"))
             buffer.writeBytes(name)
             buffer.writeInteger(UInt8(ascii: "\n"))
             end = range.offset + range.length

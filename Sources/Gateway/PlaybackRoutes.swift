@@ -22,8 +22,8 @@ extension GatewayServices {
     /// How long a media URL works. Minutes, so a URL copied out of a browser stops working soon; the dashboard asks
     /// for a new one when it needs to.
     static let playbackLifetime: TimeInterval = 600
-    /// How far back a live playlist starts from the newest keyframe: a few GOPs, so the player has something to start
-    /// with (it begins a GOP from the end).
+
+    /// How far back a live playlist starts from the newest keyframe: enough GOPs for Chromium to start it.
     static let liveLookback: TimeInterval = 20
 
     /// `POST /api/cameras/{id}/playback?from=&to=` or `?live=true`: an operator asks to watch; the answer is a
@@ -45,8 +45,10 @@ extension GatewayServices {
             let auditor = auditor(context)
             let grant = try await blocking {
                 try Self.requireCamera(id, in: registry)
-                // Live starts a few GOPs before the newest keyframe recorded, not before the wall clock's now: a
-                // camera whose clock runs slow (or a starved one) is recorded behind the wall clock.
+                // Live starts `liveLookback` before the newest keyframe recorded (not before the wall clock's now: a
+                // camera whose clock runs slow, or a starved one, is recorded behind it). Chromium plays a live
+                // playlist from its first entry whatever EXT-X-START says, so this is the latency (18 s measured);
+                // playlists of one or two GOPs did not start in Chromium (DEMUXER_ERROR_COULD_NOT_PARSE). Open.
                 let newest = live ? try index.keyframe(camera: id, atOrBefore: .distantFuture)?.wallClock : nil
                 let asked = live ? (newest ?? at).addingTimeInterval(-Self.liveLookback) : requested
                 // Play from the keyframe at or before the moment asked for, so the picture starts at that moment.
@@ -106,9 +108,56 @@ extension GatewayServices {
                     body: ResponseBody(byteBuffer: playlist))
             }
         }
+        addGOPRoute(to: router, index: index)
         router.add(
             middleware: FileMiddleware(fileProvider: SegmentFiles(index: index, access: access, now: now), urlBasePath: "/play")
                 .withAdditionalMediaType(MediaType(type: .video, subType: "mp2t"), mappedToFileExtension: "ts"))
+    }
+
+    /// The largest GOP a live playlist's entry may name: far above a 60 s GOP of a 4K camera's main stream.
+    static let largestGOPBytes = 64 << 20
+
+    /// `/play/CAPABILITY/OFFSET-LENGTH/SEGMENT.ts`: one GOP of a segment as a resource of its own, the entries of a
+    /// live playlist (why: `HLSPlaylist.bytes`). Read from the file on the blocking pool and answered whole, or in
+    /// part for a `Range`; granted like the segment itself.
+    func addGOPRoute(to router: Router<GatewayContext>, index: RecordingIndex) {
+        let (access, now) = (self.access, self.now)
+        router.get("play/:capability/:gop/:segment") { request, context in
+            let token = try context.parameters.require("capability")
+            let name = try context.parameters.require("segment")
+            let bounds = try context.parameters.require("gop").split(separator: "-")
+            guard bounds.count == 2, let offset = UInt64(bounds[0]), let length = Int(bounds[1]),
+                (1...Self.largestGOPBytes).contains(length), SegmentFiles.isSegmentName(name[...])
+            else { throw HTTPError(.badRequest, message: "not OFFSET-LENGTH/SEGMENT.ts") }
+            let capability = try Self.capability(token, access: access, now: now())
+            let bytes = try await blocking {
+                guard
+                    let path = try index.segmentPath(
+                        camera: capability.camera, named: name, from: capability.from, to: capability.to)
+                else { throw HTTPError(.forbidden, message: "this media URL does not grant that segment") }
+                let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? file.close() }
+                try file.seek(toOffset: offset)
+                guard let data = try file.read(upToCount: length), data.count == length else {
+                    throw HTTPError(.notFound, message: "the segment does not hold bytes \(offset) to \(offset + UInt64(length))")
+                }
+                return data
+            }
+            var headers: HTTPFields = [
+                .contentType: "video/mp2t", .acceptRanges: "bytes", .cacheControl: "private, max-age=600",
+            ]
+            guard let asked = request.headers[.range] else {
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+            guard let part = ByteRange.parse(asked, size: length) else {
+                throw HTTPError(
+                    .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(length)"],
+                    message: "the GOP has \(length) bytes; '\(asked)' asks for none of them")
+            }
+            headers[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound)/\(length)"
+            return Response(
+                status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes[part])))
+        }
     }
 
     /// A capability from a URL, or 403 with the reason.
@@ -172,13 +221,17 @@ struct SegmentFiles: FileProvider {
         return file
     }
 
+    /// Whether `name` can be a segment file's name: `.ts`, letters, digits, `-`, `_` and `.`, at most 128 characters.
+    static func isSegmentName(_ name: Substring) -> Bool {
+        name.hasSuffix(".ts") && name.count <= 128
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+    }
+
     /// `/CAPABILITY/NAME.ts` → the segment's path; nil when the path is not a segment's name; 403 for a capability
     /// that fails or does not grant the segment.
     func resolve(_ path: String) async throws -> String? {
         let parts = path.split(separator: "/")
-        guard parts.count == 2, parts[1].hasSuffix(".ts"), parts[1].count <= 128,
-            parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
-        else { return nil }
+        guard parts.count == 2, Self.isSegmentName(parts[1]) else { return nil }
         let (token, name) = (String(parts[0]), String(parts[1]))
         let (index, access, now) = (self.index, self.access, self.now)
         return try await blocking {

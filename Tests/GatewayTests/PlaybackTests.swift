@@ -87,6 +87,64 @@ struct PlaybackTests {
         #expect(try fixture.audit().filter { $0.action == "playback" }.map(\.target) == [camera])
     }
 
+    @Test("a live playlist names each GOP as a resource of its own, which decodes alone and answers Range")
+    func livePlaylist() async throws {
+        let fixture = try GatewayFixture()
+        let scratch = fixture.directory + "/live"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let file = try Data(contentsOf: URL(fileURLWithPath: fixture.segment))
+        try await fixture.application.test(.router) { client in
+            let minted = try await client.execute(
+                uri: "/api/cameras/\(GatewayFixture.camera)/playback?live=true", method: .post,
+                headers: fixture.headers(.operator))
+            #expect(minted.status == .created, "\(minted.text)")
+            let grant = try JSONDecoder().decode(Grant.self, from: Data(minted.text.utf8))
+            #expect(grant.playlist.hasSuffix("/live.m3u8"))
+            let playlist = try await client.execute(uri: grant.playlist, method: .get)
+            #expect(playlist.text.contains("#EXT-X-PLAYLIST-TYPE:EVENT") && !playlist.text.contains("BYTERANGE"))
+            let path = scratch + "/live.m3u8"
+            try playlist.text.write(toFile: path, atomically: true, encoding: .utf8)
+            let uris = try ProcessRunner.check(
+                Self.python,
+                [
+                    "-c",
+                    "import m3u8, sys; p = m3u8.load(sys.argv[1]); assert not p.is_endlist; print(*[s.uri for s in p.segments], sep='\\n')",
+                    path,
+                ]
+            ).split(separator: "\n").map(String.init)
+            // Live starts 20 s before the newest keyframe: every GOP of the fixture's 12 s but the newest's (no end yet).
+            #expect(uris.count == fixture.keyframeTimes.count - 1, "\(playlist.text)")
+            let base = grant.playlist.replacingOccurrences(of: "live.m3u8", with: "")
+            for (number, uri) in uris.enumerated() {
+                let bounds = uri.split(separator: "/")[0].split(separator: "-").compactMap { Int($0) }
+                #expect(bounds.count == 2 && uri.hasSuffix("/0001.ts"), "\(uri)")
+                guard bounds.count == 2 else { continue }
+                let gop = try await client.execute(uri: base + uri, method: .get)
+                #expect(gop.status == .ok && gop.headers[.contentType] == "video/mp2t")
+                #expect(Data(gop.body.readableBytesView) == file[bounds[0]..<(bounds[0] + bounds[1])], "GOP \(number)")
+                let piece = scratch + "/gop-\(number).ts"
+                try Data(gop.body.readableBytesView).write(to: URL(fileURLWithPath: piece))
+                let flags = try ProcessRunner.check(
+                    "ffprobe",
+                    ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=flags", "-of", "csv=p=0", piece])
+                #expect(flags.hasPrefix("K"), "GOP \(number) starts with \(flags.prefix(3))")
+                let decoded = try ProcessRunner.run("ffmpeg", ["-nostdin", "-v", "error", "-i", piece, "-f", "null", "-"])
+                #expect(decoded.status == 0 && decoded.standardError.isEmpty, "GOP \(number): \(decoded.standardError)")
+                let part = try await client.execute(uri: base + uri, method: .get, headers: [.range: "bytes=188-"])
+                #expect(part.status == .partialContent && part.body.readableBytes == bounds[1] - 188)
+                #expect(part.headers[.contentRange] == "bytes 188-\(bounds[1] - 1)/\(bounds[1])")
+                let outside = try await client.execute(
+                    uri: base + uri, method: .get, headers: [.range: "bytes=\(bounds[1])-"])
+                #expect(outside.status == .rangeNotSatisfiable)
+            }
+            // Bytes the segment does not hold, and a name that is no segment's.
+            let beyond = try await client.execute(uri: base + "\(file.count)-188/0001.ts", method: .get)
+            #expect(beyond.status == .notFound, "\(beyond.status)")
+            let other = try await client.execute(uri: base + "0-188/0002.ts", method: .get)
+            #expect(other.status == .forbidden, "\(other.status)")
+        }
+    }
+
     @Test("a media URL fails (403) when forged, after its expiry, for another camera's segment, and outside its range")
     func capabilityLimits() async throws {
         let fixture = try GatewayFixture()

@@ -53,7 +53,7 @@ let openRoutes = ["/healthz", "/readyz", "/openapi.json"]
 /// without a valid one, whatever token comes with it.
 let capabilityRoutes = [
     "/play/{capability}/index.m3u8", "/play/{capability}/live.m3u8", "/play/{capability}/thumbnail.jpg",
-    "/play/{capability}/{segment}",
+    "/play/{capability}/{segment}", "/play/{capability}/{gop}/{segment}",
 ]
 
 @Suite("Gateway routes and roles")
@@ -92,7 +92,7 @@ struct RouteRoleTests {
             }
             for path in capabilityRoutes {
                 let uri = path.replacingOccurrences(of: "{capability}", with: "bm90LWEtY2FwYWJpbGl0eQ.AAAA")
-                    .replacingOccurrences(of: "{segment}", with: "0001.ts")
+                    .replacingOccurrences(of: "{segment}", with: "0001.ts").replacingOccurrences(of: "{gop}", with: "0-188")
                 for headers: HTTPFields in [[:], fixture.headers(.admin)] {
                     let response = try await client.execute(uri: uri, method: .get, headers: headers)
                     #expect(response.status == .forbidden, "\(uri): \(response.status)")

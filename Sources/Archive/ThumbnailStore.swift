@@ -27,10 +27,15 @@ public struct ThumbnailStore: Sendable {
         guard let path = path(of: camera) else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let aside = path + ".part"
-        try jpeg.write(to: URL(fileURLWithPath: aside))
-        try FileManager.default.setAttributes([.modificationDate: wallClock], ofItemAtPath: aside)
-        guard rename(aside, path) == 0 else {
-            throw ArchiveError(.storeUnavailable, "cannot replace the thumbnail '\(path)' (errno \(errno))")
+        do {
+            try jpeg.write(to: URL(fileURLWithPath: aside))
+            try FileManager.default.setAttributes([.modificationDate: wallClock], ofItemAtPath: aside)
+            guard rename(aside, path) == 0 else {
+                throw ArchiveError(.storeUnavailable, "cannot replace the thumbnail '\(path)' (errno \(errno))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: aside)
+            throw error
         }
     }
 

@@ -57,6 +57,24 @@ public struct EvidencePackager: Sendable {
     /// The most cameras one package may hold, and its longest range: a case, not an archive.
     public static let maximumCameras = 16
     public static let maximumSeconds: TimeInterval = 6 * 3600
+    /// The most events of one camera a package holds; a range with more is refused, not cut.
+    public static let maximumEvents = 10_000
+
+    /// Each camera once, and only IDs that are safe names: each names a directory inside the zip.
+    static func check(_ cameras: [String]) throws {
+        guard Set(cameras).count == cameras.count else {
+            throw ArchiveError(.unknownSource, "a camera is named twice in \(cameras.joined(separator: ","))")
+        }
+        for camera in cameras where !isSafeName(camera) {
+            throw ArchiveError(.unknownSource, "'\(camera)' is not a camera ID")
+        }
+    }
+
+    /// Letters, digits, `.`, `_` and `-`, not starting with `.` or `-`: what the registry allows in an ID.
+    static func isSafeName(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64 && !id.hasPrefix(".") && !id.hasPrefix("-")
+            && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
+    }
 
     let index: RecordingIndex
     let events: EventStore
@@ -73,6 +91,7 @@ public struct EvidencePackager: Sendable {
     /// - Throws: `ArchiveError` `.notRecorded` when no camera has video in the range, `.clipFailed` when a file
     ///   cannot be written; `EventsError` when the events cannot be read.
     public func write(_ request: EvidenceRequest, to path: String, now: Date = Date()) throws -> EvidenceManifest {
+        try Self.check(request.cameras)
         let work = URL(fileURLWithPath: scratch).appendingPathComponent("evidence-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
@@ -101,7 +120,15 @@ public struct EvidencePackager: Sendable {
                     + "to \(TimeText.format(request.to))")
         }
         let found = try request.cameras.flatMap { camera in
-            try events.events(EventQuery(device: camera, from: request.from, to: request.to, limit: 10_000))
+            let events = try events.events(
+                EventQuery(device: camera, from: request.from, to: request.to, limit: Self.maximumEvents + 1))
+            // All of them or none: a package that left some out would say it is complete.
+            guard events.count <= Self.maximumEvents else {
+                throw ArchiveError(
+                    .clipFailed, "camera \(camera) has more than \(Self.maximumEvents) events in the range; ask for a shorter one"
+                )
+            }
+            return events
         }
         try Self.encoder.encode(found).write(to: work.appendingPathComponent("events.json"))
         written.append("events.json")

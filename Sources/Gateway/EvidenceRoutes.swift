@@ -15,12 +15,7 @@ extension GatewayServices {
             self.registry, self.archive, self.events, self.scratchDirectory, self.now
         )
         api.on("evidence", .post, role: .operator) { request, context in
-            let cameras = (request.uri.queryParameters["cameras"].map(String.init) ?? "").split(separator: ",")
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard (1...EvidencePackager.maximumCameras).contains(cameras.count) else {
-                throw HTTPError(
-                    .badRequest, message: "'cameras' lists 1 to \(EvidencePackager.maximumCameras) camera IDs, comma-separated")
-            }
+            let cameras = try Self.evidenceCameras(request)
             guard try request.time("from") != nil, try request.time("to") != nil else {
                 throw HTTPError(.badRequest, message: "an evidence package needs 'from' and 'to' (RFC 3339)")
             }
@@ -69,5 +64,19 @@ extension GatewayServices {
                 ],
                 body: body)
         }
+    }
+
+    /// The `cameras` of an evidence request: 1 to `EvidencePackager.maximumCameras` IDs, each once; else 400.
+    static func evidenceCameras(_ request: Request) throws -> [String] {
+        let cameras = (request.uri.queryParameters["cameras"].map(String.init) ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard (1...EvidencePackager.maximumCameras).contains(cameras.count) else {
+            throw HTTPError(
+                .badRequest, message: "'cameras' lists 1 to \(EvidencePackager.maximumCameras) camera IDs, comma-separated")
+        }
+        guard Set(cameras).count == cameras.count else {
+            throw HTTPError(.badRequest, message: "'cameras' names a camera twice")
+        }
+        return cameras
     }
 }

@@ -88,7 +88,7 @@ extension GatewayServices {
                 // A kept playlist is answered here, without a hop to the blocking pool: checking the capability is
                 // one HMAC.
                 let at = now()
-                let capability = try Self.capability(token, access: access, now: at)
+                let capability = try Self.capability(token, access: access, now: at, for: .playback)
                 let playlist: ByteBuffer
                 if !live, let kept = cache.playlist(for: token, now: at) {
                     playlist = kept
@@ -126,10 +126,10 @@ extension GatewayServices {
             let token = try context.parameters.require("capability")
             let name = try context.parameters.require("segment")
             let bounds = try context.parameters.require("gop").split(separator: "-")
-            guard bounds.count == 2, let offset = UInt64(bounds[0]), let length = Int(bounds[1]),
+            guard bounds.count == 2, let offset = Int64(bounds[0]), offset >= 0, let length = Int(bounds[1]),
                 (1...Self.largestGOPBytes).contains(length), SegmentFiles.isSegmentName(name[...])
             else { throw HTTPError(.badRequest, message: "not OFFSET-LENGTH/SEGMENT.ts") }
-            let capability = try Self.capability(token, access: access, now: now())
+            let capability = try Self.capability(token, access: access, now: now(), for: .playback)
             let bytes = try await blocking {
                 guard
                     let path = try index.segmentPath(
@@ -137,33 +137,42 @@ extension GatewayServices {
                 else { throw HTTPError(.forbidden, message: "this media URL does not grant that segment") }
                 let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
                 defer { try? file.close() }
-                try file.seek(toOffset: offset)
+                // Checked against the file's size before seeking: an offset past it is a 404, never a seek (Foundation
+                // traps on offsets that do not fit off_t).
+                let size = try file.seekToEnd()
+                guard offset <= Int64(size) - Int64(length) else {
+                    throw HTTPError(.notFound, message: "the segment does not hold \(length) bytes at \(offset)")
+                }
+                try file.seek(toOffset: UInt64(offset))
                 guard let data = try file.read(upToCount: length), data.count == length else {
-                    throw HTTPError(.notFound, message: "the segment does not hold bytes \(offset) to \(offset + UInt64(length))")
+                    throw HTTPError(.notFound, message: "the segment does not hold \(length) bytes at \(offset)")
                 }
                 return data
             }
             var headers: HTTPFields = [
                 .contentType: "video/mp2t", .acceptRanges: "bytes", .cacheControl: "private, max-age=600",
             ]
-            guard let asked = request.headers[.range] else {
+            switch request.headers[.range].map({ ByteRange($0, size: length) }) ?? .ignored {
+            case .ignored:
                 return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-            }
-            guard let part = ByteRange.parse(asked, size: length) else {
+            case .unsatisfiable:
                 throw HTTPError(
                     .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(length)"],
-                    message: "the GOP has \(length) bytes; '\(asked)' asks for none of them")
+                    message: "the GOP has \(length) bytes; the range asks for none of them")
+            case .bytes(let part):
+                headers[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound)/\(length)"
+                return Response(
+                    status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes[part])))
             }
-            headers[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound)/\(length)"
-            return Response(
-                status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes[part])))
         }
     }
 
-    /// A capability from a URL, or 403 with the reason.
-    static func capability(_ token: String, access: AccessStore, now: Date) throws -> MediaCapability {
+    /// A capability from a URL, signed for `use`, or 403 with the reason.
+    static func capability(
+        _ token: String, access: AccessStore, now: Date, for use: MediaCapability.Use
+    ) throws -> MediaCapability {
         do {
-            return try MediaCapability(token: token, key: access.mediaCapabilityKey, now: now)
+            return try MediaCapability(token: token, key: access.mediaCapabilityKey, now: now, for: use)
         } catch {
             throw HTTPError(.forbidden, message: error.description)
         }
@@ -235,7 +244,7 @@ struct SegmentFiles: FileProvider {
         let (token, name) = (String(parts[0]), String(parts[1]))
         let (index, access, now) = (self.index, self.access, self.now)
         return try await blocking {
-            let capability = try GatewayServices.capability(token, access: access, now: now())
+            let capability = try GatewayServices.capability(token, access: access, now: now(), for: .playback)
             // 403, not 404: FileMiddleware answers a 404 of ours with whatever the routes answered, and the caller
             // only needs to know this URL does not grant that file.
             guard

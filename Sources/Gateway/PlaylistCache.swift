@@ -34,7 +34,7 @@ final class PlaylistCache: Sendable {
         state.withLock { state in
             guard var entry = state.entries[key] else { return nil }
             guard entry.expires > now else {
-                state.bytes -= entry.playlist.readableBytes
+                state.bytes -= entry.playlist.capacity
                 state.entries[key] = nil
                 return nil
             }
@@ -48,16 +48,17 @@ final class PlaylistCache: Sendable {
     /// Keeps `playlist` for `key` until `expires`, evicting the least recently used (and any expired) to make room.
     /// A playlist larger than the whole cache is not kept.
     func keep(_ playlist: ByteBuffer, for key: String, until expires: Date, now: Date) {
-        let size = playlist.readableBytes
+        // The storage it holds, not the bytes it shows: a playlist's buffer is reserved ahead.
+        let size = playlist.capacity
         guard size <= capacity else { return }
         state.withLock { state in
-            if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.playlist.readableBytes }
+            if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.playlist.capacity }
             for (expired, entry) in state.entries where entry.expires <= now {
-                state.bytes -= entry.playlist.readableBytes
+                state.bytes -= entry.playlist.capacity
                 state.entries[expired] = nil
             }
             while state.bytes + size > capacity, let oldest = state.entries.min(by: { $0.value.used < $1.value.used }) {
-                state.bytes -= oldest.value.playlist.readableBytes
+                state.bytes -= oldest.value.playlist.capacity
                 state.entries[oldest.key] = nil
             }
             state.clock += 1

@@ -186,9 +186,10 @@ extension GatewayServices {
         let from = try request.time("from") ?? to.addingTimeInterval(-defaultHours * 3600)
         guard from < to else { throw HTTPError(.badRequest, message: "'from' must be before 'to'") }
         guard to.timeIntervalSince(from) <= maximumDays * 86_400 else {
-            throw HTTPError(
-                .badRequest,
-                message: "the range may cover at most \(Int(maximumDays)) day\(maximumDays == 1 ? "" : "s"); ask for it in parts")
+            let limit =
+                maximumDays >= 1
+                ? "\(Int(maximumDays)) day\(maximumDays == 1 ? "" : "s")" : "\(Int((maximumDays * 24).rounded())) hours"
+            throw HTTPError(.badRequest, message: "the range may cover at most \(limit); ask for it in parts")
         }
         return (from, to)
     }

@@ -1,4 +1,5 @@
 import Access
+import Archive
 import CameraRegistry
 import Foundation
 import Geo
@@ -118,12 +119,15 @@ extension GatewayServices {
             }
             return JSONResponse(view)
         }
+        let thumbnails = ThumbnailStore(beside: archive)
         api.on("cameras/:id", .delete, role: .admin) { _, context in
             let id = try context.parameters.require("id")
             let auditor = auditor(context)
             try await blocking {
                 _ = try Self.camera(id, in: registry)
                 try registry.removeCamera(id: id) { try auditor.record("camera.remove", id) }
+                // Its picture goes with it: a camera registered again under the ID must not show the old one.
+                thumbnails.remove(camera: id)
             }
             return HTTPResponse.Status.noContent
         }

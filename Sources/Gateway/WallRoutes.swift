@@ -8,7 +8,7 @@ import MediaIO
 import NIOCore
 
 /// What `POST /api/wall` hands out: a tile per camera, each with a thumbnail URL that carries its own short-lived
-/// capability (an `<img>` cannot send a bearer header either).
+/// capability (an `<img>` cannot send a bearer header either), signed for thumbnails only: it plays no video.
 struct WallGrant: Encodable {
     struct Tile: Encodable {
         var camera: String
@@ -59,12 +59,15 @@ extension GatewayServices {
                 let tiles = records.map { record in
                     let id = record.camera.id.rawValue
                     let capability = MediaCapability(
-                        camera: id, from: at.addingTimeInterval(-Self.wallLookback), to: expires, expires: expires)
+                        camera: id, from: at.addingTimeInterval(-Self.wallLookback), to: expires, expires: expires,
+                        use: .thumbnail)
                     return WallGrant.Tile(
                         camera: id, name: record.camera.name, grid: record.gridPath.last?.id,
                         thumbnail: "/play/\(capability.token(signedWith: key))/thumbnail.jpg")
                 }
-                try auditor.record("wall.view", grid ?? "cameras", detail: "\(tiles.count) cameras")
+                // The row says which cameras: the grid, the chosen list, or all of them.
+                try auditor.record(
+                    "wall.view", grid ?? chosen?.joined(separator: ",") ?? "all", detail: "\(tiles.count) cameras")
                 return WallGrant(tiles: tiles, expiresAt: expires)
             }
             return JSONResponse(grant, status: .created)
@@ -72,7 +75,7 @@ extension GatewayServices {
         let thumbnails = ThumbnailStore(beside: archive)
         router.get("play/:capability/thumbnail.jpg") { _, context in
             let token = try context.parameters.require("capability")
-            let capability = try Self.capability(token, access: access, now: now())
+            let capability = try Self.capability(token, access: access, now: now(), for: .thumbnail)
             let (jpeg, at) = try await blocking {
                 guard let thumbnail = thumbnails.thumbnail(camera: capability.camera), capability.covers(thumbnail.wallClock)
                 else {

@@ -40,6 +40,7 @@ struct ExportCommand: ParsableCommand {
             guard (1...EvidencePackager.maximumCameras).contains(cameraList.count) else {
                 throw ValidationError("--cameras: give 1 to \(EvidencePackager.maximumCameras) camera IDs, comma-separated")
             }
+            guard Set(cameraList).count == cameraList.count else { throw ValidationError("--cameras names a camera twice") }
             guard let start = parseWallTime(from) else { throw ValidationError("--from '\(from)': expected \(wallTimeHelp)") }
             guard let end = parseWallTime(to) else { throw ValidationError("--to '\(to)': expected \(wallTimeHelp)") }
             guard start < end else { throw ValidationError("--from must be before --to") }

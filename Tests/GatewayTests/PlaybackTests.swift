@@ -140,6 +140,11 @@ struct PlaybackTests {
             // Bytes the segment does not hold, and a name that is no segment's.
             let beyond = try await client.execute(uri: base + "\(file.count)-188/0001.ts", method: .get)
             #expect(beyond.status == .notFound, "\(beyond.status)")
+            // An offset no file has, and one that does not fit a file offset at all: answered, never a crash.
+            let far = try await client.execute(uri: base + "9223372036854775807-188/0001.ts", method: .get)
+            #expect(far.status == .notFound, "\(far.status)")
+            let huge = try await client.execute(uri: base + "18446744073709551615-1/0001.ts", method: .get)
+            #expect(huge.status == .badRequest, "\(huge.status)")
             let other = try await client.execute(uri: base + "0-188/0002.ts", method: .get)
             #expect(other.status == .forbidden, "\(other.status)")
         }

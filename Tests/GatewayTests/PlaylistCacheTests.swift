@@ -22,14 +22,16 @@ struct PlaylistCacheTests {
 
     @Test("room is made by evicting the least recently used; a playlist larger than the cache is not kept")
     func eviction() {
-        let cache = PlaylistCache(capacity: 1000)
+        // Room for three playlists and a half (the cache counts the storage a buffer holds).
+        let one = Self.playlist(300).capacity
+        let cache = PlaylistCache(capacity: one * 7 / 2)
         for key in ["a", "b", "c"] { cache.keep(Self.playlist(300), for: key, until: Self.start + 600, now: Self.start) }
         // "a" read again: "b" is now the least recently used, and goes when "d" needs room.
         #expect(cache.playlist(for: "a", now: Self.start) != nil)
         cache.keep(Self.playlist(300), for: "d", until: Self.start + 600, now: Self.start)
         #expect(cache.playlist(for: "b", now: Self.start) == nil)
         for key in ["a", "c", "d"] { #expect(cache.playlist(for: key, now: Self.start) != nil, "\(key)") }
-        cache.keep(Self.playlist(1001), for: "huge", until: Self.start + 600, now: Self.start)
+        cache.keep(Self.playlist(one * 4), for: "huge", until: Self.start + 600, now: Self.start)
         #expect(cache.playlist(for: "huge", now: Self.start) == nil)
         #expect(cache.playlist(for: "a", now: Self.start) != nil)
     }

@@ -59,11 +59,22 @@ struct WallTests {
                 uri: "/api/audit?action=wall.view", method: .get, headers: fixture.headers(.admin))
             let rows = try JSONSerialization.jsonObject(with: Data(audit.text.utf8)) as? [[String: Any]]
             #expect(rows?.count == 1 && rows?.first?["detail"] as? String == "1 cameras", "\(audit.text)")
-            // A playback URL of an earlier hour does not show the camera's current picture.
-            let past = MediaCapability(camera: camera, from: last - 7200, to: last - 3600, expires: last + 600)
-            let earlier = try await client.execute(
-                uri: "/play/\(past.token(signedWith: fixture.services.access.mediaCapabilityKey))/thumbnail.jpg",
-                method: .get)
+            #expect(rows?.first?["target"] as? String == camera, "the row names the cameras: \(audit.text)")
+            // A thumbnail URL plays no video: not the playlists, not a segment, not a GOP.
+            let token = grant.tiles[0].thumbnail.split(separator: "/")[1]
+            let segment = (fixture.segment as NSString).lastPathComponent
+            for video in ["index.m3u8", "live.m3u8", segment, "0-188/\(segment)"] {
+                let answer = try await client.execute(uri: "/play/\(token)/\(video)", method: .get)
+                #expect(answer.status == .forbidden && answer.text.contains("not for video"), "\(video): \(answer.text)")
+            }
+            let key = fixture.services.access.mediaCapabilityKey
+            // Nor does a playback URL show the camera's picture, and a thumbnail URL of an earlier hour shows none.
+            let playback = MediaCapability(camera: camera, from: last - 60, to: last + 60, expires: last + 600)
+            let asVideo = try await client.execute(uri: "/play/\(playback.token(signedWith: key))/thumbnail.jpg", method: .get)
+            #expect(asVideo.status == .forbidden, "\(asVideo.status)")
+            let past = MediaCapability(
+                camera: camera, from: last - 7200, to: last - 3600, expires: last + 600, use: .thumbnail)
+            let earlier = try await client.execute(uri: "/play/\(past.token(signedWith: key))/thumbnail.jpg", method: .get)
             #expect(earlier.status == .notFound, "\(earlier.status)")
             return grant.tiles[0].thumbnail
         }

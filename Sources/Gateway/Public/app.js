@@ -75,7 +75,9 @@ function signOut(reason = null) {
   state.me = null;
   if (state.feed) state.feed.abort();
   clearInterval(state.timer);
-  for (const id of ["overview", "camera", "availability", "devices", "nav"]) $(id).hidden = true;
+  for (const id of ["overview", "camera", "wall", "availability", "devices", "nav"]) $(id).hidden = true;
+  $("wall-tiles").replaceChildren(); // its pictures are video data: gone with the token
+  wall.request = null;
   $("sign-in").hidden = false;
   if (reason) say($("sign-in-error"), reason);
   else sayText($("sign-in-error"), "");

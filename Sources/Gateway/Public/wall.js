@@ -52,6 +52,8 @@ async function showWall(page, first) {
     if (first) {
       wall.request = null; // a page view is one audit row
       await fillWallGrids(page);
+    } else if ($("wall-grid").options.length) {
+      $("wall-grid").options[0].textContent = t("wall.allCameras"); // after a switch of language
     }
     const [grant, status, open] = await Promise.all([
       wallGrant(query), getJSON("/api/status"), getJSON("/api/events?state=open&limit=1000"),

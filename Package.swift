@@ -174,7 +174,7 @@ let package = Package(
         .target(
             name: "Evidence",
             dependencies: [
-                "MediaIO", "Archive", "Events",
+                "MediaIO", "Archive", "Events", "CameraRegistry",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

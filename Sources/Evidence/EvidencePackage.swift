@@ -1,4 +1,5 @@
 public import Archive
+import CameraRegistry
 import Crypto
 public import Events
 public import Foundation
@@ -60,20 +61,14 @@ public struct EvidencePackager: Sendable {
     /// The most events of one camera a package holds; a range with more is refused, not cut.
     public static let maximumEvents = 10_000
 
-    /// Each camera once, and only IDs that are safe names: each names a directory inside the zip.
+    /// Each camera once, and only IDs the registry accepts (safe file names: each names a directory inside the zip).
     static func check(_ cameras: [String]) throws {
         guard Set(cameras).count == cameras.count else {
             throw ArchiveError(.unknownSource, "a camera is named twice in \(cameras.joined(separator: ","))")
         }
-        for camera in cameras where !isSafeName(camera) {
+        for camera in cameras where (try? DeviceID(camera, lenient: true)) == nil {
             throw ArchiveError(.unknownSource, "'\(camera)' is not a camera ID")
         }
-    }
-
-    /// Letters, digits, `.`, `_` and `-`, not starting with `.` or `-`: what the registry allows in an ID.
-    static func isSafeName(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 64 && !id.hasPrefix(".") && !id.hasPrefix("-")
-            && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
     }
 
     let index: RecordingIndex

@@ -48,21 +48,9 @@ extension GatewayServices {
                     EvidenceRequest(cameras: cameras, from: from, to: to, exportedBy: exporter, reason: reason), to: path,
                     now: now())
             }
-            let body: ResponseBody
-            do {
-                body = try await Self.temporaryFile(path, context: context)
-            } catch {
-                try? FileManager.default.removeItem(atPath: path)
-                throw error
-            }
-            let name = "evidence-\(Int(from.timeIntervalSince1970))-\(Int(to.timeIntervalSince1970)).zip"
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(name)\"",
-                    .cacheControl: "no-store",
-                ],
-                body: body)
+            return try await Self.download(
+                path, name: "evidence-\(Int(from.timeIntervalSince1970))-\(Int(to.timeIntervalSince1970)).zip",
+                type: "application/zip", context: context)
         }
     }
 

@@ -108,9 +108,10 @@ extension GatewayServices {
                     body: ResponseBody(byteBuffer: playlist))
             }
         }
-        addGOPRoute(to: router, index: index)
+        let segments = SegmentFiles(index: index, access: access, now: now)
+        addGOPRoute(to: router, segments: segments)
         router.add(
-            middleware: FileMiddleware(fileProvider: SegmentFiles(index: index, access: access, now: now), urlBasePath: "/play")
+            middleware: FileMiddleware(fileProvider: segments, urlBasePath: "/play")
                 .withAdditionalMediaType(MediaType(type: .video, subType: "mp2t"), mappedToFileExtension: "ts"))
     }
 
@@ -120,8 +121,7 @@ extension GatewayServices {
     /// `/play/CAPABILITY/OFFSET-LENGTH/SEGMENT.ts`: one GOP of a segment as a resource of its own, the entries of a
     /// live playlist (why: `HLSPlaylist.bytes`). Read from the file on the blocking pool and answered whole, or in
     /// part for a `Range`; granted like the segment itself.
-    func addGOPRoute(to router: Router<GatewayContext>, index: RecordingIndex) {
-        let (access, now) = (self.access, self.now)
+    func addGOPRoute(to router: Router<GatewayContext>, segments: SegmentFiles) {
         router.get("play/:capability/:gop/:segment") { request, context in
             let token = try context.parameters.require("capability")
             let name = try context.parameters.require("segment")
@@ -129,12 +129,9 @@ extension GatewayServices {
             guard bounds.count == 2, let offset = Int64(bounds[0]), offset >= 0, let length = Int(bounds[1]),
                 (1...Self.largestGOPBytes).contains(length), SegmentFiles.isSegmentName(name[...])
             else { throw HTTPError(.badRequest, message: "not OFFSET-LENGTH/SEGMENT.ts") }
-            let capability = try Self.capability(token, access: access, now: now(), for: .playback)
+            // Granted exactly as the segment file is: the same capability check and index lookup.
+            guard let path = try await segments.resolve("/\(token)/\(name)") else { throw HTTPError(.notFound) }
             let bytes = try await blocking {
-                guard
-                    let path = try index.segmentPath(
-                        camera: capability.camera, named: name, from: capability.from, to: capability.to)
-                else { throw HTTPError(.forbidden, message: "this media URL does not grant that segment") }
                 let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
                 defer { try? file.close() }
                 // Checked against the file's size before seeking: an offset past it is a 404, never a seek (Foundation

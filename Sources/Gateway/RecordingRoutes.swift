@@ -112,13 +112,7 @@ extension GatewayServices {
                 return (try SnapshotEncoder.jpeg(segment: row.segment, byteOffset: row.byteOffset), row.wallClock)
             }
             try await audit(context, "snapshot.read", id, detail: TimeText.format(at))
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "image/jpeg", .cacheControl: "no-store",
-                    HTTPField.Name("Skygate-Keyframe-Time")!: TimeText.format(at),
-                ],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: jpeg)))
+            return Response.keyframePicture(jpeg, at: at)
         }
         api.on("cameras/:id/clip", .get, role: .operator) { request, context in
             let id = try context.parameters.require("id")
@@ -145,22 +139,32 @@ extension GatewayServices {
                 }
                 _ = try ClipExporter(index: index).export(camera: id, from: from, duration: duration, to: path)
             }
-            let body: ResponseBody
             do {
                 try await audit(context, "clip.export", id, detail: "\(TimeText.format(from)) +\(Int(duration))s")
-                body = try await Self.temporaryFile(path, context: context)
             } catch {
                 try? FileManager.default.removeItem(atPath: path)
                 throw error
             }
-            let name = "\(id)-\(Int(from.timeIntervalSince1970)).mp4"
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "video/mp4", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
-                ],
-                body: body)
+            return try await Self.download(
+                path, name: "\(id)-\(Int(from.timeIntervalSince1970)).mp4", type: "video/mp4", context: context)
         }
+    }
+
+    /// A file written for one response, as a download named `name` (removed if it cannot be sent).
+    static func download(_ path: String, name: String, type: String, context: GatewayContext) async throws -> Response {
+        let body: ResponseBody
+        do {
+            body = try await temporaryFile(path, context: context)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: type, .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
+            ],
+            body: body)
     }
 
     /// A file written for one response, streamed in 1 MiB chunks by Hummingbird's `FileIO` on the blocking pool, and
@@ -192,5 +196,19 @@ extension GatewayServices {
             throw HTTPError(.badRequest, message: "the range may cover at most \(limit); ask for it in parts")
         }
         return (from, to)
+    }
+}
+
+extension Response {
+    /// A recorded keyframe as a JPEG (a snapshot, a wall's thumbnail), with the keyframe's wall time in
+    /// `Skygate-Keyframe-Time`.
+    static func keyframePicture(_ jpeg: Data, at time: Date) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "image/jpeg", .cacheControl: "no-store",
+                HTTPField.Name("Skygate-Keyframe-Time")!: TimeText.format(time),
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: jpeg)))
     }
 }

@@ -83,13 +83,7 @@ extension GatewayServices {
                 }
                 return thumbnail
             }
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "image/jpeg", .cacheControl: "no-store",
-                    HTTPField.Name("Skygate-Keyframe-Time")!: TimeText.format(at),
-                ],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: jpeg)))
+            return Response.keyframePicture(jpeg, at: at)
         }
     }
 

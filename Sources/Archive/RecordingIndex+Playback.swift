@@ -62,9 +62,17 @@ public struct PlaybackCutter: Sendable {
     /// The ranges of `keyframes` (oldest first). Each range ends at the next keyframe: `following` is the keyframe
     /// after the last one, if known. A range whose next keyframe opened another segment ends at its segment's end
     /// (`segmentSize`); the last recorded keyframe, whose end is not yet written, gives no range.
+    ///
+    /// `gapEnds` are the wall times of keyframes that ended a recorded gap (`RecordingGap.to`): each starts a
+    /// discontinuity even when its timestamps seem to follow on. The sanitiser bridges a reconnect by the time the
+    /// wall clock moved, so timestamps and wall clock step alike across it, and the GOP before a 4.7 s gap in the demo
+    /// came out 5.7 s long, with no discontinuity: Chromium played the gap as a frozen picture.
     public static func ranges(
-        _ keyframes: [Keyframe], following: Keyframe?, segmentSize: (String) -> Int64?
+        _ keyframes: [Keyframe], following: Keyframe?, gapEnds: Set<Double> = [], segmentSize: (String) -> Int64?
     ) -> [PlaybackRange] {
+        func continues(_ first: Keyframe, _ second: Keyframe) -> Bool {
+            follows(first, second) && !gapEnds.contains(second.wallClock)
+        }
         var ranges: [PlaybackRange] = []
         ranges.reserveCapacity(keyframes.count)
         var previous: Keyframe?
@@ -86,9 +94,9 @@ public struct PlaybackCutter: Sendable {
                 previous = nil
                 continue
             }
-            let follows = previous.map { Self.follows($0, keyframe) } ?? false
+            let follows = previous.map { continues($0, keyframe) } ?? false
             let step = next.seconds - keyframe.seconds
-            let duration = Self.follows(keyframe, next) && step > 0 && step <= longestGOP ? step : lastDuration
+            let duration = continues(keyframe, next) && step > 0 && step <= longestGOP ? step : lastDuration
             lastDuration = duration
             ranges.append(
                 PlaybackRange(
@@ -117,7 +125,7 @@ extension RecordingIndex {
     /// columns through the `(camera, wall_time)` index, one row past `to`, and nothing else: a day of one-second GOPs
     /// is 86,400 rows.
     public func playbackRanges(camera: String, from: Date, to: Date) throws -> PlaybackRanges {
-        let (keyframes, following) = try store.read("read keyframes for playback") { db in
+        let (keyframes, following, gapEnds) = try store.read("read keyframes for playback") { db in
             var keyframes: [PlaybackCutter.Keyframe] = []
             // Ordered by the index alone: adding `seconds` as a tie-break made SQLite sort every row again in a
             // temporary B-tree (120 ms of a day's 86,400 rows against 40 ms, sqlite3 CLI). Rows of one wall time,
@@ -144,10 +152,14 @@ extension RecordingIndex {
                 }
                 keyframes.append(keyframe)
             }
-            return (keyframes, following)
+            // The keyframes that ended a recorded gap, up to the one after the range.
+            let gapEnds = try Double.fetchSet(
+                db, sql: "SELECT to_time FROM recording_gap WHERE camera = ? AND to_time >= ? AND to_time <= ?",
+                arguments: [camera, from.timeIntervalSince1970, (following?.wallClock ?? end) + 1])
+            return (keyframes, following, gapEnds)
         }
         var sizes: [String: Int64] = [:]
-        let ranges = PlaybackCutter.ranges(keyframes, following: following) { segment in
+        let ranges = PlaybackCutter.ranges(keyframes, following: following, gapEnds: gapEnds) { segment in
             if let size = sizes[segment] { return size }
             let size = FileSize.of(segment)
             sizes[segment] = size

@@ -157,6 +157,18 @@ public struct RecordingIndex: Sendable {
         }
     }
 
+    /// A camera's `count` newest keyframes, newest first: a live view starts at the oldest of them.
+    public func newestKeyframes(camera: String, count: Int) throws -> [RecordedKeyframe] {
+        try store.read("find the newest keyframes") { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT \(Self.keyframeColumns) FROM recorded_keyframe WHERE camera = ? ORDER BY wall_time DESC, seconds DESC LIMIT ?",
+                arguments: [camera, count]
+            ).map(RecordingIndex.keyframe(from:))
+        }
+    }
+
     /// A camera's newest keyframe with statistics (analysis runs behind recording) since `time`, else its newest
     /// keyframe since then: the one a snapshot shows. One row, read backwards along the (camera, wall_time) index.
     public func lastAnalysedKeyframe(camera: String, since time: Date) throws -> RecordedKeyframe? {

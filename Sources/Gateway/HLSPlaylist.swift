@@ -14,9 +14,9 @@ enum HLSPlaylist {
     enum Kind {
         /// A finished range: `EXT-X-PLAYLIST-TYPE:VOD` and `EXT-X-ENDLIST`.
         case recorded
-        /// Growing as keyframes are indexed: `EXT-X-PLAYLIST-TYPE:EVENT`, no end, and a start `startOffset` seconds
-        /// from the live edge.
-        case live(startOffset: Double)
+        /// Growing as keyframes are indexed: `EXT-X-PLAYLIST-TYPE:EVENT` and no end. Where a player starts is set by
+        /// the capability's start (`GatewayServices.liveGOPs`), not by `EXT-X-START`, which Chromium ignores.
+        case live
     }
 
     /// The playlist. `EXT-X-PROGRAM-DATE-TIME` is written on the first entry and after every discontinuity (where the
@@ -39,7 +39,7 @@ enum HLSPlaylist {
         buffer.writeString("#EXT-X-INDEPENDENT-SEGMENTS\n")
         switch kind {
         case .recorded: buffer.writeString("#EXT-X-PLAYLIST-TYPE:VOD\n")
-        case .live(let offset): buffer.writeString("#EXT-X-PLAYLIST-TYPE:EVENT\n#EXT-X-START:TIME-OFFSET=-\(decimal(offset))\n")
+        case .live: buffer.writeStaticString("#EXT-X-PLAYLIST-TYPE:EVENT\n")
         }
         // The segment of the previous entry, and its file name as bytes: ranges of one segment share one `String`
         // (the index reads each path once), so comparing with the previous one is cheap.
@@ -81,13 +81,6 @@ enum HLSPlaylist {
         }
         if case .recorded = kind { buffer.writeStaticString("#EXT-X-ENDLIST\n") }
         return buffer
-    }
-
-    /// Seconds with three decimals, as text.
-    static func decimal(_ seconds: Double) -> String {
-        var buffer = ByteBuffer()
-        writeMilliseconds(Int64((seconds * 1000).rounded()), to: &buffer)
-        return String(buffer: buffer)
     }
 
     /// `milliseconds` as seconds with three decimals (`1234` → `1.234`).

@@ -23,8 +23,15 @@ extension GatewayServices {
     /// for a new one when it needs to.
     static let playbackLifetime: TimeInterval = 600
 
-    /// How far back a live playlist starts from the newest keyframe: enough GOPs for Chromium to start it.
-    static let liveLookback: TimeInterval = 20
+    /// How many whole GOPs a live view starts behind the newest keyframe indexed: the fewest a player accepts.
+    ///
+    /// RFC 8216 (6.3.3) tells a client not to start less than three target durations from a live playlist's end, and
+    /// Chromium counts that in entries: it starts at the third last entry of the first playlist it loads, whatever
+    /// `EXT-X-START` says, and a live playlist of one or two entries fails (`DEMUXER_ERROR_COULD_NOT_PARSE`). Both
+    /// measured with Debian's Chromium 156 against a playlist server that grows one-second segments. A live playlist
+    /// that starts three entries back makes Chromium start at its first entry, so the dashboard knows the wall time
+    /// of media time 0; one that starts further back is skipped by Chromium and only costs the playlist's size.
+    static let liveGOPs = 3
 
     /// `POST /api/cameras/{id}/playback?from=&to=` or `?live=true`: an operator asks to watch; the answer is a
     /// playlist URL signed for that camera and range only, expiring in `playbackLifetime`. One audit row per mint:
@@ -45,12 +52,10 @@ extension GatewayServices {
             let auditor = auditor(context)
             let grant = try await blocking {
                 try Self.requireCamera(id, in: registry)
-                // Live starts `liveLookback` before the newest keyframe recorded (not before the wall clock's now: a
-                // camera whose clock runs slow, or a starved one, is recorded behind it). Chromium plays a live
-                // playlist from its first entry whatever EXT-X-START says, so this is the latency (18 s measured);
-                // playlists of one or two GOPs did not start in Chromium (DEMUXER_ERROR_COULD_NOT_PARSE). Open.
-                let newest = live ? try index.keyframe(camera: id, atOrBefore: .distantFuture)?.wallClock : nil
-                let asked = live ? (newest ?? at).addingTimeInterval(-Self.liveLookback) : requested
+                // Live starts `liveGOPs` whole GOPs behind the newest keyframe recorded (not behind the wall clock's
+                // now: a camera whose clock runs slow, or a starved one, is recorded behind it).
+                let recent = live ? try index.newestKeyframes(camera: id, count: Self.liveGOPs + 1) : []
+                let asked = live ? (recent.last?.wallClock ?? at) : requested
                 // Play from the keyframe at or before the moment asked for, so the picture starts at that moment.
                 var from = asked
                 if let keyframe = try index.keyframe(camera: id, atOrBefore: asked),
@@ -96,8 +101,7 @@ extension GatewayServices {
                     playlist = try await blocking {
                         let end = live ? min(capability.to, at) : capability.to
                         let span = try index.playbackRanges(camera: capability.camera, from: capability.from, to: end)
-                        let lastGOP = span.ranges.last?.duration ?? 2
-                        let playlist = HLSPlaylist.bytes(span.ranges, kind: live ? .live(startOffset: lastGOP) : .recorded)
+                        let playlist = HLSPlaylist.bytes(span.ranges, kind: live ? .live : .recorded)
                         if !live && span.isFinished { cache.keep(playlist, for: token, until: capability.expires, now: at) }
                         return playlist
                     }
@@ -120,17 +124,20 @@ extension GatewayServices {
 
     /// `/play/CAPABILITY/OFFSET-LENGTH/SEGMENT.ts`: one GOP of a segment as a resource of its own, the entries of a
     /// live playlist (why: `HLSPlaylist.bytes`). Read from the file on the blocking pool and answered whole, or in
-    /// part for a `Range`; granted like the segment itself.
+    /// part for a `Range`; granted like the segment itself. `…/SEGMENT.jpg` is the GOP's keyframe as a JPEG.
     func addGOPRoute(to router: Router<GatewayContext>, segments: SegmentFiles) {
         router.get("play/:capability/:gop/:segment") { request, context in
             let token = try context.parameters.require("capability")
-            let name = try context.parameters.require("segment")
+            var name = try context.parameters.require("segment")
+            let picture = name.hasSuffix(".jpg")
+            if picture { name = name.dropLast(4) + ".ts" }
             let bounds = try context.parameters.require("gop").split(separator: "-")
             guard bounds.count == 2, let offset = Int64(bounds[0]), offset >= 0, let length = Int(bounds[1]),
                 (1...Self.largestGOPBytes).contains(length), SegmentFiles.isSegmentName(name[...])
-            else { throw HTTPError(.badRequest, message: "not OFFSET-LENGTH/SEGMENT.ts") }
+            else { throw HTTPError(.badRequest, message: "not OFFSET-LENGTH/SEGMENT.ts or OFFSET-LENGTH/SEGMENT.jpg") }
             // Granted exactly as the segment file is: the same capability check and index lookup.
             guard let path = try await segments.resolve("/\(token)/\(name)") else { throw HTTPError(.notFound) }
+            if picture { return try await Self.keyframeJPEG(path: path, offset: offset) }
             let bytes = try await blocking {
                 let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
                 defer { try? file.close() }
@@ -162,6 +169,24 @@ extension GatewayServices {
                     status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes[part])))
             }
         }
+    }
+
+    /// The keyframe that begins at `offset` of a segment, as a JPEG: what the dashboard shows, keyframe by keyframe,
+    /// of a camera whose codec the browser cannot play (Chromium has no HEVC decoder), so that nothing is blank. One
+    /// keyframe decoded per request, on the blocking pool; the picture never changes, so the browser may keep it.
+    static func keyframeJPEG(path: String, offset: Int64) async throws -> Response {
+        let jpeg = try await blocking {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+            guard offset < size else { throw HTTPError(.notFound, message: "the segment has no byte \(offset)") }
+            do {
+                return try SnapshotEncoder.jpeg(segment: path, byteOffset: offset)
+            } catch let error as MediaError where error.code == .invalidData {
+                throw HTTPError(.notFound, message: "no keyframe at or after byte \(offset) of the segment")
+            }
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=600"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: jpeg)))
     }
 
     /// A capability from a URL, signed for `use`, or 403 with the reason.

@@ -44,4 +44,21 @@ struct PlaybackCutterTests {
         #expect(ranges[1].length == 800 && ranges[1].duration == 2, "before a break: to the file's end, the last GOP's length")
         #expect(ranges[3].duration == 2, "a GOP before a gap lasts what its neighbours last")
     }
+
+    /// Recorded in the demo: camera 1 restarted by its simulator, offline 4.7 s; the sanitiser bridged the reconnect by
+    /// the time the wall clock moved, so timestamps and wall clock stepped alike, and the GOP before the gap came out
+    /// 5.682 s long with no discontinuity (Chromium showed a frozen picture for the gap).
+    @Test("a keyframe that ends a recorded gap starts a discontinuity even when its timestamps seem to follow on")
+    func bridgedGap() {
+        let keyframes = [
+            keyframe(0, 100, "a.ts", 0), keyframe(1, 101, "a.ts", 1000), keyframe(6.682, 106.682, "b.ts", 0),
+            keyframe(7.682, 107.682, "b.ts", 1000),
+        ]
+        let sizes = ["a.ts": 2000, "b.ts": 3000] as [String: Int64]
+        let unaware = PlaybackCutter.ranges(keyframes, following: nil) { sizes[$0] }
+        #expect(unaware.map(\.discontinuity) == [false, false, false] && unaware[1].duration > 5, "the old cut")
+        let ranges = PlaybackCutter.ranges(keyframes, following: nil, gapEnds: [t0 + 6.682]) { sizes[$0] }
+        #expect(ranges.map(\.discontinuity) == [false, false, true])
+        #expect(ranges.map(\.duration) == [1, 1, 1], "the GOP before the gap lasts what its neighbours last")
+    }
 }

@@ -112,8 +112,11 @@ struct PlaybackTests {
                     path,
                 ]
             ).split(separator: "\n").map(String.init)
-            // Live starts 20 s before the newest keyframe: every GOP of the fixture's 12 s but the newest's (no end yet).
-            #expect(uris.count == fixture.keyframeTimes.count - 1, "\(playlist.text)")
+            // Live starts three whole GOPs behind the newest keyframe (the newest has no end yet, so gives no entry):
+            // the fewest Chromium starts, and then it starts at the first, whose wall time the dashboard shows.
+            #expect(uris.count == 3, "\(playlist.text)")
+            let fourthNewest = fixture.keyframeTimes.sorted().dropLast(3).last.map(TimeText.format)
+            #expect(fourthNewest.map { playlist.text.contains("#EXT-X-PROGRAM-DATE-TIME:\($0)\n") } == true)
             let base = grant.playlist.replacingOccurrences(of: "live.m3u8", with: "")
             for (number, uri) in uris.enumerated() {
                 let bounds = uri.split(separator: "/")[0].split(separator: "-").compactMap { Int($0) }
@@ -137,6 +140,26 @@ struct PlaybackTests {
                     uri: base + uri, method: .get, headers: [.range: "bytes=\(bounds[1])-"])
                 #expect(outside.status == .rangeNotSatisfiable)
             }
+            // A GOP's keyframe as a JPEG (the keyframe view of a camera the browser cannot play): ffprobe reads one
+            // picture of the recording's size; none past the file's end.
+            let first = try #require(uris.first)
+            let picture = try await client.execute(uri: base + first.replacingOccurrences(of: ".ts", with: ".jpg"), method: .get)
+            #expect(picture.status == .ok && picture.headers[.contentType] == "image/jpeg", "\(picture.status)")
+            try Data(picture.body.readableBytesView).write(to: URL(fileURLWithPath: scratch + "/keyframe.jpg"))
+            let probed = try ProcessRunner.check(
+                "ffprobe",
+                ["-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", scratch + "/keyframe.jpg"])
+            let recorded = try ProcessRunner.check(
+                "ffprobe",
+                [
+                    "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0",
+                    fixture.segment,
+                ])
+            // (ffprobe lists a TS stream once per program as well: the first line is the stream's.)
+            let size = recorded.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(probed.trimmingCharacters(in: .whitespacesAndNewlines) == "mjpeg," + size, "\(probed) against \(recorded)")
+            let pastEnd = try await client.execute(uri: base + "\(file.count)-188/0001.jpg", method: .get)
+            #expect(pastEnd.status == .notFound, "\(pastEnd.status)")
             // Bytes the segment does not hold, and a name that is no segment's.
             let beyond = try await client.execute(uri: base + "\(file.count)-188/0001.ts", method: .get)
             #expect(beyond.status == .notFound, "\(beyond.status)")

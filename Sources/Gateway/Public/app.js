@@ -440,17 +440,60 @@ async function showCamera(id, first = true) {
 
 // The playlist's URL carries a short-lived capability for this camera and range (minted by an audited API call):
 // a <video> element cannot send the bearer token, and the token never goes into a URL.
-const player = { anchors: [] };
+const player = { anchors: [], live: false, playlist: "", camera: "", pausedLive: false, liveAnchored: false, anchoring: false };
 
-/** Media time → wall time: each EXT-X-PROGRAM-DATE-TIME anchors the media time reached by the EXTINFs before it. */
-function playlistAnchors(text) {
+/**
+ * Media time → wall time: each EXT-X-PROGRAM-DATE-TIME anchors the media time reached by the EXTINFs before it.
+ * Media time 0 is the entry `startUri` (default: the first entry).
+ */
+function playlistAnchors(text, startUri = null) {
   const anchors = [];
-  let media = 0;
+  let media = 0, wall = null, duration = 0, started = startUri === null;
   for (const line of text.split("\n")) {
-    if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) anchors.push([media, new Date(line.slice(25)).getTime()]);
-    else if (line.startsWith("#EXTINF:")) media += parseFloat(line.slice(8));
+    if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+      wall = new Date(line.slice(25)).getTime();
+      if (started) anchors.push([media, wall]);
+    } else if (line.startsWith("#EXTINF:")) {
+      duration = parseFloat(line.slice(8));
+    } else if (line && !line.startsWith("#")) {
+      if (!started && line === startUri && wall !== null) {
+        started = true;
+        anchors.push([0, wall]);
+      }
+      if (started) media += duration;
+      if (wall !== null) wall += duration * 1000;
+    }
   }
   return anchors;
+}
+
+/**
+ * Where a live view's media time 0 is. Chromium starts a live playlist at its third last entry (RFC 8216, 6.3.3), and
+ * may fetch the first entry once before, to learn the codecs. The gateway's live playlists start three GOPs back, so
+ * that is the first entry, unless a keyframe arrived between the mint and the player's first fetch. The media
+ * element's own fetches (Resource Timing, cleared when playback starts) say which: the first entry fetched that was
+ * followed by the next one in the playlist is where playback began (a probe is followed by a jump, or by itself).
+ */
+async function anchorLive() {
+  if (player.anchoring || player.liveAnchored) return;
+  player.anchoring = true;
+  try {
+    const base = new URL(player.playlist, location.href).href.replace(/live\.m3u8$/, "");
+    const fetched = performance.getEntriesByType("resource")
+      .filter((entry) => entry.initiatorType === "video" && entry.name.startsWith(base) && entry.name.endsWith(".ts"))
+      .map((entry) => entry.name.slice(base.length));
+    if (fetched.length < 2) return;
+    const response = await fetch(player.playlist);
+    if (!response.ok) return;
+    const text = await response.text();
+    const position = new Map(playlistEntries(text).map((entry, index) => [entry.resource, index]));
+    const start = fetched.find((resource, index) =>
+      index + 1 < fetched.length && position.has(resource) && position.get(fetched[index + 1]) === position.get(resource) + 1);
+    const anchors = start ? playlistAnchors(text, start) : [];
+    if (anchors.length) Object.assign(player, { anchors, liveAnchored: true });
+  } finally {
+    player.anchoring = false;
+  }
 }
 
 function wallTimeAt(mediaTime) {
@@ -464,26 +507,135 @@ async function play(camera, { from, live }) {
   const to = from ? new Date(Math.min(Date.now(), from.getTime() + 3600 * 1000)) : null;
   const query = live ? "live=true" : `from=${from.toISOString()}&to=${to.toISOString()}`;
   say($("player-state"), "playback.asking");
+  // The picture and time of what played before go while the new playback is asked for.
+  video.pause();
+  stopKeyframes();
+  Object.assign(player, { anchors: [], live: false, pausedLive: false, camera, playlist: "", liveAnchored: false });
+  $("player-time").textContent = "";
+  $("player-time").dataset.wall = "";
   try {
     const grant = await (await api(`/api/cameras/${encodeURIComponent(camera)}/playback?${query}`, { method: "POST" })).json();
     const playlist = await fetch(grant.playlist);
     if (!playlist.ok) throw new MessageError("playback.playlistAnswered", { status: playlist.status });
     player.anchors = playlistAnchors(await playlist.text());
     if (!player.anchors.length) throw new MessageError(live ? "playback.nothingLive" : "playback.nothingFrom");
+    player.playlist = grant.playlist;
+    performance.clearResourceTimings();
     video.hidden = false;
     video.src = grant.playlist;
     video.dataset.live = live ? "true" : "false";
     if (live) say($("player-state"), "playback.playingLive");
     else say($("player-state"), "playback.playingFrom", { time: clock(grant.from) });
+    player.live = live;
     await video.play();
   } catch (error) {
+    // The browser cannot play the video (Chromium has no HEVC decoder): show it keyframe by keyframe instead.
+    if (video.error && player.playlist) return showKeyframes();
     stopPlayback();
     sayError($("player-state"), error);
   }
 }
 
+// ---- Keyframe view: a camera whose video the browser cannot play, one picture per GOP ---------------------------
+
+const keyframeView = { timer: null };
+
+/**
+ * A playlist's entries as the gateway's GOP resources (`OFFSET-LENGTH/SEGMENT.ts`, whether the playlist names them
+ * so or as byte ranges of a segment), each with its wall time and duration.
+ */
+function playlistEntries(text) {
+  const entries = [];
+  let wall = null, duration = 0, range = null, previous = { name: "", end: 0 };
+  for (const line of text.split("\n")) {
+    if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) wall = new Date(line.slice(25)).getTime();
+    else if (line.startsWith("#EXTINF:")) duration = parseFloat(line.slice(8));
+    else if (line.startsWith("#EXT-X-BYTERANGE:")) range = line.slice(17).split("@").map(Number);
+    else if (line && !line.startsWith("#")) {
+      let resource = line;
+      if (range) {
+        // Without "@offset" a range follows on from the previous one of the same file (RFC 8216, 4.3.2.2).
+        const offset = range.length > 1 ? range[1] : (previous.name === line ? previous.end : 0);
+        resource = `${offset}-${range[0]}/${line}`;
+        previous = { name: line, end: offset + range[0] };
+        range = null;
+      }
+      entries.push({ resource, wall, duration });
+      if (wall !== null) wall += duration * 1000;
+    }
+  }
+  return entries;
+}
+
+/**
+ * Shows the playback's keyframes as JPEGs (`…/OFFSET-LENGTH/SEGMENT.jpg`, decoded by the gateway), each for its GOP's
+ * duration, under the capability already minted: no second audit row. Live follows the playlist as it grows.
+ */
+async function showKeyframes() {
+  const video = $("player"), picture = $("player-picture");
+  if (!picture.hidden || !player.playlist) return;
+  video.hidden = true;
+  picture.hidden = false;
+  say($("player-state"), "playback.keyframesOnly");
+  const playlist = player.playlist, base = playlist.replace(/[^/]*$/, "");
+  const load = async () => {
+    const response = await fetch(playlist);
+    if (!response.ok) throw new MessageError("playback.playlistAnswered", { status: response.status });
+    return playlistEntries(await response.text());
+  };
+  let entries = [];
+  try {
+    entries = await load();
+  } catch (error) {
+    return sayError($("player-state"), error);
+  }
+  let next = player.live ? Math.max(0, entries.length - 1) : 0;
+  const step = async () => {
+    if (player.playlist !== playlist) return;
+    if (next >= entries.length && player.live) {
+      try {
+        entries = await load();
+      } catch (error) {
+        return sayError($("player-state"), error);  // the capability expired: the operator asks again
+      }
+    }
+    if (next >= entries.length) {
+      if (player.live) keyframeView.timer = setTimeout(step, 1000);
+      else say($("player-state"), "playback.keyframesEnded");
+      return;
+    }
+    const entry = entries[next++];
+    const started = performance.now();
+    const image = new Image();
+    image.src = base + entry.resource.replace(/\.ts$/, ".jpg");
+    try {
+      await image.decode();
+    } catch {
+      keyframeView.timer = setTimeout(step, entry.duration * 1000);  // keeps the pace over a picture that failed
+      return;
+    }
+    if (player.playlist !== playlist) return;
+    picture.src = image.src;
+    const wall = entry.wall === null ? null : new Date(entry.wall);
+    $("player-time").textContent = wall ? wall.toLocaleString(language) : "";
+    $("player-time").dataset.wall = wall ? wall.toISOString() : "";
+    keyframeView.timer = setTimeout(step, Math.max(0, entry.duration * 1000 - (performance.now() - started)));
+  };
+  step();
+}
+
+function stopKeyframes() {
+  clearTimeout(keyframeView.timer);
+  const picture = $("player-picture");
+  picture.hidden = true;
+  picture.removeAttribute("src");
+}
+
 function stopPlayback() {
   const video = $("player");
+  player.live = false;
+  player.playlist = "";
+  stopKeyframes();
   video.pause();
   video.removeAttribute("src");
   video.load();
@@ -507,7 +659,16 @@ async function downloadClip() {
   }
 }
 
+$("player").addEventListener("playing", () => { if (player.live) anchorLive(); });
+// A decoder that fails after playback began (not when it was asked to play) falls back the same way.
+$("player").addEventListener("error", () => { if (player.playlist) showKeyframes(); });
+// A live view paused and played again would resume wherever Chromium's estimate lands; start it anew at the edge.
+$("player").addEventListener("pause", () => { if (player.live) player.pausedLive = true; });
+$("player").addEventListener("play", () => {
+  if (player.live && player.pausedLive) play(player.camera, { live: true });
+});
 $("player").addEventListener("timeupdate", () => {
+  if (player.live && !player.liveAnchored) anchorLive();
   const wall = wallTimeAt($("player").currentTime);
   $("player-time").textContent = wall ? wall.toLocaleString(language) : "";
   $("player-time").dataset.wall = wall ? wall.toISOString() : "";

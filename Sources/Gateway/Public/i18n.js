@@ -152,6 +152,8 @@ const messages = {
     "playback.playingFrom": "recorded, from {time}",
     "playback.cutting": "cutting the clip…",
     "playback.downloaded": "clip downloaded",
+    "playback.keyframesOnly": "this browser cannot play this camera's video: its keyframes, one picture per GOP",
+    "playback.keyframesEnded": "keyframes shown to the end of the recording",
 
     "availability.heading": "Availability per grid, last 24 hours",
     "availability.faultCount": "{kind} {count}×",
@@ -316,6 +318,8 @@ const messages = {
     "playback.playingFrom": "录像回放，从 {time} 开始",
     "playback.cutting": "正在剪辑…",
     "playback.downloaded": "录像片段已下载",
+    "playback.keyframesOnly": "此浏览器无法播放该摄像机的视频：逐关键帧显示画面，每个 GOP 一幅",
+    "playback.keyframesEnded": "关键帧已显示到录像末尾",
 
     "availability.heading": "各网格可用率（最近 24 小时）",
     "availability.faultCount": "{kind} {count} 次",

@@ -25,7 +25,7 @@ for number in 0..<total {
     let segmentNumber = number / gopsPerSegment
     let segment = segments + String(format: "/%013d-%06d.ts", Int64(start.timeIntervalSince1970 * 1000), segmentNumber + 1)
     if number % gopsPerSegment == 0 {
-        FileManager.default.createFile(atPath: segment, contents: nil)
+        _ = FileManager.default.createFile(atPath: segment, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: segment))
         try handle.truncate(atOffset: UInt64(bytesPerGOP) * UInt64(gopsPerSegment))
         try handle.close()

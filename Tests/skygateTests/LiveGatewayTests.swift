@@ -117,6 +117,61 @@ struct LiveGatewayTests {
         #expect(try Self.curl(["\(base)/healthz"]).status == 0)  // nothing listens any more
     }
 
+    /// Issue 15, item 3: Chromium has no HEVC decoder, so an HEVC camera's playback would be a blank player. The page
+    /// falls back to the camera's keyframes, one JPEG per GOP decoded by the gateway, under the same capability.
+    @Test("an HEVC camera plays back in Chromium keyframe by keyframe, its pictures decoded by the gateway")
+    func hevcKeyframeView() throws {
+        let camera = "33019900001320000093"
+        let check = try Self.playbackCheck(camera: camera, codec: "hevc", artefacts: "hevc", ["--back", "15", "--keyframes"])
+        #expect(check.status == 0, "\(check.standardOutput)\n\(check.standardError.suffix(3000))")
+        print("HEVC keyframe view: \(check.standardOutput.split(separator: "\n").last ?? "")")
+    }
+
+    /// Issue 15's acceptance in Chromium: playback across a segment boundary and across the gap of a camera restart
+    /// (its timestamps start again at zero: the playlist must carry a discontinuity, read with the m3u8 parser). Live
+    /// is not checked here: in this page, after recorded playback, Chromium refused the live playlist
+    /// (DEMUXER_ERROR_COULD_NOT_PARSE) in every run on a quiet machine, though it plays in a page that goes to live
+    /// first. Open, issue 15.
+    @Test("playback in Chromium across a segment boundary and across a camera restart's gap, a discontinuity")
+    func playbackAcross() throws {
+        let camera = "33019900001320000094"
+        let check = try Self.playbackCheck(camera: camera, artefacts: "playback", ["--back", "10", "--across"]) { simulator in
+            let restart = try Self.curl(["-X", "POST", "http://127.0.0.1:\(simulator.controlPort)/\(camera)/restart"])
+            #expect(restart.status == 204, "camera-sim restart: \(restart.body)")
+            Thread.sleep(forTimeInterval: 30)  // two more segments after the gap
+        }
+        #expect(check.status == 0, "\(check.standardOutput)\n\(check.standardError.suffix(3000))")
+        print("playback across: \(check.standardOutput.split(separator: "\n").last ?? "")")
+        for name in ["07-playback-recorded", "07b-playback-segment-boundary", "07c-playback-across-gap"] {
+            let path = MediaCorpus.packageRoot.path + "/.build/test-artifacts/playback/\(name).png"
+            #expect(FileManager.default.fileExists(atPath: path), "\(name).png")
+        }
+    }
+
+    /// `playback_check.py` against a gateway recording one simulated camera (1 s GOPs, 10 s segments) for 30 s, after
+    /// `meanwhile` has run (given the simulator, for faults); screenshots under `.build/test-artifacts/ARTEFACTS`.
+    static func playbackCheck(
+        camera: String, codec: String = "h264", artefacts: String, _ arguments: [String],
+        meanwhile: (CameraSimulator) throws -> Void = { _ in }
+    ) throws -> ProcessResult {
+        let simulator = try CameraSimulator(cameras: [camera], codec: codec, gop: 25)
+        let data = try GatewayProcess.registry([(camera, simulator.url(camera))])
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let created = try SkygateBinary.run(["token", "create", "--name", "player", "--role", "operator", "--data-dir", data])
+        let token = try #require(created.standardOutput.firstMatch(of: /sgt_[A-Za-z0-9_-]+/).map { String($0.0) })
+        let gateway = try GatewayProcess(dataDirectory: data, arguments: ["--segment-seconds", "10"])
+        defer { _ = gateway.stop() }
+        let base = try #require(gateway.httpBase)
+        Thread.sleep(forTimeInterval: 30)
+        try meanwhile(simulator)
+        let root = MediaCorpus.packageRoot.path
+        let directory = root + "/.build/test-artifacts/" + artefacts
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return try ProcessRunner.run(
+            Self.python,
+            [root + "/Tests/browser/playback_check.py", base + "/", token, camera, directory, "--gop", "1"] + arguments)
+    }
+
     @Test("the demo in headless Chromium: sign in, cameras on the map and in the list, a fault event in the live feed")
     func demoInChromium() throws {
         let root = MediaCorpus.packageRoot.path
@@ -180,9 +235,9 @@ struct LiveGatewayTests {
             [root + "/Tests/browser/language_check.py", base, token, artefacts, "--camera", "33019900001320000005"])
         #expect(chinese.status == 0, "\(chinese.standardOutput)\n\(chinese.standardError.suffix(3000))")
         print("language: \(chinese.standardOutput.split(separator: "\n").last ?? "")")
-        // Playback in the browser from the keyframe index, a minute back (the demo's clips have 1 s GOPs). Live is not
-        // checked here: it plays in Chromium on a quiet machine (18 s behind, the playlist's lookback), but stalled on
-        // a loaded CI run (issue 15, open); `playback_check.py --live` checks it by hand.
+        // Playback in the browser from the keyframe index, a minute back (the demo's clips have 1 s GOPs). Crossing a
+        // gap and a segment boundary is checked by `playbackAcross` on a lighter rig: fifty simulated cameras on a
+        // loaded machine send less than real time, and their recording has holes of its own.
         let playback = try ProcessRunner.run(
             Self.python,
             [

@@ -130,7 +130,7 @@ struct LiveGatewayTests {
     /// Issue 15's acceptance in Chromium: playback across a segment boundary and across the gap of a camera restart
     /// (its timestamps start again at zero: the playlist must carry a discontinuity, read with the m3u8 parser). Live
     /// is not checked here: after the restart, Chromium refused the live playlist (DEMUXER_ERROR_COULD_NOT_PARSE)
-    /// in every run on a quiet machine, after fetching two of its GOPs. Open, issue 15 (DESIGN-NOTES).
+    /// in four of five runs (all four on a quiet machine), after fetching two of its GOPs. Open, issue 15 (DESIGN-NOTES).
     @Test("playback in Chromium across a segment boundary and across a camera restart's gap, a discontinuity")
     func playbackAcross() throws {
         let camera = "33019900001320000094"

@@ -157,14 +157,15 @@ public struct RecordingIndex: Sendable {
         }
     }
 
-    /// A camera's `count` newest keyframes, newest first: a live view starts at the oldest of them.
-    public func newestKeyframes(camera: String, count: Int) throws -> [RecordedKeyframe] {
-        try store.read("find the newest keyframes") { db in
-            try Row.fetchAll(
+    /// A camera's keyframe `back` places before its newest (0: the newest), if it has that many: where a live view
+    /// starts. One row, read backwards along the (camera, wall_time) index.
+    public func newestKeyframe(camera: String, back: Int) throws -> RecordedKeyframe? {
+        try store.read("find a recent keyframe") { db in
+            try Row.fetchOne(
                 db,
                 sql:
-                    "SELECT \(Self.keyframeColumns) FROM recorded_keyframe WHERE camera = ? ORDER BY wall_time DESC, seconds DESC LIMIT ?",
-                arguments: [camera, count]
+                    "SELECT \(Self.keyframeColumns) FROM recorded_keyframe WHERE camera = ? ORDER BY wall_time DESC, seconds DESC LIMIT 1 OFFSET ?",
+                arguments: [camera, back]
             ).map(RecordingIndex.keyframe(from:))
         }
     }

@@ -52,15 +52,16 @@ extension GatewayServices {
             let auditor = auditor(context)
             let grant = try await blocking {
                 try Self.requireCamera(id, in: registry)
-                // Live starts `liveGOPs` whole GOPs behind the newest keyframe recorded (not behind the wall clock's
-                // now: a camera whose clock runs slow, or a starved one, is recorded behind it).
-                let recent = live ? try index.newestKeyframes(camera: id, count: Self.liveGOPs + 1) : []
-                let asked = live ? (recent.last?.wallClock ?? at) : requested
-                // Play from the keyframe at or before the moment asked for, so the picture starts at that moment.
-                var from = asked
-                if let keyframe = try index.keyframe(camera: id, atOrBefore: asked),
-                    asked.timeIntervalSince(keyframe.wallClock) <= PlaybackCutter.longestGOP
+                var from = requested
+                if live {
+                    // `liveGOPs` whole GOPs behind the newest keyframe recorded (not behind the wall clock's now: a
+                    // camera whose clock runs slow, or a starved one, is recorded behind it). Fewer keyframes than
+                    // that: nothing Chromium would play, and the playlist from now on is empty.
+                    from = try index.newestKeyframe(camera: id, back: Self.liveGOPs)?.wallClock ?? at
+                } else if let keyframe = try index.keyframe(camera: id, atOrBefore: requested),
+                    requested.timeIntervalSince(keyframe.wallClock) <= PlaybackCutter.longestGOP
                 {
+                    // Play from the keyframe at or before the moment asked for, so the picture starts at that moment.
                     from = keyframe.wallClock
                 }
                 let expires = at.addingTimeInterval(Self.playbackLifetime)
@@ -176,8 +177,9 @@ extension GatewayServices {
     /// keyframe decoded per request, on the blocking pool; the picture never changes, so the browser may keep it.
     static func keyframeJPEG(path: String, offset: Int64) async throws -> Response {
         let jpeg = try await blocking {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
-            guard offset < size else { throw HTTPError(.notFound, message: "the segment has no byte \(offset)") }
+            guard offset < FileSize.of(path) ?? 0 else {
+                throw HTTPError(.notFound, message: "the segment has no byte \(offset)")
+            }
             do {
                 return try SnapshotEncoder.jpeg(segment: path, byteOffset: offset)
             } catch let error as MediaError where error.code == .invalidData {

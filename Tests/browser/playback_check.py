@@ -30,14 +30,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
-# The spread of a frame's luma, drawn small onto a canvas: a blank (black or uniform) picture has almost none.
-FRAME_SPREAD = """
-const video = document.getElementById('player');
-if (!video.videoWidth) return -1;
+# The spread of a picture's luma (the video's frame, or the keyframe view's image, by element ID), drawn small onto a
+# canvas: a blank (black or uniform) picture has almost none.
+SPREAD = """
+const element = document.getElementById(arguments[0]);
+if (!(element.videoWidth || element.naturalWidth)) return -1;
 const canvas = document.createElement('canvas');
 canvas.width = 160; canvas.height = 90;
 const context = canvas.getContext('2d');
-context.drawImage(video, 0, 0, 160, 90);
+context.drawImage(element, 0, 0, 160, 90);
 const pixels = context.getImageData(0, 0, 160, 90).data;
 let sum = 0, squares = 0;
 for (let i = 0; i < pixels.length; i += 4) {
@@ -91,48 +92,12 @@ def newest_gap(browser, camera, newest):
     return gaps[-1] if gaps else None
 
 
-# The spread of the keyframe view's picture, as FRAME_SPREAD measures the video's.
-PICTURE_SPREAD = FRAME_SPREAD.replace("document.getElementById('player')", "document.getElementById('player-picture')") \
-    .replace("video.videoWidth", "video.naturalWidth")
-
-
-def check_keyframe_view(browser, asked, arguments, click_at, wall_shown, shot, fail, seen):
-    """A camera the browser cannot play: after the click the page shows its keyframes as pictures, the first within a
-    GOP of the moment clicked, the wall time moving on one GOP at a time."""
-    click_at(asked, "keyframes")
-    deadline = time.time() + 30
-    first = None
-    while time.time() < deadline and first is None:
-        shown = browser.execute_script(
-            "const p = document.getElementById('player-picture'); return !p.hidden && p.naturalWidth > 0")
-        first = wall_shown() if shown else None
-        time.sleep(0.2)
-    if first is None:
-        fail(f"no keyframe picture within 30 s: {browser.execute_script(PLAYING)}")
-    seen.update(keyframes_offset_s=round(first - asked, 2),
-                keyframes_state=browser.find_element(By.ID, "player-state").text,
-                video_error=browser.execute_script("const v = document.getElementById('player'); return v.error && v.error.message"))
-    if abs(first - asked) > arguments.gop + 1:
-        fail(f"the keyframe view started {first - asked:.2f} s from the moment clicked (more than a GOP)")
-    time.sleep(5)
-    advanced = (wall_shown() or 0) - first
-    spread = browser.execute_script(PICTURE_SPREAD)
-    seen.update(keyframes_advanced_s=round(advanced, 2), keyframes_picture_spread=round(spread, 1))
-    shot("07-playback-keyframes")
-    if advanced < 3:
-        fail(f"the keyframe view stopped: its time moved {advanced:.2f} s in 5 s")
-    if spread < 5:
-        fail(f"the keyframe picture is blank (luma spread {spread:.1f})")
-
-
 def newest_keyframe(browser, camera):
     """The wall time (seconds) of the newest keyframe the gateway recorded of the camera, from its status."""
-    text = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "getJSON(`/api/cameras/${arguments[0]}/status`).then((s) => done(s.lastKeyframe), (e) => done(''));", camera)
-    if not text:
-        raise SystemExit(json.dumps({"ok": False, "reason": "no status for the camera"}))
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    status = get_json(browser, f"/api/cameras/{camera}/status")
+    if not isinstance(status, dict) or not status.get("lastKeyframe"):
+        raise SystemExit(json.dumps({"ok": False, "reason": f"no status for the camera: {status}"}))
+    return stamp(status["lastKeyframe"])
 
 
 def main():
@@ -231,12 +196,40 @@ def main():
             fail(f"{label}: the wall time shown reached {iso(wall_shown() or 0)}, not {iso(past)}, in {seconds} s: "
                  f"{browser.execute_script(PLAYING)}")
 
+        def check_keyframe_view(asked):
+            """A camera the browser cannot play: after the click the page shows its keyframes as pictures, the first
+            within a GOP of the moment clicked, the wall time moving on one GOP at a time."""
+            click_at(asked, "keyframes")
+            deadline = time.time() + 30
+            first = None
+            while time.time() < deadline and first is None:
+                shown = browser.execute_script(
+                    "const p = document.getElementById('player-picture'); return !p.hidden && p.naturalWidth > 0")
+                first = wall_shown() if shown else None
+                time.sleep(0.2)
+            if first is None:
+                fail(f"no keyframe picture within 30 s: {browser.execute_script(PLAYING)}")
+            seen.update(keyframes_offset_s=round(first - asked, 2),
+                        keyframes_state=browser.find_element(By.ID, "player-state").text,
+                        video_error=browser.execute_script(PLAYING)[4])
+            if abs(first - asked) > arguments.gop + 1:
+                fail(f"the keyframe view started {first - asked:.2f} s from the moment clicked (more than a GOP)")
+            time.sleep(5)
+            advanced = (wall_shown() or 0) - first
+            spread = browser.execute_script(SPREAD, "player-picture")
+            seen.update(keyframes_advanced_s=round(advanced, 2), keyframes_picture_spread=round(spread, 1))
+            shot("07-playback-keyframes")
+            if advanced < 3:
+                fail(f"the keyframe view stopped: its time moved {advanced:.2f} s in 5 s")
+            if spread < 5:
+                fail(f"the keyframe picture is blank (luma spread {spread:.1f})")
+
         # Click the timeline where the moment --back seconds before the newest recorded keyframe is. Times are the
         # recording's (the camera's timeline anchored to the gateway's clock): a starved simulator's clock runs slow,
         # so "now" on the wall would be past the end of what it has sent.
         asked = newest - arguments.back
         if arguments.keyframes:
-            check_keyframe_view(browser, asked, arguments, click_at, wall_shown, shot, fail, seen)
+            check_keyframe_view(asked)
             print(json.dumps({"ok": True, **seen}))
             return
         click_at(asked, "recorded")
@@ -247,7 +240,7 @@ def main():
         if abs(offset) > arguments.gop + 1:
             fail(f"playback started {offset:.2f} s from the moment clicked (more than a GOP)")
         time.sleep(2)
-        spread = browser.execute_script(FRAME_SPREAD)
+        spread = browser.execute_script(SPREAD, "player")
         seen.update(recorded_frame_spread=round(spread, 1))
         if spread < 5:
             fail(f"the recorded picture is blank (luma spread {spread:.1f})")
@@ -288,7 +281,7 @@ def main():
         # Latency behind the newest keyframe the gateway has recorded: what playback adds, whatever the source's clock.
         newest, shown = newest_keyframe(browser, arguments.camera), wall_shown()
         latency = newest - shown
-        seen.update(live_latency_s=round(latency, 2), live_frame_spread=round(browser.execute_script(FRAME_SPREAD), 1))
+        seen.update(live_latency_s=round(latency, 2), live_frame_spread=round(browser.execute_script(SPREAD, "player"), 1))
         shot("08-playback-live")
         bound = arguments.live_latency if arguments.live_latency is not None else 2 * arguments.gop + 1
         # Still playing 6 s on: the picture's wall time moved on about as far as the recording did (a live playlist

@@ -440,29 +440,24 @@ async function showCamera(id, first = true) {
 
 // The playlist's URL carries a short-lived capability for this camera and range (minted by an audited API call):
 // a <video> element cannot send the bearer token, and the token never goes into a URL.
-const player = { anchors: [], live: false, playlist: "", camera: "", pausedLive: false, liveAnchored: false, anchoring: false };
+const player = {
+  anchors: [], live: false, playlist: "", camera: "", pausedLive: false, liveAnchored: false, anchoring: false,
+  keyframeTimer: null,
+};
 
 /**
- * Media time → wall time: each EXT-X-PROGRAM-DATE-TIME anchors the media time reached by the EXTINFs before it.
- * Media time 0 is the entry `startUri` (default: the first entry).
+ * Media time → wall time, from a playlist's entries (`playlistEntries`): media time 0 is the entry `start` (default:
+ * the first), and every entry with its own EXT-X-PROGRAM-DATE-TIME (after a discontinuity) anchors the media time the
+ * durations before it reach.
  */
-function playlistAnchors(text, startUri = null) {
+function playlistAnchors(entries, start = null) {
+  const first = start === null ? 0 : entries.findIndex((entry) => entry.resource === start);
+  if (first < 0) return [];
   const anchors = [];
-  let media = 0, wall = null, duration = 0, started = startUri === null;
-  for (const line of text.split("\n")) {
-    if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
-      wall = new Date(line.slice(25)).getTime();
-      if (started) anchors.push([media, wall]);
-    } else if (line.startsWith("#EXTINF:")) {
-      duration = parseFloat(line.slice(8));
-    } else if (line && !line.startsWith("#")) {
-      if (!started && line === startUri && wall !== null) {
-        started = true;
-        anchors.push([0, wall]);
-      }
-      if (started) media += duration;
-      if (wall !== null) wall += duration * 1000;
-    }
+  let media = 0;
+  for (const entry of entries.slice(first)) {
+    if (entry.wall !== null && (entry.dated || anchors.length === 0)) anchors.push([media, entry.wall]);
+    media += entry.duration;
   }
   return anchors;
 }
@@ -485,12 +480,14 @@ async function anchorLive() {
     if (fetched.length < 2) return;
     const response = await fetch(player.playlist);
     if (!response.ok) return;
-    const text = await response.text();
-    const position = new Map(playlistEntries(text).map((entry, index) => [entry.resource, index]));
+    const entries = playlistEntries(await response.text());
+    const position = new Map(entries.map((entry, index) => [entry.resource, index]));
     const start = fetched.find((resource, index) =>
       index + 1 < fetched.length && position.has(resource) && position.get(fetched[index + 1]) === position.get(resource) + 1);
-    const anchors = start ? playlistAnchors(text, start) : [];
-    if (anchors.length) Object.assign(player, { anchors, liveAnchored: true });
+    const anchors = start ? playlistAnchors(entries, start) : [];
+    if (anchors.length) player.anchors = anchors;
+    // Read once the fetches are in: without a start found, the first entry's anchors stay (no read per timeupdate).
+    player.liveAnchored = anchors.length > 0 || fetched.length > 2;
   } finally {
     player.anchoring = false;
   }
@@ -517,13 +514,12 @@ async function play(camera, { from, live }) {
     const grant = await (await api(`/api/cameras/${encodeURIComponent(camera)}/playback?${query}`, { method: "POST" })).json();
     const playlist = await fetch(grant.playlist);
     if (!playlist.ok) throw new MessageError("playback.playlistAnswered", { status: playlist.status });
-    player.anchors = playlistAnchors(await playlist.text());
+    player.anchors = playlistAnchors(playlistEntries(await playlist.text()));
     if (!player.anchors.length) throw new MessageError(live ? "playback.nothingLive" : "playback.nothingFrom");
     player.playlist = grant.playlist;
     performance.clearResourceTimings();
     video.hidden = false;
     video.src = grant.playlist;
-    video.dataset.live = live ? "true" : "false";
     if (live) say($("player-state"), "playback.playingLive");
     else say($("player-state"), "playback.playingFrom", { time: clock(grant.from) });
     player.live = live;
@@ -538,18 +534,19 @@ async function play(camera, { from, live }) {
 
 // ---- Keyframe view: a camera whose video the browser cannot play, one picture per GOP ---------------------------
 
-const keyframeView = { timer: null };
-
 /**
  * A playlist's entries as the gateway's GOP resources (`OFFSET-LENGTH/SEGMENT.ts`, whether the playlist names them
- * so or as byte ranges of a segment), each with its wall time and duration.
+ * so or as byte ranges of a segment), each with its wall time, its duration and whether the playlist dated it
+ * (EXT-X-PROGRAM-DATE-TIME: the first entry and every one after a discontinuity).
  */
 function playlistEntries(text) {
   const entries = [];
-  let wall = null, duration = 0, range = null, previous = { name: "", end: 0 };
+  let wall = null, dated = false, duration = 0, range = null, previous = { name: "", end: 0 };
   for (const line of text.split("\n")) {
-    if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) wall = new Date(line.slice(25)).getTime();
-    else if (line.startsWith("#EXTINF:")) duration = parseFloat(line.slice(8));
+    if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+      wall = new Date(line.slice(25)).getTime();
+      dated = true;
+    } else if (line.startsWith("#EXTINF:")) duration = parseFloat(line.slice(8));
     else if (line.startsWith("#EXT-X-BYTERANGE:")) range = line.slice(17).split("@").map(Number);
     else if (line && !line.startsWith("#")) {
       let resource = line;
@@ -560,7 +557,8 @@ function playlistEntries(text) {
         previous = { name: line, end: offset + range[0] };
         range = null;
       }
-      entries.push({ resource, wall, duration });
+      entries.push({ resource, wall, duration, dated });
+      dated = false;
       if (wall !== null) wall += duration * 1000;
     }
   }
@@ -600,7 +598,7 @@ async function showKeyframes() {
       }
     }
     if (next >= entries.length) {
-      if (player.live) keyframeView.timer = setTimeout(step, 1000);
+      if (player.live) player.keyframeTimer = setTimeout(step, 1000);
       else say($("player-state"), "playback.keyframesEnded");
       return;
     }
@@ -611,7 +609,7 @@ async function showKeyframes() {
     try {
       await image.decode();
     } catch {
-      keyframeView.timer = setTimeout(step, entry.duration * 1000);  // keeps the pace over a picture that failed
+      player.keyframeTimer = setTimeout(step, entry.duration * 1000);  // keeps the pace over a picture that failed
       return;
     }
     if (player.playlist !== playlist) return;
@@ -619,13 +617,13 @@ async function showKeyframes() {
     const wall = entry.wall === null ? null : new Date(entry.wall);
     $("player-time").textContent = wall ? wall.toLocaleString(language) : "";
     $("player-time").dataset.wall = wall ? wall.toISOString() : "";
-    keyframeView.timer = setTimeout(step, Math.max(0, entry.duration * 1000 - (performance.now() - started)));
+    player.keyframeTimer = setTimeout(step, Math.max(0, entry.duration * 1000 - (performance.now() - started)));
   };
   step();
 }
 
 function stopKeyframes() {
-  clearTimeout(keyframeView.timer);
+  clearTimeout(player.keyframeTimer);
   const picture = $("player-picture");
   picture.hidden = true;
   picture.removeAttribute("src");
@@ -659,7 +657,6 @@ async function downloadClip() {
   }
 }
 
-$("player").addEventListener("playing", () => { if (player.live) anchorLive(); });
 // A decoder that fails after playback began (not when it was asked to play) falls back the same way.
 $("player").addEventListener("error", () => { if (player.playlist) showKeyframes(); });
 // A live view paused and played again would resume wherever Chromium's estimate lands; start it anew at the edge.

@@ -41,9 +41,17 @@ public struct SanitisedTimestamp: Sendable, Equatable {
 /// Maps one camera's packet timestamps onto one monotonic timeline anchored to the gateway's wall clock.
 ///
 /// Cameras reset their timestamps to zero, jump hours, and wrap; the index and the segments must not. The sanitiser
-/// keeps an offset that it changes only at a discontinuity: across one, the timeline advances by the time that really
-/// passed (the monotonic clock between the two packets' arrivals, at least one frame), so recordings stay aligned
-/// with the wall clock through reconnects. Every discontinuity is recorded. Not thread-safe: one per camera worker.
+/// keeps an offset that it changes only at a discontinuity: across one, the timeline goes on where the monotonic
+/// clock says it is (the time since the first packet arrived, and at least one frame past the last packet), so
+/// recordings stay aligned with the wall clock through reconnects. Every discontinuity is recorded. Not thread-safe:
+/// one per camera worker.
+///
+/// The arrival clock, not the time between the two packets: a camera's first GOP after it connects comes in a burst
+/// (a GOP buffered by the camera or the server in front of it), so the timeline runs ahead of arrival by that burst
+/// for as long as the connection lasts. Advanced by the time between packets, the next connection's burst added to
+/// it: after one camera restart in the one-camera test, keyframes were stamped 1.3 s ahead of the gateway's clock
+/// (0.55 s before it), and a camera that reconnects all day would drift without bound. Placed by the arrival clock,
+/// the lead goes back to nothing at every break, and a timeline behind the clock (a starved source) catches up.
 public struct TimestampSanitiser: Sendable {
     public struct Configuration: Sendable {
         /// The largest forward step between packets taken as genuine (longer gaps are jumps).
@@ -67,7 +75,7 @@ public struct TimestampSanitiser: Sendable {
     private var lastRaw: Int64?
     private var lastUnwrapped: Int64 = 0
     private var lastOutput: Int64 = 0
-    private var lastArrival: UInt64 = 0
+    private var firstArrival: UInt64 = 0
     private var lastDuration: Int64 = 0
 
     /// - Parameters:
@@ -105,7 +113,7 @@ public struct TimestampSanitiser: Sendable {
             lastUnwrapped = raw
             lastOutput = 0
             offset = -raw
-            lastArrival = arrival
+            firstArrival = arrival
             return stamp(0, compositionOffset, nil)
         }
         // 33-bit wrap: a drop of more than half the clock's range is the clock going round, not a jump back.
@@ -115,7 +123,7 @@ public struct TimestampSanitiser: Sendable {
         }
         let unwrapped = raw + unwrapOffset
         let step = unwrapped - lastUnwrapped
-        let elapsed = Double(arrival &- lastArrival) / 1e9
+        let sinceFirst = Double(arrival &- firstArrival) / 1e9
         let minimumStep = max(lastDuration, 1)
         var output = unwrapped + offset
         if step == 0 {
@@ -131,14 +139,13 @@ public struct TimestampSanitiser: Sendable {
             } else {
                 discontinuity = .forwardJump
             }
-            // Advance by the time that really passed, at least one frame, and re-anchor the offset there.
-            output = lastOutput + max(minimumStep, ticks(elapsed))
+            // Where the arrival clock says the timeline is, at least one frame on; the offset re-anchored there.
+            output = max(lastOutput + minimumStep, ticks(sinceFirst))
             offset = output - unwrapped
         }
         lastRaw = raw
         lastUnwrapped = unwrapped
         lastOutput = output
-        lastArrival = arrival
         var event: TimestampDiscontinuity? = nil
         if let discontinuity {
             event = TimestampDiscontinuity(

@@ -51,6 +51,51 @@ struct TimestampSanitiserTests {
         #expect(out[51].dts - out[50].dts == Self.frame)
     }
 
+    /// Feeds connections one after another: each starts again at timestamp zero after `away` seconds, sends its first
+    /// `burst` frames at once (as a camera sends the GOP it buffered when a client connects), then one frame every
+    /// `pace` seconds. Returns the placed packets with their arrival in seconds since the first packet.
+    static func connections(
+        _ count: Int, frames: Int, burst: Int, pace: Double, away: Double
+    ) -> (TimestampSanitiser, [(placed: SanitisedTimestamp, arrival: Double)]) {
+        var sanitiser = TimestampSanitiser(timeBase: tick90k, anchor: anchor)
+        var arrival = 0.0
+        var out: [(placed: SanitisedTimestamp, arrival: Double)] = []
+        for connection in 0..<count {
+            if connection > 0 { arrival += away }
+            for frame in 0..<frames {
+                if frame >= burst && !(connection == 0 && frame == 0) { arrival += pace }
+                let dts = Int64(frame) * Self.frame
+                let placed = sanitiser.place(
+                    dts: dts, pts: dts, duration: Self.frame, arrival: 5_000_000_000 + UInt64(arrival * 1e9))
+                out.append((placed, arrival))
+            }
+        }
+        return (sanitiser, out)
+    }
+
+    @Test("each reconnect's burst does not add to the last: the timeline runs ahead of arrival by one burst at most")
+    func reconnectBursts() {
+        // Three connections, each sending its first second (25 frames) at once, then real time; 2 s away between.
+        let (sanitiser, out) = Self.connections(3, frames: 200, burst: 25, pace: 0.04, away: 2)
+        #expect(sanitiser.discontinuities.map(\.kind) == [.reset, .reset])
+        #expect(zip(out, out.dropFirst()).allSatisfy { $0.placed.dts < $1.placed.dts })
+        // Advanced by the time between packets instead, each burst added to the last: 2.9 s ahead in the third.
+        let leads = out.map { $0.placed.seconds - $0.arrival }
+        #expect(leads.max()! < 1.0 + 1e-6, "ahead of arrival by at most one burst, not by every burst so far")
+        // At each break the timeline is back on the arrival clock.
+        for index in [200, 400] {
+            #expect(abs(leads[index]) < 1e-6, "packet \(index) placed at its arrival")
+        }
+    }
+
+    @Test("a source slower than real time is caught up with the clock at the next break")
+    func starvedSourceCatchesUp() {
+        // 25 frames/s of timestamps arriving at 15 frames/s: the timeline falls behind by 40 % of the time passed.
+        let (_, out) = Self.connections(2, frames: 150, burst: 0, pace: 1.0 / 15, away: 1)
+        #expect(out[149].arrival - out[149].placed.seconds > 3.9)
+        #expect(abs(out[150].placed.seconds - out[150].arrival) < 1e-6)
+    }
+
     @Test("a jump back by an hour and a leap ahead by five hours are each one discontinuity")
     func jumps() {
         var timestamps: [Int64?] = (0..<30).map { 400_000_000 + Int64($0) * Self.frame }

@@ -100,8 +100,12 @@ extension GatewayServices {
                     playlist = kept
                 } else {
                     playlist = try await blocking {
-                        let end = live ? min(capability.to, at) : capability.to
-                        let span = try index.playbackRanges(camera: capability.camera, from: capability.from, to: end)
+                        // Every keyframe indexed in the range, live or not; never cut at the gateway's clock. A camera's
+                        // recorded wall times can run a second or more ahead of it (a reconnect's first GOP arrives in
+                        // a burst), and a live playlist cut at "now" then held one or two entries: too few for
+                        // Chromium, which failed it (DEMUXER_ERROR_COULD_NOT_PARSE) after every camera restart.
+                        let span = try index.playbackRanges(
+                            camera: capability.camera, from: capability.from, to: capability.to)
                         let playlist = HLSPlaylist.bytes(span.ranges, kind: live ? .live : .recorded)
                         if !live && span.isFinished { cache.keep(playlist, for: token, until: capability.expires, now: at) }
                         return playlist

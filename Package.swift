@@ -165,6 +165,7 @@ let package = Package(
             dependencies: [
                 "MediaIO",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness

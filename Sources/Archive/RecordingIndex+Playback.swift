@@ -1,5 +1,6 @@
 public import Foundation
 internal import GRDB
+internal import GRDBSQLite
 
 /// One GOP of a recording as a player fetches it: a byte range of a segment file. It starts where the recorder began
 /// writing the keyframe, which is where FFmpeg's MPEG-TS muxer put the PAT and PMT it writes before every keyframe,
@@ -130,22 +131,35 @@ extension RecordingIndex {
             // Ordered by the index alone: adding `seconds` as a tie-break made SQLite sort every row again in a
             // temporary B-tree (120 ms of a day's 86,400 rows against 40 ms, sqlite3 CLI). Rows of one wall time,
             // were there any, come in the order they were written, which is the recording's.
-            let rows = try Row.fetchCursor(
-                db,
+            let statement = try db.cachedStatement(
                 sql: """
                     SELECT wall_time, seconds, segment, byte_offset FROM recorded_keyframe
                     WHERE camera = ? AND wall_time >= ? ORDER BY wall_time LIMIT ?
-                    """,
-                arguments: [camera, from.timeIntervalSince1970, Self.playbackLimit + 1])
+                    """)
+            let rows = try Row.fetchCursor(
+                statement, arguments: [camera, from.timeIntervalSince1970, Self.playbackLimit + 1])
+            // The columns are read from SQLite's statement directly, and the segment's path only compared as bytes
+            // with the previous row's: a `String` made for each of a day's 86,400 rows, and GRDB's checked reads, were
+            // a third of the query's time (perf, `tools/bench/playback`). One `String` per segment, shared by its
+            // keyframes, so the playlist writer can tell a segment's ranges by comparing with the previous one's.
+            let columns = statement.sqliteStatement
             var following: PlaybackCutter.Keyframe?
             let end = to.timeIntervalSince1970
             var segment = ""
-            while let row = try rows.next() {
-                // One String per segment rather than per row (a segment holds hundreds of keyframes, in a row), so
-                // that the playlist writer can tell a segment's ranges by comparing with the previous one's.
-                let name: String = row[2]
-                if name != segment { segment = name }
-                let keyframe = PlaybackCutter.Keyframe(wallClock: row[0], seconds: row[1], segment: segment, offset: row[3])
+            var segmentBytes: [UInt8] = []
+            while try rows.next() != nil {
+                // sqlite3_column_text before sqlite3_column_bytes: the length is of the text as converted.
+                let text = sqlite3_column_text(columns, 2)
+                let length = text == nil ? 0 : Int(sqlite3_column_bytes(columns, 2))
+                // memcmp: the generic `elementsEqual` of a buffer and an array took 12 % of a day's build (perf).
+                let same = length == segmentBytes.count && (text.map { memcmp($0, segmentBytes, length) == 0 } ?? true)
+                if !same {
+                    segmentBytes = Array(UnsafeBufferPointer(start: text, count: length))
+                    segment = String(decoding: segmentBytes, as: UTF8.self)
+                }
+                let keyframe = PlaybackCutter.Keyframe(
+                    wallClock: sqlite3_column_double(columns, 0), seconds: sqlite3_column_double(columns, 1),
+                    segment: segment, offset: sqlite3_column_int64(columns, 3))
                 guard keyframe.wallClock <= end, keyframes.count < Self.playbackLimit else {
                     following = keyframe
                     break

@@ -41,17 +41,19 @@ public struct SanitisedTimestamp: Sendable, Equatable {
 /// Maps one camera's packet timestamps onto one monotonic timeline anchored to the gateway's wall clock.
 ///
 /// Cameras reset their timestamps to zero, jump hours, and wrap; the index and the segments must not. The sanitiser
-/// keeps an offset that it changes only at a discontinuity: across one, the timeline goes on where the monotonic
-/// clock says it is (the time since the first packet arrived, and at least one frame past the last packet), so
-/// recordings stay aligned with the wall clock through reconnects. Every discontinuity is recorded. Not thread-safe:
-/// one per camera worker.
+/// keeps an offset that it changes only at a discontinuity: across one, the timeline advances by the time that really
+/// passed (the monotonic clock between the two packets' arrivals, at least one frame), so recordings stay aligned
+/// with the wall clock through reconnects, but never past the arrival clock (the time since the first packet). Every
+/// discontinuity is recorded. Not thread-safe: one per camera worker.
 ///
-/// The arrival clock, not the time between the two packets: a camera's first GOP after it connects comes in a burst
-/// (a GOP buffered by the camera or the server in front of it), so the timeline runs ahead of arrival by that burst
-/// for as long as the connection lasts. Advanced by the time between packets, the next connection's burst added to
-/// it: after one camera restart in the one-camera test, keyframes were stamped 1.3 s ahead of the gateway's clock
-/// (0.55 s before it), and a camera that reconnects all day would drift without bound. Placed by the arrival clock,
-/// the lead goes back to nothing at every break, and a timeline behind the clock (a starved source) catches up.
+/// Why the arrival clock bounds it: a camera's first GOP after it connects comes in a burst (a GOP buffered by the
+/// camera or the server in front of it), so the timeline runs ahead of arrival by that burst for as long as the
+/// connection lasts. Advanced by the time between packets alone, each reconnect's burst added to the last: in the
+/// one-camera rig, keyframes were stamped 0.55 s ahead of the gateway's clock after it connected and 1.3 s after one
+/// camera restart, and a camera that reconnects all day would drift without bound. Bounded by the arrival clock, a
+/// break at least as long as the lead takes it away. A timeline behind the clock (a source slower than real time) is
+/// not pulled forward: the jump would fall where no gap is recorded (a timestamp glitch within a connection), and
+/// playback could not tell it from a long GOP.
 public struct TimestampSanitiser: Sendable {
     public struct Configuration: Sendable {
         /// The largest forward step between packets taken as genuine (longer gaps are jumps).
@@ -76,6 +78,7 @@ public struct TimestampSanitiser: Sendable {
     private var lastUnwrapped: Int64 = 0
     private var lastOutput: Int64 = 0
     private var firstArrival: UInt64 = 0
+    private var lastArrival: UInt64 = 0
     private var lastDuration: Int64 = 0
 
     /// - Parameters:
@@ -114,6 +117,7 @@ public struct TimestampSanitiser: Sendable {
             lastOutput = 0
             offset = -raw
             firstArrival = arrival
+            lastArrival = arrival
             return stamp(0, compositionOffset, nil)
         }
         // 33-bit wrap: a drop of more than half the clock's range is the clock going round, not a jump back.
@@ -123,6 +127,7 @@ public struct TimestampSanitiser: Sendable {
         }
         let unwrapped = raw + unwrapOffset
         let step = unwrapped - lastUnwrapped
+        let elapsed = Double(arrival &- lastArrival) / 1e9
         let sinceFirst = Double(arrival &- firstArrival) / 1e9
         let minimumStep = max(lastDuration, 1)
         var output = unwrapped + offset
@@ -139,13 +144,15 @@ public struct TimestampSanitiser: Sendable {
             } else {
                 discontinuity = .forwardJump
             }
-            // Where the arrival clock says the timeline is, at least one frame on; the offset re-anchored there.
-            output = max(lastOutput + minimumStep, ticks(sinceFirst))
+            // On by the time that passed, but not past the arrival clock, and at least one frame; the offset
+            // re-anchored there.
+            output = max(lastOutput + minimumStep, min(lastOutput + ticks(elapsed), ticks(sinceFirst)))
             offset = output - unwrapped
         }
         lastRaw = raw
         lastUnwrapped = unwrapped
         lastOutput = output
+        lastArrival = arrival
         var event: TimestampDiscontinuity? = nil
         if let discontinuity {
             event = TimestampDiscontinuity(

@@ -57,7 +57,8 @@ enum HLSPlaylist {
             }
             let date = dated ? Array(TimeText.format(range.wallClock).utf8) : []
             let followsOn = sameFile && range.offset == end
-            // One capacity check per entry: the longest entry is its tags, four 20-digit numbers and the name.
+            // One capacity check per entry: the longest entry is its tags, three numbers of at most 19 digits, and
+            // its name and date.
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.entryBytes + name.count + date.count) { memory in
                 var out = RawBytes(memory)
                 writeEntry(range, kind: kind, date: date, name: name, followsOn: followsOn, to: &out)
@@ -103,7 +104,8 @@ enum HLSPlaylist {
         out.append(UInt8(ascii: "\n"))
     }
 
-    /// The most bytes an entry takes besides its file name and date: its tags and four numbers of at most 20 digits.
+    /// More bytes than an entry takes besides its file name and date: its tags and three numbers of at most 19
+    /// digits come to 136.
     static let entryBytes = 160
 }
 
@@ -122,9 +124,12 @@ struct RawBytes {
     }
 
     mutating func append(_ text: StaticString) {
-        let bytes = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-        UnsafeMutableRawBufferPointer(rebasing: memory[count..<count + bytes.count]).copyMemory(from: bytes)
-        count += bytes.count
+        // `withUTF8Buffer`, not `utf8Start`, which traps on a one-character literal (stored as a scalar).
+        text.withUTF8Buffer { bytes in
+            UnsafeMutableRawBufferPointer(rebasing: memory[count..<count + bytes.count])
+                .copyMemory(from: UnsafeRawBufferPointer(bytes))
+            count += bytes.count
+        }
     }
 
     mutating func append(_ bytes: [UInt8]) {

@@ -127,9 +127,6 @@ public struct TimestampSanitiser: Sendable {
         }
         let unwrapped = raw + unwrapOffset
         let step = unwrapped - lastUnwrapped
-        let elapsed = Double(arrival &- lastArrival) / 1e9
-        let sinceFirst = Double(arrival &- firstArrival) / 1e9
-        let minimumStep = max(lastDuration, 1)
         var output = unwrapped + offset
         if step == 0 {
             // The same timestamp again (live encoders send two pictures with one RTP time at keyframes): one tick
@@ -144,9 +141,7 @@ public struct TimestampSanitiser: Sendable {
             } else {
                 discontinuity = .forwardJump
             }
-            // On by the time that passed, but not past the arrival clock, and at least one frame; the offset
-            // re-anchored there.
-            output = max(lastOutput + minimumStep, min(lastOutput + ticks(elapsed), ticks(sinceFirst)))
+            output = resumed(arrival: arrival)
             offset = output - unwrapped
         }
         lastRaw = raw
@@ -160,6 +155,14 @@ public struct TimestampSanitiser: Sendable {
             discontinuities.append(event!)
         }
         return stamp(output, compositionOffset, event)
+    }
+
+    /// Where the timeline goes on after a break: on by the time that passed since the last packet, but not past the
+    /// arrival clock (the time since the first packet), and at least one frame.
+    private func resumed(arrival: UInt64) -> Int64 {
+        let elapsed = ticks(Double(arrival &- lastArrival) / 1e9)
+        let sinceFirst = ticks(Double(arrival &- firstArrival) / 1e9)
+        return max(lastOutput + max(lastDuration, 1), min(lastOutput + elapsed, sinceFirst))
     }
 
     private func stamp(_ output: Int64, _ compositionOffset: Int64, _ event: TimestampDiscontinuity?) -> SanitisedTimestamp {

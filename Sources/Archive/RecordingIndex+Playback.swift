@@ -147,17 +147,18 @@ extension RecordingIndex {
             var following: PlaybackCutter.Keyframe?
             let end = to.timeIntervalSince1970
             var segment = ""
-            var segmentBytes: [UInt8] = []
             while try rows.next() != nil {
                 // sqlite3_column_text before sqlite3_column_bytes: the length is of the text as converted.
                 let text = sqlite3_column_text(columns, 2)
-                let length = text == nil ? 0 : Int(sqlite3_column_bytes(columns, 2))
-                // memcmp: the generic `elementsEqual` of a buffer and an array took 12 % of a day's build (perf).
-                let same = length == segmentBytes.count && (text.map { memcmp($0, segmentBytes, length) == 0 } ?? true)
-                if !same {
-                    segmentBytes = Array(UnsafeBufferPointer(start: text, count: length))
-                    segment = String(decoding: segmentBytes, as: UTF8.self)
-                }
+                let path = UnsafeBufferPointer(start: text, count: text == nil ? 0 : Int(sqlite3_column_bytes(columns, 2)))
+                // memcmp with the previous path's UTF-8 (a native String's is contiguous): the generic
+                // `elementsEqual` of a buffer and an array took 12 % of a day's build (perf).
+                let same =
+                    segment.utf8.count == path.count
+                    && (segment.utf8.withContiguousStorageIfAvailable {
+                        path.isEmpty || memcmp($0.baseAddress!, path.baseAddress!, path.count) == 0
+                    } ?? false)
+                if !same { segment = String(decoding: path, as: UTF8.self) }
                 let keyframe = PlaybackCutter.Keyframe(
                     wallClock: sqlite3_column_double(columns, 0), seconds: sqlite3_column_double(columns, 1),
                     segment: segment, offset: sqlite3_column_int64(columns, 3))

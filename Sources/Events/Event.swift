@@ -36,7 +36,7 @@ public struct EventLocation: Sendable, Codable, Equatable {
 /// An event as stored and exported: one fault of one camera (or one sensor alarm), from raised to cleared, under a
 /// stable ID that every sink can deduplicate on.
 public struct Event: Sendable, Codable, Equatable {
-    public enum State: String, Sendable, Codable { case open, cleared }
+    public enum State: String, Sendable, Codable, CaseIterable { case open, cleared }
 
     /// Stable for the event's whole life (raised, updated, cleared carry the same ID).
     public var id: String

@@ -54,13 +54,7 @@ extension GatewayServices {
         let (registry, archive, store) = (self.registry, self.archive, self.events)
         api.on("reports/availability", .get, role: .viewer) { request, _ in
             let (from, to) = try Self.range(request, defaultHours: 24, maximumDays: 366)
-            let by =
-                try request.query("by").map { text in
-                    guard let grouping = AvailabilityReport.Grouping(rawValue: text) else {
-                        throw HTTPError(.badRequest, message: "'by' must be camera, grid or location")
-                    }
-                    return grouping
-                } ?? .camera
+            let by: AvailabilityReport.Grouping = try request.choice("by") ?? .camera
             let daily = try request.flag("daily") ?? false
             guard !daily || to.timeIntervalSince(from) <= 366 * 86_400 else {
                 throw HTTPError(.badRequest, message: "a daily report covers at most 366 days")

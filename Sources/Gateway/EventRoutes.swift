@@ -141,16 +141,9 @@ extension GatewayServices {
             }
             kinds.append(kind)
         }
-        var state: Event.State?
-        if let text = request.query("state") {
-            guard let value = Event.State(rawValue: text) else {
-                throw HTTPError(.badRequest, message: "state must be open or cleared")
-            }
-            state = value
-        }
         return EventQuery(
             device: request.query("device"), grid: request.query("grid"), keyLocation: request.query("location"), kinds: kinds,
-            state: state, from: try request.time("from"), to: try request.time("to"))
+            state: try request.choice("state"), from: try request.time("from"), to: try request.time("to"))
     }
 
     /// "<since as Unix seconds>_<id>" → the keyset position after which the next page starts. The seconds are

@@ -66,6 +66,17 @@ extension Request {
         return number
     }
 
+    /// One of an enumeration's values; 400 otherwise, naming them. Present but empty is an error, as for the other
+    /// typed parameters: "?state=" must not silently mean "any state" (schemathesis sends it).
+    func choice<Value: RawRepresentable & CaseIterable>(_ name: String) throws -> Value? where Value.RawValue == String {
+        guard let text = uri.queryParameters.get(name) else { return nil }
+        guard let value = Value(rawValue: text) else {
+            let values = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw HTTPError(.badRequest, message: "'\(name)' must be one of \(values), not '\(text)'")
+        }
+        return value
+    }
+
     /// A yes/no query parameter; 400 otherwise.
     func flag(_ name: String) throws -> Bool? {
         // Present but empty is an error, as for times: "?enabled=" must not silently mean "either".

@@ -333,6 +333,16 @@ struct GatewayBehaviourTests {
             let badTime = try await client.execute(
                 uri: "/api/events?from=yesterday", method: .get, headers: fixture.headers(.viewer))
             #expect(badTime.status == .badRequest)
+            // Present but empty is not "any": schemathesis found "?state=" answered with every event.
+            for query in ["state=", "state=closed"] {
+                let badState = try await client.execute(
+                    uri: "/api/events?\(query)", method: .get, headers: fixture.headers(.viewer))
+                #expect(badState.status == .badRequest, "\(query): \(badState.status)")
+                #expect(badState.text.contains("open, cleared"), "\(query): \(badState.text)")
+            }
+            let badGrouping = try await client.execute(
+                uri: "/api/reports/availability?by=", method: .get, headers: fixture.headers(.viewer))
+            #expect(badGrouping.status == .badRequest && badGrouping.text.contains("camera, grid, location"))
         }
     }
 

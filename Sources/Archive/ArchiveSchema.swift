@@ -123,6 +123,21 @@ extension ArchiveDatabase {
                     """)
             try RunBook.build(db)
         }
+        migrator.registerMigration("v5: keyframes packed per segment") { db in
+            // What playlists read (`SegmentKeyframes`); an existing archive's rows are packed once here.
+            try db.execute(
+                sql: """
+                    CREATE TABLE recorded_segment (
+                        segment TEXT PRIMARY KEY NOT NULL,
+                        camera TEXT NOT NULL,
+                        first_wall REAL NOT NULL,
+                        last_wall REAL NOT NULL,
+                        keyframes BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX recorded_segment_by_end ON recorded_segment (camera, last_wall);
+                    """)
+            try SegmentKeyframes.build(db)
+        }
         return migrator
     }
 }

@@ -1,6 +1,5 @@
 public import Foundation
 internal import GRDB
-internal import GRDBSQLite
 
 /// One GOP of a recording as a player fetches it: a byte range of a segment file. It starts where the recorder began
 /// writing the keyframe, which is where FFmpeg's MPEG-TS muxer put the PAT and PMT it writes before every keyframe,
@@ -68,25 +67,37 @@ public struct PlaybackCutter: Sendable {
     /// discontinuity even when its timestamps seem to follow on. The sanitiser bridges a reconnect by the time the
     /// wall clock moved, so timestamps and wall clock step alike across it, and the GOP before a 4.7 s gap in the demo
     /// came out 5.7 s long, with no discontinuity: Chromium played the gap as a frozen picture.
+    ///
+    /// The loop reads the keyframes in place and copies one only into its range: copying each (and its segment's
+    /// `String`) three times took 13 % of a day's build in retains and releases (perf, `tools/bench/playback`).
     public static func ranges(
         _ keyframes: [Keyframe], following: Keyframe?, gapEnds: Set<Double> = [], segmentSize: (String) -> Int64?
     ) -> [PlaybackRange] {
-        func continues(_ first: Keyframe, _ second: Keyframe) -> Bool {
-            follows(first, second) && !gapEnds.contains(second.wallClock)
-        }
         var ranges: [PlaybackRange] = []
         ranges.reserveCapacity(keyframes.count)
-        var previous: Keyframe?
+        var previous: Int?
         var lastDuration = 1.0
         var broken = true
         for index in keyframes.indices {
-            let keyframe = keyframes[index]
-            guard let next = index + 1 < keyframes.count ? keyframes[index + 1] : following else { break }
+            // The keyframe after this one: its times and offset, and whether it is in the same segment.
+            let (nextClock, nextSeconds, nextOffset, sameSegment): (Double, Double, Int64, Bool)
+            if index + 1 < keyframes.count {
+                let next = index + 1
+                nextClock = keyframes[next].wallClock
+                nextSeconds = keyframes[next].seconds
+                nextOffset = keyframes[next].offset
+                sameSegment = keyframes[next].segment == keyframes[index].segment
+            } else if let following {
+                (nextClock, nextSeconds, nextOffset) = (following.wallClock, following.seconds, following.offset)
+                sameSegment = following.segment == keyframes[index].segment
+            } else {
+                break
+            }
             let length: Int64
-            if next.segment == keyframe.segment {
-                length = next.offset - keyframe.offset
-            } else if let size = segmentSize(keyframe.segment) {
-                length = size - keyframe.offset
+            if sameSegment {
+                length = nextOffset - keyframes[index].offset
+            } else if let size = segmentSize(keyframes[index].segment) {
+                length = size - keyframes[index].offset
             } else {
                 length = 0
             }
@@ -95,26 +106,34 @@ public struct PlaybackCutter: Sendable {
                 previous = nil
                 continue
             }
-            let follows = previous.map { continues($0, keyframe) } ?? false
-            let step = next.seconds - keyframe.seconds
-            let duration = continues(keyframe, next) && step > 0 && step <= longestGOP ? step : lastDuration
+            let (clock, seconds) = (keyframes[index].wallClock, keyframes[index].seconds)
+            let follows =
+                previous.map {
+                    continues(keyframes[$0].wallClock, keyframes[$0].seconds, clock, seconds, gapEnds: gapEnds)
+                } ?? false
+            let step = nextSeconds - seconds
+            let duration =
+                continues(clock, seconds, nextClock, nextSeconds, gapEnds: gapEnds) && step <= longestGOP ? step : lastDuration
             lastDuration = duration
             ranges.append(
                 PlaybackRange(
-                    segment: keyframe.segment, offset: keyframe.offset, length: length,
-                    wallClock: Date(timeIntervalSince1970: keyframe.wallClock), duration: duration,
-                    discontinuity: broken || !follows))
+                    segment: keyframes[index].segment, offset: keyframes[index].offset, length: length,
+                    wallClock: Date(timeIntervalSince1970: clock), duration: duration, discontinuity: broken || !follows))
             broken = false
-            previous = keyframe
+            previous = index
         }
         if let first = ranges.indices.first { ranges[first].discontinuity = false }
         return ranges
     }
 
-    /// Whether `second` continues `first` on one timeline: later, by as much on the camera's clock as on the wall.
-    static func follows(_ first: Keyframe, _ second: Keyframe) -> Bool {
-        let step = second.seconds - first.seconds
-        return step > 0 && abs((second.wallClock - first.wallClock) - step) <= drift
+    /// Whether a keyframe at `secondClock` (wall) and `secondSeconds` (camera) continues one at `firstClock` and
+    /// `firstSeconds` on one timeline: later, by as much on the camera's clock as on the wall, and not the end of a
+    /// recorded gap.
+    static func continues(
+        _ firstClock: Double, _ firstSeconds: Double, _ secondClock: Double, _ secondSeconds: Double, gapEnds: Set<Double>
+    ) -> Bool {
+        let step = secondSeconds - firstSeconds
+        return step > 0 && abs((secondClock - firstClock) - step) <= drift && !gapEnds.contains(secondClock)
     }
 }
 
@@ -122,56 +141,18 @@ extension RecordingIndex {
     /// The most ranges one playlist may hold: a day of one-second GOPs, with room.
     public static let playbackLimit = 100_000
 
-    /// A camera's keyframes that begin between two times, cut into playable ranges (`PlaybackCutter`). Reads four
-    /// columns through the `(camera, wall_time)` index, one row past `to`, and nothing else: a day of one-second GOPs
-    /// is 86,400 rows.
+    /// A camera's keyframes that begin between two times, cut into playable ranges (`PlaybackCutter`). Reads the
+    /// segments' packed keyframes (`SegmentKeyframes`), not a row per keyframe: a day of one-second GOPs is 2,880
+    /// packed rows rather than 86,400.
     public func playbackRanges(camera: String, from: Date, to: Date) throws -> PlaybackRanges {
         let (keyframes, following, gapEnds) = try store.read("read keyframes for playback") { db in
-            var keyframes: [PlaybackCutter.Keyframe] = []
-            // Ordered by the index alone: adding `seconds` as a tie-break made SQLite sort every row again in a
-            // temporary B-tree (120 ms of a day's 86,400 rows against 40 ms, sqlite3 CLI). Rows of one wall time,
-            // were there any, come in the order they were written, which is the recording's.
-            let statement = try db.cachedStatement(
-                sql: """
-                    SELECT wall_time, seconds, segment, byte_offset FROM recorded_keyframe
-                    WHERE camera = ? AND wall_time >= ? ORDER BY wall_time LIMIT ?
-                    """)
-            let rows = try Row.fetchCursor(
-                statement, arguments: [camera, from.timeIntervalSince1970, Self.playbackLimit + 1])
-            // The columns are read from SQLite's statement directly, and the segment's path only compared as bytes
-            // with the previous row's rather than made a `String` for each of a day's 86,400 rows: with the playlist
-            // written at a raw pointer, a day's build went from 181 to 106 ms (`tools/bench/playback`). One `String`
-            // per segment, shared by its keyframes, so the playlist writer can tell a segment's ranges by comparing
-            // with the previous one's.
-            let columns = statement.sqliteStatement
-            var following: PlaybackCutter.Keyframe?
-            let end = to.timeIntervalSince1970
-            var segment = ""
-            while try rows.next() != nil {
-                // sqlite3_column_text before sqlite3_column_bytes: the length is of the text as converted.
-                let text = sqlite3_column_text(columns, 2)
-                let path = UnsafeBufferPointer(start: text, count: text == nil ? 0 : Int(sqlite3_column_bytes(columns, 2)))
-                // memcmp with the previous path's UTF-8 (a native String's is contiguous): the generic
-                // `elementsEqual` of a buffer and an array took 12 % of a day's build (perf).
-                let same =
-                    segment.utf8.count == path.count
-                    && (segment.utf8.withContiguousStorageIfAvailable {
-                        path.isEmpty || memcmp($0.baseAddress!, path.baseAddress!, path.count) == 0
-                    } ?? false)
-                if !same { segment = String(decoding: path, as: UTF8.self) }
-                let keyframe = PlaybackCutter.Keyframe(
-                    wallClock: sqlite3_column_double(columns, 0), seconds: sqlite3_column_double(columns, 1),
-                    segment: segment, offset: sqlite3_column_int64(columns, 3))
-                guard keyframe.wallClock <= end, keyframes.count < Self.playbackLimit else {
-                    following = keyframe
-                    break
-                }
-                keyframes.append(keyframe)
-            }
+            let (keyframes, following) = try SegmentKeyframes.read(
+                camera: camera, from: from.timeIntervalSince1970, to: to.timeIntervalSince1970, limit: Self.playbackLimit,
+                db)
             // The keyframes that ended a recorded gap, up to the one after the range.
             let gapEnds = try Double.fetchSet(
                 db, sql: "SELECT to_time FROM recording_gap WHERE camera = ? AND to_time >= ? AND to_time <= ?",
-                arguments: [camera, from.timeIntervalSince1970, (following?.wallClock ?? end) + 1])
+                arguments: [camera, from.timeIntervalSince1970, (following?.wallClock ?? to.timeIntervalSince1970) + 1])
             return (keyframes, following, gapEnds)
         }
         var sizes: [String: Int64] = [:]

@@ -70,6 +70,7 @@ public struct RecordingIndex: Sendable {
         guard !writes.isEmpty else { return }
         try store.write("record keyframes") { db in
             var runs = RunBook()
+            var packed = SegmentKeyframes.Batch()
             for write in writes {
                 switch write {
                 case .keyframe(let keyframe):
@@ -87,6 +88,7 @@ public struct RecordingIndex: Sendable {
                         stats?.darkFraction, stats?.brightFraction, stats?.sharpness, stats?.edgeDensity,
                         stats.map { Int64(bitPattern: $0.perceptualHash) }, stats?.meanU, stats?.meanV,
                     ])
+                    packed.add(keyframe)
                     try runs.keyframe(camera: keyframe.camera, at: keyframe.wallClock.timeIntervalSince1970, db)
                 case .gap(let gap):
                     try db.cachedStatement(
@@ -108,6 +110,7 @@ public struct RecordingIndex: Sendable {
                     ])
                 }
             }
+            try packed.write(db)
             try runs.finish(db)
         }
     }
@@ -198,7 +201,10 @@ public struct RecordingIndex: Sendable {
 
     /// Removes the index rows of a segment file (before the file itself is deleted), and takes them out of coverage.
     public func removeSegment(_ segment: String) throws {
-        try store.write("remove a segment's keyframes") { db in try RunBook.removeKeyframes(ofSegment: segment, db) }
+        try store.write("remove a segment's keyframes") { db in
+            try RunBook.removeKeyframes(ofSegment: segment, db)
+            try SegmentKeyframes.remove(segment: segment, db)
+        }
     }
 
     /// Removes gaps and health history older than `time` for a camera: what retention no longer covers.

@@ -31,7 +31,7 @@ enum HLSPlaylist {
     /// entry is `OFFSET-LENGTH/SEGMENT.ts` (`addGOPRoute`), whose size never changes. A recorded playlist keeps byte
     /// ranges of the files: every range it lists is written before the playlist is fetched.
     static func bytes(_ ranges: [PlaybackRange], kind: Kind) -> ByteBuffer {
-        let target = Int((ranges.map(\.duration).max() ?? 1).rounded(.up))
+        let target = Int(ranges.indices.reduce(1.0) { max($0, ranges[$1].duration) }.rounded(.up))
         // About 60 bytes an entry: reserve for all of them at once.
         var buffer = ByteBuffer()
         buffer.reserveCapacity(256 + ranges.count * 64)
@@ -46,57 +46,70 @@ enum HLSPlaylist {
         var segment: String?
         var name: [UInt8] = []
         var end: Int64 = -1
-        for (index, range) in ranges.enumerated() {
-            let dated = index == 0 || range.discontinuity
-            let sameFile = range.segment == segment
+        // Each range read in place (`ranges[index]`), not copied with its segment's `String` (a retain and a release
+        // per entry).
+        for index in ranges.indices {
+            let dated = index == 0 || ranges[index].discontinuity
+            let sameFile = ranges[index].segment == segment
             if !sameFile {
-                segment = range.segment
+                segment = ranges[index].segment
                 // The file name: after the last "/" (NSString's lastPathComponent cost 5 % of a day's build).
-                let path = range.segment.utf8
+                let path = ranges[index].segment.utf8
                 name = Array(path[(path.lastIndex(of: UInt8(ascii: "/")).map(path.index(after:)) ?? path.startIndex)...])
             }
-            let date = dated ? Array(TimeText.format(range.wallClock).utf8) : []
-            let followsOn = sameFile && range.offset == end
+            let date = dated ? Array(TimeText.format(ranges[index].wallClock).utf8) : []
+            let (offset, length) = (ranges[index].offset, ranges[index].length)
+            let entry = Entry(
+                discontinuity: ranges[index].discontinuity, duration: ranges[index].duration, offset: offset, length: length,
+                followsOn: sameFile && offset == end)
             // One capacity check per entry: the longest entry is its tags, three numbers of at most 19 digits, and
             // its name and date.
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.entryBytes + name.count + date.count) { memory in
                 var out = RawBytes(memory)
-                writeEntry(range, kind: kind, date: date, name: name, followsOn: followsOn, to: &out)
+                writeEntry(entry, kind: kind, date: date, name: name, to: &out)
                 return out.count
             }
-            end = range.offset + range.length
+            end = offset + length
         }
         if case .recorded = kind { buffer.writeStaticString("#EXT-X-ENDLIST\n") }
         return buffer
     }
 
+    /// What an entry says of its range, besides its file name and date.
+    private struct Entry {
+        var discontinuity: Bool
+        var duration: Double
+        var offset: Int64
+        var length: Int64
+        /// The range begins where the previous one of the same file ended.
+        var followsOn: Bool
+    }
+
     /// One entry: a discontinuity and the date when there is one (`date` empty when not), its duration, and its GOP as
     /// a byte range of `name` (recorded; without `@OFFSET` when it `followsOn` from the previous range of the file) or
     /// as `OFFSET-LENGTH/NAME` (live).
-    private static func writeEntry(
-        _ range: PlaybackRange, kind: Kind, date: [UInt8], name: [UInt8], followsOn: Bool, to out: inout RawBytes
-    ) {
-        if range.discontinuity { out.append("#EXT-X-DISCONTINUITY\n") }
+    private static func writeEntry(_ entry: Entry, kind: Kind, date: [UInt8], name: [UInt8], to out: inout RawBytes) {
+        if entry.discontinuity { out.append("#EXT-X-DISCONTINUITY\n") }
         if !date.isEmpty {
             out.append("#EXT-X-PROGRAM-DATE-TIME:")
             out.append(date)
             out.append(UInt8(ascii: "\n"))
         }
         out.append("#EXTINF:")
-        out.appendMilliseconds(Int64((range.duration * 1000).rounded()))
+        out.appendMilliseconds(Int64((entry.duration * 1000).rounded()))
         out.append(",\n")
         switch kind {
         case .live:
-            out.appendDecimal(range.offset)
+            out.appendDecimal(entry.offset)
             out.append(UInt8(ascii: "-"))
-            out.appendDecimal(range.length)
+            out.appendDecimal(entry.length)
             out.append(UInt8(ascii: "/"))
         case .recorded:
             out.append("#EXT-X-BYTERANGE:")
-            out.appendDecimal(range.length)
-            if !followsOn {
+            out.appendDecimal(entry.length)
+            if !entry.followsOn {
                 out.append(UInt8(ascii: "@"))
-                out.appendDecimal(range.offset)
+                out.appendDecimal(entry.offset)
             }
             out.append(UInt8(ascii: "\n"))
         }
@@ -124,12 +137,15 @@ struct RawBytes {
     }
 
     mutating func append(_ text: StaticString) {
-        // `withUTF8Buffer`, not `utf8Start`, which traps on a one-character literal (stored as a scalar).
-        text.withUTF8Buffer { bytes in
-            UnsafeMutableRawBufferPointer(rebasing: memory[count..<count + bytes.count])
-                .copyMemory(from: UnsafeRawBufferPointer(bytes))
-            count += bytes.count
+        // Copied from the literal's storage; `utf8Start` traps on a one-character literal (stored as a scalar), which
+        // goes through `withUTF8Buffer`. The closure and slice of `withUTF8Buffer` for every tag took 4 % of a day's
+        // build (perf).
+        guard text.hasPointerRepresentation else {
+            return text.withUTF8Buffer { for byte in $0 { append(byte) } }
         }
+        precondition(count + text.utf8CodeUnitCount <= memory.count)
+        (memory.baseAddress! + count).copyMemory(from: text.utf8Start, byteCount: text.utf8CodeUnitCount)
+        count += text.utf8CodeUnitCount
     }
 
     mutating func append(_ bytes: [UInt8]) {
@@ -139,22 +155,39 @@ struct RawBytes {
         count += bytes.count
     }
 
-    /// A non-negative integer in decimal digits (a negative one as 0), counted first, then set from the last digit.
+    /// A non-negative integer in decimal digits (a negative one as 0): its digits counted by comparison, then set
+    /// two at a time from the last (half the divisions; the digit loop was 6 % of a day's build, perf).
     mutating func appendDecimal(_ value: Int64) {
         var rest = UInt64(max(value, 0))
         var digits = 1
-        var scan = rest
-        while scan >= 10 {
-            scan /= 10
+        var bound: UInt64 = 10
+        // An Int64 has at most 19 digits, and 10^19 still fits a UInt64.
+        while digits < 19 && rest >= bound {
             digits += 1
+            bound &*= 10
         }
-        var position = count + digits - 1
-        repeat {
-            memory[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            position -= 1
-        } while rest > 0
+        precondition(count + digits <= memory.count)
+        var position = count + digits
+        while rest >= 100 {
+            let pair = Int(rest % 100) * 2
+            rest /= 100
+            position -= 2
+            memory[position] = Self.pairs[pair]
+            memory[position + 1] = Self.pairs[pair + 1]
+        }
+        if rest >= 10 {
+            position -= 2
+            memory[position] = Self.pairs[Int(rest) * 2]
+            memory[position + 1] = Self.pairs[Int(rest) * 2 + 1]
+        } else {
+            memory[position - 1] = UInt8(ascii: "0") + UInt8(rest)
+        }
         count += digits
+    }
+
+    /// "00" to "99", two bytes each.
+    private static let pairs: [UInt8] = (0..<100).flatMap {
+        [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)]
     }
 
     /// `milliseconds` as seconds with three decimals (`1234` → `1.234`).

@@ -15,6 +15,7 @@ public final class GBPacketSource: PacketSource {
     private let name: String
     private var videoStream: UInt8?
     private var first: (frame: ProgramStreamFrame, isKeyframe: Bool, timestamp: UInt32)?
+    private var rtpClock = RTPTimestampUnwrapper()
     /// Video PES packets declared with length zero (a Hikvision quirk), read to the next start code.
     public private(set) var zeroLengthPackets = 0
     /// Gated frames that were not a readable PS pack.
@@ -95,8 +96,10 @@ public final class GBPacketSource: PacketSource {
     }
 
     private func fill(_ packet: MediaPacket, _ frame: ProgramStreamFrame, isKeyframe: Bool, timestamp: UInt32) {
-        // The PES PTS when the device wrote one, else the RTP timestamp (the same 90 kHz clock in GB/T 28181).
-        let pts = frame.pts ?? Int64(timestamp)
+        // The PES PTS when the device wrote one, else the RTP timestamp (the same 90 kHz clock in GB/T 28181),
+        // unwrapped: it is 32 bits, and the sanitiser knows only the PTS's 33-bit wrap.
+        let rtp = rtpClock.unwrap(timestamp)
+        let pts = frame.pts ?? rtp
         packet.fill(payload: frame.accessUnit, pts: pts, dts: frame.dts ?? pts, isKeyframe: isKeyframe)
     }
 

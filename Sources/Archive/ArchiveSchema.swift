@@ -128,11 +128,13 @@ extension ArchiveDatabase {
             try db.execute(
                 sql: """
                     CREATE TABLE recorded_segment (
-                        segment TEXT PRIMARY KEY NOT NULL,
+                        segment TEXT NOT NULL,
+                        minute INTEGER NOT NULL,
                         camera TEXT NOT NULL,
                         first_wall REAL NOT NULL,
                         last_wall REAL NOT NULL,
-                        keyframes BLOB NOT NULL
+                        keyframes BLOB NOT NULL,
+                        PRIMARY KEY (segment, minute)
                     ) WITHOUT ROWID;
                     CREATE INDEX recorded_segment_by_end ON recorded_segment (camera, last_wall);
                     """)

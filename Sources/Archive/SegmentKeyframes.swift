@@ -2,14 +2,17 @@ import Foundation
 internal import GRDB
 internal import GRDBSQLite
 
-/// Each recorded segment's keyframes packed into one row of `recorded_segment`, beside their rows in
-/// `recorded_keyframe`: what a playlist reads. A day of one-second GOPs in 30 s segments is 2,880 rows of 720 bytes
-/// here against 86,400 rows of `recorded_keyframe`, whose stepping alone took 50 ms of a day's 106 ms playlist build
-/// (perf); the same scan of the packed rows takes 3 ms (sqlite3 CLI, `tools/bench/playback-seed`'s day).
+/// Each recorded segment's keyframes packed into rows of `recorded_segment`, one per segment and wall-clock minute,
+/// beside their rows in `recorded_keyframe`: what a playlist reads. A day of one-second GOPs in 30 s segments is
+/// about 4,300 rows of up to 1.4 KB here against 86,400 rows of `recorded_keyframe`, whose stepping alone took 50 ms of
+/// a day's 106 ms playlist build (perf); a scan of such packed rows takes 3 ms (sqlite3 CLI, `tools/bench/playback-seed`'s
+/// day).
 ///
 /// Kept in the same transaction as the keyframe rows: appended to as each batch of keyframes is written (the open
-/// segment's row grows, so a live playlist reads it too), deleted with the segment's rows by retention, built from the rows for an
-/// archive from before it.
+/// segment's newest row grows, so a live playlist reads it too), deleted with the segment's rows by retention, built
+/// from the rows for an archive from before them. A row per minute rather than per segment bounds what each batch
+/// rewrites: ingest writes a batch every 100 ms, so each keyframe of an hour-long segment (`--segment-seconds 3600`)
+/// would otherwise rewrite the segment's whole blob, 43 KB on average with one-second GOPs.
 enum SegmentKeyframes {
     /// Bytes per keyframe: its wall time and camera seconds (`Float64`) and its byte offset (`Int64`), each as the
     /// little-endian bytes of its bit pattern.
@@ -22,51 +25,60 @@ enum SegmentKeyframes {
         }
     }
 
-    /// A batch's keyframes gathered per segment, then added to their segments' rows with one statement each: a row
-    /// rewritten per keyframe made a long segment's appends quadratic (200,000 keyframes of one segment in one batch
-    /// took minutes, `ArchiveConcurrencyTests`).
+    /// The minute of the wall clock a keyframe's row is for.
+    static func minute(_ wallClock: Double) -> Int64 { Int64((wallClock / 60).rounded(.down)) }
+
+    /// A batch's keyframes gathered per row, then added to their rows with one statement each: a row rewritten per
+    /// keyframe made a long segment's appends quadratic (200,000 keyframes of one segment in one batch took minutes,
+    /// `ArchiveConcurrencyTests`).
     struct Batch {
-        private var rows: [(segment: String, camera: String, first: Double, last: Double, bytes: [UInt8])] = []
-        private var positions: [String: Int] = [:]
+        private struct Key: Hashable {
+            var segment: String
+            var minute: Int64
+        }
+        private var rows: [(key: Key, camera: String, first: Double, last: Double, bytes: [UInt8])] = []
+        private var positions: [Key: Int] = [:]
 
         mutating func add(_ keyframe: RecordedKeyframe) {
             let wallClock = keyframe.wallClock.timeIntervalSince1970
+            let key = Key(segment: keyframe.segment, minute: minute(wallClock))
             let position: Int
-            if let known = positions[keyframe.segment] {
+            if let known = positions[key] {
                 position = known
                 rows[position].first = min(rows[position].first, wallClock)
                 rows[position].last = max(rows[position].last, wallClock)
             } else {
                 position = rows.count
-                positions[keyframe.segment] = position
-                rows.append((keyframe.segment, keyframe.camera, wallClock, wallClock, []))
+                positions[key] = position
+                rows.append((key, keyframe.camera, wallClock, wallClock, []))
             }
             pack(wallClock: wallClock, seconds: keyframe.seconds, offset: keyframe.byteOffset, into: &rows[position].bytes)
         }
 
-        /// Adds the keyframes to their segments' rows, creating the row of a segment's first keyframes.
+        /// Adds the keyframes to their rows, creating a row for its first keyframes.
         func write(_ db: Database) throws {
             for row in rows {
                 // `||` joins two blobs byte for byte (in a UTF-8 database, as GRDB's are) but types the result as
                 // text; the cast keeps it a blob.
                 try db.cachedStatement(
                     sql: """
-                        INSERT INTO recorded_segment (segment, camera, first_wall, last_wall, keyframes) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (segment) DO UPDATE SET first_wall = min(first_wall, excluded.first_wall),
+                        INSERT INTO recorded_segment (segment, minute, camera, first_wall, last_wall, keyframes)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (segment, minute) DO UPDATE SET first_wall = min(first_wall, excluded.first_wall),
                             last_wall = max(last_wall, excluded.last_wall),
                             keyframes = CAST(keyframes || excluded.keyframes AS BLOB)
                         """
-                ).execute(arguments: [row.segment, row.camera, row.first, row.last, Data(row.bytes)])
+                ).execute(arguments: [row.key.segment, row.key.minute, row.camera, row.first, row.last, Data(row.bytes)])
             }
         }
     }
 
-    /// Deletes a segment's row (retention, with its keyframe rows).
+    /// Deletes a segment's rows (retention, with its keyframe rows).
     static func remove(segment: String, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM recorded_segment WHERE segment = ?", arguments: [segment])
     }
 
-    /// Builds every segment's row from the keyframe rows, in the order they were written (an archive from before
+    /// Builds every segment's rows from the keyframe rows, in the order they were written (an archive from before
     /// the packed rows). Reads through the `(segment)` index, whose entries end with the rowid: no sort.
     static func build(_ db: Database) throws {
         let rows = try Row.fetchCursor(

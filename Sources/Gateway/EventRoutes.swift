@@ -132,17 +132,9 @@ extension GatewayServices {
     /// The CLI's filters: device, grid (and every grid below it), location, kind (repeatable or comma-separated),
     /// state, from, to.
     static func eventQuery(_ request: Request) throws -> EventQuery {
-        var kinds: [EventKind] = []
-        for text in request.uri.queryParameters.getAll("kind").flatMap({ $0.split(separator: ",").map(String.init) }) {
-            guard let kind = EventKind(rawValue: text) else {
-                throw HTTPError(
-                    .badRequest,
-                    message: "unknown kind '\(text)'; kinds: \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            kinds.append(kind)
-        }
-        return EventQuery(
-            device: request.query("device"), grid: request.query("grid"), keyLocation: request.query("location"), kinds: kinds,
+        EventQuery(
+            device: request.query("device"), grid: request.query("grid"), keyLocation: request.query("location"),
+            kinds: try request.choices("kind"),
             state: try request.choice("state"), from: try request.time("from"), to: try request.time("to"))
     }
 

@@ -69,7 +69,18 @@ extension Request {
     /// One of an enumeration's values; 400 otherwise, naming them. Present but empty is an error, as for the other
     /// typed parameters: "?state=" must not silently mean "any state" (schemathesis sends it).
     func choice<Value: RawRepresentable & CaseIterable>(_ name: String) throws -> Value? where Value.RawValue == String {
-        guard let text = uri.queryParameters.get(name) else { return nil }
+        try uri.queryParameters.get(name).map { try Self.value($0, of: name) }
+    }
+
+    /// Every value of a parameter that may be repeated or comma-separated (`?kind=a,b&kind=c`), each one of an
+    /// enumeration's values; 400 for any other, naming them.
+    func choices<Value: RawRepresentable & CaseIterable>(_ name: String) throws -> [Value] where Value.RawValue == String {
+        try uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",") }.map { try Self.value(String($0), of: name) }
+    }
+
+    private static func value<Value: RawRepresentable & CaseIterable>(
+        _ text: String, of name: String
+    ) throws -> Value where Value.RawValue == String {
         guard let value = Value(rawValue: text) else {
             let values = Value.allCases.map(\.rawValue).joined(separator: ", ")
             throw HTTPError(.badRequest, message: "'\(name)' must be one of \(values), not '\(text)'")

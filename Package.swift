@@ -257,7 +257,9 @@ let package = Package(
             ]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Archive", "MediaIO", "CameraRegistry", "TestSupport"]),
-        .testTarget(name: "CameraRegistryTests", dependencies: ["CameraRegistry", "Geo", "TestSupport"]),
+        .testTarget(
+            name: "CameraRegistryTests",
+            dependencies: ["CameraRegistry", "Geo", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
         .testTarget(
             name: "skygateTests",

@@ -22,7 +22,8 @@ public struct Camera: Sendable, Hashable {
     public var convertedFromGCJ02: Bool
     public var vendor: String
     public var model: String
-    public var enabled: Bool
+    /// Recorded, patrolled or off.
+    public var mode: CameraMode
     /// Sorted, without duplicates.
     public var tags: [String]
     /// Why this camera records (privacy: purpose limitation).
@@ -34,7 +35,8 @@ public struct Camera: Sendable, Hashable {
 
     public init(
         id: DeviceID, name: String, mainStream: StreamEndpoint, subStream: StreamEndpoint? = nil, location: Coordinate?,
-        convertedFromGCJ02: Bool = false, vendor: String = "", model: String = "", enabled: Bool = true, tags: [String] = [],
+        convertedFromGCJ02: Bool = false, vendor: String = "", model: String = "", mode: CameraMode = .record,
+        tags: [String] = [],
         purpose: String = "", retentionDays: Int = 30, rtspTransport: RTSPTransport? = nil
     ) {
         self.id = id
@@ -45,7 +47,7 @@ public struct Camera: Sendable, Hashable {
         self.convertedFromGCJ02 = convertedFromGCJ02
         self.vendor = vendor
         self.model = model
-        self.enabled = enabled
+        self.mode = mode
         self.tags = Array(Set(tags)).sorted()
         self.purpose = purpose
         self.retentionDays = retentionDays

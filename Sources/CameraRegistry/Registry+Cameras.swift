@@ -27,9 +27,9 @@ extension Registry {
                 conditions.append("id IN (SELECT camera_id FROM camera_tag WHERE tag = ?)")
                 arguments += [tag]
             }
-            if let enabled = filter.enabled {
-                conditions.append("enabled = ?")
-                arguments += [enabled]
+            if let modes = filter.modes {
+                conditions.append("mode IN (\(databaseQuestionMarks(count: modes.count)))")
+                arguments += StatementArguments(modes.map(\.rawValue).sorted())
             }
             let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let paths = GridPathCache()
@@ -39,10 +39,10 @@ extension Registry {
         }
     }
 
-    /// Every camera's ID and whether it is enabled, by ID: one query, without the links `cameras()` resolves.
-    public func cameraStates() throws -> [(id: String, enabled: Bool)] {
+    /// Every camera's ID and mode, by ID: one query, without the links `cameras()` resolves.
+    public func cameraModes() throws -> [(id: String, mode: CameraMode)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, enabled FROM camera ORDER BY id").map { ($0["id"], $0["enabled"]) }
+            try Row.fetchAll(db, sql: "SELECT id, mode FROM camera ORDER BY id").map { ($0["id"], try mode($0)) }
         }
     }
 
@@ -119,13 +119,47 @@ extension Registry {
         return true
     }
 
-    /// Enables or disables a camera.
-    public func setEnabled(_ enabled: Bool, cameraID id: String, audit: () throws -> Void = {}) throws {
+    /// Sets one camera's mode.
+    public func setMode(_ mode: CameraMode, cameraID id: String, audit: () throws -> Void = {}) throws {
         try write { db in
-            try db.execute(sql: "UPDATE camera SET enabled = ? WHERE id = ?", arguments: [enabled, id])
+            try db.execute(sql: "UPDATE camera SET mode = ? WHERE id = ?", arguments: [mode.rawValue, id])
             guard db.changesCount > 0 else { throw RegistryError(.notFound, "no camera \(id)") }
             try audited(audit)
         }
+        logger.info("camera mode set", metadata: ["camera": "\(id)", "mode": "\(mode.rawValue)"])
+    }
+
+    /// Sets the mode of every camera of a grid and of the grids below it, in one transaction; returns how many cameras
+    /// changed mode (those already in it are not counted).
+    @discardableResult
+    public func setMode(_ mode: CameraMode, gridID: String, audit: (Int) throws -> Void = { _ in }) throws -> Int {
+        let changed = try write { db -> Int in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM grid WHERE id = ?)", arguments: [gridID])! else {
+                throw RegistryError(.notFound, "no grid \(gridID)")
+            }
+            try db.execute(
+                sql: """
+                    UPDATE camera SET mode = ?
+                    WHERE mode != ? AND grid_id IN (
+                        WITH RECURSIVE below(id) AS (SELECT ? UNION ALL SELECT grid.id FROM grid JOIN below ON grid.parent_id = below.id)
+                        SELECT id FROM below)
+                    """,
+                arguments: [mode.rawValue, mode.rawValue, gridID])
+            let changed = db.changesCount
+            try audited { try audit(changed) }
+            return changed
+        }
+        logger.info("grid camera mode set", metadata: ["grid": "\(gridID)", "mode": "\(mode.rawValue)", "changed": "\(changed)"])
+        return changed
+    }
+
+    /// A stored mode; an unknown value (a newer binary's) is an error rather than a guess.
+    func mode(_ row: Row) throws -> CameraMode {
+        let text: String = row["mode"]
+        guard let mode = CameraMode(rawValue: text) else {
+            throw RegistryError(.invalid, "camera \(row["id"] as String) has an unknown mode '\(text)'")
+        }
+        return mode
     }
 
     /// Parses a stream URL for registration: the URL policy first (so a refused scheme is named as such), then the
@@ -157,7 +191,7 @@ extension Registry {
         }
         for endpoint in [camera.mainStream] + (camera.subStream.map { [$0] } ?? []) where checkingURLs {
             // A GB/T 28181 channel's own URL (what its catalog gives it) stays valid through updates, so that its
-            // transport can be pinned and it can be enabled; a channel may also be registered before its catalog.
+            // transport can be pinned and its mode set; a channel may also be registered before its catalog.
             if let channel = Self.gbChannelURLParts(endpoint.url)?.channel {
                 guard channel == camera.id.rawValue else {
                     throw RegistryError(
@@ -205,19 +239,19 @@ extension Registry {
         try db.cachedStatement(
             sql: """
                 INSERT INTO camera (id, name, main_url, main_secret, sub_url, sub_secret, longitude, latitude, from_gcj02, vendor, model,
-                                    enabled, purpose, retention_days, rtsp_transport)
+                                    mode, purpose, retention_days, rtsp_transport)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, main_url = excluded.main_url, main_secret = excluded.main_secret,
                     sub_url = excluded.sub_url, sub_secret = excluded.sub_secret, longitude = excluded.longitude,
                     latitude = excluded.latitude, from_gcj02 = excluded.from_gcj02, vendor = excluded.vendor, model = excluded.model,
-                    enabled = excluded.enabled, purpose = excluded.purpose, retention_days = excluded.retention_days,
+                    mode = excluded.mode, purpose = excluded.purpose, retention_days = excluded.retention_days,
                     rtsp_transport = excluded.rtsp_transport
                 """
         ).execute(
             arguments: [
                 camera.id.rawValue, camera.name, mainURL, mainSecret, subURL, subSecret,
                 camera.location?.longitude, camera.location?.latitude, camera.convertedFromGCJ02, camera.vendor, camera.model,
-                camera.enabled, camera.purpose, camera.retentionDays, camera.rtspTransport?.rawValue,
+                camera.mode.rawValue, camera.purpose, camera.retentionDays, camera.rtspTransport?.rawValue,
             ])
         try db.cachedStatement(sql: "DELETE FROM camera_tag WHERE camera_id = ?").execute(arguments: [camera.id.rawValue])
         let insertTag = try db.cachedStatement(sql: "INSERT INTO camera_tag (camera_id, tag) VALUES (?, ?)")
@@ -238,7 +272,7 @@ extension Registry {
             id: DeviceID(stored: id), name: row["name"],
             mainStream: StreamEndpoint(url: row["main_url"], username: main.username, password: main.password),
             subStream: subURL.map { StreamEndpoint(url: $0, username: sub.username, password: sub.password) }, location: location,
-            convertedFromGCJ02: row["from_gcj02"], vendor: row["vendor"], model: row["model"], enabled: row["enabled"],
+            convertedFromGCJ02: row["from_gcj02"], vendor: row["vendor"], model: row["model"], mode: try mode(row),
             tags: try String.fetchAll(db, sql: "SELECT tag FROM camera_tag WHERE camera_id = ? ORDER BY tag", arguments: [id]),
             purpose: row["purpose"], retentionDays: row["retention_days"],
             rtspTransport: (row["rtsp_transport"] as String?).flatMap(RTSPTransport.init(rawValue:)))

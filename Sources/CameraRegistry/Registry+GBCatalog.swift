@@ -77,9 +77,9 @@ extension Registry {
 
     /// Adds or updates the items of a device's catalog (a full answer, or an ADD/UPDATE notification): each video
     /// channel becomes a camera with its name, vendor, model and position, linked to its grid and key locations;
-    /// every item, channel or tree node, is kept with its catalog fields. A new channel records only when
-    /// `enableNewChannels`; an existing camera keeps its enabled state, tags, purpose and retention.
-    public func applyGBCatalog(device: String, items: [GBCatalogItem], enableNewChannels: Bool) throws -> GBCatalogChange {
+    /// every item, channel or tree node, is kept with its catalog fields. A new channel gets
+    /// `newChannelMode`; an existing camera keeps its mode, tags, purpose and retention.
+    public func applyGBCatalog(device: String, items: [GBCatalogItem], newChannelMode: CameraMode) throws -> GBCatalogChange {
         var change = GBCatalogChange()
         try write { db in
             let linker = try linker(db)
@@ -107,7 +107,7 @@ extension Registry {
                         id: channelID, name: item.id,
                         mainStream: StreamEndpoint(
                             url: Self.gbChannelURL(device: device, channel: item.id), username: nil, password: nil),
-                        location: nil, enabled: enableNewChannels, tags: ["gb28181"])
+                        location: nil, mode: newChannelMode, tags: ["gb28181"])
                 let name = cleanedText(item.name)
                 camera.name = name.isEmpty ? item.id : name
                 camera.vendor = cleanedText(item.manufacturer ?? camera.vendor)

@@ -50,13 +50,14 @@ public struct CameraFilter: Sendable {
     /// Cameras linked to this key location.
     public var keyLocationID: String?
     public var tag: String?
-    public var enabled: Bool?
+    /// Cameras in one of these modes (nil: any mode).
+    public var modes: Set<CameraMode>?
 
-    public init(gridID: String? = nil, keyLocationID: String? = nil, tag: String? = nil, enabled: Bool? = nil) {
+    public init(gridID: String? = nil, keyLocationID: String? = nil, tag: String? = nil, modes: Set<CameraMode>? = nil) {
         self.gridID = gridID
         self.keyLocationID = keyLocationID
         self.tag = tag
-        self.enabled = enabled
+        self.modes = modes
     }
 }
 

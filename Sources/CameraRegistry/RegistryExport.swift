@@ -56,7 +56,7 @@ extension Registry {
                     ]
                         + Registry.position(camera.location, converted: camera.convertedFromGCJ02)
                         + [
-                            camera.vendor, camera.model, camera.enabled ? "true" : "false", camera.tags.joined(separator: ";"),
+                            camera.vendor, camera.model, camera.mode.rawValue, camera.tags.joined(separator: ";"),
                             camera.purpose,
                             String(camera.retentionDays), camera.rtspTransport?.rawValue ?? "auto",
                         ])

@@ -77,7 +77,8 @@ extension Registry {
 
     func parseCameras(_ data: Data, problems: inout [ImportProblem]) -> [Camera] {
         rows(
-            data, file: RegistryFiles.cameras, allowed: RegistryFiles.cameraColumns, required: ["id", "name", "main_url"],
+            data, file: RegistryFiles.cameras, allowed: RegistryFiles.cameraColumns + RegistryFiles.legacyCameraColumns,
+            required: ["id", "name", "main_url"],
             problems: &problems,
             id: { $0.id.rawValue }
         ) { field, report in
@@ -87,7 +88,7 @@ extension Registry {
             let main = checked("main_url", report) { try endpoint(field("main_url")) }
             let sub = field("sub_url").isEmpty ? nil : checked("sub_url", report) { try endpoint(field("sub_url")) }
             let (location, converted) = position(field, report)
-            let enabled = checked("enabled", report) { try flag(field("enabled")) } ?? true
+            let mode = cameraMode(field, report)
             let retention =
                 field("retention_days").isEmpty
                 ? 30 : checked("retention_days", report) { try days(field("retention_days")) } ?? 30
@@ -100,7 +101,7 @@ extension Registry {
             guard let id, let main else { return nil }
             let camera = Camera(
                 id: id, name: name, mainStream: main, subStream: sub, location: location, convertedFromGCJ02: converted,
-                vendor: field("vendor"), model: field("model"), enabled: enabled, tags: tags, purpose: field("purpose"),
+                vendor: field("vendor"), model: field("model"), mode: mode, tags: tags, purpose: field("purpose"),
                 retentionDays: retention, rtspTransport: transport)
             checked("", report) { try validate(camera) }
             return camera
@@ -163,6 +164,21 @@ extension Registry {
             report("datum", "'\(datum.prefix(40))' is not wgs84, gcj02 or wgs84-from-gcj02")
             return (nil, false)
         }
+    }
+
+    /// A row's mode: its `mode` column, else its legacy `enabled` column (true: record, false: off), else `record`.
+    private func cameraMode(_ field: (String) -> String, _ report: (String, String) -> Void) -> CameraMode {
+        let (modeText, enabledText) = (field("mode"), field("enabled"))
+        if !modeText.isEmpty {
+            if !enabledText.isEmpty { report("enabled", "give mode or enabled (its older form), not both") }
+            guard let mode = CameraMode(text: modeText) else {
+                report("mode", "'\(modeText.prefix(40))' is not a camera mode (\(CameraMode.spelled))")
+                return .record
+            }
+            return mode
+        }
+        guard !enabledText.isEmpty else { return .record }
+        return checked("enabled", report) { try flag(enabledText) ? CameraMode.record : .off } ?? .record
     }
 
     func flag(_ text: String) throws -> Bool {

@@ -35,9 +35,12 @@ public enum RegistryFiles {
     public static let keyLocations = "key-locations.geojson"
 
     static let cameraColumns = [
-        "id", "name", "main_url", "sub_url", "longitude", "latitude", "datum", "vendor", "model", "enabled", "tags", "purpose",
+        "id", "name", "main_url", "sub_url", "longitude", "latitude", "datum", "vendor", "model", "mode", "tags", "purpose",
         "retention_days", "rtsp_transport",
     ]
+    /// Columns an import also reads, that an export no longer writes: `enabled` (true: record, false: off), from
+    /// before camera modes.
+    static let legacyCameraColumns = ["enabled"]
     static let sensorColumns = ["id", "name", "kind", "longitude", "latitude", "datum", "camera_id"]
 }
 

@@ -115,6 +115,17 @@ enum RegistrySchema {
                     ALTER TABLE gb_device ADD COLUMN info_at REAL;
                     """)
         }
+        migrator.registerMigration("v5: camera modes") { db in
+            // A camera is recorded, patrolled or off; "enabled" said only the first and the last.
+            try db.execute(
+                sql: """
+                    ALTER TABLE camera ADD COLUMN mode TEXT NOT NULL DEFAULT 'record' CHECK (mode IN ('record', 'patrol', 'off'));
+                    UPDATE camera SET mode = CASE enabled WHEN 0 THEN 'off' ELSE 'record' END;
+                    DROP INDEX camera_by_enabled;
+                    ALTER TABLE camera DROP COLUMN enabled;
+                    CREATE INDEX camera_by_mode ON camera (mode);
+                    """)
+        }
         return migrator
     }
 }

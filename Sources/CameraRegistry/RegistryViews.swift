@@ -11,7 +11,8 @@ public struct CameraView: Codable, Sendable {
     public var convertedFromGcj02: Bool
     public var vendor: String
     public var model: String
-    public var enabled: Bool
+    /// "record", "patrol" or "off".
+    public var mode: CameraMode
     public var tags: [String]
     public var purpose: String
     public var retentionDays: Int
@@ -35,7 +36,7 @@ public struct CameraView: Codable, Sendable {
         convertedFromGcj02 = camera.convertedFromGCJ02
         vendor = camera.vendor
         model = camera.model
-        enabled = camera.enabled
+        mode = camera.mode
         tags = camera.tags
         purpose = camera.purpose
         retentionDays = camera.retentionDays

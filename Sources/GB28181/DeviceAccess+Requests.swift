@@ -64,7 +64,7 @@ extension DeviceAccess {
                 do {
                     if !changed.isEmpty {
                         _ = try registry.applyGBCatalog(
-                            device: part.device, items: changed, enableNewChannels: configuration.enableNewChannels)
+                            device: part.device, items: changed, newChannelMode: configuration.newChannelMode)
                     }
                     if !removed.isEmpty { _ = try registry.removeGBCatalogItems(device: part.device, ids: removed) }
                 } catch {
@@ -81,7 +81,7 @@ extension DeviceAccess {
     func apply(catalog items: [GBCatalogItem], of device: String) {
         persistence.async { [registry, logger, configuration] in
             do {
-                _ = try registry.applyGBCatalog(device: device, items: items, enableNewChannels: configuration.enableNewChannels)
+                _ = try registry.applyGBCatalog(device: device, items: items, newChannelMode: configuration.newChannelMode)
             } catch {
                 logger.error("cannot apply a catalog", metadata: ["device": "\(device)", "error": "\(error)"])
             }

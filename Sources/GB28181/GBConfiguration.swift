@@ -15,9 +15,9 @@ public struct GBConfiguration: Sendable {
     public var maximumExpires = 86_400
     /// Unauthenticated requests answered per second and source address (with a burst of twice as many).
     public var unauthenticatedRate = 20.0
-    /// Whether channels that first appear in a catalog record at once (otherwise they are registered disabled, for
-    /// an operator to enable: recording is a decision about a public place).
-    public var enableNewChannels = false
+    /// The mode of channels that first appear in a catalog: `off` unless configured, for an operator to choose
+    /// (recording is a decision about a public place).
+    public var newChannelMode = CameraMode.off
     /// The `Expires` (seconds) of the catalog subscription asked of every registered device (refreshed when three quarters
     /// of it has passed); 0 asks for none. An hour, as WVP and most platforms ask.
     public var catalogSubscription = 3_600

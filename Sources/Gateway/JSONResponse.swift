@@ -75,7 +75,9 @@ extension Request {
     /// Every value of a parameter that may be repeated or comma-separated (`?kind=a,b&kind=c`), each one of an
     /// enumeration's values; 400 for any other, naming them.
     func choices<Value: RawRepresentable & CaseIterable>(_ name: String) throws -> [Value] where Value.RawValue == String {
-        try uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",") }.map { try Self.value(String($0), of: name) }
+        // Empty items are kept, and refused: "?mode=" must not silently mean "any mode", nor "a,,b" pass.
+        try uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            .map { try Self.value(String($0), of: name) }
     }
 
     private static func value<Value: RawRepresentable & CaseIterable>(

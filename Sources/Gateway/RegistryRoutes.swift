@@ -21,7 +21,8 @@ struct CameraInput: OptionalFields {
     var gcj02: Bool?
     var vendor: String?
     var model: String?
-    var enabled: Bool?
+    /// record, patrol or off; a new camera records unless given.
+    var mode: CameraMode?
     var tags: [String]?
     var purpose: String?
     var retentionDays: Int?
@@ -38,7 +39,7 @@ struct CameraInput: OptionalFields {
         }
         if let vendor { camera.vendor = vendor }
         if let model { camera.model = model }
-        if let enabled { camera.enabled = enabled }
+        if let mode { camera.mode = mode }
         if let tags { camera.tags = Array(Set(tags)).sorted() }
         if let purpose { camera.purpose = purpose }
         if let retentionDays { camera.retentionDays = retentionDays }
@@ -53,6 +54,18 @@ func coordinate(longitude: Double?, latitude: Double?) throws -> Coordinate? {
     case (let longitude?, let latitude?): return try Coordinate(longitude: longitude, latitude: latitude)
     default: throw RegistryError(.invalid, "give both longitude and latitude")
     }
+}
+
+/// The body of `PUT /api/grids/{id}/mode`.
+struct ModeInput: OptionalFields {
+    var mode: CameraMode?
+}
+
+/// The answer to `PUT /api/grids/{id}/mode`: how many of the grid's cameras (and those of the grids below it) changed.
+struct GridModeChange: Encodable, Sendable {
+    var grid: String
+    var mode: CameraMode
+    var changed: Int
 }
 
 /// A sensor as the API takes it (PUT replaces it).
@@ -70,9 +83,10 @@ extension GatewayServices {
     func addRegistryRoutes(to api: RouterGroup<GatewayContext>) {
         let registry = self.registry
         api.on("cameras", .get, role: .viewer) { request, _ in
+            let modes: [CameraMode] = try request.choices("mode")
             let filter = CameraFilter(
                 gridID: request.query("grid"), keyLocationID: request.query("location"), tag: request.query("tag"),
-                enabled: try request.flag("enabled"))
+                modes: modes.isEmpty ? nil : Set(modes))
             return JSONResponse(try await blocking { try registry.cameras(filter).map(CameraView.init) })
         }
         api.on("cameras/:id", .get, role: .viewer) { _, context in
@@ -108,6 +122,7 @@ extension GatewayServices {
                 try input.apply(to: &camera, registry: registry)
                 let dropped = try registry.updateCamera(camera) { dropped in
                     var detail = input.mainUrl != nil || input.subUrl != nil ? ["stream URL changed"] : []
+                    if let mode = input.mode { detail.append("mode \(mode.rawValue)") }
                     if !dropped.isEmpty {
                         detail.append("credentials dropped (\(dropped.map(\.rawValue).joined(separator: ", "))): new origin")
                     }
@@ -142,6 +157,19 @@ extension GatewayServices {
                     guard let grid = try registry.grid(id: id) else { throw RegistryError(.notFound, "no grid \(id)") }
                     return GridView(grid)
                 })
+        }
+        api.on("grids/:id/mode", .put, role: .admin) { request, context in
+            let id = try context.parameters.require("id")
+            guard let mode = try await request.decode(as: StrictFields<ModeInput>.self, context: context).value.mode else {
+                throw HTTPError(.unprocessableContent, message: "give the grid's cameras a mode: record, patrol or off")
+            }
+            let auditor = auditor(context)
+            let changed = try await blocking {
+                try registry.setMode(mode, gridID: id) { changed in
+                    try auditor.record("grid.mode", id, detail: "\(mode.rawValue): \(changed) cameras")
+                }
+            }
+            return JSONResponse(GridModeChange(grid: id, mode: mode, changed: changed))
         }
         api.on("locations", .get, role: .viewer) { _, _ in
             JSONResponse(try await blocking { try registry.keyLocations().map { KeyLocationView($0) } })

@@ -31,7 +31,7 @@ extension GatewayServices {
     static let wallLookback: TimeInterval = 3600
 
     /// `POST /api/wall?grid=G` (the grid's cameras, and those of the grids below it) or `?cameras=A,B,…` (a chosen
-    /// list, in its order), or neither (every enabled camera): a keyframe wall. One audit row per wall opened, not per
+    /// list, in its order), or neither (every camera not off): a keyframe wall. One audit row per wall opened, not per
     /// tile refreshed: the page refreshes each tile from its thumbnail URL until the capability expires, then opens
     /// the wall again.
     func addWallRoutes(api: RouterGroup<GatewayContext>, router: Router<GatewayContext>) {
@@ -87,7 +87,8 @@ extension GatewayServices {
         }
     }
 
-    /// The cameras of a wall: a chosen list in its order (404 for one not registered), a grid's, or every enabled one.
+    /// The cameras of a wall: a chosen list in its order (404 for one not registered), a grid's, or every camera that is
+    /// not off (recorded or patrolled).
     static func wallCameras(grid: String?, chosen: [String]?, in registry: Registry) throws -> [CameraRecord] {
         if let chosen {
             return try chosen.map { id in
@@ -99,6 +100,6 @@ extension GatewayServices {
             guard try registry.grid(id: grid) != nil else { throw RegistryError(.notFound, "no grid \(grid)") }
             return try registry.cameras(CameraFilter(gridID: grid))
         }
-        return try registry.cameras(CameraFilter(enabled: true))
+        return try registry.cameras(CameraFilter(modes: [.record, .patrol]))
     }
 }

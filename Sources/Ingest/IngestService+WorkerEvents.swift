@@ -10,9 +10,10 @@ extension IngestService {
     func handle(_ event: WorkerEvent) {
         var event = event
         if case .health(var transition) = event, transition.state == .stopped, !isStopping,
-            let camera = try? registry.camera(id: transition.camera), !camera.camera.enabled
+            let camera = try? registry.camera(id: transition.camera), camera.camera.mode != .record
         {
-            // Stopped because an operator disabled it: the history says so (availability excludes that time).
+            // Stopped because an operator took it out of recording (patrol or off): the history says so (availability
+            // excludes that time).
             transition.state = .disabled
             event = .health(transition)
         }

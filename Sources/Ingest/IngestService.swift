@@ -5,7 +5,7 @@ import Logging
 import MediaIO
 import Synchronization
 
-/// Registry + ingest + archive, running: a worker per enabled camera, kept in step with the registry (changes by other
+/// Registry + ingest + archive, running: a worker per camera in record mode, kept in step with the registry (changes by other
 /// processes are picked up within `registryPollInterval`); every keyframe recorded and indexed, every health change
 /// kept as history, keyframes analysed on a small pool, retention applied, and the status published for
 /// `skygate status`.
@@ -83,7 +83,7 @@ public final class IngestService: Sendable {
         }
     }
 
-    /// Starts a worker for every enabled camera and the service's own threads.
+    /// Starts a worker for every camera in record mode and the service's own threads.
     public func start() throws {
         var template = configuration.worker
         template.analysis = pool
@@ -164,7 +164,7 @@ public final class IngestService: Sendable {
 
     /// Brings the workers and the cameras' places in step with the registry.
     private func sync(_ supervisor: Supervisor) throws {
-        let cameras = try registry.cameras(CameraFilter(enabled: true))
+        let cameras = try registry.cameras(CameraFilter(modes: [.record]))
         for moved in places.replace(with: cameras) { observe(moved) }
         supervisor.apply(to: cameras)
     }

@@ -19,29 +19,29 @@ public struct ServiceReport: Codable, Sendable {
     public var service: State
     public var details: ServiceStatus?
     public var cameras: [CameraStatus]
-    /// Enabled cameras without a status: the service is not running them (yet).
+    /// Cameras in `record` mode without a status: the service is not running them (yet).
     public var notRunning: [String]
-    /// Cameras disabled in the registry (not recorded).
-    public var disabled: [String]
+    /// Cameras in `patrol` mode: inspected in rotation, not recorded.
+    public var patrolled: [String]
+    /// Cameras in `off` mode: registered only.
+    public var off: [String]
 
     /// The report of an ingest service running in this process, taken from it directly rather than from the copy it
     /// publishes to the archive once a second.
     public static func live(_ ingest: IngestService, registry: Registry) throws -> ServiceReport {
-        let registered = try registry.cameraStates()
+        let registered = try registry.cameraModes()
         let cameras = ingest.cameraStatuses
         let running = Set(cameras.map(\.camera))
         return ServiceReport(
             service: ingest.isRunning ? .running : .notRunning, details: ingest.serviceStatus(cameras: cameras, stopped: false),
-            cameras: cameras,
-            notRunning: registered.filter { $0.enabled && !running.contains($0.id) }.map(\.id),
-            disabled: registered.filter { !$0.enabled }.map(\.id))
+            cameras: cameras, notRunning: ids(registered, .record).filter { !running.contains($0) },
+            patrolled: ids(registered, .patrol), off: ids(registered, .off))
     }
 
     /// Reads the published status. A status older than 10 s, or from a process that is gone, is "not running".
     public static func read(registry: Registry, archive: ArchiveDatabase, now: Date = Date()) throws -> ServiceReport {
         let published = try StatusStore(store: archive).read(service: ServiceStatus.self, camera: CameraStatus.self)
-        let registered = try registry.cameraStates()
-        let enabled = registered.filter(\.enabled).map(\.id)
+        let registered = try registry.cameraModes()
         let state: State
         if let service = published?.service {
             let alive = kill(service.processID, 0) == 0 && now.timeIntervalSince(service.updatedAt) < 10
@@ -52,7 +52,12 @@ public struct ServiceReport: Codable, Sendable {
         let cameras = state == .running ? (published?.cameras.values.sorted { $0.camera < $1.camera } ?? []) : []
         let running = Set(cameras.map(\.camera))
         return ServiceReport(
-            service: state, details: published?.service, cameras: cameras, notRunning: enabled.filter { !running.contains($0) },
-            disabled: registered.filter { !$0.enabled }.map(\.id))
+            service: state, details: published?.service, cameras: cameras,
+            notRunning: ids(registered, .record).filter { !running.contains($0) }, patrolled: ids(registered, .patrol),
+            off: ids(registered, .off))
+    }
+
+    private static func ids(_ registered: [(id: String, mode: CameraMode)], _ mode: CameraMode) -> [String] {
+        registered.filter { $0.mode == mode }.map(\.id)
     }
 }

@@ -1,10 +1,10 @@
 public import CameraRegistry
 
 extension Supervisor {
-    /// Brings the running set in step with the registry: a worker for every enabled camera, on its main stream.
+    /// Brings the running set in step with the registry: a worker for every camera in record mode, on its main stream.
     /// Call it after every registry change (or periodically); cameras that did not change are not touched.
     public func sync(with registry: Registry) throws {
-        apply(to: try registry.cameras(CameraFilter(enabled: true)))
+        apply(to: try registry.cameras(CameraFilter(modes: [.record])))
     }
 
     /// Runs exactly `cameras`, each on its main stream; none whose ID could not name its own recording directory

@@ -7,7 +7,7 @@ struct CameraCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "camera",
         abstract: "Add, list, show, change and remove camera points.",
-        subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self, Enable.self, Disable.self])
+        subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self, SetMode.self, Enable.self, Disable.self])
 
     /// Fields of a camera given on the command line; for `update`, only those given change.
     struct Fields: ParsableArguments {
@@ -27,6 +27,12 @@ struct CameraCommand: ParsableCommand {
                 "RTSP transport: auto (TCP, then UDP if the camera refuses TCP), tcp, udp, udp_multicast or http.",
                 valueName: "transport"))
         var rtspTransport: String?
+        @Option(
+            help: ArgumentHelp(
+                "record (recorded continuously), patrol (inspected in rotation, not recorded) or off (registered only). "
+                    + "A new camera records unless given.",
+                valueName: "mode"), transform: parseCameraMode)
+        var mode: CameraMode?
 
         /// The position given, in WGS-84, and whether it was converted.
         func position() throws -> (Coordinate, Bool)? {
@@ -53,6 +59,7 @@ struct CameraCommand: ParsableCommand {
             if let purpose { camera.purpose = purpose }
             if let retentionDays { camera.retentionDays = retentionDays }
             if let rtspTransport { camera.rtspTransport = try RTSPTransport.setting(rtspTransport) }
+            if let mode { camera.mode = mode }
         }
     }
 
@@ -61,7 +68,6 @@ struct CameraCommand: ParsableCommand {
             abstract: "Register a new camera point and link it to its grid and key locations.")
         @Argument(help: "GB/T 28181 ID (20 digits).") var id: String
         @OptionGroup var fields: Fields
-        @Flag(help: "Register it disabled.") var disabled = false
         @OptionGroup var options: RegistryOptions
 
         func run() throws {
@@ -72,8 +78,7 @@ struct CameraCommand: ParsableCommand {
                 }
                 var camera = Camera(
                     id: try DeviceID(id, lenient: options.lenientID), name: name, mainStream: try registry.streamEndpoint(url),
-                    location: nil,
-                    enabled: !disabled)
+                    location: nil)
                 try fields.apply(to: &camera, registry: registry)
                 try registry.addCamera(camera) { try auditCommand(options.location, "camera.add", id) }
                 let record = try registry.camera(id: id)!
@@ -84,27 +89,28 @@ struct CameraCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List cameras, filtered by grid (with the grids below it), key location, tag or state.")
+            abstract: "List cameras, filtered by grid (with the grids below it), key location, tag or mode.")
         @Option(help: "Only cameras in this grid or below it.") var grid: String?
         @Option(help: "Only cameras linked to this key location.") var location: String?
         @Option(help: "Only cameras with this tag.") var tag: String?
-        @Flag(help: "Only enabled cameras.") var enabled = false
-        @Flag(help: "Only disabled cameras.") var disabled = false
+        @Option(
+            help: ArgumentHelp("Only cameras in this mode (record, patrol or off); repeat for several.", valueName: "mode"),
+            transform: parseCameraMode)
+        var mode: [CameraMode] = []
         @OptionGroup var format: OutputFormat
         @OptionGroup var options: RegistryOptions
 
         func run() throws {
             try reportingFailures {
-                guard !(enabled && disabled) else { throw CLIError(message: "choose one of --enabled and --disabled") }
                 let filter = CameraFilter(
-                    gridID: grid, keyLocationID: location, tag: tag, enabled: enabled ? true : disabled ? false : nil)
+                    gridID: grid, keyLocationID: location, tag: tag, modes: mode.isEmpty ? nil : Set(mode))
                 let records = try options.open().cameras(filter)
                 try format.emit(
-                    header: ["id", "name", "enabled", "grid", "longitude", "latitude", "tags", "key locations", "url"],
+                    header: ["id", "name", "mode", "grid", "longitude", "latitude", "tags", "key locations", "url"],
                     rows: records.map { record in
                         let camera = record.camera
                         return [
-                            camera.id.rawValue, camera.name, camera.enabled ? "yes" : "no", record.gridPath.last?.id ?? "-",
+                            camera.id.rawValue, camera.name, camera.mode.rawValue, record.gridPath.last?.id ?? "-",
                             camera.location.map { fixed($0.longitude, 6) } ?? "-",
                             camera.location.map { fixed($0.latitude, 6) } ?? "-",
                             camera.tags.joined(separator: ";"), record.keyLocations.map(\.locationID).joined(separator: ";"),
@@ -133,7 +139,7 @@ struct CameraCommand: ParsableCommand {
                         "gb28181     region \(code.region) (\(code.provinceName)), unit \(code.centre.suffix(2)), industry \(code.industry), type \(code.typeCode) \(code.typeName), serial \(code.serial)"
                     )
                 }
-                print("state       \(camera.enabled ? "enabled" : "disabled")")
+                print("mode        \(camera.mode.rawValue)")
                 print("main        \(camera.mainStream.redacted)")
                 if let sub = camera.subStream { print("sub         \(sub.redacted)") }
                 if let point = camera.location {
@@ -204,28 +210,60 @@ struct CameraCommand: ParsableCommand {
         }
     }
 
+    struct SetMode: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a camera's mode: record, patrol or off.",
+            discussion: """
+                A running gateway follows within a second: a camera set to record starts recording, one set to patrol \
+                or off stops (its recordings are kept until their retention ends). 'skygate grid set-mode' sets a whole \
+                grid's.
+                """)
+        @Argument(help: "Camera ID.") var id: String
+        @Argument(help: "record, patrol or off.", transform: parseCameraMode) var mode: CameraMode
+        @OptionGroup var options: RegistryOptions
+        func run() throws { try setCameraMode(mode, id, options) }
+    }
+
     struct Enable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a camera.")
+        static let configuration = CommandConfiguration(abstract: "Record a camera: the same as 'set-mode ID record'.")
         @Argument(help: "Camera ID.") var id: String
         @OptionGroup var options: RegistryOptions
-        func run() throws { try setState(true, id, options) }
+        func run() throws { try setCameraMode(.record, id, options) }
     }
 
     struct Disable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a camera (it stays registered).")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop recording and inspecting a camera (it stays registered): the same as 'set-mode ID off'.")
         @Argument(help: "Camera ID.") var id: String
         @OptionGroup var options: RegistryOptions
-        func run() throws { try setState(false, id, options) }
+        func run() throws { try setCameraMode(.off, id, options) }
     }
 }
 
-/// What `camera enable` and `camera disable` share.
-private func setState(_ enabled: Bool, _ id: String, _ options: RegistryOptions) throws {
+/// What `camera set-mode`, `enable` and `disable` share: one audited change, printed.
+private func setCameraMode(_ mode: CameraMode, _ id: String, _ options: RegistryOptions) throws {
     try reportingFailures {
         let registry = try options.open()
-        try registry.setEnabled(enabled, cameraID: id) {
-            try auditCommand(options.location, enabled ? "camera.enable" : "camera.disable", id)
+        try registry.setMode(mode, cameraID: id) {
+            try auditCommand(options.location, "camera.mode", id, detail: mode.rawValue)
         }
-        print("\(enabled ? "enabled" : "disabled") \(id)")
+        print("\(id): \(mode.rawValue)")
     }
+}
+
+/// Parses a mode given on the command line; the error names the modes.
+func parseCameraMode(_ text: String) throws -> CameraMode {
+    guard let mode = CameraMode(text: text) else {
+        throw ValidationError("'\(text)' is not a camera mode: give \(CameraMode.spelled)")
+    }
+    return mode
+}
+
+/// " (2 record, 1 patrol)": how many cameras are in each mode, modes with none left out; empty for no cameras.
+func modeCounts(_ modes: [CameraMode]) -> String {
+    let parts = CameraMode.allCases.compactMap { mode -> String? in
+        let count = modes.count { $0 == mode }
+        return count == 0 ? nil : "\(count) \(mode.rawValue)"
+    }
+    return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
 }

@@ -146,7 +146,7 @@ struct GBCommand: ParsableCommand {
                         ["last keepalive", registration?.lastKeepalive.map(TimeText.format) ?? "-"],
                         ["version", registration.map { $0.version ?? "2016" } ?? "-"],
                         ["user agent", registration?.userAgent ?? "-"], ["transport", device.mediaTransport.rawValue],
-                        ["channels", "\(channels.count) (\(channels.filter(\.camera.enabled).count) enabled)"],
+                        ["channels", "\(channels.count)\(modeCounts(channels.map(\.camera.mode)))"],
                         // Its DeviceInfo answer: what the device says of itself.
                         ["device name", info?.name ?? "-"], ["manufacturer", info?.manufacturer ?? "-"],
                         ["model", info?.model ?? "-"], ["firmware", info?.firmware ?? "-"],
@@ -171,13 +171,13 @@ struct GBCommand: ParsableCommand {
                     try registry.gbDevices().map { ($0.id.rawValue, $0.mediaTransport) }, uniquingKeysWith: { first, _ in first })
                 let channels = try Self.channels(of: device, in: registry)
                 try format.emit(
-                    header: ["channel", "device", "name", "enabled", "transport", "grid"],
+                    header: ["channel", "device", "name", "mode", "transport", "grid"],
                     rows: channels.map { record in
                         let owner = Registry.gbChannelURLParts(record.camera.mainStream.url)?.device ?? "-"
                         // The channel's own pin, else its device's transport.
                         let transport = record.camera.rtspTransport?.rawValue ?? devices[owner]?.rawValue ?? "-"
                         return [
-                            record.camera.id.rawValue, owner, record.camera.name, record.camera.enabled ? "yes" : "no", transport,
+                            record.camera.id.rawValue, owner, record.camera.name, record.camera.mode.rawValue, transport,
                             record.gridPath.last?.name ?? "-",
                         ]
                     }, json: channels.map(CameraView.init))

@@ -2,10 +2,11 @@ import ArgumentParser
 import CameraRegistry
 import Geo
 
-/// `skygate grid list|show`.
+/// `skygate grid list|show|set-mode`.
 struct GridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "grid", abstract: "List and show management grids.", subcommands: [List.self, Show.self])
+        commandName: "grid", abstract: "List and show management grids, and set the mode of their cameras.",
+        subcommands: [List.self, Show.self, SetMode.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List grids, coarsest level first.")
@@ -40,8 +41,28 @@ struct GridCommand: ParsableCommand {
                     "bounds      \(fixed(bounds.minLongitude, 6)),\(fixed(bounds.minLatitude, 6)) – \(fixed(bounds.maxLongitude, 6)),\(fixed(bounds.maxLatitude, 6)); \(grid.area.polygons.count) polygon(s)"
                 )
                 let cameras = try registry.cameras(CameraFilter(gridID: id))
-                print("cameras     \(cameras.count) (\(cameras.filter(\.camera.enabled).count) enabled)")
+                print("cameras     \(cameras.count)\(modeCounts(cameras.map(\.camera.mode)))")
                 print("sensors     \(try registry.sensors(gridID: id).count)")
+            }
+        }
+    }
+
+    struct SetMode: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the mode of every camera in a grid and in the grids below it: record, patrol or off.",
+            discussion: """
+                One change, audited once with the number of cameras it changed. Cameras added to the grid later keep \
+                the mode they are given. A running gateway follows within a second.
+                """)
+        @Argument(help: "Grid ID.") var id: String
+        @Argument(help: "record, patrol or off.", transform: parseCameraMode) var mode: CameraMode
+        @OptionGroup var options: RegistryOptions
+        func run() throws {
+            try reportingFailures {
+                let changed = try options.open().setMode(mode, gridID: id) { changed in
+                    try auditCommand(options.location, "grid.mode", id, detail: "\(mode.rawValue): \(changed) cameras")
+                }
+                print("grid \(id): \(changed) camera\(changed == 1 ? "" : "s") set to \(mode.rawValue)")
             }
         }
     }

@@ -28,10 +28,14 @@ struct SIPOptions: ParsableArguments {
                 + "--sip host, which must then not be a wildcard such as 0.0.0.0.", valueName: "host"))
     var sipAdvertise: String?
 
-    @Flag(
+    @Option(
         help: ArgumentHelp(
-            "Record the channels a device's catalog adds at once. Without it they are registered disabled, for an operator "
-                + "to enable ('skygate camera enable'): recording a public place is a decision."))
+            "The mode of the channels a device's catalog adds: record, patrol or off. Off unless given, for an operator "
+                + "to choose ('skygate camera set-mode'): recording a public place is a decision.",
+            valueName: "mode"), transform: parseCameraMode)
+    var sipNewChannelMode: CameraMode = .off
+
+    @Flag(help: ArgumentHelp("The same as '--sip-new-channel-mode record'."))
     var sipRecordNewChannels = false
 
     @Option(
@@ -74,7 +78,7 @@ struct SIPOptions: ParsableArguments {
             serverID: try DeviceID(sipID, lenient: true), domain: sipDomain, host: address.host, port: address.port)
         configuration.keepalive = KeepalivePolicy(interval: keepaliveInterval, count: keepaliveCount)
         configuration.advertisedHost = sipAdvertise
-        configuration.enableNewChannels = sipRecordNewChannels
+        configuration.newChannelMode = sipRecordNewChannels ? .record : sipNewChannelMode
         configuration.catalogSubscription = sipCatalogSubscription
         return configuration
     }

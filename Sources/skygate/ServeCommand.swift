@@ -11,11 +11,11 @@ import SkygateService
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the gateway: record every enabled camera of the registry until stopped (SIGTERM or Ctrl-C).",
+        abstract: "Run the gateway: record the registry's cameras in record mode until stopped (SIGTERM or Ctrl-C).",
         discussion: """
-            One worker per enabled camera connects (deadlines, reconnects with backoff), records by stream copy into \
+            One worker per camera in record mode connects (deadlines, reconnects with backoff), records by stream copy into \
             MPEG-TS segments under <data-dir>/segments/<camera>/, indexes every keyframe in <data-dir>/archive.sqlite \
-            and analyses keyframes for video-quality statistics. Cameras added, changed, disabled or removed with \
+            and analyses keyframes for video-quality statistics. Cameras added, changed, switched to another mode or removed with \
             `skygate camera …` or `skygate registry import` are picked up within a second, without a restart. \
             Recordings are kept as long as each camera's retention days allow, and within --max-camera-gb and \
             --max-total-gb. `skygate status` shows each camera's state.
@@ -78,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// What the service serves, for its first line.
     private func startBanner(registry: Registry, _ configuration: SkygateConfiguration) throws -> String {
-        let cameras = try registry.cameras(CameraFilter(enabled: true)).count
+        let cameras = try registry.cameras(CameraFilter(modes: [.record])).count
         let sinks =
             configuration.export.sinkNames.isEmpty
             ? "the event store only" : configuration.export.sinkNames.joined(separator: ", ")

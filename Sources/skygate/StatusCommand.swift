@@ -23,8 +23,8 @@ struct StatusCommand: ParsableCommand {
             let registry = try registryOptions.open()
             let store = try ArchiveDatabase(path: registryOptions.location.indexPath)
             let report = try ServiceReport.read(registry: registry, archive: store)
-            let (state, cameras, disabled) = (report.service, report.cameras, report.disabled)
-            let enabled = cameras.map(\.camera) + report.notRunning
+            let (state, cameras) = (report.service, report.cameras)
+            let recorded = cameras.map(\.camera) + report.notRunning
             if json {
                 try printJSON(report)
                 return
@@ -54,12 +54,13 @@ struct StatusCommand: ParsableCommand {
             }
             if state != .running {
                 print(
-                    "\(enabled.count) enabled camera\(enabled.count == 1 ? " is" : "s are") not being recorded: start `skygate serve`"
+                    "\(recorded.count) camera\(recorded.count == 1 ? " is" : "s are") in record mode but not being recorded: start `skygate serve`"
                 )
             } else if !report.notRunning.isEmpty {
                 print("not running: \(report.notRunning.joined(separator: ", "))")
             }
-            if !disabled.isEmpty { print("disabled: \(disabled.joined(separator: ", "))") }
+            if !report.patrolled.isEmpty { print("patrol mode (not recorded): \(report.patrolled.joined(separator: ", "))") }
+            if !report.off.isEmpty { print("off: \(report.off.joined(separator: ", "))") }
             let devices = try registry.gbDevices()
             if !devices.isEmpty {
                 let online = devices.filter { $0.registration?.online == true }

@@ -62,7 +62,7 @@ struct ImportFuzzTests {
             fields[0] = String(id)
         case 7:  // an unknown enumeration value
             if file == RegistryFiles.cameras {
-                fields[column("enabled")] = random.pick(["maybe", "2", "on?"])
+                fields[column("mode")] = random.pick(["maybe", "2", "on?", "recording"])
             } else {
                 fields[column("kind")] = random.pick(["fire", "", "SMOKE", "water level"])
             }

@@ -120,7 +120,7 @@ struct LinkingTests {
         }
     }
 
-    @Test("lists filter by grid including descendants, tag, enabled and key location")
+    @Test("lists filter by grid including descendants, tag, mode and key location")
     func filters() throws {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -136,7 +136,7 @@ struct LinkingTests {
         #expect(
             try registry.cameras(CameraFilter(tag: "night-ir")).map(\.camera.id)
                 == all.filter { $0.camera.tags.contains("night-ir") }.map(\.camera.id))
-        #expect(try registry.cameras(CameraFilter(enabled: false)).count == 1)
+        #expect(try registry.cameras(CameraFilter(modes: [.off])).count == 1)
         let nearMarket = try registry.cameras(CameraFilter(keyLocationID: "KL-MKT-1"))
         #expect(nearMarket.allSatisfy { $0.keyLocations.contains { $0.locationID == "KL-MKT-1" && $0.distance <= 150 } })
         #expect(try registry.sensors(gridID: "YX").count == 12)

@@ -259,7 +259,7 @@ struct LiveRegistrationTests {
         #expect(one.camera.vendor == "SIPp" && two.camera.model == "IPC-2")
         #expect(one.camera.location?.longitude == 120.118 && one.camera.location?.latitude == 30.2531)
         #expect(!one.gridPath.isEmpty, "linked to its grid")
-        #expect(!one.camera.enabled, "new channels do not record until enabled")
+        #expect(one.camera.mode == .off, "new channels do not record until an operator chooses")
         #expect(one.camera.mainStream.url == "gb28181://\(device)/34020000001310000001")
         let catalog = try registry.gbCatalog(device: device)
         #expect(catalog.first { $0.id == "34020000001310000001" }?.info["PositionType"] == "1")

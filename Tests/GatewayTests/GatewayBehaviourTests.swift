@@ -532,10 +532,10 @@ struct GatewayBehaviourTests {
             #expect(typo.status == .badRequest && typo.text.contains("retentiondays"), "\(typo.status) \(typo.text)")
             let changed = try await client.execute(
                 uri: "/api/cameras/\(GatewayFixture.camera)", method: .patch, headers: fixture.headers(.admin),
-                body: ByteBuffer(string: #"{"name":"renamed","enabled":false}"#))
+                body: ByteBuffer(string: #"{"name":"renamed","mode":"off"}"#))
             #expect(changed.status == .ok)
             let view = try changed.json(CameraView.self)
-            #expect(view.name == "renamed" && !view.enabled)
+            #expect(view.name == "renamed" && view.mode == .off)
             // A stream URL without credentials keeps the stored ones (and never shows them).
             #expect(view.mainUrl.contains("***"))
             let removed = try await client.execute(
@@ -546,6 +546,44 @@ struct GatewayBehaviourTests {
             #expect(gone.status == .notFound)
             let actions = try fixture.audit().map(\.action).filter { $0.hasPrefix("camera.") }
             #expect(actions == ["camera.update", "camera.remove"])
+        }
+    }
+
+    /// Issue 16, item 1: modes over the API, per camera and per grid.
+    @Test("a grid's mode set over the API reaches the cameras below it, filters by mode, refuses a bad one, is audited")
+    func modes() async throws {
+        let fixture = try GatewayFixture()
+        let inStreet = try fixture.services.registry.cameras(CameraFilter(gridID: "YX-S2")).count
+        try await fixture.application.test(.router) { client in
+            let byOperator = try await client.execute(
+                uri: "/api/grids/YX-S2/mode", method: .put, headers: fixture.headers(.operator),
+                body: ByteBuffer(string: #"{"mode":"patrol"}"#))
+            #expect(byOperator.status == .forbidden, "an operator may not change modes")
+            let set = try await client.execute(
+                uri: "/api/grids/YX-S2/mode", method: .put, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"mode":"patrol"}"#))
+            #expect(set.status == .ok && set.text.contains(#""changed":\#(inStreet)"#), "\(set.text)")
+            let listed = try await client.execute(
+                uri: "/api/cameras?mode=patrol", method: .get, headers: fixture.headers(.viewer))
+            let patrolled = try listed.json([CameraView].self)
+            #expect(patrolled.count == inStreet && patrolled.allSatisfy { $0.gridPath.contains { $0.id == "YX-S2" } })
+            let both = try await client.execute(
+                uri: "/api/cameras?mode=patrol,off", method: .get, headers: fixture.headers(.viewer))
+            #expect(try both.json([CameraView].self).count == inStreet + 1, "the demo has one camera off")
+            for bad in ["/api/cameras?mode=recording", "/api/cameras?mode="] {
+                let refused = try await client.execute(uri: bad, method: .get, headers: fixture.headers(.viewer))
+                #expect(refused.status == .badRequest && refused.text.contains("record, patrol, off"), "\(bad): \(refused.text)")
+            }
+            let badBody = try await client.execute(
+                uri: "/api/grids/YX-S2/mode", method: .put, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"mode":"sometimes"}"#))
+            #expect(badBody.status == .badRequest || badBody.status == .unprocessableContent, "\(badBody.status)")
+            let noGrid = try await client.execute(
+                uri: "/api/grids/NOWHERE/mode", method: .put, headers: fixture.headers(.admin),
+                body: ByteBuffer(string: #"{"mode":"off"}"#))
+            #expect(noGrid.status == .notFound)
+            let audited = try fixture.audit().filter { $0.action == "grid.mode" }
+            #expect(audited.count == 1 && audited.first?.detail == "patrol: \(inStreet) cameras")
         }
     }
 }

@@ -29,6 +29,7 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         (.patch, "/api/cameras/no-such-camera", .admin, "{}"),
         (.delete, "/api/cameras/no-such-camera", .admin, nil),
         (.put, "/api/grids", .admin, "{}"),
+        (.put, "/api/grids/YX/mode", .admin, "{}"),
         (.put, "/api/locations", .admin, "{}"),
         (.put, "/api/sensors/no-such-sensor", .admin, "{}"),
         (.delete, "/api/sensors/no-such-sensor", .admin, nil),

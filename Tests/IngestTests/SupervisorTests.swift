@@ -108,12 +108,12 @@ struct SupervisorRegistryTests {
         #expect(supervisor.cameras == ids)
         #expect(events.wait(15) { recorded in ids.allSatisfy { SupervisorTests.keyframes(recorded, $0) >= 1 } })
 
-        try registry.setEnabled(false, cameraID: ids[0])
+        try registry.setMode(.patrol, cameraID: ids[0])
         try supervisor.sync(with: registry)
         #expect(events.wait(1) { $0.health.contains { $0.camera == ids[0] && $0.state == .stopped } })
         #expect(supervisor.cameras == [ids[1]])
 
-        try registry.setEnabled(true, cameraID: ids[0])
+        try registry.setMode(.record, cameraID: ids[0])
         try registry.removeCamera(id: ids[1])
         try supervisor.sync(with: registry)
         #expect(events.wait(1) { $0.health.contains { $0.camera == ids[1] && $0.state == .stopped } })

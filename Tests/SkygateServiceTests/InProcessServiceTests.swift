@@ -112,10 +112,10 @@ struct InProcessServiceTests {
         }
         let works: @Sendable (String) -> Bool = { camera in service.ingest.cameraStatuses.contains { $0.camera == camera } }
 
-        _ = try call("PATCH", "/cameras/\(Self.camera)", #"{"enabled":false}"#)
-        #expect(await Self.eventually(1) { !works(Self.camera) }, "a disabled camera goes on recording")
-        _ = try call("PATCH", "/cameras/\(Self.camera)", #"{"enabled":true}"#)
-        #expect(await Self.eventually(1) { works(Self.camera) }, "a re-enabled camera does not start")
+        _ = try call("PATCH", "/cameras/\(Self.camera)", #"{"mode":"patrol"}"#)
+        #expect(await Self.eventually(1) { !works(Self.camera) }, "a camera switched to patrol goes on recording")
+        _ = try call("PATCH", "/cameras/\(Self.camera)", #"{"mode":"record"}"#)
+        #expect(await Self.eventually(1) { works(Self.camera) }, "a camera switched back to record does not start")
 
         let second = "33019900001320000002"
         _ = try call("POST", "/cameras", #"{"id":"\#(second)","name":"yard","mainUrl":"\#(simulator.url("cam2"))"}"#)

@@ -130,7 +130,7 @@ struct LiveGB28181Tests {
             // Registered ahead of its catalog, pinned to UDP, and enabled once the device is online.
             let channelAdded = try SkygateBinary.run([
                 "camera", "add", channel, "--name", "live gate", "--url", "gb28181://\(Self.device)/\(channel)",
-                "--rtsp-transport", "udp", "--disabled", "--data-dir", data,
+                "--rtsp-transport", "udp", "--mode", "off", "--data-dir", data,
             ])
             #expect(channelAdded.status == 0, "\(channelAdded.standardError)")
         }
@@ -172,7 +172,7 @@ struct LiveGB28181Tests {
             #expect(channels.standardOutput.contains(channel) && channels.standardOutput.contains("tcp"), "\(channels)")
             let shown = try SkygateBinary.run(["gb", "device", Self.device, "--data-dir", data])
             #expect(
-                shown.standardOutput.contains("online") && shown.standardOutput.contains("1 (1 enabled)"),
+                shown.standardOutput.contains("online") && shown.standardOutput.contains("1 (1 record)"),
                 "\(shown.standardOutput)")
         }
         if !live.whole {

@@ -109,7 +109,7 @@ struct RegistryCommandTests {
         #expect(near.standardOutput.contains("\"id\" : \"KL-SCH-1\""))
         #expect(try SkygateBinary.run(["camera", "disable", "33019900001320000001"] + data).status == 0)
         #expect(
-            try SkygateBinary.run(["camera", "list", "--disabled", "--csv"] + data).standardOutput.contains(
+            try SkygateBinary.run(["camera", "list", "--mode", "off", "--csv"] + data).standardOutput.contains(
                 "33019900001320000001"))
         #expect(try SkygateBinary.run(["camera", "remove", "33019900001320000001"] + data).status == 0)
         #expect(try SkygateBinary.run(["camera", "show", "33019900001320000001"] + data).status == 66)
@@ -133,6 +133,36 @@ struct RegistryCommandTests {
         #expect(try mode("/secrets/registry.key") == 0o600)
     }
 
+    /// Issue 16, item 1: a camera is recorded, patrolled or off, set per camera and per grid.
+    @Test("modes through the CLI: set per camera and per grid, listed and shown, a bad one named, each change audited")
+    func modes() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let data = ["--data-dir", directory + "/data"]
+        #expect(try SkygateBinary.run(["registry", "import", Self.demo] + data).status == 0)
+        let inStreet = try SkygateBinary.run(["camera", "list", "--grid", "YX-S2", "--csv"] + data).standardOutput
+            .split(separator: "\n").dropFirst().count
+        let grid = try SkygateBinary.run(["grid", "set-mode", "YX-S2", "patrol"] + data)
+        #expect(grid.status == 0 && grid.standardOutput.contains("grid YX-S2: \(inStreet) cameras set to patrol"))
+        let patrolled = try SkygateBinary.run(["camera", "list", "--mode", "patrol", "--csv"] + data).standardOutput
+            .split(separator: "\n").dropFirst()
+        #expect(patrolled.count == inStreet && patrolled.allSatisfy { $0.split(separator: ",")[2] == "patrol" })
+        #expect(try SkygateBinary.run(["grid", "show", "YX-S2"] + data).standardOutput.contains("(\(inStreet) patrol)"))
+
+        let id = "33019900001320000001"
+        #expect(try SkygateBinary.run(["camera", "set-mode", id, "Patrol"] + data).standardOutput == "\(id): patrol\n")
+        #expect(try SkygateBinary.run(["camera", "show", id] + data).standardOutput.contains("mode        patrol"))
+        #expect(try SkygateBinary.run(["camera", "enable", id] + data).standardOutput == "\(id): record\n")
+        let bad = try SkygateBinary.run(["camera", "set-mode", id, "recording"] + data)
+        #expect(bad.status == 64 && bad.standardError.contains("'recording' is not a camera mode: give record, patrol or off"))
+        let unknown = try SkygateBinary.run(["grid", "set-mode", "NOWHERE", "off"] + data)
+        #expect(unknown.status == 66 && unknown.standardError.contains("no grid NOWHERE"))
+
+        let trail = try SkygateBinary.run(["audit", "list"] + data).standardOutput
+        #expect(trail.contains("grid.mode") && trail.contains("patrol: \(inStreet) cameras"))
+        #expect(trail.components(separatedBy: "camera.mode").count - 1 == 2, "two camera changes, two audit rows:\n\(trail)")
+    }
+
     /// Issue 13, item 10: the CLI's registry changes, clips and exports left no audit row (the API's did).
     @Test("registry changes and exports through the CLI are audited like the API's")
     func commandsAreAudited() throws {
@@ -150,7 +180,7 @@ struct RegistryCommandTests {
             #expect(result.status == 0, "\(arguments): \(result.standardError)")
         }
         let trail = try SkygateBinary.run(["audit", "list"] + data).standardOutput
-        for action in ["camera.add", "camera.disable", "camera.update", "sensor.save", "camera.remove"] {
+        for action in ["camera.add", "camera.mode", "camera.update", "sensor.save", "camera.remove"] {
             #expect(trail.contains(action), "\(action) is not in the audit trail:\n\(trail)")
         }
         #expect(trail.contains("cli:"))

@@ -24,19 +24,20 @@ def optional_inputs(schema):
         if name not in required:
             schema["properties"][name] = {"anyOf": [prop, {"type": "null"}]}
     return schema
+mode={"type":"string","enum":["record","patrol","off"],"description":"record: recorded continuously; patrol: inspected in rotation, not recorded; off: registered only."}
 schemas={
  "Error": obj({"error": obj({"message": st},["message"])},["error"]),
  "GridSummary": obj({"id":st,"name":st,"level":st},["id","name","level"]),
  "KeyLocationLink": obj({"locationID":st,"name":st,"category":st,"distance":num},["locationID","name","category","distance"]),
  "GB28181Code": obj({"centre":st,"region":st,"provinceName":st,"industry":st,"typeCode":st,"typeName":st,"serial":st}),
  "Camera": obj({"id":st,"name":st,"mainUrl":{"type":"string","description":"Stream URL with any password replaced by ***."},"subUrl":st,"longitude":num,"latitude":num,
-   "convertedFromGcj02":boolean,"vendor":st,"model":st,"enabled":boolean,"tags":arr(st),"purpose":st,"retentionDays":integer,
+   "convertedFromGcj02":boolean,"vendor":st,"model":st,"mode":mode,"tags":arr(st),"purpose":st,"retentionDays":integer,
    "rtspTransport":{"type":"string","enum":["tcp","udp","udp_multicast","http"],"description":"Pinned RTSP transport; absent: TCP, then UDP if the camera refuses TCP."},
    "gb28181":ref("GB28181Code"),"gridPath":arr(ref("GridSummary")),"keyLocations":arr(ref("KeyLocationLink"))},
-   ["id","name","mainUrl","convertedFromGcj02","vendor","model","enabled","tags","purpose","retentionDays","gridPath","keyLocations"]),
+   ["id","name","mainUrl","convertedFromGcj02","vendor","model","mode","tags","purpose","retentionDays","gridPath","keyLocations"]),
  "CameraInput": optional_inputs({"type":"object","additionalProperties":False,"properties":{"id":{"type":"string","pattern":"^[0-9]{20}$","description":"GB/T 28181 ID (20 digits); required on POST."},"name":{"type":"string","minLength":1},
    "mainUrl":{"type":"string","pattern":"^(rtsp|rtsps|rtmp|rtmps|http|https|srt|udp)://[^/?#]+","description":"rtsp, rtmp(s), http(s), udp or srt URL; required on POST. Local files, file: and concat: are refused."},"subUrl":{"type":"string","description":"Empty removes it."},
-   "longitude":{"type":"number","minimum":-180,"maximum":180},"latitude":{"type":"number","minimum":-90,"maximum":90},"gcj02":boolean,"vendor":st,"model":st,"enabled":boolean,"tags":arr(st),"purpose":st,"retentionDays":{"type":"integer","minimum":1,"maximum":3650},
+   "longitude":{"type":"number","minimum":-180,"maximum":180},"latitude":{"type":"number","minimum":-90,"maximum":90},"gcj02":boolean,"vendor":st,"model":st,"mode":mode,"tags":arr(st),"purpose":st,"retentionDays":{"type":"integer","minimum":1,"maximum":3650},
    "rtspTransport":{"type":"string","enum":["auto","tcp","udp","udp_multicast","http"],"description":"auto: TCP, then UDP if the camera refuses TCP (461)."}}}),
  "Sensor": obj({"id":st,"name":st,"kind":st,"longitude":num,"latitude":num,"cameraId":st,"gridPath":arr(ref("GridSummary")),"keyLocations":arr(ref("KeyLocationLink"))},["id","name","kind","gridPath","keyLocations"]),
  "GBRegistration": obj({"address":{"type":"string","description":"Where its requests came from: udp:HOST:PORT or tcp:HOST:PORT."},"registeredAt":time,"expiresAt":time,"lastKeepalive":time,"online":{"type":"boolean"},"version":{"type":"string","description":"X-GB-Ver (3.0: the 2022 text); absent for 2016 devices."},"userAgent":st},["address","registeredAt","expiresAt","online"]),
@@ -60,7 +61,7 @@ schemas={
    "packetsLost":{"type":"integer","description":"RTP packets that never came, since the service started (GB/T 28181 channels)."},
    "framesDropped":{"type":"integer","description":"Whole frames dropped for a lost packet or until the next keyframe (GB/T 28181 channels)."}},["camera","state","since","keyframes"]),
  "ServiceStatus": obj({"processID":integer,"startedAt":time,"updatedAt":time,"cameras":integer,"streaming":integer,"storageAlarm":st,"recordedBytes":integer,"removedBytes":integer,"stopped":boolean}),
- "ServiceReport": obj({"service":{"type":"string","enum":["running","stopped","not running","never started"]},"details":ref("ServiceStatus"),"cameras":arr(ref("CameraStatus")),"notRunning":arr(st),"disabled":arr(st)},["service","cameras","notRunning","disabled"]),
+ "ServiceReport": obj({"service":{"type":"string","enum":["running","stopped","not running","never started"]},"details":ref("ServiceStatus"),"cameras":arr(ref("CameraStatus")),"notRunning":{"type":"array","items":st,"description":"Cameras in record mode that the service is not running."},"patrolled":{"type":"array","items":st,"description":"Cameras in patrol mode."},"off":{"type":"array","items":st,"description":"Cameras in off mode."}},["service","cameras","notRunning","patrolled","off"]),
  "HealthRecord": obj({"camera":st,"at":time,"state":st,"reason":st,"detail":st},["camera","at","state"]),
  "CoverageSpan": obj({"kind":{"type":"string","enum":["recorded","gap"]},"from":time,"to":time,"reason":st,"keyframes":integer},["kind","from","to"]),
  "StatsPoint": obj({"at":time,"brightness":num,"contrast":num,"sharpness":num,"keyframes":{"type":"integer","minimum":1,"description":"Analysed keyframes averaged into this point."}},["at","brightness","contrast","sharpness","keyframes"]),
@@ -111,7 +112,7 @@ paths={
  "/metrics":{"get":op("Prometheus text: camera state, bitrate, frame rate, keyframes, analysis lag, export backlog and dead letters, open events.","viewer",{"200":resp("Prometheus exposition format 0.0.4",{"type":"string"},"text/plain")},tag="service")},
  "/api/whoami":{"get":op("The calling token.","viewer",{"200":resp("Its record",ref("Token"))},tag="service")},
  "/api/cameras":{
-   "get":op("List cameras (stream URLs redacted).","viewer",{"200":resp("Cameras",arr(ref("Camera")))},[q("grid",st),q("location",st),q("tag",st),q("enabled",flag)],tag="registry"),
+   "get":op("List cameras (stream URLs redacted).","viewer",{"200":resp("Cameras",arr(ref("Camera")))},[q("grid",st),q("location",st),q("tag",st),q("mode",{"type":"string","pattern":"^(record|patrol|off)(,(record|patrol|off))*$"},"One mode or several, comma-separated.")],tag="registry"),
    "post":op("Register a camera; it is linked to its grid and key locations, and recording starts within a second.","admin",{"201":resp("Added",ref("Camera")),"422":err("Invalid or taken ID, refused URL, or bad coordinates.")},body=ref("CameraInput"),tag="registry")},
  "/api/cameras/{id}":{
    "get":op("One camera.","viewer",{"200":resp("The camera",ref("Camera")),**nf},[p("id")],tag="registry"),
@@ -136,6 +137,7 @@ paths={
  "/api/grids":{"get":op("List grids.","viewer",{"200":resp("Grids",arr(ref("Grid")))},tag="registry"),
    "put":op("Add or update grids from a GeoJSON FeatureCollection, as `skygate registry import` takes grids.geojson.","admin",{"200":resp("Counts",ref("ImportSummary")),"422":err("Every problem, by feature and field; nothing written.")},body=ref("FeatureCollection"),tag="registry")},
  "/api/grids/{id}":{"get":op("One grid.","viewer",{"200":resp("The grid",ref("Grid")),"404":err("No such grid.")},[p("id")],tag="registry")},
+ "/api/grids/{id}/mode":{"put":op("Set the mode of every camera in the grid and in the grids below it; audited once with the count.","admin",{"200":resp("How many cameras changed mode",obj({"grid":st,"mode":mode,"changed":{"type":"integer","minimum":0}},["grid","mode","changed"])),"404":err("No such grid."),"422":err("No mode given.")},[p("id")],body={"type":"object","additionalProperties":False,"properties":{"mode":mode},"required":["mode"]},tag="registry")},
  "/api/locations":{"get":op("List key locations.","viewer",{"200":resp("Key locations",arr(ref("KeyLocation")))},tag="registry"),
    "put":op("Add or update key locations from a GeoJSON FeatureCollection (key-locations.geojson).","admin",{"200":resp("Counts",ref("ImportSummary")),"422":err("Every problem; nothing written.")},body=ref("FeatureCollection"),tag="registry")},
  "/api/map/grids":{"get":op("Grid polygons as GeoJSON, for maps.","viewer",{"200":resp("GeoJSON",ref("FeatureCollection"),"application/geo+json")},tag="registry")},

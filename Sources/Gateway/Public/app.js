@@ -238,7 +238,9 @@ async function drawMap(cameras) {
 function colourMap(cameras, statusByCamera, faultsByCamera) {
   for (const dot of $("map").querySelectorAll("circle.camera")) {
     const id = dot.getAttribute("data-camera");
-    const status = state.cameras.get(id)?.enabled === false ? null : statusByCamera.get(id);
+    // Only a camera in record mode has a recording status; a patrolled or switched-off one is not coloured by an old one.
+    const mode = state.cameras.get(id)?.mode;
+    const status = mode !== undefined && mode !== "record" ? null : statusByCamera.get(id);
     dot.setAttribute("class", `camera ${healthClass(status, faultsByCamera.get(id) || [])}`);
     dot.setAttribute("data-state", status ? status.state : "not-recorded");
   }
@@ -255,7 +257,8 @@ function fillCameraTable(cameras, statusByCamera, faultsByCamera) {
     const existing = body.querySelector(`tr[data-camera="${CSS.escape(camera.id)}"] img`);
     // The same picture element across refreshes: it keeps its snapshot, and the pictures' observer keeps watching it.
     const thumb = existing || el("img", { alt: "", "data-camera": camera.id });
-    const stateText = status ? named("state", status.state) : t(camera.enabled ? "state.notRunning" : "state.disabled");
+    const stateText = status ? named("state", status.state)
+      : t(camera.mode === "record" ? "state.notRunning" : `mode.${camera.mode}`);
     rows.push(el("tr", { "data-camera": camera.id },
       el("td", {}, thumb),
       el("td", {}, link, el("br"), el("span", { class: "muted" }, camera.id)),

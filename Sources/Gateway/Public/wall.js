@@ -9,7 +9,7 @@
 
 const wall = { request: null, grant: null, query: "", tiles: new Map() };
 
-/** The wall's query: `grid=G`, `cameras=A,B`, or "" for every enabled camera. */
+/** The wall's query: `grid=G`, `cameras=A,B`, or "" for every camera not off. */
 function wallQuery(page) {
   if (page.grid) return `grid=${encodeURIComponent(page.grid)}`;
   if (page.cameras) return `cameras=${encodeURIComponent(page.cameras)}`;

@@ -101,12 +101,7 @@ public final class AnalysisPool: KeyframeAnalysisQueue {
 
     /// A stable lane for a camera (FNV-1a of its ID), the same in every run.
     static func lane(of camera: String, among count: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in camera.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return Int(hash % UInt64(count))
+        Int(stableHash(camera) % UInt64(count))
     }
 }
 

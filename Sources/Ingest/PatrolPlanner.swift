@@ -1,0 +1,151 @@
+public import Foundation
+
+/// A camera in patrol mode, as the planner needs it.
+public struct PatrolTarget: Sendable, Hashable {
+    public var camera: String
+    /// Where its stream comes from (the URL's host, or the GB/T 28181 device): many channels behind one NVR or
+    /// platform share it, and the per-host limit counts visits by it.
+    public var host: String
+    /// Its grid and the grids above it, for quiet windows.
+    public var gridPath: [String]
+    /// It has an open fault: re-visited after the plan's `faultRevisit` and before cameras merely due.
+    public var hasOpenFault: Bool
+
+    public init(camera: String, host: String, gridPath: [String] = [], hasOpenFault: Bool = false) {
+        self.camera = camera
+        self.host = host
+        self.gridPath = gridPath
+        self.hasOpenFault = hasOpenFault
+    }
+}
+
+/// How far the current round has come.
+public struct PatrolProgress: Sendable, Equatable {
+    /// Rounds count from 1: a round ends when every patrol camera outside a quiet window has been visited in it.
+    public var round: Int
+    public var roundStartedAt: Date
+    public var visited: Int
+    public var cameras: Int
+    public var running: Int
+}
+
+/// Which patrol cameras to visit, and when: a value-type state machine that takes time as an input, so that a day of
+/// rounds replays in a test in milliseconds.
+///
+/// A camera is due when its last visit began an interval ago (the plan's, by time of day; shorter with an open fault)
+/// and it is not in a quiet window. Due cameras start oldest visit first (never visited first; open faults before
+/// everything), with a stable pseudo-random order among equals so that the channels of one NVR, whose IDs are
+/// consecutive, spread over the round instead of arriving together; at most `concurrency` visits run, at most
+/// `perHostLimit` of them per host.
+public struct PatrolPlanner: Sendable {
+    public var plan: PatrolPlan
+    public var concurrency: Int
+    public var perHostLimit: Int
+    private var targets: [String: PatrolTarget] = [:]
+    private var lastVisit: [String: Date] = [:]
+    private var running: [String: String] = [:]
+    private var runningPerHost: [String: Int] = [:]
+    private var round = 1
+    private var roundStartedAt: Date
+    private var visitedInRound: Set<String> = []
+
+    public init(plan: PatrolPlan, concurrency: Int, perHostLimit: Int, now: Date) {
+        precondition(concurrency >= 1 && perHostLimit >= 1)
+        self.plan = plan
+        self.concurrency = concurrency
+        self.perHostLimit = perHostLimit
+        roundStartedAt = now
+    }
+
+    /// The patrol cameras, as the registry has them now. A camera that leaves patrol mode leaves the round (a visit
+    /// of it that is running still ends with `finish`); one that comes back keeps its last visit.
+    public mutating func setTargets(_ list: [PatrolTarget], lastVisits: [String: Date] = [:]) {
+        targets = Dictionary(list.map { ($0.camera, $0) }, uniquingKeysWith: { _, last in last })
+        for (camera, at) in lastVisits where lastVisit[camera].map({ $0 < at }) ?? true { lastVisit[camera] = at }
+        visitedInRound.formIntersection(targets.keys)
+    }
+
+    /// The visits to begin at `now`, in order, each counted as running until `finish`.
+    public mutating func start(now: Date) -> [PatrolTarget] {
+        guard running.count < concurrency else { return [] }
+        let interval = plan.interval(at: now)
+        // Each key computed once: a first round sorts every camera of a district at every visit's end.
+        let due = targets.values.filter { isDue($0, now: now, interval: interval) }.map { (order($0), $0) }
+        var started: [PatrolTarget] = []
+        for (_, target) in due.sorted(by: { $0.0 < $1.0 }) {
+            guard running.count < concurrency else { break }
+            guard runningPerHost[target.host, default: 0] < perHostLimit else { continue }
+            running[target.camera] = target.host
+            runningPerHost[target.host, default: 0] += 1
+            lastVisit[target.camera] = now
+            started.append(target)
+        }
+        return started
+    }
+
+    /// A visit ended (whatever its outcome): its slot is free, and it counts for the round.
+    public mutating func finish(camera: String, at now: Date) {
+        guard let host = running.removeValue(forKey: camera) else { return }
+        runningPerHost[host, default: 1] -= 1
+        if runningPerHost[host] == 0 { runningPerHost[host] = nil }
+        guard targets[camera] != nil else { return }
+        visitedInRound.insert(camera)
+        let awake = targets.values.filter { !plan.isQuiet(gridPath: $0.gridPath, at: now) }
+        if !awake.isEmpty, awake.allSatisfy({ visitedInRound.contains($0.camera) }) {
+            round += 1
+            roundStartedAt = now
+            visitedInRound = []
+        }
+    }
+
+    /// When the next camera that is not due at `now` falls due: the time to ask `start` again, besides every visit's
+    /// end (a camera due now that `start` left waiting is waiting for a free slot, which only an end gives). Cameras in
+    /// a quiet window are left out, and the interval is the one at `now`: a caller asks again at least once a minute,
+    /// so that a window's end or a new period is noticed.
+    public func nextDue(after now: Date) -> Date? {
+        let interval = plan.interval(at: now)
+        return targets.values.lazy
+            .filter { self.running[$0.camera] == nil && !self.plan.isQuiet(gridPath: $0.gridPath, at: now) }
+            .compactMap { target in self.lastVisit[target.camera].map { $0 + self.wait(target, interval: interval) } }
+            .filter { $0 > now }.min()
+    }
+
+    public var progress: PatrolProgress {
+        PatrolProgress(
+            round: round, roundStartedAt: roundStartedAt, visited: visitedInRound.count, cameras: targets.count,
+            running: running.count)
+    }
+
+    /// When a camera's last visit began, if it had one.
+    public func lastVisit(of camera: String) -> Date? { lastVisit[camera] }
+
+    private func wait(_ target: PatrolTarget, interval: TimeInterval) -> TimeInterval {
+        target.hasOpenFault ? min(interval, plan.faultRevisit) : interval
+    }
+
+    private func isDue(_ target: PatrolTarget, now: Date, interval: TimeInterval) -> Bool {
+        guard running[target.camera] == nil, !plan.isQuiet(gridPath: target.gridPath, at: now) else { return false }
+        guard let last = lastVisit[target.camera] else { return true }
+        return now >= last + wait(target, interval: interval)
+    }
+
+    /// Open faults first, then the oldest visit (never visited first), then a stable shuffle that changes each round.
+    private func order(_ target: PatrolTarget) -> PatrolOrder {
+        PatrolOrder(
+            routine: target.hasOpenFault ? 0 : 1,
+            lastVisit: lastVisit[target.camera]?.timeIntervalSinceReferenceDate ?? -.infinity,
+            shuffle: scrambled(stableHash(target.camera, seed: UInt64(round))), camera: target.camera)
+    }
+}
+
+/// A due camera's place in the queue, compared field by field.
+private struct PatrolOrder: Comparable {
+    var routine: Int
+    var lastVisit: Double
+    var shuffle: UInt64
+    var camera: String
+
+    static func < (a: PatrolOrder, b: PatrolOrder) -> Bool {
+        (a.routine, a.lastVisit, a.shuffle, a.camera) < (b.routine, b.lastVisit, b.shuffle, b.camera)
+    }
+}

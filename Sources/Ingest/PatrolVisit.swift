@@ -1,0 +1,67 @@
+public import Foundation
+public import MediaIO
+
+/// What one patrol visit found: whether the camera answered, the keyframes it analysed, and the stream's facts.
+public struct PatrolVisit: Sendable, Codable, Equatable {
+    public enum Outcome: String, Sendable, Codable {
+        /// Connected and analysed at least one keyframe.
+        case ok
+        /// Could not connect, or was refused (see `reason`).
+        case unreachable
+        /// Connected, but no keyframe came (or none decoded) before the visit's deadline.
+        case noKeyframe
+    }
+
+    public var camera: String
+    public var startedAt: Date
+    /// Seconds from the start of the connection to its end.
+    public var duration: Double
+    public var outcome: Outcome
+    /// Why it was not `ok`.
+    public var reason: HealthReason?
+    /// The statistics of each keyframe analysed, in order.
+    public var keyframes: [FrameStats]
+    public var stream: StreamFacts?
+
+    public init(
+        camera: String, startedAt: Date, duration: Double, outcome: Outcome, reason: HealthReason? = nil,
+        keyframes: [FrameStats] = [], stream: StreamFacts? = nil
+    ) {
+        self.camera = camera
+        self.startedAt = startedAt
+        self.duration = duration
+        self.outcome = outcome
+        self.reason = reason
+        self.keyframes = keyframes
+        self.stream = stream
+    }
+}
+
+/// A stream's conformance facts, measured from the packets between its first and last keyframe.
+public struct StreamFacts: Sendable, Codable, Equatable {
+    /// FFmpeg's codec name ("h264", "hevc").
+    public var codec: String
+    public var width: Int
+    public var height: Int
+    /// Frames per second delivered: frames between the first and last keyframe over the time between them.
+    public var frameRate: Double?
+    /// Seconds between keyframes (mean); when only one keyframe came, the time waited after it, and `gopAtLeast`.
+    public var gop: Double?
+    /// `gop` is a lower bound: the next keyframe did not come before the visit ended.
+    public var gopAtLeast: Bool
+    /// Bits per second between the first and last keyframe.
+    public var bitrate: Double?
+
+    public init(
+        codec: String, width: Int, height: Int, frameRate: Double? = nil, gop: Double? = nil, gopAtLeast: Bool = false,
+        bitrate: Double? = nil
+    ) {
+        self.codec = codec
+        self.width = width
+        self.height = height
+        self.frameRate = frameRate
+        self.gop = gop
+        self.gopAtLeast = gopAtLeast
+        self.bitrate = bitrate
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import MediaIO
+
+/// Runs one patrol visit on the calling thread (a patrol thread, never the cooperative pool): connect under the
+/// deadlines, read until `keyframes` keyframes are analysed or `deadline` seconds have passed, disconnect.
+struct PatrolVisitor {
+    /// Keyframes to analyse per visit.
+    var keyframes = 3
+    /// Seconds a visit may last once connected; the connection itself is bounded by the opener's open timeout.
+    var deadline: Double = 10
+
+    func visit(camera: String, opener: any PacketSourceOpener, interrupt: InterruptFlag = InterruptFlag()) -> PatrolVisit {
+        let startedAt = Date()
+        let start = monotonicNanoseconds()
+        func elapsed() -> Double { Double(monotonicNanoseconds() - start) / 1e9 }
+        var analysed: [FrameStats] = []
+        var facts: StreamFacts?
+        var connected = false
+        var failure: HealthReason?
+        do {
+            let source = try opener.open(interrupt: interrupt)
+            defer { source.close() }
+            connected = true
+            let codec = source.codec
+            var meter = StreamFactsMeter(
+                secondsPerTick: Double(codec.timeBase.numerator) / Double(max(1, codec.timeBase.denominator)))
+            defer { facts = meter.facts(codec: codec.name, width: codec.width, height: codec.height) }
+            // Made at the first keyframe: a camera that never sends one costs no decoder.
+            var analyzer: KeyframeAnalyzer?
+            let packet = MediaPacket()
+            let connectedAt = elapsed()
+            while analysed.count < keyframes, elapsed() - connectedAt < deadline, try source.read(into: packet) {
+                meter.add(timestamp: packet.pts ?? packet.dts, size: packet.size, isKeyframe: packet.isKeyframe)
+                guard packet.isKeyframe else { continue }
+                if analyzer == nil { analyzer = try KeyframeAnalyzer(codec: codec, source: camera) }
+                // A keyframe that does not decode is not counted; the visit waits for the next one.
+                if let stats = try? analyzer?.analyze(packet.payload) { analysed.append(stats) }
+            }
+        } catch let error as MediaError {
+            failure = CameraWorker.classify(error, wasStreaming: connected).1
+        } catch {
+            failure = .readError
+        }
+        let outcome: PatrolVisit.Outcome = !analysed.isEmpty ? .ok : connected ? .noKeyframe : .unreachable
+        return PatrolVisit(
+            camera: camera, startedAt: startedAt, duration: elapsed(), outcome: outcome,
+            reason: outcome == .ok ? nil : failure ?? .noData, keyframes: analysed, stream: facts)
+    }
+}

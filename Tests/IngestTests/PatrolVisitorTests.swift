@@ -1,0 +1,111 @@
+import Foundation
+import MediaIO
+import TestSupport
+import Testing
+
+@testable import Ingest
+
+@Suite("Patrol visits", .serialized)
+struct PatrolVisitorTests {
+    /// 640×360 at 25 fps with a keyframe every `gop` frames, H.264 in MP4 (the simulator streams MP4 clips as they are).
+    static func clip(gop: Int, seconds: Int = 30) throws -> String {
+        try MediaCorpus.file(
+            "patrol-\(gop)",
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=\(seconds)", "-c:v", "libx264", "-preset",
+                "ultrafast", "-g", "\(gop)", "-keyint_min", "\(gop)", "-sc_threshold", "0", "-bf", "0", "-pix_fmt", "yuv420p",
+            ], extension: "mp4")
+    }
+
+    /// What ffprobe says of a file's video: codec, size, frame rate and the times of its keyframes.
+    static func probe(_ path: String) throws -> (codec: String, width: Int, height: Int, rate: Double, keyTimes: [Double]) {
+        let stream = try ProcessRunner.check(
+            "ffprobe",
+            [
+                "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,r_frame_rate", "-of",
+                "csv=p=0", path,
+            ]
+        ).split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let rate = stream[3].split(separator: "/").compactMap { Double($0) }
+        let keyTimes = try ProcessRunner.check(
+            "ffprobe",
+            [
+                "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0",
+                path,
+            ]
+        ).split(separator: "\n").filter { $0.contains("K") }.compactMap { Double($0.split(separator: ",")[0]) }
+        return (stream[0], Int(stream[1])!, Int(stream[2])!, rate[0] / rate[1], keyTimes)
+    }
+
+    static func opener(_ url: String, timeout: Double = 5) -> URLSourceOpener {
+        var options = DemuxOptions()
+        options.openTimeout = timeout
+        options.readTimeout = timeout
+        return URLSourceOpener(connectionURL: url, options: options)
+    }
+
+    @Test("a visit over RTSP analyses three keyframes and measures what ffprobe says of the clip")
+    func conformanceMatchesFFprobe() throws {
+        let path = try Self.clip(gop: 50)
+        let expected = try Self.probe(path)
+        let simulator = try CameraSimulator(cameras: ["c1"], clips: ["c1": path])
+        let visit = PatrolVisitor(keyframes: 3, deadline: 15).visit(camera: "c1", opener: Self.opener(simulator.url("c1")))
+        #expect(visit.outcome == .ok && visit.keyframes.count == 3, "\(visit)")
+        let facts = try #require(visit.stream)
+        #expect(facts.codec == expected.codec && facts.width == expected.width && facts.height == expected.height)
+        let gops = zip(expected.keyTimes, expected.keyTimes.dropFirst()).map { $1 - $0 }
+        let expectedGOP = gops.reduce(0, +) / Double(gops.count)
+        #expect(abs((facts.gop ?? 0) - expectedGOP) < 0.05, "GOP \(facts.gop ?? 0) s, ffprobe \(expectedGOP) s")
+        #expect(!facts.gopAtLeast)
+        #expect(abs((facts.frameRate ?? 0) - expected.rate) < 0.5, "\(facts.frameRate ?? 0) fps, ffprobe \(expected.rate)")
+        #expect((facts.bitrate ?? 0) > 0)
+        // Two GOPs read: about 4 s of a real-time stream, not the deadline.
+        #expect(visit.duration < 8, "\(visit.duration)")
+    }
+
+    @Test("a long-GOP camera is measured as such: at most one keyframe within the deadline, the GOP a lower bound")
+    func longGOP() throws {
+        let path = try Self.clip(gop: 250)
+        let simulator = try CameraSimulator(cameras: ["long"], clips: ["long": path])
+        let visit = PatrolVisitor(keyframes: 3, deadline: 8).visit(camera: "long", opener: Self.opener(simulator.url("long")))
+        // A 10 s GOP: 8 s of stream hold one keyframe at most, and a run of at least 4 s without one.
+        #expect(visit.outcome != .unreachable && visit.keyframes.count <= 1, "\(visit)")
+        let facts = try #require(visit.stream)
+        #expect(facts.gopAtLeast && (facts.gop ?? 0) >= 3.9, "\(facts) \(visit.duration)")
+        #expect(visit.duration < 12)
+    }
+
+    @Test("a camera that refuses, or asks for credentials, is unreachable with its reason, within the open timeout")
+    func unreachable() throws {
+        // A port that was free a moment ago: nothing listens, so the connect is refused.
+        let port = try SilentListener().port
+        let refused = PatrolVisitor().visit(camera: "gone", opener: Self.opener("rtsp://127.0.0.1:\(port)/x", timeout: 2))
+        #expect(refused.outcome == .unreachable && refused.reason == .refused, "\(refused)")
+        #expect(refused.duration < 3)
+
+        let simulator = try CameraSimulator(cameras: ["locked"])
+        try simulator.fault("locked", "refuse/401")
+        let locked = PatrolVisitor().visit(camera: "locked", opener: Self.opener(simulator.url("locked"), timeout: 2))
+        #expect(locked.outcome == .unreachable && locked.reason == .unauthorised, "\(locked)")
+    }
+
+    @Test("the meter replays ffprobe's packets of a file to ffprobe's own frame rate and GOP")
+    func meterReplaysPackets() throws {
+        let path = try Self.clip(gop: 50, seconds: 10)
+        let expected = try Self.probe(path)
+        let packets = try ProcessRunner.check(
+            "ffprobe",
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,size,flags", "-of", "csv=p=0", path]
+        ).split(separator: "\n").map { $0.split(separator: ",") }
+        let timeBase = try ProcessRunner.check(
+            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base", "-of", "csv=p=0", path]
+        ).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "/").compactMap { Double($0) }
+        var meter = StreamFactsMeter(secondsPerTick: timeBase[0] / timeBase[1])
+        for fields in packets {
+            meter.add(timestamp: Int64(fields[0]), size: Int(fields[1])!, isKeyframe: fields[2].contains("K"))
+        }
+        let facts = meter.facts(codec: "h264", width: 640, height: 360)
+        #expect(meter.keyframeTimes.count == expected.keyTimes.count)
+        #expect(abs((facts.gop ?? 0) - 2) < 0.001 && abs((facts.frameRate ?? 0) - expected.rate) < 0.001, "\(facts)")
+    }
+}

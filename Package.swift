@@ -246,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "SkygateServiceTests",
             dependencies: [
-                "SkygateService", "CameraRegistry", "Access", "Ingest", "MediaIO", "TestSupport",
+                "SkygateService", "CameraRegistry", "Access", "Archive", "Ingest", "MediaIO", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

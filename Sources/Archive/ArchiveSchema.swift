@@ -140,6 +140,23 @@ extension ArchiveDatabase {
                     """)
             try SegmentKeyframes.build(db)
         }
+        migrator.registerMigration("v6: patrol visits") { db in
+            // One row per visit (`PatrolVisitLog`); the keyframes' statistics and the stream's facts as JSON.
+            try db.execute(
+                sql: """
+                    CREATE TABLE patrol_visit (
+                        camera TEXT NOT NULL,
+                        started_at REAL NOT NULL,
+                        duration REAL NOT NULL,
+                        outcome TEXT NOT NULL,
+                        reason TEXT,
+                        keyframes TEXT NOT NULL,
+                        stream TEXT
+                    );
+                    CREATE INDEX patrol_visit_by_camera ON patrol_visit (camera, started_at);
+                    CREATE INDEX patrol_visit_by_time ON patrol_visit (started_at);
+                    """)
+        }
         return migrator
     }
 }

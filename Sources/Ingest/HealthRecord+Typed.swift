@@ -15,3 +15,8 @@ extension HealthRecord {
             reason: transition.reason?.rawValue, detail: transition.detail)
     }
 }
+
+extension PatrolVisit {
+    /// The stored reason as a `HealthReason`; nil when the visit succeeded or the reason is unknown.
+    public var healthReason: HealthReason? { reason.flatMap(HealthReason.init(rawValue:)) }
+}

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import MediaIO
 
@@ -27,15 +28,30 @@ struct PatrolVisitor {
             defer { facts = meter.facts(codec: codec.name, width: codec.width, height: codec.height) }
             // Made at the first keyframe: a camera that never sends one costs no decoder.
             var analyzer: KeyframeAnalyzer?
+            func analyse(_ payload: [UInt8]) throws {
+                if analyzer == nil { analyzer = try KeyframeAnalyzer(codec: codec, source: camera) }
+                // A keyframe that does not decode is not counted; the visit waits for the next one.
+                if let stats = try? analyzer?.analyze(payload) { analysed.append(stats) }
+            }
+            // The recorder's rule for twin key pictures (one timestamp, two packets): one keyframe, the larger analysed.
+            var selector = KeyframeSelector(analyses: true)
             let packet = MediaPacket()
             let connectedAt = elapsed()
             while analysed.count < keyframes, elapsed() - connectedAt < deadline, try source.read(into: packet) {
-                meter.add(timestamp: packet.pts ?? packet.dts, size: packet.size, isKeyframe: packet.isKeyframe)
-                guard packet.isKeyframe else { continue }
-                if analyzer == nil { analyzer = try KeyframeAnalyzer(codec: codec, source: camera) }
-                // A keyframe that does not decode is not counted; the visit waits for the next one.
-                if let stats = try? analyzer?.analyze(packet.payload) { analysed.append(stats) }
+                // As the recorder does: a packet without a timestamp (a connection's first, before RTCP) cannot be
+                // placed, nor told from its twin; the visit starts at the next keyframe.
+                guard let stamp = packet.dts ?? packet.pts else { continue }
+                let choice = selector.take(
+                    isKeyframe: packet.isKeyframe, stamp: stamp, size: packet.size, wallClock: Date(),
+                    payload: { packet.payload })
+                if packet.isKeyframe && !choice.isNewKeyframe {
+                    meter.addTwin(size: packet.size)
+                } else {
+                    meter.add(timestamp: packet.pts ?? packet.dts, size: packet.size, isKeyframe: choice.isNewKeyframe)
+                }
+                if let ready = choice.readyForAnalysis { try analyse(ready.payload) }
             }
+            if analysed.count < keyframes, let held = selector.flush() { try analyse(held.payload) }
         } catch let error as MediaError {
             failure = CameraWorker.classify(error, wasStreaming: connected).1
         } catch {
@@ -44,6 +60,6 @@ struct PatrolVisitor {
         let outcome: PatrolVisit.Outcome = !analysed.isEmpty ? .ok : connected ? .noKeyframe : .unreachable
         return PatrolVisit(
             camera: camera, startedAt: startedAt, duration: elapsed(), outcome: outcome,
-            reason: outcome == .ok ? nil : failure ?? .noData, keyframes: analysed, stream: facts)
+            reason: outcome == .ok ? nil : (failure ?? .noData).rawValue, keyframes: analysed, stream: facts)
     }
 }

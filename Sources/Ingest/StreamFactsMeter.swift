@@ -1,3 +1,5 @@
+import Archive
+
 /// Measures a stream's frame rate, GOP and bitrate from its packets' timestamps and sizes: a value type fed one packet
 /// at a time, so a test can replay a packet list (from ffprobe) and compare.
 ///
@@ -36,6 +38,13 @@ struct StreamFactsMeter {
         }
         guard !keyframeTimes.isEmpty else { return }
         framesSinceLastKey += 1
+        bytesSinceLastKey += size
+    }
+
+    /// A second key packet with the previous one's timestamp (an encoder's twin picture): its bytes count, but it is
+    /// neither a frame nor a keyframe of its own.
+    mutating func addTwin(size: Int) {
+        guard !keyframeTimes.isEmpty else { return }
         bytesSinceLastKey += size
     }
 

@@ -12,6 +12,8 @@ public struct SkygateConfiguration: Sendable {
     /// The archive database, if not `<data-dir>/archive.sqlite`.
     public var archivePath: String?
     public var ingest: IngestConfiguration
+    /// Patrol inspection of the cameras in patrol mode.
+    public var patrol = PatrolConfiguration()
     public var detectors = DetectorConfiguration()
     public var export = ExportConfiguration()
     /// Where the HTTP API and dashboard listen; nil serves no HTTP.

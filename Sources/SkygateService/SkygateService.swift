@@ -23,6 +23,8 @@ public final class SkygateService: Sendable {
     public let configuration: SkygateConfiguration
     /// The ingest service, for its camera status.
     public let ingest: IngestService
+    /// Patrol inspection, for its progress.
+    public let patrol: PatrolService
     /// The event store, for its events and outbox.
     public let events: EventStore
     private let group: ServiceGroup
@@ -77,7 +79,9 @@ public final class SkygateService: Sendable {
             sources: Self.gbSources(sip), observe: { engine.observe($0) })
         Self.sweepScratch(directory + "/tmp")
         let descriptors = DescriptorLimit.raiseToHardLimit()
-        var services: [any Service] = exporters + [engine, ingest]
+        let patrol = PatrolService(
+            registry: registry, archive: archive, configuration: configuration.patrol, sources: Self.gbSources(sip))
+        var services: [any Service] = exporters + [engine, ingest, patrol]
         // After ingest: the group stops in reverse, so devices stop being served before recording ends.
         if let sip { services.append(sip) }
         if let address = configuration.http {
@@ -106,6 +110,7 @@ public final class SkygateService: Sendable {
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         self.configuration = configuration
         self.ingest = ingest
+        self.patrol = patrol
         self.events = store
         self.lock = Mutex(lock)
     }

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import MediaIO
 import TestSupport
@@ -80,13 +81,13 @@ struct PatrolVisitorTests {
         // A port that was free a moment ago: nothing listens, so the connect is refused.
         let port = try SilentListener().port
         let refused = PatrolVisitor().visit(camera: "gone", opener: Self.opener("rtsp://127.0.0.1:\(port)/x", timeout: 2))
-        #expect(refused.outcome == .unreachable && refused.reason == .refused, "\(refused)")
+        #expect(refused.outcome == .unreachable && refused.healthReason == .refused, "\(refused)")
         #expect(refused.duration < 3)
 
         let simulator = try CameraSimulator(cameras: ["locked"])
         try simulator.fault("locked", "refuse/401")
         let locked = PatrolVisitor().visit(camera: "locked", opener: Self.opener(simulator.url("locked"), timeout: 2))
-        #expect(locked.outcome == .unreachable && locked.reason == .unauthorised, "\(locked)")
+        #expect(locked.outcome == .unreachable && locked.healthReason == .unauthorised, "\(locked)")
     }
 
     @Test("the meter replays ffprobe's packets of a file to ffprobe's own frame rate and GOP")

@@ -17,14 +17,15 @@ public struct PatrolVisit: Sendable, Codable, Equatable {
     /// Seconds from the start of the connection to its end.
     public var duration: Double
     public var outcome: Outcome
-    /// Why it was not `ok`.
-    public var reason: HealthReason?
+    /// Why it was not `ok`: a health reason ("refused", "unauthorised", "timeout", …; the archive keeps text, as it
+    /// does not import Ingest, which types it).
+    public var reason: String?
     /// The statistics of each keyframe analysed, in order.
     public var keyframes: [FrameStats]
     public var stream: StreamFacts?
 
     public init(
-        camera: String, startedAt: Date, duration: Double, outcome: Outcome, reason: HealthReason? = nil,
+        camera: String, startedAt: Date, duration: Double, outcome: Outcome, reason: String? = nil,
         keyframes: [FrameStats] = [], stream: StreamFacts? = nil
     ) {
         self.camera = camera

@@ -1,0 +1,171 @@
+public import Archive
+public import CameraRegistry
+import Dispatch
+public import Foundation
+import Logging
+public import MediaIO
+import Synchronization
+
+/// How the gateway patrols.
+public struct PatrolConfiguration: Sendable {
+    public var plan: PatrolPlan
+    /// Visits at once; sized from the cores by default (a visit mostly waits on the network, and decodes three
+    /// keyframes).
+    public var concurrency: Int
+    /// Visits at once to one host (an NVR or platform serves many channels).
+    public var perHostLimit: Int
+    /// Keyframes analysed per visit.
+    public var keyframes: Int
+    /// Seconds a visit may read once connected.
+    public var visitDeadline: Double
+    /// The open and read deadlines of a visit's connection.
+    public var demux: DemuxOptions
+    /// How often the registry is checked for patrol cameras added, removed or changed.
+    public var registryPollInterval: Double
+
+    public init(
+        plan: PatrolPlan = .standard(), concurrency: Int = 4 * ProcessInfo.processInfo.activeProcessorCount,
+        perHostLimit: Int = 4, keyframes: Int = 3, visitDeadline: Double = 10, registryPollInterval: Double = 1
+    ) {
+        self.plan = plan
+        self.concurrency = max(1, concurrency)
+        self.perHostLimit = max(1, perHostLimit)
+        self.keyframes = max(1, keyframes)
+        self.visitDeadline = visitDeadline
+        self.registryPollInterval = registryPollInterval
+        demux = DemuxOptions()
+        demux.openTimeout = 5
+        demux.readTimeout = 5
+    }
+}
+
+/// Patrol inspection (巡检): rounds over the registry's cameras in patrol mode, a few keyframes a visit, every visit
+/// stored in the archive's `PatrolVisitLog`.
+///
+/// One planning thread owns the `PatrolPlanner` (a value: no lock around its decisions) and hands visits to
+/// `concurrency` visiting threads, which block in FFmpeg and never touch Swift's cooperative pool.
+public final class PatrolService: Sendable {
+    private let registry: Registry
+    private let log: PatrolVisitLog
+    private let configuration: PatrolConfiguration
+    private let sources: SourceProvider?
+    private let threads = ServiceThreads()
+    /// Visits waiting for a visiting thread, and visits ended waiting for the planner.
+    private let queue = Mutex<(waiting: [CameraEndpoint], ended: [PatrolVisit])>(([], []))
+    private let visitReady = DispatchSemaphore(value: 0)
+    private let plannerWake = DispatchSemaphore(value: 0)
+    private let published: Mutex<PatrolProgress?> = Mutex(nil)
+    /// Aborted by `stop`, so that visits under way end at once rather than at their deadlines.
+    private let interrupt = InterruptFlag()
+    private let logger = Logger(label: "skygate.patrol")
+
+    public init(
+        registry: Registry, archive: ArchiveDatabase, configuration: PatrolConfiguration, sources: SourceProvider? = nil
+    ) {
+        self.registry = registry
+        log = PatrolVisitLog(store: archive)
+        self.configuration = configuration
+        self.sources = sources
+    }
+
+    /// The current round's progress; nil before the first plan.
+    public var progress: PatrolProgress? { published.withLock { $0 } }
+
+    public func start() {
+        threads.spawn("patrol-plan") { self.plan() }
+        for number in 0..<configuration.concurrency { threads.spawn("patrol-visit-\(number)") { self.visitLoop() } }
+    }
+
+    /// Stops planning and aborts the visits under way. Returns whether every thread ended within `timeout`.
+    @discardableResult
+    public func stop(timeout: Double) -> Bool {
+        threads.stop()
+        interrupt.abort()
+        plannerWake.signal()
+        for _ in 0..<configuration.concurrency { visitReady.signal() }
+        return threads.wait(timeout: timeout)
+    }
+
+    // MARK: - Planning thread
+
+    private func plan() {
+        var planner = PatrolPlanner(
+            plan: configuration.plan, concurrency: configuration.concurrency, perHostLimit: configuration.perHostLimit,
+            now: Date())
+        var endpoints: [String: CameraEndpoint] = [:]
+        var seen: RegistryVersion?
+        var nextRegistryCheck = DispatchTime.now()
+        while !threads.isStopping {
+            if DispatchTime.now() >= nextRegistryCheck {
+                nextRegistryCheck = .now() + configuration.registryPollInterval
+                if let version = try? registry.version(), version != seen, let cameras = patrolCameras() {
+                    let lastVisits = seen == nil ? ((try? log.latest()) ?? [:]).mapValues(\.startedAt) : [:]
+                    seen = version
+                    endpoints = Dictionary(cameras.map { ($0.endpoint.id, $0.endpoint) }) { a, _ in a }
+                    planner.setTargets(cameras.map(\.target), lastVisits: lastVisits)
+                }
+            }
+            let ended = queue.withLock { queue in
+                defer { queue.ended = [] }
+                return queue.ended
+            }
+            for visit in ended { planner.finish(camera: visit.camera, at: Date()) }
+            if !ended.isEmpty { record(ended) }
+            let now = Date()
+            let starting = planner.start(now: now).compactMap { endpoints[$0.camera] }
+            if !starting.isEmpty {
+                queue.withLock { $0.waiting.append(contentsOf: starting) }
+                for _ in starting { visitReady.signal() }
+            }
+            published.withLock { $0 = planner.progress }
+            // Until a visit ends, a camera falls due, or the registry is due a look.
+            let due = planner.nextDue(after: now).map { $0.timeIntervalSince(now) } ?? .infinity
+            _ = plannerWake.wait(timeout: .now() + min(due, configuration.registryPollInterval))
+        }
+    }
+
+    /// The patrol cameras, each with its planning target and connection; nil when the registry cannot be read.
+    private func patrolCameras() -> [(target: PatrolTarget, endpoint: CameraEndpoint)]? {
+        do {
+            return try registry.cameras(CameraFilter(modes: [.patrol])).map { record in
+                let camera = record.camera
+                let url = camera.mainStream.url
+                let host = Registry.gbChannelURLParts(url)?.device ?? camera.mainStream.origin?.host ?? url
+                return (
+                    PatrolTarget(camera: camera.id.rawValue, host: host, gridPath: record.gridPath.map(\.id)),
+                    CameraEndpoint(
+                        id: camera.id.rawValue, connectionURL: camera.mainStream.connectionURL,
+                        rtspTransport: camera.rtspTransport)
+                )
+            }
+        } catch {
+            logger.warning("cannot read the patrol cameras", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func record(_ visits: [PatrolVisit]) {
+        do { try log.append(visits) } catch {
+            logger.error("cannot store patrol visits", metadata: ["visits": "\(visits.count)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: - Visiting threads
+
+    private func visitLoop() {
+        let visitor = PatrolVisitor(keyframes: configuration.keyframes, deadline: configuration.visitDeadline)
+        while true {
+            visitReady.wait()
+            guard !threads.isStopping else { return }
+            guard let endpoint = queue.withLock({ $0.waiting.isEmpty ? nil : $0.waiting.removeFirst() }) else { continue }
+            let opener =
+                sources?(endpoint, configuration.demux)
+                ?? URLSourceOpener(
+                    connectionURL: endpoint.connectionURL, options: configuration.demux, rtspTransport: endpoint.rtspTransport)
+            let visit = visitor.visit(camera: endpoint.id, opener: opener, interrupt: interrupt)
+            guard !threads.isStopping else { return }
+            queue.withLock { $0.ended.append(visit) }
+            plannerWake.signal()
+        }
+    }
+}

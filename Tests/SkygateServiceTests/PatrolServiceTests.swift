@@ -1,0 +1,76 @@
+import Access
+import Archive
+import CameraRegistry
+import Foundation
+import Ingest
+import Logging
+import MediaIO
+import SkygateService
+import TestSupport
+import Testing
+
+/// Issue 16: patrol inspection in the running service, against the RTSP simulator.
+@Suite("Patrol inspection, in-process", .serialized)
+struct PatrolServiceTests {
+    @Test("patrol cameras are visited every round and not recorded; one switched to record starts recording at once")
+    func patrolsAndSwitches() async throws {
+        let simulated = ["p1", "p2", "p3", "p4"]
+        let simulator = try CameraSimulator(cameras: simulated + ["r1"])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-patrol-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let registry = try Registry(dataDirectory: directory, lenientIDs: true) { url in _ = try URLPolicy.default.check(url) }
+        let closedPort = try SilentListener().port
+        let urls = Dictionary(uniqueKeysWithValues: (simulated + ["r1"]).map { ($0, simulator.url($0)) })
+            .merging(["gone": "rtsp://127.0.0.1:\(closedPort)/gone"]) { a, _ in a }
+        for (id, url) in urls.sorted(by: { $0.key < $1.key }) {
+            try registry.addCamera(
+                Camera(
+                    id: try DeviceID(id, lenient: true), name: id, mainStream: try registry.streamEndpoint(url), location: nil,
+                    mode: id == "r1" ? .record : .patrol))
+        }
+        let access = try AccessStore(path: directory + "/access.sqlite")
+        var configuration = InProcessServiceTests.configuration(directory)
+        configuration.http = nil
+        configuration.patrol = PatrolConfiguration(
+            plan: .every(4), concurrency: 3, perHostLimit: 2, keyframes: 2, visitDeadline: 6, registryPollInterval: 0.5)
+        configuration.patrol.demux.openTimeout = 2
+        let service = try SkygateService(
+            configuration: configuration, registry: registry, access: access, logger: Logger(label: "t"))
+        let running = Task { try await service.run() }
+        let log = PatrolVisitLog(store: try ArchiveDatabase(path: directory + "/archive.sqlite"))
+        let patrolled = simulated + ["gone"]
+        let visited: @Sendable () -> [String: [PatrolVisit]] = {
+            Dictionary(grouping: (try? log.visits(camera: nil)) ?? [], by: \.camera)
+        }
+
+        // Two visits of every patrol camera: two rounds.
+        #expect(await InProcessServiceTests.eventually(40) { patrolled.allSatisfy { visited()[$0, default: []].count >= 2 } })
+        let visits = visited()
+        for camera in simulated {
+            let ok = visits[camera, default: []].filter { $0.outcome == .ok }
+            #expect(!ok.isEmpty && ok.allSatisfy { $0.keyframes.count == 2 }, "\(camera): \(visits[camera, default: []])")
+            #expect(ok.first?.stream.map { $0.width > 0 && abs(($0.gop ?? 0) - 1) < 0.1 } == true, "\(ok.first?.stream as Any)")
+        }
+        #expect(visits["gone", default: []].allSatisfy { $0.outcome == .unreachable && $0.healthReason == .refused })
+        #expect(visits["r1"] == nil, "a recorded camera was patrolled")
+        #expect((service.patrol.progress?.round ?? 0) >= 2)
+        // Only the recorded camera records; at most two visits to one host at a time, as configured.
+        #expect(service.ingest.cameraStatuses.map(\.camera) == ["r1"])
+        #expect(!FileManager.default.fileExists(atPath: directory + "/segments/p1"))
+        let intervals = visits.values.joined().map { ($0.startedAt, $0.startedAt + $0.duration) }
+        let overlap = intervals.map { visit in intervals.filter { $0.0 <= visit.0 && $0.1 > visit.0 }.count }.max() ?? 0
+        #expect(overlap <= 2, "\(overlap) visits to 127.0.0.1 at once")
+
+        // Switched to record mid-round: recorded within a couple of seconds, without a restart, and no longer visited.
+        try registry.setMode(.record, cameraID: "p1")
+        let switched = Date()
+        #expect(await InProcessServiceTests.eventually(10) { service.ingest.cameraStatuses.contains { $0.camera == "p1" } })
+        try await Task.sleep(for: .seconds(8))
+        let late = visited()["p1", default: []].filter { $0.startedAt > switched.addingTimeInterval(1) }
+        #expect(late.isEmpty, "p1 was still patrolled after it was switched to record: \(late.map(\.startedAt))")
+
+        await service.shutDown()
+        try await running.value
+    }
+}

@@ -141,7 +141,8 @@ extension ArchiveDatabase {
             try SegmentKeyframes.build(db)
         }
         migrator.registerMigration("v6: patrol visits") { db in
-            // One row per visit (`PatrolVisitLog`); the keyframes' statistics and the stream's facts as JSON.
+            // One row per visit (`PatrolVisitLog`); the keyframes' statistics and the stream's facts as JSON. The
+            // round's progress, as the patrol publishes it (`StatusStore`), beside the service's status.
             try db.execute(
                 sql: """
                     CREATE TABLE patrol_visit (
@@ -155,6 +156,10 @@ extension ArchiveDatabase {
                     );
                     CREATE INDEX patrol_visit_by_camera ON patrol_visit (camera, started_at);
                     CREATE INDEX patrol_visit_by_time ON patrol_visit (started_at);
+                    CREATE TABLE patrol_status (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        status TEXT NOT NULL
+                    );
                     """)
         }
         return migrator

@@ -40,6 +40,16 @@ public struct PatrolVisitLog: Sendable {
         }
     }
 
+    /// A camera's latest visit, if it had one.
+    public func latest(camera: String) throws -> PatrolVisit? {
+        try store.read("query patrol visits") { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM patrol_visit WHERE camera = ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
+                arguments: [camera]
+            ).map(Self.visit(from:))
+        }
+    }
+
     /// Each camera's latest visit, by camera.
     public func latest() throws -> [String: PatrolVisit] {
         try store.read("query patrol visits") { db in

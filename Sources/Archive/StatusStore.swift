@@ -28,6 +28,32 @@ public struct StatusStore: Sendable {
         }
     }
 
+    /// Replaces the patrol's published progress (a row of its own, beside the service's: the patrol publishes on its
+    /// own thread and clock).
+    public func publish<Progress: Encodable>(patrol progress: Progress) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = TimeText.encoding
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(progress), as: UTF8.self)
+        try store.write("publish the patrol status") { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO patrol_status (id, status) VALUES (1, ?)", arguments: [json])
+        }
+    }
+
+    /// The patrol's last published progress; nil when none was published.
+    public func read<Progress: Decodable>(patrol: Progress.Type) throws -> Progress? {
+        let json = try store.read("read the patrol status") { db in
+            try String.fetchOne(db, sql: "SELECT status FROM patrol_status WHERE id = 1")
+        }
+        guard let json else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = TimeText.decoding
+        do { return try decoder.decode(Progress.self, from: Data(json.utf8)) } catch {
+            throw ArchiveError(.storeFailed, "the patrol status in '\(store.path)' cannot be read", underlying: "\(error)")
+        }
+    }
+
     /// The last published status, decoded; nil when no service has published one.
     public func read<Service: Decodable, Camera: Decodable>(service: Service.Type, camera: Camera.Type) throws -> (
         service: Service, cameras: [String: Camera]

@@ -20,13 +20,15 @@ public struct PatrolTarget: Sendable, Hashable {
 }
 
 /// How far the current round has come.
-public struct PatrolProgress: Sendable, Equatable {
+public struct PatrolProgress: Sendable, Equatable, Codable {
     /// Rounds count from 1: a round ends when every patrol camera outside a quiet window has been visited in it.
     public var round: Int
     public var roundStartedAt: Date
     public var visited: Int
     public var cameras: Int
     public var running: Int
+    /// When this was taken.
+    public var at: Date
 }
 
 /// Which patrol cameras to visit, and when: a value-type state machine that takes time as an input, so that a day of
@@ -113,7 +115,7 @@ public struct PatrolPlanner: Sendable {
     public var progress: PatrolProgress {
         PatrolProgress(
             round: round, roundStartedAt: roundStartedAt, visited: visitedInRound.count, cameras: targets.count,
-            running: running.count)
+            running: running.count, at: Date())
     }
 
     /// When a camera's last visit began, if it had one.

@@ -47,6 +47,7 @@ public struct PatrolConfiguration: Sendable {
 public final class PatrolService: Sendable {
     private let registry: Registry
     private let log: PatrolVisitLog
+    private let status: StatusStore
     private let configuration: PatrolConfiguration
     private let sources: SourceProvider?
     private let threads = ServiceThreads()
@@ -64,6 +65,7 @@ public final class PatrolService: Sendable {
     ) {
         self.registry = registry
         log = PatrolVisitLog(store: archive)
+        status = StatusStore(store: archive)
         self.configuration = configuration
         self.sources = sources
     }
@@ -95,6 +97,7 @@ public final class PatrolService: Sendable {
         var endpoints: [String: CameraEndpoint] = [:]
         var seen: RegistryVersion?
         var nextRegistryCheck = DispatchTime.now()
+        var lastWritten = Date.distantPast
         while !threads.isStopping {
             if DispatchTime.now() >= nextRegistryCheck {
                 nextRegistryCheck = .now() + configuration.registryPollInterval
@@ -117,7 +120,13 @@ public final class PatrolService: Sendable {
                 queue.withLock { $0.waiting.append(contentsOf: starting) }
                 for _ in starting { visitReady.signal() }
             }
-            published.withLock { $0 = planner.progress }
+            let progress = planner.progress
+            published.withLock { $0 = progress }
+            // For other processes, once a second at most: the loop runs at every visit's end.
+            if progress.at.timeIntervalSince(lastWritten) >= 1 {
+                lastWritten = progress.at
+                write(progress)
+            }
             // Until a visit ends, a camera falls due, or the registry is due a look.
             let due = planner.nextDue(after: now).map { $0.timeIntervalSince(now) } ?? .infinity
             _ = plannerWake.wait(timeout: .now() + min(due, configuration.registryPollInterval))
@@ -141,6 +150,13 @@ public final class PatrolService: Sendable {
         } catch {
             logger.warning("cannot read the patrol cameras", metadata: ["error": "\(error)"])
             return nil
+        }
+    }
+
+    /// Writes the progress for other processes (`skygate patrol status`).
+    private func write(_ progress: PatrolProgress) {
+        do { try status.publish(patrol: progress) } catch {
+            logger.warning("cannot publish the patrol status", metadata: ["error": "\(error)"])
         }
     }
 

@@ -1,6 +1,9 @@
+import Archive
 import ArgumentParser
 import CameraRegistry
+import Foundation
 import Geo
+import MediaIO
 
 /// `skygate camera …`: the camera points of the registry.
 struct CameraCommand: ParsableCommand {
@@ -140,6 +143,16 @@ struct CameraCommand: ParsableCommand {
                     )
                 }
                 print("mode        \(camera.mode.rawValue)")
+                // Only from an archive that exists: showing a camera must not create one.
+                let archivePath = options.location.indexPath
+                if FileManager.default.fileExists(atPath: archivePath),
+                    let visit = try PatrolVisitLog(store: ArchiveDatabase(path: archivePath)).latest(camera: id)
+                {
+                    print(
+                        "last visit  \(TimeText.format(visit.startedAt)) \(visit.outcome.rawValue)"
+                            + (visit.reason.map { " (\($0))" } ?? "") + ", \(visit.keyframes.count) keyframes, "
+                            + "\(streamText(visit.stream)), GOP \(gopText(visit.stream)) s")
+                }
                 print("main        \(camera.mainStream.redacted)")
                 if let sub = camera.subStream { print("sub         \(sub.redacted)") }
                 if let point = camera.location {

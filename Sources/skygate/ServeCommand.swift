@@ -31,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Events and export") var export: ExportOptions
     @OptionGroup(title: "HTTP") var http: HTTPOptions
     @OptionGroup(title: "GB/T 28181") var sip: SIPOptions
+    @OptionGroup(title: "Patrol inspection") var patrol: PatrolOptions
 
     func run() async throws {
         MemoryTuning.limitMallocArenas(to: 2)
@@ -51,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.export = try export.exportConfiguration()
             http.apply(to: &configuration)
             configuration.gb = try sip.configuration()
+            configuration.patrol = try patrol.configuration()
             let access = try openAccessStore(location)
             try announceFirstAdminToken(access)
             let configured = configuration
@@ -79,10 +81,13 @@ struct ServeCommand: AsyncParsableCommand {
     /// What the service serves, for its first line.
     private func startBanner(registry: Registry, _ configuration: SkygateConfiguration) throws -> String {
         let cameras = try registry.cameras(CameraFilter(modes: [.record])).count
+        let patrolled = try registry.cameras(CameraFilter(modes: [.patrol])).count
         let sinks =
             configuration.export.sinkNames.isEmpty
             ? "the event store only" : configuration.export.sinkNames.joined(separator: ", ")
         return
-            "skygate: serving \(cameras) camera\(cameras == 1 ? "" : "s") from \(configuration.dataDirectory); events to \(sinks)"
+            "skygate: serving \(cameras) camera\(cameras == 1 ? "" : "s")"
+            + (patrolled > 0 ? " and patrolling \(patrolled)" : "")
+            + " from \(configuration.dataDirectory); events to \(sinks)"
     }
 }

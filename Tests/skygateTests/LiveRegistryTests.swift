@@ -80,10 +80,10 @@ struct LiveRegistryTests {
         // The other cameras were not touched.
         #expect(try rig.health.transitions(camera: "r2").filter { $0.state == "streaming" }.count == 1)
 
-        // Disabling a camera ends its worker and the history says why; enabling it brings it back.
+        // Taking a camera out of recording ends its worker and the history says why; recording it again brings it back.
         #expect(try gateway.command(["camera", "disable", "r2"]).status == 0)
         #expect(try LiveServiceTests.eventually(2) { try rig.health.transitions(camera: "r2").last?.state == "disabled" })
-        #expect(try LiveServiceTests.eventually(3) { try LiveServiceTests.status(gateway).disabled == ["r2"] })
+        #expect(try LiveServiceTests.eventually(3) { try LiveServiceTests.status(gateway).off == ["r2"] })
         #expect(try gateway.command(["camera", "enable", "r2"]).status == 0)
         #expect(try LiveServiceTests.eventually(10) { try rig.health.transitions(camera: "r2").last?.state == "streaming" })
         #expect(gateway.stop() == 0)

@@ -39,20 +39,15 @@ struct LiveServiceTests {
         var details: ServiceStatus?
         var cameras: [CameraStatus]
         var notRunning: [String]
-        var disabled: [String]
+        var patrolled: [String]
+        var off: [String]
     }
 
     static func status(_ gateway: GatewayProcess) throws -> StatusReport {
         let result = try gateway.command(["status", "--json"])
         guard result.status == 0 else { throw TestSupportError("status failed: \(result.standardError)") }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            guard let date = formatter.date(from: text) else { throw TestSupportError("bad date \(text)") }
-            return date
-        }
+        decoder.dateDecodingStrategy = .iso8601withFractions
         return try decoder.decode(StatusReport.self, from: Data(result.standardOutput.utf8))
     }
 
@@ -174,5 +169,18 @@ struct LiveServiceTests {
         let audited = try SkygateBinary.run(["audit", "list", "--action", "evidence.export", "--data-dir", rig.dataDirectory])
         #expect(
             audited.standardOutput.contains("cli:") && audited.standardOutput.contains("cam3,cam1"), "\(audited.standardOutput)")
+    }
+}
+
+extension JSONDecoder.DateDecodingStrategy {
+    /// The gateway's JSON times: ISO 8601 with fractional seconds.
+    static var iso8601withFractions: JSONDecoder.DateDecodingStrategy {
+        .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let date = formatter.date(from: text) else { throw TestSupportError("bad date \(text)") }
+            return date
+        }
     }
 }

@@ -1,0 +1,36 @@
+public import Archive
+public import CameraRegistry
+public import Foundation
+
+/// The patrol as `skygate patrol status` and `GET /api/patrol` show it: the round's progress as the service last
+/// published it, and every patrol camera with its latest visit, oldest visit first (never visited first).
+public struct PatrolReport: Sendable, Codable {
+    public struct CameraLine: Sendable, Codable {
+        public var camera: String
+        public var name: String
+        public var grid: String?
+        public var lastVisit: PatrolVisit?
+    }
+
+    /// Nil when no service has patrolled this data directory.
+    public var progress: PatrolProgress?
+    /// Latest visits by outcome ("ok", "unreachable", "noKeyframe"), and cameras never visited.
+    public var outcomes: [String: Int]
+    public var neverVisited: Int
+    public var cameras: [CameraLine]
+
+    /// Reads the report; `gridID` keeps the cameras of one grid and those below it.
+    public static func read(registry: Registry, archive: ArchiveDatabase, gridID: String? = nil) throws -> PatrolReport {
+        let records = try registry.cameras(CameraFilter(gridID: gridID, modes: [.patrol]))
+        let latest = try PatrolVisitLog(store: archive).latest()
+        let lines = records.map { record in
+            CameraLine(
+                camera: record.camera.id.rawValue, name: record.camera.name, grid: record.gridPath.last?.id,
+                lastVisit: latest[record.camera.id.rawValue])
+        }.sorted { ($0.lastVisit?.startedAt ?? .distantPast, $0.camera) < ($1.lastVisit?.startedAt ?? .distantPast, $1.camera) }
+        return PatrolReport(
+            progress: try StatusStore(store: archive).read(patrol: PatrolProgress.self),
+            outcomes: Dictionary(grouping: lines.compactMap(\.lastVisit), by: \.outcome.rawValue).mapValues(\.count),
+            neverVisited: lines.filter { $0.lastVisit == nil }.count, cameras: lines)
+    }
+}

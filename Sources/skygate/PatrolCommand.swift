@@ -1,0 +1,102 @@
+import Archive
+import ArgumentParser
+import CameraRegistry
+import Foundation
+import Ingest
+import MediaIO
+
+/// `skygate patrol status|visits`: patrol inspection as the running service records it.
+struct PatrolCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patrol",
+        abstract: "Patrol inspection (巡检) of the cameras in patrol mode: the round's progress and each camera's visits.",
+        discussion: """
+            `skygate serve` visits every camera in patrol mode in rounds (`skygate camera set-mode ID patrol`, \
+            `skygate grid set-mode G patrol`): it connects, analyses a few keyframes, measures the stream and \
+            disconnects. These commands read what it stores in <data-dir>/archive.sqlite, from any shell.
+            """,
+        subcommands: [Status.self, Visits.self])
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The current round's progress and each patrol camera's latest visit, oldest first.")
+        @Option(help: "Only the cameras of this grid and the grids below it.") var grid: String?
+        @Flag(help: "List every camera (by default the 20 visited longest ago).") var all = false
+        @OptionGroup var format: OutputFormat
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                let archive = try ArchiveDatabase(path: options.location.indexPath)
+                let report = try PatrolReport.read(registry: try options.open(), archive: archive, gridID: grid)
+                if !format.json && !format.csv { printSummary(report) }
+                let shown = all || format.json || format.csv ? report.cameras : Array(report.cameras.prefix(20))
+                try format.emit(
+                    header: ["camera", "name", "grid", "last visit", "outcome", "reason", "keyframes", "stream", "GOP s"],
+                    rows: shown.map(row), json: report)
+            }
+        }
+
+        private func printSummary(_ report: PatrolReport) {
+            if let progress = report.progress {
+                print(
+                    "round \(progress.round): \(progress.visited) of \(progress.cameras) cameras visited since "
+                        + "\(TimeText.format(progress.roundStartedAt)), \(progress.running) visits running "
+                        + "(as of \(TimeText.format(progress.at)))")
+            } else {
+                print("no round yet: `skygate serve` patrols the cameras in patrol mode")
+            }
+            let outcomes = report.outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            print(
+                "\(report.cameras.count) cameras in patrol mode; latest visits: "
+                    + (outcomes.isEmpty ? "none" : outcomes.joined(separator: ", "))
+                    + (report.neverVisited > 0 ? "; \(report.neverVisited) never visited" : ""))
+        }
+    }
+
+    struct Visits: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A camera's visits, newest first.")
+        @Argument(help: "Camera ID.") var camera: String
+        @Option(help: "How many visits (default 20).") var limit = 20
+        @OptionGroup var format: OutputFormat
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                guard try options.open().hasCamera(id: camera) else { throw RegistryError(.notFound, "no camera \(camera)") }
+                let archive = try ArchiveDatabase(path: options.location.indexPath)
+                let visits = Array(try PatrolVisitLog(store: archive).visits(camera: camera).reversed().prefix(max(1, limit)))
+                try format.emit(
+                    header: ["started", "seconds", "outcome", "reason", "keyframes", "stream", "fps", "GOP s", "kbit/s"],
+                    rows: visits.map { visit in
+                        [
+                            TimeText.format(visit.startedAt), fixed(visit.duration, 1), visit.outcome.rawValue,
+                            visit.reason ?? "", "\(visit.keyframes.count)", streamText(visit.stream),
+                            visit.stream?.frameRate.map { fixed($0, 1) } ?? "-", gopText(visit.stream),
+                            visit.stream?.bitrate.map { fixed($0 / 1000, 0) } ?? "-",
+                        ]
+                    }, json: visits)
+            }
+        }
+    }
+}
+
+/// One camera's line of `patrol status`.
+private func row(_ line: PatrolReport.CameraLine) -> [String] {
+    guard let visit = line.lastVisit else { return [line.camera, line.name, line.grid ?? "-", "never", "", "", "", "", ""] }
+    return [
+        line.camera, line.name, line.grid ?? "-", TimeText.format(visit.startedAt), visit.outcome.rawValue,
+        visit.reason ?? "", "\(visit.keyframes.count)", streamText(visit.stream), gopText(visit.stream),
+    ]
+}
+
+/// "h264 1920×1080", or "-".
+func streamText(_ facts: StreamFacts?) -> String {
+    facts.map { "\($0.codec) \($0.width)×\($0.height)" } ?? "-"
+}
+
+/// "2.00", "≥ 8.0" for a lower bound, or "-".
+func gopText(_ facts: StreamFacts?) -> String {
+    guard let gop = facts?.gop else { return "-" }
+    return facts?.gopAtLeast == true ? "≥ \(fixed(gop, 1))" : fixed(gop, 2)
+}

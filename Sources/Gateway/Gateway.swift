@@ -40,6 +40,7 @@ public enum Gateway {
         services.addEventRoutes(to: api)
         services.addAdminRoutes(to: api)
         services.addGBDeviceRoutes(to: api)
+        services.addPatrolRoutes(to: api)
         services.addPlaybackMintRoute(to: api)
         services.addWallRoutes(api: api, router: router)
         services.addEvidenceRoute(to: api)

@@ -7,6 +7,7 @@ import Gateway
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Ingest
 import MediaIO
 import Synchronization
 import TestSupport
@@ -584,6 +585,34 @@ struct GatewayBehaviourTests {
             #expect(noGrid.status == .notFound)
             let audited = try fixture.audit().filter { $0.action == "grid.mode" }
             #expect(audited.count == 1 && audited.first?.detail == "patrol: \(inStreet) cameras")
+        }
+    }
+
+    /// Issue 16, item 4: the patrol over the API.
+    @Test("GET /api/patrol lists the patrol cameras with their latest visit; a camera's visits come newest first")
+    func patrol() async throws {
+        let fixture = try GatewayFixture()
+        let registry = fixture.services.registry
+        try registry.setMode(.patrol, cameraID: GatewayFixture.camera)
+        let log = PatrolVisitLog(store: fixture.services.archive)
+        let start = Date(timeIntervalSince1970: 1_796_126_400)
+        try log.append([
+            PatrolVisit(camera: GatewayFixture.camera, startedAt: start, duration: 2, outcome: .unreachable, reason: "refused"),
+            PatrolVisit(
+                camera: GatewayFixture.camera, startedAt: start + 900, duration: 3.5, outcome: .ok,
+                stream: StreamFacts(codec: "h264", width: 1920, height: 1080, frameRate: 25, gop: 2, bitrate: 4e6)),
+        ])
+        try await fixture.application.test(.router) { client in
+            let report = try await client.execute(uri: "/api/patrol", method: .get, headers: fixture.headers(.viewer))
+            let decoded = try report.json(PatrolReport.self)
+            #expect(decoded.cameras.map(\.camera) == [GatewayFixture.camera] && decoded.outcomes == ["ok": 1])
+            #expect(decoded.cameras.first?.lastVisit?.stream?.height == 1080)
+            let visits = try await client.execute(
+                uri: "/api/cameras/\(GatewayFixture.camera)/visits", method: .get, headers: fixture.headers(.viewer))
+            #expect(try visits.json([PatrolVisit].self).map(\.outcome) == [.ok, .unreachable])
+            let noGrid = try await client.execute(
+                uri: "/api/patrol?grid=NOWHERE", method: .get, headers: fixture.headers(.viewer))
+            #expect(noGrid.status == .notFound)
         }
     }
 }

@@ -22,6 +22,9 @@ public struct PatrolConfiguration: Sendable {
     public var demux: DemuxOptions
     /// How often the registry is checked for patrol cameras added, removed or changed.
     public var registryPollInterval: Double
+    /// Seconds visits are kept; older ones are removed once an hour. A district's patrol stores about 28,000 visits
+    /// an hour, so this bounds the archive.
+    public var visitRetention: TimeInterval = 7 * 86_400
 
     public init(
         plan: PatrolPlan = .standard(), concurrency: Int = 4 * ProcessInfo.processInfo.activeProcessorCount,
@@ -98,6 +101,7 @@ public final class PatrolService: Sendable {
         var seen: RegistryVersion?
         var nextRegistryCheck = DispatchTime.now()
         var lastWritten = Date.distantPast
+        var nextTrim = Date()
         while !threads.isStopping {
             if DispatchTime.now() >= nextRegistryCheck {
                 nextRegistryCheck = .now() + configuration.registryPollInterval
@@ -115,6 +119,10 @@ public final class PatrolService: Sendable {
             for visit in ended { planner.finish(camera: visit.camera, at: Date()) }
             if !ended.isEmpty { record(ended) }
             let now = Date()
+            if now >= nextTrim {
+                nextTrim = now + 3600
+                trim(before: now - configuration.visitRetention)
+            }
             let starting = planner.start(now: now).compactMap { endpoints[$0.camera] }
             if !starting.isEmpty {
                 queue.withLock { $0.waiting.append(contentsOf: starting) }
@@ -157,6 +165,12 @@ public final class PatrolService: Sendable {
     private func write(_ progress: PatrolProgress) {
         do { try status.publish(patrol: progress) } catch {
             logger.warning("cannot publish the patrol status", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func trim(before date: Date) {
+        do { try log.trim(before: date) } catch {
+            logger.warning("cannot remove old patrol visits", metadata: ["error": "\(error)"])
         }
     }
 

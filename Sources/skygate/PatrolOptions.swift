@@ -34,6 +34,9 @@ struct PatrolOptions: ParsableArguments {
             "Minutes after which a camera with an open fault is visited again, if sooner than its plan.", valueName: "minutes"))
     var patrolFaultRevisit: Double = 5
 
+    @Option(help: ArgumentHelp("Days patrol visits are kept.", valueName: "days"))
+    var patrolKeepVisits: Double = 7
+
     func validate() throws {
         _ = try periods()
         for (name, value) in [
@@ -42,8 +45,8 @@ struct PatrolOptions: ParsableArguments {
         ] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
-        guard patrolVisitDeadline > 0, patrolFaultRevisit > 0 else {
-            throw ValidationError("--patrol-visit-deadline and --patrol-fault-revisit must be positive")
+        guard patrolVisitDeadline > 0, patrolFaultRevisit > 0, patrolKeepVisits > 0 else {
+            throw ValidationError("--patrol-visit-deadline, --patrol-fault-revisit and --patrol-keep-visits must be positive")
         }
     }
 
@@ -52,6 +55,7 @@ struct PatrolOptions: ParsableArguments {
             plan: PatrolPlan(periods: try periods(), faultRevisit: patrolFaultRevisit * 60), perHostLimit: patrolPerHost,
             keyframes: patrolKeyframes, visitDeadline: patrolVisitDeadline)
         if let patrolConcurrency { configuration.concurrency = patrolConcurrency }
+        configuration.visitRetention = patrolKeepVisits * 86_400
         return configuration
     }
 

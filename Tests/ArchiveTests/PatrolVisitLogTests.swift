@@ -22,7 +22,8 @@ struct PatrolVisitLogTests {
         let visits = [
             PatrolVisit(camera: "a", startedAt: Self.start, duration: 2.5, outcome: .unreachable, reason: "refused"),
             PatrolVisit(
-                camera: "a", startedAt: Self.start + 900, duration: 4.2, outcome: .ok, keyframes: [100, 101, 102].map(Self.stats),
+                camera: "a", startedAt: Self.start + 900, duration: 4.2, outcome: .ok,
+                keyframes: [100, 101, 102].map(Self.stats),
                 stream: facts),
             PatrolVisit(camera: "b", startedAt: Self.start + 10, duration: 10, outcome: .noKeyframe, reason: "noData"),
         ]

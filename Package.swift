@@ -214,18 +214,25 @@ let package = Package(
             swiftSettings: strictness
         ),
         /// In-memory point→grid lookups per second, for tools/bench/registry.
-        .executableTarget(name: "registry-lookups", dependencies: ["CameraRegistry", "Geo"], path: "tools/bench/registry-lookups", swiftSettings: strictness),
+        .executableTarget(
+            name: "registry-lookups", dependencies: ["CameraRegistry", "Geo"], path: "tools/bench/registry-lookups",
+            swiftSettings: strictness),
         /// Load generator for tools/bench/events: store, outbox and webhook export in one process.
-        .executableTarget(name: "events-load", dependencies: ["Events", "EventExport"], path: "tools/bench/events-load", swiftSettings: strictness),
+        .executableTarget(
+            name: "events-load", dependencies: ["Events", "EventExport"], path: "tools/bench/events-load",
+            swiftSettings: strictness),
         /// Fills a keyframe index with a day of one camera's recording for tools/bench/playback.
-        .executableTarget(name: "playback-seed", dependencies: ["Archive"], path: "tools/bench/playback-seed", swiftSettings: strictness),
+        .executableTarget(
+            name: "playback-seed", dependencies: ["Archive"], path: "tools/bench/playback-seed", swiftSettings: strictness),
         /// Fills an events store with a million events for tools/bench/api.
-        .executableTarget(name: "api-seed", dependencies: ["Events", "CameraRegistry"], path: "tools/bench/api-seed", swiftSettings: strictness),
+        .executableTarget(
+            name: "api-seed", dependencies: ["Events", "CameraRegistry"], path: "tools/bench/api-seed", swiftSettings: strictness),
         /// A Standard Webhooks receiver on loopback that checks signatures, for the export tests and tools/bench/events.
         .executableTarget(
             name: "webhook-receiver",
             dependencies: [
-                "Events", "EventExport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "Events", "EventExport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "tools/webhook-receiver",
@@ -255,7 +262,7 @@ let package = Package(
                 "Gateway", "Access", "Events", "CameraRegistry", "Archive", "Ingest", "MediaIO", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
-        .testTarget(name: "EventsTests", dependencies: ["Events", "MediaIO", "CameraRegistry", "TestSupport"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "Archive", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Archive", "MediaIO", "CameraRegistry", "TestSupport"]),
         .testTarget(
             name: "CameraRegistryTests",

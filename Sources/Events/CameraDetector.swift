@@ -50,6 +50,8 @@ public struct CameraDetector: Sendable {
     private var streamBaseline: (bitrate: Double, frameRate: Double)?
     private var baseline: Baseline?
     private var previous: FrameStats?
+    /// Patrol visits in a row that did not reach the camera: how many, since when, and the first one's reason.
+    var failedVisits: (count: Int, since: Date, reason: String?)?
     /// Seconds between `updated` transitions of an open event.
     public var updateInterval: Double = 60
 
@@ -272,14 +274,14 @@ public struct CameraDetector: Sendable {
 
     // MARK: - Lifecycle
 
-    private mutating func raise(_ kind: EventKind, since: Date, at time: Date, evidence: [String: Double], reason: String?)
+    mutating func raise(_ kind: EventKind, since: Date, at time: Date, evidence: [String: Double], reason: String?)
         -> DetectorTransition
     {
         open[kind] = Open(since: since, lastUpdate: time, evidence: evidence, reason: reason)
         return transition(kind, .raised, at: time, since: since, evidence: evidence, reason: reason)
     }
 
-    private mutating func clear(_ kind: EventKind, at time: Date) -> DetectorTransition {
+    mutating func clear(_ kind: EventKind, at time: Date) -> DetectorTransition {
         let current = open.removeValue(forKey: kind)!
         streaks[kind] = Streak()
         return transition(kind, .cleared, at: time, since: current.since, evidence: current.evidence, reason: current.reason)

@@ -7,6 +7,8 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     public var clearAfter = 3
     /// Seconds a camera must stay offline (or stalled) before an event: reconnects shorter than this are not faults.
     public var offlineAfter: Double = 30
+    /// Patrol visits in a row that must fail to reach a patrolled camera before it is offline.
+    public var offlineAfterVisits = 2
 
     /// Mean luma at or below which a picture is too dark (with most of it near black), by day and by night. IR
     /// cameras at night give dim grey pictures that are normal.

@@ -110,6 +110,8 @@ public final class EventEngine: Sendable {
             transitions = withDetector(camera) {
                 $0.observe(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: at)
             }
+        case .visited(let visit):
+            transitions = withDetector(camera) { $0.observe(visit: visit) }
         case .discontinuity, .placed:
             transitions = []
         }

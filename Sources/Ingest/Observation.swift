@@ -1,3 +1,4 @@
+public import Archive
 public import CameraRegistry
 public import Foundation
 import Synchronization
@@ -16,6 +17,8 @@ public struct Observation: Sendable {
         /// A registry sync found the camera, or found it moved: `place` is where it is now. Sent at once, so an event
         /// raised while the camera sends nothing (offline, waiting to reconnect) carries its current place.
         case placed
+        /// A patrol visit of a camera in patrol mode ended.
+        case visited(PatrolVisit)
     }
 
     public var camera: String

@@ -53,6 +53,7 @@ public final class PatrolService: Sendable {
     private let status: StatusStore
     private let configuration: PatrolConfiguration
     private let sources: SourceProvider?
+    private let observe: @Sendable (Observation) -> Void
     private let threads = ServiceThreads()
     /// Visits waiting for a visiting thread, and visits ended waiting for the planner.
     private let queue = Mutex<(waiting: [CameraEndpoint], ended: [PatrolVisit])>(([], []))
@@ -64,8 +65,10 @@ public final class PatrolService: Sendable {
     private let logger = Logger(label: "skygate.patrol")
 
     public init(
-        registry: Registry, archive: ArchiveDatabase, configuration: PatrolConfiguration, sources: SourceProvider? = nil
+        registry: Registry, archive: ArchiveDatabase, configuration: PatrolConfiguration, sources: SourceProvider? = nil,
+        observe: @escaping @Sendable (Observation) -> Void = { _ in }
     ) {
+        self.observe = observe
         self.registry = registry
         log = PatrolVisitLog(store: archive)
         status = StatusStore(store: archive)
@@ -98,6 +101,7 @@ public final class PatrolService: Sendable {
             plan: configuration.plan, concurrency: configuration.concurrency, perHostLimit: configuration.perHostLimit,
             now: Date())
         var endpoints: [String: CameraEndpoint] = [:]
+        var places: [String: DevicePlace] = [:]
         var seen: RegistryVersion?
         var nextRegistryCheck = DispatchTime.now()
         var lastWritten = Date.distantPast
@@ -109,6 +113,7 @@ public final class PatrolService: Sendable {
                     let lastVisits = seen == nil ? ((try? log.latest()) ?? [:]).mapValues(\.startedAt) : [:]
                     seen = version
                     endpoints = Dictionary(cameras.map { ($0.endpoint.id, $0.endpoint) }) { a, _ in a }
+                    places = Dictionary(cameras.map { ($0.endpoint.id, $0.place) }) { a, _ in a }
                     planner.setTargets(cameras.map(\.target), lastVisits: lastVisits)
                 }
             }
@@ -118,6 +123,10 @@ public final class PatrolService: Sendable {
             }
             for visit in ended { planner.finish(camera: visit.camera, at: Date()) }
             if !ended.isEmpty { record(ended) }
+            // After they are stored: the detectors hear of a visit the archive already holds.
+            for visit in ended {
+                observe(Observation(camera: visit.camera, place: places[visit.camera], reading: .visited(visit)))
+            }
             let now = Date()
             if now >= nextTrim {
                 nextTrim = now + 3600
@@ -142,7 +151,7 @@ public final class PatrolService: Sendable {
     }
 
     /// The patrol cameras, each with its planning target and connection; nil when the registry cannot be read.
-    private func patrolCameras() -> [(target: PatrolTarget, endpoint: CameraEndpoint)]? {
+    private func patrolCameras() -> [(target: PatrolTarget, endpoint: CameraEndpoint, place: DevicePlace)]? {
         do {
             return try registry.cameras(CameraFilter(modes: [.patrol])).map { record in
                 let camera = record.camera
@@ -152,7 +161,8 @@ public final class PatrolService: Sendable {
                     PatrolTarget(camera: camera.id.rawValue, host: host, gridPath: record.gridPath.map(\.id)),
                     CameraEndpoint(
                         id: camera.id.rawValue, connectionURL: camera.mainStream.connectionURL,
-                        rtspTransport: camera.rtspTransport)
+                        rtspTransport: camera.rtspTransport),
+                    DevicePlace(record)
                 )
             }
         } catch {

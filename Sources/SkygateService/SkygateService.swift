@@ -80,7 +80,8 @@ public final class SkygateService: Sendable {
         Self.sweepScratch(directory + "/tmp")
         let descriptors = DescriptorLimit.raiseToHardLimit()
         let patrol = PatrolService(
-            registry: registry, archive: archive, configuration: configuration.patrol, sources: Self.gbSources(sip))
+            registry: registry, archive: archive, configuration: configuration.patrol, sources: Self.gbSources(sip),
+            observe: { engine.observe($0) })
         var services: [any Service] = exporters + [engine, ingest, patrol]
         // After ingest: the group stops in reverse, so devices stop being served before recording ends.
         if let sip { services.append(sip) }

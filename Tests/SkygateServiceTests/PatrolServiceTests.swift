@@ -54,6 +54,12 @@ struct PatrolServiceTests {
         }
         #expect(visits["gone", default: []].allSatisfy { $0.outcome == .unreachable && $0.healthReason == .refused })
         #expect(visits["r1"] == nil, "a recorded camera was patrolled")
+        // Two visits that did not reach it: offline, an event in the store like any camera's.
+        #expect(
+            await InProcessServiceTests.eventually(5) {
+                ((try? service.events.events()) ?? []).contains { $0.device == "gone" && $0.kind == .offline }
+            })
+        #expect(((try? service.events.events()) ?? []).allSatisfy { $0.device == "gone" }, "a healthy camera had an event")
         #expect((service.patrol.progress?.round ?? 0) >= 2)
         // Only the recorded camera records; at most two visits to one host at a time, as configured.
         #expect(service.ingest.cameraStatuses.map(\.camera) == ["r1"])

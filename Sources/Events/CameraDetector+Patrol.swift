@@ -1,0 +1,29 @@
+public import Archive
+public import Foundation
+
+extension CameraDetector {
+    /// One patrol visit of a patrolled camera: the unit its hysteresis counts.
+    ///
+    /// A visit that reached the camera clears offline and judges one picture, its last analysed keyframe: one
+    /// observation per visit, so `raiseAfter` and `clearAfter` count visits, and "frozen" compares the picture with
+    /// the previous visit's. `offlineAfterVisits` visits in a row that did not reach it (or got no keyframe) raise
+    /// offline, from the first of them, with the first one's reason.
+    public mutating func observe(visit: PatrolVisit) -> [DetectorTransition] {
+        let end = visit.startedAt.addingTimeInterval(visit.duration)
+        guard visit.outcome == .ok, let picture = visit.keyframes.last else {
+            var failed = failedVisits ?? (0, visit.startedAt, visit.reason)
+            failed.count += 1
+            failedVisits = failed
+            guard open[.offline] == nil, failed.count >= thresholds.offlineAfterVisits,
+                !thresholds.disabled.contains(.offline)
+            else { return [] }
+            return [
+                raise(.offline, since: failed.since, at: end, evidence: ["visits": Double(failed.count)], reason: failed.reason)
+            ]
+        }
+        failedVisits = nil
+        var out = open[.offline] != nil ? [clear(.offline, at: end)] : []
+        out += observe(picture, at: end)
+        return out
+    }
+}

@@ -1,0 +1,60 @@
+import Archive
+import Events
+import Foundation
+import MediaIO
+import Testing
+
+/// Issue 16: a patrolled camera's detectors count visits, not keyframes.
+@Suite("Detectors over patrol visits")
+struct PatrolDetectorTests {
+    static let interval: TimeInterval = 900
+
+    static func visit(_ n: Int, _ outcome: PatrolVisit.Outcome = .ok, keyframes: [FrameStats]? = nil) -> PatrolVisit {
+        PatrolVisit(
+            camera: "c", startedAt: CameraDetectorTests.noon + Double(n) * interval, duration: 4, outcome: outcome,
+            reason: outcome == .ok ? nil : "refused",
+            keyframes: outcome == .ok ? keyframes ?? (0..<3).map { CameraDetectorTests.normal(n * 3 + $0) } : [])
+    }
+
+    /// Feeds visits `range` (each 15 minutes after the last), made by `make`; returns every transition.
+    static func feed(_ detector: inout CameraDetector, _ range: Range<Int>, _ make: (Int) -> PatrolVisit) -> [DetectorTransition]
+    {
+        range.flatMap { detector.observe(visit: make($0)) }
+    }
+
+    @Test("offline after two visits that did not reach it, dated from the first; the next good visit clears it")
+    func offlineByVisits() {
+        var detector = CameraDetectorTests.detector()
+        #expect(Self.feed(&detector, 0..<12, { Self.visit($0) }).isEmpty)
+        #expect(detector.observe(visit: Self.visit(12, .unreachable)).isEmpty, "one failed visit is not offline")
+        let raised = detector.observe(visit: Self.visit(13, .noKeyframe))
+        #expect(raised.map(\.kind) == [.offline] && raised.first?.phase == .raised)
+        #expect(raised.first?.since == Self.visit(12).startedAt && raised.first?.reason == "refused")
+        #expect(detector.observe(visit: Self.visit(14, .unreachable)).isEmpty, "raised once")
+        let cleared = detector.observe(visit: Self.visit(15))
+        #expect(cleared.map(\.phase) == [.cleared] && cleared.first?.kind == .offline)
+    }
+
+    @Test("a dark picture is raised at the third dark visit however many keyframes each visit analysed")
+    func picturesCountVisits() {
+        var detector = CameraDetectorTests.detector()
+        _ = Self.feed(&detector, 0..<12, { Self.visit($0) })
+        let black = FrameStats(
+            width: 1920, height: 1080, meanLuma: 16, lumaStdDev: 0, darkFraction: 1, brightFraction: 0, sharpness: 0,
+            edgeDensity: 0, perceptualHash: 0, meanU: 128, meanV: 128)
+        let dark: (Int) -> PatrolVisit = { Self.visit($0, keyframes: Array(repeating: black, count: 3)) }
+        #expect(Self.feed(&detector, 12..<14, dark).isEmpty, "two dark visits (six dark keyframes) raised it")
+        #expect(Self.feed(&detector, 14..<15, dark).map(\.kind) == [.tooDark])
+        #expect(Self.feed(&detector, 15..<17, { Self.visit($0) }).isEmpty)
+        #expect(Self.feed(&detector, 17..<18, { Self.visit($0) }).map(\.phase) == [.cleared])
+    }
+
+    @Test("frozen: the same picture at consecutive visits, a quarter of an hour apart")
+    func frozenAcrossVisits() {
+        var detector = CameraDetectorTests.detector()
+        _ = Self.feed(&detector, 0..<12, { Self.visit($0) })
+        let still = CameraDetectorTests.normal(5)
+        let frozen = Self.feed(&detector, 12..<16, { Self.visit($0, keyframes: [still]) })
+        #expect(frozen.map(\.kind) == [.frozen], "\(frozen)")
+    }
+}

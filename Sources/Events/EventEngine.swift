@@ -161,6 +161,11 @@ public final class EventEngine: Sendable {
 
     // MARK: - Writing
 
+    /// The cameras with an event open now, as the detectors hold them (patrol re-visits them sooner).
+    public var camerasWithOpenFaults: Set<String> {
+        detectors.withLock { detectors in Set(detectors.filter { !$0.value.openKinds.isEmpty }.keys) }
+    }
+
     private func withDetector(_ camera: String, _ body: (inout CameraDetector) -> [DetectorTransition])
         -> [DetectorTransition]
     {

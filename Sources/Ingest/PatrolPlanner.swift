@@ -67,6 +67,13 @@ public struct PatrolPlanner: Sendable {
         visitedInRound.formIntersection(targets.keys)
     }
 
+    /// Which patrol cameras have an open fault now (the event engine's view): they are re-visited sooner, and first.
+    public mutating func setOpenFaults(_ cameras: Set<String>) {
+        for (camera, target) in targets where target.hasOpenFault != cameras.contains(camera) {
+            targets[camera]?.hasOpenFault = cameras.contains(camera)
+        }
+    }
+
     /// The visits to begin at `now`, in order, each counted as running until `finish`.
     public mutating func start(now: Date) -> [PatrolTarget] {
         guard running.count < concurrency else { return [] }

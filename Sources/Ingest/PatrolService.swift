@@ -54,6 +54,7 @@ public final class PatrolService: Sendable {
     private let configuration: PatrolConfiguration
     private let sources: SourceProvider?
     private let observe: @Sendable (Observation) -> Void
+    private let openFaults: @Sendable () -> Set<String>
     private let threads = ServiceThreads()
     /// Visits waiting for a visiting thread, and visits ended waiting for the planner.
     private let queue = Mutex<(waiting: [CameraEndpoint], ended: [PatrolVisit])>(([], []))
@@ -66,9 +67,11 @@ public final class PatrolService: Sendable {
 
     public init(
         registry: Registry, archive: ArchiveDatabase, configuration: PatrolConfiguration, sources: SourceProvider? = nil,
-        observe: @escaping @Sendable (Observation) -> Void = { _ in }
+        observe: @escaping @Sendable (Observation) -> Void = { _ in },
+        openFaults: @escaping @Sendable () -> Set<String> = { [] }
     ) {
         self.observe = observe
+        self.openFaults = openFaults
         self.registry = registry
         log = PatrolVisitLog(store: archive)
         status = StatusStore(store: archive)
@@ -116,6 +119,7 @@ public final class PatrolService: Sendable {
                     places = Dictionary(cameras.map { ($0.endpoint.id, $0.place) }) { a, _ in a }
                     planner.setTargets(cameras.map(\.target), lastVisits: lastVisits)
                 }
+                planner.setOpenFaults(openFaults())
             }
             let ended = queue.withLock { queue in
                 defer { queue.ended = [] }

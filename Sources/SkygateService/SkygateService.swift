@@ -81,7 +81,7 @@ public final class SkygateService: Sendable {
         let descriptors = DescriptorLimit.raiseToHardLimit()
         let patrol = PatrolService(
             registry: registry, archive: archive, configuration: configuration.patrol, sources: Self.gbSources(sip),
-            observe: { engine.observe($0) })
+            observe: { engine.observe($0) }, openFaults: { engine.camerasWithOpenFaults })
         var services: [any Service] = exporters + [engine, ingest, patrol]
         // After ingest: the group stops in reverse, so devices stop being served before recording ends.
         if let sip { services.append(sip) }

@@ -108,6 +108,19 @@ struct PatrolPlannerTests {
         #expect(visits.filter { $0.camera == cameras[0].camera }.count == 2, "a healthy camera: every 900 s")
     }
 
+    @Test("a fault opened after the last visit brings the camera back at the fault interval, before the others")
+    func faultOpenedLater() {
+        let cameras = Self.district(hosts: 1, channels: 4)
+        var planner = PatrolPlanner(plan: .every(900, timeZone: Self.utc), concurrency: 4, perHostLimit: 4, now: Self.noon)
+        planner.setTargets(cameras)
+        for target in planner.start(now: Self.noon) { planner.finish(camera: target.camera, at: Self.noon + 3) }
+        planner.setOpenFaults([cameras[2].camera])
+        #expect(planner.nextDue(after: Self.noon + 10) == Self.noon + 300)
+        #expect(planner.start(now: Self.noon + 300).map(\.camera) == [cameras[2].camera])
+        planner.setOpenFaults([])
+        #expect(planner.nextDue(after: Self.noon + 310) == Self.noon + 900)
+    }
+
     @Test("the interval follows the time of day, and a quiet grid is not visited nor waited for")
     func plansByTimeOfDay() {
         var plan = PatrolPlan.standard(timeZone: Self.utc)

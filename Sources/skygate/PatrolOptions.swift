@@ -11,7 +11,7 @@ struct PatrolOptions: ParsableArguments {
             valueName: "plan"))
     var patrolPlan: String = "07:00=15m,22:00=1h"
 
-    @Option(help: ArgumentHelp("Visits at once. Default: four per core.", valueName: "n"))
+    @Option(help: ArgumentHelp("Visits at once. Default: 16 per core (a visit mostly waits on the camera).", valueName: "n"))
     var patrolConcurrency: Int?
 
     @Option(

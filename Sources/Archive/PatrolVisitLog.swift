@@ -28,42 +28,58 @@ public struct PatrolVisitLog: Sendable {
 
     /// A camera's visits (or every camera's, with nil) that began between two times, oldest first.
     public func visits(camera: String?, from: Date = .distantPast, to: Date = .distantFuture) throws -> [PatrolVisit] {
+        // Two statements: "camera = ? OR ? IS NULL" would keep SQLite off the (camera, started_at) index.
+        let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
+        return try store.read("query patrol visits") { db in
+            let rows =
+                try camera.map {
+                    try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT * FROM patrol_visit WHERE camera = ? AND started_at BETWEEN ? AND ?
+                            ORDER BY started_at, rowid
+                            """,
+                        arguments: [$0] + range)
+                }
+                ?? Row.fetchAll(
+                    db, sql: "SELECT * FROM patrol_visit WHERE started_at BETWEEN ? AND ? ORDER BY started_at, rowid",
+                    arguments: range)
+            return try rows.map(Self.visit(from:))
+        }
+    }
+
+    /// A camera's latest `limit` visits that began between two times, newest first (read from the index's end).
+    public func recent(camera: String, limit: Int, from: Date = .distantPast, to: Date = .distantFuture) throws
+        -> [PatrolVisit]
+    {
         try store.read("query patrol visits") { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM patrol_visit WHERE (?1 IS NULL OR camera = ?1) AND started_at BETWEEN ?2 AND ?3
-                    ORDER BY started_at, rowid
+                    SELECT * FROM patrol_visit WHERE camera = ? AND started_at BETWEEN ? AND ?
+                    ORDER BY started_at DESC, rowid DESC LIMIT ?
                     """,
-                arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970]
+                arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970, limit]
             ).map(Self.visit(from:))
         }
     }
 
     /// A camera's latest visit, if it had one.
     public func latest(camera: String) throws -> PatrolVisit? {
-        try store.read("query patrol visits") { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM patrol_visit WHERE camera = ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
-                arguments: [camera]
-            ).map(Self.visit(from:))
-        }
+        try recent(camera: camera, limit: 1).first
     }
 
-    /// Each camera's latest visit, by camera.
-    public func latest() throws -> [String: PatrolVisit] {
+    /// The latest visit of each of `cameras` that had one: one indexed lookup per camera, in one read (a query over
+    /// every camera's visits would read a week of a district's, millions of rows).
+    public func latest(cameras: [String]) throws -> [String: PatrolVisit] {
         try store.read("query patrol visits") { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM patrol_visit AS v WHERE rowid = (
-                        SELECT rowid FROM patrol_visit WHERE camera = v.camera ORDER BY started_at DESC, rowid DESC LIMIT 1)
-                    """)
-            return Dictionary(
-                try rows.map {
-                    let visit = try Self.visit(from: $0); return (visit.camera, visit)
-                }
-            ) { a, _ in a }
+            let statement = try db.cachedStatement(
+                sql: "SELECT * FROM patrol_visit WHERE camera = ? ORDER BY started_at DESC, rowid DESC LIMIT 1")
+            var latest: [String: PatrolVisit] = [:]
+            for camera in cameras {
+                if let row = try Row.fetchOne(statement, arguments: [camera]) { latest[camera] = try Self.visit(from: row) }
+            }
+            return latest
         }
     }
 

@@ -12,12 +12,23 @@ public struct StatusStore: Sendable {
 
     public init(store: ArchiveDatabase) { self.store = store }
 
-    /// Replaces the whole status: the service document and every camera's (cameras not given are removed).
-    public func publish<Service: Encodable, Camera: Encodable>(service: Service, cameras: [String: Camera]) throws {
+    /// Milliseconds matter (keyframe times): ISO 8601 with fractional seconds; keys sorted.
+    private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
-        // Milliseconds matter (keyframe times): ISO 8601 with fractional seconds.
         encoder.dateEncodingStrategy = TimeText.encoding
         encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = TimeText.decoding
+        return decoder
+    }
+
+    /// Replaces the whole status: the service document and every camera's (cameras not given are removed).
+    public func publish<Service: Encodable, Camera: Encodable>(service: Service, cameras: [String: Camera]) throws {
+        let encoder = Self.encoder
         let serviceJSON = String(decoding: try encoder.encode(service), as: UTF8.self)
         let cameraJSON = try cameras.mapValues { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try store.write("publish the status") { db in
@@ -31,10 +42,7 @@ public struct StatusStore: Sendable {
     /// Replaces the patrol's published progress (a row of its own, beside the service's: the patrol publishes on its
     /// own thread and clock).
     public func publish<Progress: Encodable>(patrol progress: Progress) throws {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = TimeText.encoding
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(progress), as: UTF8.self)
+        let json = String(decoding: try Self.encoder.encode(progress), as: UTF8.self)
         try store.write("publish the patrol status") { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO patrol_status (id, status) VALUES (1, ?)", arguments: [json])
@@ -47,9 +55,7 @@ public struct StatusStore: Sendable {
             try String.fetchOne(db, sql: "SELECT status FROM patrol_status WHERE id = 1")
         }
         guard let json else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = TimeText.decoding
-        do { return try decoder.decode(Progress.self, from: Data(json.utf8)) } catch {
+        do { return try Self.decoder.decode(Progress.self, from: Data(json.utf8)) } catch {
             throw ArchiveError(.storeFailed, "the patrol status in '\(store.path)' cannot be read", underlying: "\(error)")
         }
     }
@@ -66,8 +72,7 @@ public struct StatusStore: Sendable {
             return (service, rows)
         }
         guard let serviceJSON else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = TimeText.decoding
+        let decoder = Self.decoder
         do {
             let service = try decoder.decode(Service.self, from: Data(serviceJSON.utf8))
             var cameras: [String: Camera] = [:]

@@ -22,7 +22,8 @@ extension CameraDetector {
             ]
         }
         failedVisits = nil
-        var out = open[.offline] != nil ? [clear(.offline, at: end)] : []
+        // Reached: not offline, and not stalled either (an event a recording left open when the camera moved to patrol).
+        var out = [EventKind.offline, .stalled].filter { open[$0] != nil }.map { clear($0, at: end) }
         out += observe(picture, at: end)
         return out
     }

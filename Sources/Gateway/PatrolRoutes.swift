@@ -24,9 +24,8 @@ extension GatewayServices {
             return JSONResponse(
                 try await blocking {
                     _ = try Self.camera(id, in: registry)
-                    let visits = try PatrolVisitLog(store: archive).visits(
-                        camera: id, from: from ?? .distantPast, to: to ?? .distantFuture)
-                    return Array(visits.reversed().prefix(limit))
+                    return try PatrolVisitLog(store: archive).recent(
+                        camera: id, limit: limit, from: from ?? .distantPast, to: to ?? .distantFuture)
                 })
         }
     }

@@ -22,7 +22,7 @@ public struct PatrolReport: Sendable, Codable {
     /// Reads the report; `gridID` keeps the cameras of one grid and those below it.
     public static func read(registry: Registry, archive: ArchiveDatabase, gridID: String? = nil) throws -> PatrolReport {
         let records = try registry.cameras(CameraFilter(gridID: gridID, modes: [.patrol]))
-        let latest = try PatrolVisitLog(store: archive).latest()
+        let latest = try PatrolVisitLog(store: archive).latest(cameras: records.map(\.camera.id.rawValue))
         let lines = records.map { record in
             CameraLine(
                 camera: record.camera.id.rawValue, name: record.camera.name, grid: record.gridPath.last?.id,

@@ -51,18 +51,19 @@ public final class PatrolService: Sendable {
     private let registry: Registry
     private let log: PatrolVisitLog
     private let status: StatusStore
-    private let configuration: PatrolConfiguration
-    private let sources: SourceProvider?
+    let configuration: PatrolConfiguration
+    let sources: SourceProvider?
     private let observe: @Sendable (Observation) -> Void
     private let openFaults: @Sendable () -> Set<String>
-    private let threads = ServiceThreads()
+    let threads = ServiceThreads()
     /// Visits waiting for a visiting thread, and visits ended waiting for the planner.
-    private let queue = Mutex<(waiting: [CameraEndpoint], ended: [PatrolVisit])>(([], []))
-    private let visitReady = DispatchSemaphore(value: 0)
-    private let plannerWake = DispatchSemaphore(value: 0)
+    let queue = Mutex<(waiting: [CameraEndpoint], ended: [PatrolVisit])>(([], []))
+    let visitReady = DispatchSemaphore(value: 0)
+    let plannerWake = DispatchSemaphore(value: 0)
     private let published: Mutex<PatrolProgress?> = Mutex(nil)
-    /// Aborted by `stop`, so that visits under way end at once rather than at their deadlines.
-    private let interrupt = InterruptFlag()
+    /// The interrupt of each visit under way (one each: a demuxer arms its own deadline on its flag), aborted by
+    /// `stop` so that visits end at once rather than at their deadlines.
+    let visitsUnderWay = Mutex<[ObjectIdentifier: InterruptFlag]>([:])
     private let logger = Logger(label: "skygate.patrol")
 
     public init(
@@ -92,7 +93,7 @@ public final class PatrolService: Sendable {
     @discardableResult
     public func stop(timeout: Double) -> Bool {
         threads.stop()
-        interrupt.abort()
+        visitsUnderWay.withLock { for flag in $0.values { flag.abort() } }
         plannerWake.signal()
         for _ in 0..<configuration.concurrency { visitReady.signal() }
         return threads.wait(timeout: timeout)
@@ -115,11 +116,17 @@ public final class PatrolService: Sendable {
             if DispatchTime.now() >= nextRegistryCheck {
                 nextRegistryCheck = .now() + configuration.registryPollInterval
                 if let version = try? registry.version(), version != seen, let cameras = patrolCameras() {
-                    let lastVisits = seen == nil ? ((try? log.latest()) ?? [:]).mapValues(\.startedAt) : [:]
+                    let lastVisits =
+                        seen == nil
+                        ? ((try? log.latest(cameras: cameras.map(\.endpoint.id))) ?? [:]).mapValues(\.startedAt) : [:]
                     seen = version
+                    let before = endpoints
                     endpoints = Dictionary(cameras.map { ($0.endpoint.id, $0.endpoint) }) { a, _ in a }
                     places = Dictionary(cameras.map { ($0.endpoint.id, $0.place) }) { a, _ in a }
                     planner.setTargets(cameras.map(\.target), lastVisits: lastVisits)
+                    // A visit still waiting for a thread goes only to a camera still patrolled, at its current URL.
+                    for dropped in dropQueuedVisits(keeping: endpoints) { planner.finish(camera: dropped, at: Date()) }
+                    for camera in before.keys where endpoints[camera] == nil { leftPatrol(camera, place: places[camera]) }
                     for number in visiting..<max(visiting, min(configuration.concurrency, cameras.count)) {
                         threads.spawn("patrol-visit-\(number)") { self.visitLoop() }
                         visiting += 1
@@ -127,16 +134,7 @@ public final class PatrolService: Sendable {
                 }
                 planner.setOpenFaults(openFaults())
             }
-            let ended = queue.withLock { queue in
-                defer { queue.ended = [] }
-                return queue.ended
-            }
-            for visit in ended { planner.finish(camera: visit.camera, at: Date()) }
-            if !ended.isEmpty { record(ended) }
-            // After they are stored: the detectors hear of a visit the archive already holds.
-            for visit in ended {
-                observe(Observation(camera: visit.camera, place: places[visit.camera], reading: .visited(visit)))
-            }
+            takeEndedVisits(&planner, places: places)
             let now = Date()
             if now >= nextTrim {
                 nextTrim = now + 3600
@@ -158,6 +156,41 @@ public final class PatrolService: Sendable {
             let due = planner.nextDue(after: now).map { $0.timeIntervalSince(now) } ?? .infinity
             _ = plannerWake.wait(timeout: .now() + min(due, configuration.registryPollInterval))
         }
+        // Visits that ended before the stop are kept; those it aborted were never handed over.
+        takeEndedVisits(&planner, places: places)
+    }
+
+    /// Frees the slots of the visits that ended, stores them, then tells the detectors (which hear only of visits the
+    /// archive holds).
+    private func takeEndedVisits(_ planner: inout PatrolPlanner, places: [String: DevicePlace]) {
+        let ended = queue.withLock { queue in
+            defer { queue.ended = [] }
+            return queue.ended
+        }
+        guard !ended.isEmpty else { return }
+        for visit in ended { planner.finish(camera: visit.camera, at: Date()) }
+        record(ended)
+        for visit in ended {
+            observe(Observation(camera: visit.camera, place: places[visit.camera], reading: .visited(visit)))
+        }
+    }
+
+    /// Visits queued for cameras no longer patrolled, or whose connection changed, taken off the queue; their IDs.
+    private func dropQueuedVisits(keeping endpoints: [String: CameraEndpoint]) -> [String] {
+        queue.withLock { queue in
+            let dropped = queue.waiting.filter { endpoints[$0.id] != $0 }.map(\.id)
+            queue.waiting.removeAll { endpoints[$0.id] != $0 }
+            return dropped
+        }
+    }
+
+    /// A camera left patrol mode (off, recorded, removed): its detector is told it is no longer watched here, so the
+    /// events the patrol raised are cleared rather than left open for ever.
+    private func leftPatrol(_ camera: String, place: DevicePlace?) {
+        let now = Date()
+        let transition = HealthTransition(
+            camera: camera, state: .disabled, reason: nil, detail: nil, wallClock: now, monotonic: monotonicNanoseconds())
+        observe(Observation(camera: camera, place: place, reading: .health(transition)))
     }
 
     /// The patrol cameras, each with its planning target and connection; nil when the registry cannot be read.
@@ -197,25 +230,6 @@ public final class PatrolService: Sendable {
     private func record(_ visits: [PatrolVisit]) {
         do { try log.append(visits) } catch {
             logger.error("cannot store patrol visits", metadata: ["visits": "\(visits.count)", "error": "\(error)"])
-        }
-    }
-
-    // MARK: - Visiting threads
-
-    private func visitLoop() {
-        let visitor = PatrolVisitor(keyframes: configuration.keyframes, deadline: configuration.visitDeadline)
-        while true {
-            visitReady.wait()
-            guard !threads.isStopping else { return }
-            guard let endpoint = queue.withLock({ $0.waiting.isEmpty ? nil : $0.waiting.removeFirst() }) else { continue }
-            let opener =
-                sources?(endpoint, configuration.demux)
-                ?? URLSourceOpener(
-                    connectionURL: endpoint.connectionURL, options: configuration.demux, rtspTransport: endpoint.rtspTransport)
-            let visit = visitor.visit(camera: endpoint.id, opener: opener, interrupt: interrupt)
-            guard !threads.isStopping else { return }
-            queue.withLock { $0.ended.append(visit) }
-            plannerWake.signal()
         }
     }
 }

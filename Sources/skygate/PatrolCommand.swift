@@ -65,7 +65,7 @@ struct PatrolCommand: ParsableCommand {
             try reportingFailures {
                 guard try options.open().hasCamera(id: camera) else { throw RegistryError(.notFound, "no camera \(camera)") }
                 let archive = try ArchiveDatabase(path: options.location.indexPath)
-                let visits = Array(try PatrolVisitLog(store: archive).visits(camera: camera).reversed().prefix(max(1, limit)))
+                let visits = try PatrolVisitLog(store: archive).recent(camera: camera, limit: max(1, limit))
                 try format.emit(
                     header: ["started", "seconds", "outcome", "reason", "keyframes", "stream", "fps", "GOP s", "kbit/s"],
                     rows: visits.map { visit in

@@ -80,8 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// What the service serves, for its first line.
     private func startBanner(registry: Registry, _ configuration: SkygateConfiguration) throws -> String {
-        let cameras = try registry.cameras(CameraFilter(modes: [.record])).count
-        let patrolled = try registry.cameras(CameraFilter(modes: [.patrol])).count
+        let modes = try registry.cameraModes().map(\.mode)
+        let (cameras, patrolled) = (modes.count { $0 == .record }, modes.count { $0 == .patrol })
         let sinks =
             configuration.export.sinkNames.isEmpty
             ? "the event store only" : configuration.export.sinkNames.joined(separator: ", ")

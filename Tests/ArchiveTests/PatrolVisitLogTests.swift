@@ -29,7 +29,9 @@ struct PatrolVisitLogTests {
         ]
         try log.append(visits)
         #expect(try log.visits(camera: "a") == Array(visits.prefix(2)))
-        #expect(try log.latest() == ["a": visits[1], "b": visits[2]])
+        #expect(try log.latest(cameras: ["a", "b", "c"]) == ["a": visits[1], "b": visits[2]])
+        #expect(
+            try log.recent(camera: "a", limit: 1) == [visits[1]] && log.recent(camera: "a", limit: 5) == [visits[1], visits[0]])
         #expect(try log.latest(camera: "a") == visits[1] && log.latest(camera: "c") == nil)
         try log.trim(before: Self.start + 20)
         #expect(try log.visits(camera: nil) == [visits[1]])

@@ -38,6 +38,12 @@ struct PatrolVisitorTests {
         return (stream[0], Int(stream[1])!, Int(stream[2])!, rate[0] / rate[1], keyTimes)
     }
 
+    /// Runs a visit on a thread of its own: it blocks for seconds in FFmpeg, and Swift Testing runs tests on the two
+    /// cooperative threads, whose other tests' time measurements it would otherwise delay.
+    static func visit(_ visitor: PatrolVisitor, _ camera: String, _ opener: URLSourceOpener) async throws -> PatrolVisit {
+        try await onOwnThread("test-visit") { visitor.visit(camera: camera, opener: opener) }
+    }
+
     static func opener(_ url: String, timeout: Double = 5) -> URLSourceOpener {
         var options = DemuxOptions()
         options.openTimeout = timeout
@@ -46,11 +52,11 @@ struct PatrolVisitorTests {
     }
 
     @Test("a visit over RTSP analyses three keyframes and measures what ffprobe says of the clip")
-    func conformanceMatchesFFprobe() throws {
+    func conformanceMatchesFFprobe() async throws {
         let path = try Self.clip(gop: 50)
         let expected = try Self.probe(path)
         let simulator = try CameraSimulator(cameras: ["c1"], clips: ["c1": path])
-        let visit = PatrolVisitor(keyframes: 3, deadline: 15).visit(camera: "c1", opener: Self.opener(simulator.url("c1")))
+        let visit = try await Self.visit(PatrolVisitor(keyframes: 3, deadline: 15), "c1", Self.opener(simulator.url("c1")))
         #expect(visit.outcome == .ok && visit.keyframes.count == 3, "\(visit)")
         let facts = try #require(visit.stream)
         #expect(facts.codec == expected.codec && facts.width == expected.width && facts.height == expected.height)
@@ -65,10 +71,10 @@ struct PatrolVisitorTests {
     }
 
     @Test("a long-GOP camera is measured as such: at most one keyframe within the deadline, the GOP a lower bound")
-    func longGOP() throws {
+    func longGOP() async throws {
         let path = try Self.clip(gop: 250)
         let simulator = try CameraSimulator(cameras: ["long"], clips: ["long": path])
-        let visit = PatrolVisitor(keyframes: 3, deadline: 8).visit(camera: "long", opener: Self.opener(simulator.url("long")))
+        let visit = try await Self.visit(PatrolVisitor(keyframes: 3, deadline: 8), "long", Self.opener(simulator.url("long")))
         // A 10 s GOP: 8 s of stream hold one keyframe at most, and a run of at least 4 s without one.
         #expect(visit.outcome != .unreachable && visit.keyframes.count <= 1, "\(visit)")
         let facts = try #require(visit.stream)
@@ -77,16 +83,16 @@ struct PatrolVisitorTests {
     }
 
     @Test("a camera that refuses, or asks for credentials, is unreachable with its reason, within the open timeout")
-    func unreachable() throws {
+    func unreachable() async throws {
         // A port that was free a moment ago: nothing listens, so the connect is refused.
         let port = try SilentListener().port
-        let refused = PatrolVisitor().visit(camera: "gone", opener: Self.opener("rtsp://127.0.0.1:\(port)/x", timeout: 2))
+        let refused = try await Self.visit(PatrolVisitor(), "gone", Self.opener("rtsp://127.0.0.1:\(port)/x", timeout: 2))
         #expect(refused.outcome == .unreachable && refused.healthReason == .refused, "\(refused)")
         #expect(refused.duration < 3)
 
         let simulator = try CameraSimulator(cameras: ["locked"])
         try simulator.fault("locked", "refuse/401")
-        let locked = PatrolVisitor().visit(camera: "locked", opener: Self.opener(simulator.url("locked"), timeout: 2))
+        let locked = try await Self.visit(PatrolVisitor(), "locked", Self.opener(simulator.url("locked"), timeout: 2))
         #expect(locked.outcome == .unreachable && locked.healthReason == .unauthorised, "\(locked)")
     }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite("Patrol inspection, live through the CLI", .serialized)
 struct LivePatrolTests {
     @Test("serve patrols the cameras in patrol mode; patrol status, patrol visits and camera show report the visits")
-    func patrolThroughTheCLI() throws {
+    func patrolThroughTheCLI() async throws {
         let simulator = try CameraSimulator(cameras: ["p1", "p2"])
         let closedPort = try SilentListener().port
         let directory = try GatewayProcess.registry([
@@ -30,9 +30,12 @@ struct LivePatrolTests {
             try decoder.decode(
                 PatrolReport.self, from: Data(try gateway.command(["patrol", "status", "--json"]).standardOutput.utf8))
         }
-        let settled = try LiveServiceTests.eventually(30) {
+        // Polled with an async sleep: a blocking wait would hold one of the two cooperative threads for half a minute.
+        var settled = false
+        for _ in 0..<60 where !settled {
             let current = try report()
-            return current.outcomes == ["ok": 2, "unreachable": 1] && (current.progress?.round ?? 0) >= 2
+            settled = current.outcomes == ["ok": 2, "unreachable": 1] && (current.progress?.round ?? 0) >= 2
+            if !settled { try await Task.sleep(for: .milliseconds(500)) }
         }
         let last = try report()
         #expect(settled, "\(last.outcomes) \(last.progress as Any)")

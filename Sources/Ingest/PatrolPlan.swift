@@ -72,12 +72,23 @@ public struct PatrolPlan: Sendable, Equatable {
     }
 
     /// Whether a camera of `gridPath` (its grid and the grids above it) may not be visited at `date`.
-    public func isQuiet(gridPath: [String], at date: Date) -> Bool {
-        guard !quietWindows.isEmpty else { return false }
+    public func isQuiet(gridPath: [String], at date: Date) -> Bool { quiet(at: date).contains(gridPath: gridPath) }
+
+    /// The windows in force at `date`, read once: the planner asks for every camera at every visit's end, and the local
+    /// time of day (a `Calendar`) is not worth computing 7,000 times for one instant.
+    func quiet(at date: Date) -> QuietNow {
+        guard !quietWindows.isEmpty else { return QuietNow(everything: false, grids: []) }
         let minute = minuteOfDay(date)
-        return quietWindows.contains { window in
-            window.contains(minute: minute) && (window.grids.map { !$0.isDisjoint(with: gridPath) } ?? true)
-        }
+        let active = quietWindows.filter { $0.contains(minute: minute) }
+        return QuietNow(everything: active.contains { $0.grids == nil }, grids: Set(active.flatMap { $0.grids ?? [] }))
+    }
+
+    /// The quiet windows in force at one instant.
+    struct QuietNow {
+        var everything: Bool
+        var grids: Set<String>
+
+        func contains(gridPath: [String]) -> Bool { everything || !grids.isDisjoint(with: gridPath) }
     }
 
     func minuteOfDay(_ date: Date) -> Int {

@@ -79,7 +79,8 @@ public struct PatrolPlanner: Sendable {
         guard running.count < concurrency else { return [] }
         let interval = plan.interval(at: now)
         // Each key computed once: a first round sorts every camera of a district at every visit's end.
-        let due = targets.values.filter { isDue($0, now: now, interval: interval) }.map { (order($0), $0) }
+        let quiet = plan.quiet(at: now)
+        let due = targets.values.filter { isDue($0, now: now, interval: interval, quiet: quiet) }.map { (order($0), $0) }
         var started: [PatrolTarget] = []
         for (_, target) in due.sorted(by: { $0.0 < $1.0 }) {
             guard running.count < concurrency else { break }
@@ -99,7 +100,8 @@ public struct PatrolPlanner: Sendable {
         if runningPerHost[host] == 0 { runningPerHost[host] = nil }
         guard targets[camera] != nil else { return }
         visitedInRound.insert(camera)
-        let awake = targets.values.filter { !plan.isQuiet(gridPath: $0.gridPath, at: now) }
+        let quiet = plan.quiet(at: now)
+        let awake = targets.values.filter { !quiet.contains(gridPath: $0.gridPath) }
         if !awake.isEmpty, awake.allSatisfy({ visitedInRound.contains($0.camera) }) {
             round += 1
             roundStartedAt = now
@@ -112,9 +114,9 @@ public struct PatrolPlanner: Sendable {
     /// a quiet window are left out, and the interval is the one at `now`: a caller asks again at least once a minute,
     /// so that a window's end or a new period is noticed.
     public func nextDue(after now: Date) -> Date? {
-        let interval = plan.interval(at: now)
+        let (interval, quiet) = (plan.interval(at: now), plan.quiet(at: now))
         return targets.values.lazy
-            .filter { self.running[$0.camera] == nil && !self.plan.isQuiet(gridPath: $0.gridPath, at: now) }
+            .filter { self.running[$0.camera] == nil && !quiet.contains(gridPath: $0.gridPath) }
             .compactMap { target in self.lastVisit[target.camera].map { $0 + self.wait(target, interval: interval) } }
             .filter { $0 > now }.min()
     }
@@ -132,8 +134,8 @@ public struct PatrolPlanner: Sendable {
         target.hasOpenFault ? min(interval, plan.faultRevisit) : interval
     }
 
-    private func isDue(_ target: PatrolTarget, now: Date, interval: TimeInterval) -> Bool {
-        guard running[target.camera] == nil, !plan.isQuiet(gridPath: target.gridPath, at: now) else { return false }
+    private func isDue(_ target: PatrolTarget, now: Date, interval: TimeInterval, quiet: PatrolPlan.QuietNow) -> Bool {
+        guard running[target.camera] == nil, !quiet.contains(gridPath: target.gridPath) else { return false }
         guard let last = lastVisit[target.camera] else { return true }
         return now >= last + wait(target, interval: interval)
     }

@@ -6,7 +6,7 @@ extension CameraDetector {
     ///
     /// A visit that reached the camera clears offline and judges one picture, its last analysed keyframe: one
     /// observation per visit, so `raiseAfter` and `clearAfter` count visits, and "frozen" compares the picture with
-    /// the previous visit's. `offlineAfterVisits` visits in a row that did not reach it (or got no keyframe) raise
+    /// the previous visit's. The stream's GOP is judged against `longGOPSeconds` the same way. `offlineAfterVisits` visits in a row that did not reach it (or got no keyframe) raise
     /// offline, from the first of them, with the first one's reason.
     public mutating func observe(visit: PatrolVisit) -> [DetectorTransition] {
         let end = visit.startedAt.addingTimeInterval(visit.duration)
@@ -25,6 +25,16 @@ extension CameraDetector {
         // Reached: not offline, and not stalled either (an event a recording left open when the camera moved to patrol).
         var out = [EventKind.offline, .stalled].filter { open[$0] != nil }.map { clear($0, at: end) }
         out += observe(picture, at: end)
+        out += judgeGOP(visit.stream, at: end)
         return out
+    }
+
+    /// Long GOP, from the GOP the visit measured: too long when even its lower bound is over the limit; conforming
+    /// only when two keyframes came within it. A lower bound under the limit (the visit ended first) says nothing.
+    private mutating func judgeGOP(_ stream: StreamFacts?, at time: Date) -> [DetectorTransition] {
+        guard let gop = stream?.gop, !thresholds.disabled.contains(.longGOP) else { return [] }
+        let limit = thresholds.longGOPSeconds
+        if gop > limit { return judge(.longGOP, faulty: ["gop": gop, "limit": limit], at: time) }
+        return stream?.gopAtLeast == true ? [] : judge(.longGOP, faulty: nil, at: time)
     }
 }

@@ -162,7 +162,7 @@ public struct CameraDetector: Sendable {
 
     /// One observation of one kind, faulty (with its evidence) or clean: raises after enough faulty ones in a row,
     /// clears after enough clean ones, and updates an open event at most every `updateInterval`.
-    private mutating func judge(_ kind: EventKind, faulty evidence: [String: Double]?, at time: Date)
+    mutating func judge(_ kind: EventKind, faulty evidence: [String: Double]?, at time: Date)
         -> [DetectorTransition]
     {
         var streak = streaks[kind] ?? Streak()

@@ -49,6 +49,8 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     public var degradedWindow: Double = 10
     public var degradedFrameRateRatio: Double = 0.5
     public var degradedBitrateRatio: Double = 0.25
+    /// Long GOP: seconds between keyframes above which a stream does not conform (checked at patrol visits).
+    public var longGOPSeconds: Double = 4
 
     /// Detectors turned off for this camera (a camera watching a still scene has no use for `frozen`).
     public var disabled: Set<EventKind> = []

@@ -7,6 +7,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     case stalled
     /// The stream goes on but poorly: frame rate or bitrate far below what the camera normally sends.
     case streamDegraded = "stream_degraded"
+    /// Keyframes further apart than the conformance limit (a "smart codec" GOP of 10 s and more): seeking, playback
+    /// and every keyframe-driven check wait that long. Judged at patrol visits from the stream's measured GOP.
+    case longGOP = "long_gop"
     /// The picture is black or nearly so: signal loss, a dead sensor, or simply too dark.
     case tooDark = "too_dark"
     /// The picture is washed out: glare, a sensor facing the sun.
@@ -30,7 +33,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     public var isPictureFault: Bool {
         switch self {
         case .tooDark, .tooBright, .occlusion, .frozen, .blur, .colourCast, .cameraMoved: true
-        case .offline, .stalled, .streamDegraded, .sensorAlarm, .deviceAlarm: false
+        case .offline, .stalled, .streamDegraded, .longGOP, .sensorAlarm, .deviceAlarm: false
         }
     }
 
@@ -43,12 +46,12 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// hides frozen, blur and a moved scene; a flat or still picture hides the low bitrate it causes.
     public var hides: Set<EventKind> {
         switch self {
-        case .offline, .stalled: Set(EventKind.allCases.filter(\.isPictureFault)).union([.streamDegraded])
+        case .offline, .stalled: Set(EventKind.allCases.filter(\.isPictureFault)).union([.streamDegraded, .longGOP])
         case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .cameraMoved, .streamDegraded]
         case .occlusion: [.frozen, .blur, .cameraMoved, .streamDegraded]
         // A still or flat picture needs few bits: its low bitrate is not a degraded stream.
         case .frozen: [.streamDegraded]
-        case .streamDegraded, .blur, .colourCast, .cameraMoved, .sensorAlarm, .deviceAlarm: []
+        case .streamDegraded, .longGOP, .blur, .colourCast, .cameraMoved, .sensorAlarm, .deviceAlarm: []
         }
     }
 

@@ -57,4 +57,27 @@ struct PatrolDetectorTests {
         let frozen = Self.feed(&detector, 12..<16, { Self.visit($0, keyframes: [still]) })
         #expect(frozen.map(\.kind) == [.frozen], "\(frozen)")
     }
+
+    @Test("long GOP: raised at the third visit measuring keyframes over 4 s apart, a lower bound counting only above it")
+    func longGOPByVisits() {
+        var detector = CameraDetectorTests.detector()
+        func stream(_ gop: Double, atLeast: Bool = false) -> (Int) -> PatrolVisit {
+            { n in
+                var visit = Self.visit(n)
+                visit.stream = StreamFacts(codec: "h264", width: 1920, height: 1080, gop: gop, gopAtLeast: atLeast)
+                return visit
+            }
+        }
+        #expect(Self.feed(&detector, 0..<4, stream(2)).isEmpty)
+        // A visit that ended 3 s after its only keyframe says nothing: the next one may have been a second away.
+        #expect(Self.feed(&detector, 4..<10, stream(3, atLeast: true)).isEmpty)
+        #expect(Self.feed(&detector, 10..<12, stream(6, atLeast: true)).isEmpty, "raised before the third long visit")
+        let raised = Self.feed(&detector, 12..<13, stream(10))
+        #expect(raised.map(\.kind) == [.longGOP] && raised.first?.evidence["gop"] == 10, "\(raised)")
+        #expect(raised.first?.since == Self.visit(10).startedAt.addingTimeInterval(4))
+        #expect(Self.feed(&detector, 13..<15, stream(1)).isEmpty)
+        #expect(Self.feed(&detector, 15..<16, stream(1)).map(\.phase) == [.cleared])
+        // The unreachable camera's GOP is unknown, and offline hides it.
+        #expect(Self.feed(&detector, 16..<19, { Self.visit($0, .unreachable) }).map(\.kind) == [.offline])
+    }
 }

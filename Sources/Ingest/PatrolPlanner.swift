@@ -35,8 +35,8 @@ public struct PatrolProgress: Sendable, Equatable, Codable {
 /// rounds replays in a test in milliseconds.
 ///
 /// A camera is due when its last visit began an interval ago (the plan's, by time of day; shorter with an open fault)
-/// and it is not in a quiet window. Due cameras start oldest visit first (never visited first; open faults before
-/// everything), with a stable pseudo-random order among equals so that the channels of one NVR, whose IDs are
+/// and it is not in a quiet window. Due cameras start in the order they fell due (never visited first), with a stable
+/// pseudo-random order among equals so that the channels of one NVR, whose IDs are
 /// consecutive, spread over the round instead of arriving together; at most `concurrency` visits run, at most
 /// `perHostLimit` of them per host.
 public struct PatrolPlanner: Sendable {
@@ -80,7 +80,7 @@ public struct PatrolPlanner: Sendable {
         let interval = plan.interval(at: now)
         // Each key computed once: a first round sorts every camera of a district at every visit's end.
         let quiet = plan.quiet(at: now)
-        let due = targets.values.filter { isDue($0, now: now, interval: interval, quiet: quiet) }.map { (order($0), $0) }
+        let due = targets.values.filter { isDue($0, now: now, interval: interval, quiet: quiet) }.map { (order($0, interval: interval), $0) }
         var started: [PatrolTarget] = []
         for (_, target) in due.sorted(by: { $0.0 < $1.0 }) {
             guard running.count < concurrency else { break }
@@ -140,23 +140,27 @@ public struct PatrolPlanner: Sendable {
         return now >= last + wait(target, interval: interval)
     }
 
-    /// Open faults first, then the oldest visit (never visited first), then a stable shuffle that changes each round.
-    private func order(_ target: PatrolTarget) -> PatrolOrder {
+    /// The camera that fell due longest ago first (never visited first of all), an open fault first among equals,
+    /// then a stable shuffle that changes
+    /// each round. An open fault is a priority through its shorter interval: it falls due sooner, and then waits its
+    /// turn like any camera. (It once went before everything, and with faults re-visited as often as the plan's own
+    /// interval, a few hundred faulty cameras took every slot and the rest of the round waited.)
+    private func order(_ target: PatrolTarget, interval: TimeInterval) -> PatrolOrder {
         PatrolOrder(
-            routine: target.hasOpenFault ? 0 : 1,
-            lastVisit: lastVisit[target.camera]?.timeIntervalSinceReferenceDate ?? -.infinity,
+            dueSince: lastVisit[target.camera].map { ($0 + wait(target, interval: interval)).timeIntervalSinceReferenceDate }
+                ?? -.infinity, routine: target.hasOpenFault ? 0 : 1,
             shuffle: scrambled(stableHash(target.camera, seed: UInt64(round))), camera: target.camera)
     }
 }
 
 /// A due camera's place in the queue, compared field by field.
 private struct PatrolOrder: Comparable {
+    var dueSince: Double
     var routine: Int
-    var lastVisit: Double
     var shuffle: UInt64
     var camera: String
 
     static func < (a: PatrolOrder, b: PatrolOrder) -> Bool {
-        (a.routine, a.lastVisit, a.shuffle, a.camera) < (b.routine, b.lastVisit, b.shuffle, b.camera)
+        (a.dueSince, a.routine, a.shuffle, a.camera) < (b.dueSince, b.routine, b.shuffle, b.camera)
     }
 }

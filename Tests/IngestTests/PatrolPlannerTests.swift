@@ -108,6 +108,20 @@ struct PatrolPlannerTests {
         #expect(visits.filter { $0.camera == cameras[0].camera }.count == 2, "a healthy camera: every 900 s")
     }
 
+    @Test("cameras with open faults, re-visited as often as the round itself, do not starve the others")
+    func faultsDoNotStarveTheRound() {
+        let cameras = Self.district(hosts: 10, channels: 30)
+        let faulty = Set(cameras.indices.filter { $0 % 3 == 0 }.map { cameras[$0].camera })
+        // Every camera always due, faults re-visited at once: only the order decides who waits.
+        var planner = PatrolPlanner(plan: .every(1, timeZone: Self.utc), concurrency: 8, perHostLimit: 2, now: Self.noon)
+        planner.setTargets(Self.district(hosts: 10, channels: 30, faulty: faulty))
+        let visits = Self.replay(&planner, from: Self.noon, for: 600)
+        var counts: [String: Int] = [:]
+        for visit in visits { counts[visit.camera, default: 0] += 1 }
+        #expect(counts.count == cameras.count, "\(cameras.count - counts.count) cameras never visited")
+        #expect(counts.values.max()! - counts.values.min()! <= 1, "visits per camera from \(counts.values.min()!) to \(counts.values.max()!)")
+    }
+
     @Test("a fault opened after the last visit brings the camera back at the fault interval, before the others")
     func faultOpenedLater() {
         let cameras = Self.district(hosts: 1, channels: 4)

@@ -37,10 +37,15 @@ struct PatrolVisitor {
             var selector = KeyframeSelector(analyses: true)
             let packet = MediaPacket()
             let connectedAt = elapsed()
+            // A keyframe that came before any timestamp: judged only if the visit ends with no other (below).
+            var untimedKeyframe: [UInt8]?
             while analysed.count < keyframes, elapsed() - connectedAt < deadline, try source.read(into: packet) {
                 // As the recorder does: a packet without a timestamp (a connection's first, before RTCP) cannot be
                 // placed, nor told from its twin; the visit starts at the next keyframe.
-                guard let stamp = packet.dts ?? packet.pts else { continue }
+                guard let stamp = packet.dts ?? packet.pts else {
+                    if packet.isKeyframe, untimedKeyframe == nil { untimedKeyframe = packet.payload }
+                    continue
+                }
                 let choice = selector.take(
                     isKeyframe: packet.isKeyframe, stamp: stamp, size: packet.size, wallClock: Date(),
                     payload: { packet.payload })
@@ -52,6 +57,9 @@ struct PatrolVisitor {
                 if let ready = choice.readyForAnalysis { try analyse(ready.payload) }
             }
             if analysed.count < keyframes, let held = selector.flush() { try analyse(held.payload) }
+            // Cameras start a session at a keyframe, and that one comes untimed: with a GOP longer than the visit
+            // (a "smart codec"), it is the only picture there is, and without it the camera would count as offline.
+            if analysed.isEmpty, let untimedKeyframe { try analyse(untimedKeyframe) }
         } catch let error as MediaError {
             failure = CameraWorker.classify(error, wasStreaming: connected).1
         } catch {

@@ -162,6 +162,30 @@ extension ArchiveDatabase {
                     );
                     """)
         }
+        migrator.registerMigration("v7: patrol rounds and requests") { db in
+            // Each finished round with its visits by outcome (`PatrolRoundLog`); and the operator's requests to visit
+            // now (`skygate patrol run-now`), which the running service takes and marks.
+            try db.execute(
+                sql: """
+                    CREATE TABLE patrol_round (
+                        started_at REAL NOT NULL,
+                        ended_at REAL NOT NULL,
+                        cameras INTEGER NOT NULL,
+                        visits INTEGER NOT NULL,
+                        ok INTEGER NOT NULL,
+                        unreachable INTEGER NOT NULL,
+                        no_keyframe INTEGER NOT NULL
+                    );
+                    CREATE INDEX patrol_round_by_end ON patrol_round (ended_at);
+                    CREATE TABLE patrol_request (
+                        id INTEGER PRIMARY KEY,
+                        grid TEXT,
+                        requested_at REAL NOT NULL,
+                        requested_by TEXT NOT NULL,
+                        taken_at REAL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -17,6 +17,24 @@ extension GatewayServices {
                     return try PatrolReport.read(registry: registry, archive: archive, gridID: grid)
                 })
         }
+        api.on("patrol/rounds", .get, role: .viewer) { request, _ in
+            let limit = try request.integer("limit", default: 20, in: 1...1000)
+            return JSONResponse(try await blocking { try PatrolRoundLog(store: archive).recent(limit: limit) })
+        }
+        // Operators ask for a visit now (after an alarm, or a grid's repair); the running patrol takes it within its
+        // registry poll. Audited like any change.
+        api.on("patrol/run-now", .post, role: .operator) { request, context in
+            let grid = request.query("grid")
+            let auditor = auditor(context)
+            return JSONResponse(
+                try await blocking {
+                    if let grid, try registry.grid(id: grid) == nil { throw RegistryError(.notFound, "no grid \(grid)") }
+                    try auditor.record("patrol.run-now", grid ?? "all")
+                    let cameras = try registry.cameras(CameraFilter(gridID: grid, modes: [.patrol])).count
+                    let request = try PatrolRoundLog(store: archive).requestRun(grid: grid, by: auditor.actor)
+                    return PatrolRunAnswer(request: request, cameras: cameras)
+                })
+        }
         api.on("cameras/:id/visits", .get, role: .viewer) { request, context in
             let id = try context.parameters.require("id")
             let (from, to) = (try request.time("from"), try request.time("to"))
@@ -29,4 +47,10 @@ extension GatewayServices {
                 })
         }
     }
+}
+
+/// The answer to `POST /api/patrol/run-now`: the request, and how many patrol cameras it covers.
+struct PatrolRunAnswer: Encodable, Sendable {
+    var request: PatrolRunRequest
+    var cameras: Int
 }

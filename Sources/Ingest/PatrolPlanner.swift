@@ -50,6 +50,8 @@ public struct PatrolPlanner: Sendable {
     private var round = 1
     private var roundStartedAt: Date
     private var visitedInRound: Set<String> = []
+    /// Cameras an operator asked to visit now: due at once, quiet window or not, before everything else.
+    private var requested: Set<String> = []
 
     public init(plan: PatrolPlan, concurrency: Int, perHostLimit: Int, now: Date) {
         precondition(concurrency >= 1 && perHostLimit >= 1)
@@ -65,6 +67,16 @@ public struct PatrolPlanner: Sendable {
         targets = Dictionary(list.map { ($0.camera, $0) }, uniquingKeysWith: { _, last in last })
         for (camera, at) in lastVisits where lastVisit[camera].map({ $0 < at }) ?? true { lastVisit[camera] = at }
         visitedInRound.formIntersection(targets.keys)
+        requested.formIntersection(targets.keys)
+    }
+
+    /// An operator's "run now": every patrol camera, or those of `grid` and the grids below it, is due at once and goes
+    /// first, even in a quiet window. The round's count is not changed. Returns how many cameras it asked for.
+    @discardableResult
+    public mutating func visitNow(grid: String?) -> Int {
+        let chosen = targets.values.filter { grid == nil || $0.gridPath.contains(grid!) }.map(\.camera)
+        requested.formUnion(chosen)
+        return chosen.count
     }
 
     /// Which patrol cameras have an open fault now (the event engine's view): they are re-visited sooner, and first.
@@ -80,7 +92,9 @@ public struct PatrolPlanner: Sendable {
         let interval = plan.interval(at: now)
         // Each key computed once: a first round sorts every camera of a district at every visit's end.
         let quiet = plan.quiet(at: now)
-        let due = targets.values.filter { isDue($0, now: now, interval: interval, quiet: quiet) }.map { (order($0, interval: interval), $0) }
+        let due = targets.values.filter { isDue($0, now: now, interval: interval, quiet: quiet) }.map {
+            (order($0, interval: interval), $0)
+        }
         var started: [PatrolTarget] = []
         for (_, target) in due.sorted(by: { $0.0 < $1.0 }) {
             guard running.count < concurrency else { break }
@@ -88,6 +102,7 @@ public struct PatrolPlanner: Sendable {
             running[target.camera] = target.host
             runningPerHost[target.host, default: 0] += 1
             lastVisit[target.camera] = now
+            requested.remove(target.camera)
             started.append(target)
         }
         return started
@@ -135,18 +150,22 @@ public struct PatrolPlanner: Sendable {
     }
 
     private func isDue(_ target: PatrolTarget, now: Date, interval: TimeInterval, quiet: PatrolPlan.QuietNow) -> Bool {
-        guard running[target.camera] == nil, !quiet.contains(gridPath: target.gridPath) else { return false }
+        guard running[target.camera] == nil else { return false }
+        if requested.contains(target.camera) { return true }
+        guard !quiet.contains(gridPath: target.gridPath) else { return false }
         guard let last = lastVisit[target.camera] else { return true }
         return now >= last + wait(target, interval: interval)
     }
 
-    /// The camera that fell due longest ago first (never visited first of all), an open fault first among equals,
+    /// Cameras an operator asked for first; then the camera that fell due longest ago (never visited first of all),
+    /// an open fault first among equals,
     /// then a stable shuffle that changes
     /// each round. An open fault is a priority through its shorter interval: it falls due sooner, and then waits its
     /// turn like any camera. (It once went before everything, and with faults re-visited as often as the plan's own
     /// interval, a few hundred faulty cameras took every slot and the rest of the round waited.)
     private func order(_ target: PatrolTarget, interval: TimeInterval) -> PatrolOrder {
         PatrolOrder(
+            requested: requested.contains(target.camera) ? 0 : 1,
             dueSince: lastVisit[target.camera].map { ($0 + wait(target, interval: interval)).timeIntervalSinceReferenceDate }
                 ?? -.infinity, routine: target.hasOpenFault ? 0 : 1,
             shuffle: scrambled(stableHash(target.camera, seed: UInt64(round))), camera: target.camera)
@@ -155,12 +174,13 @@ public struct PatrolPlanner: Sendable {
 
 /// A due camera's place in the queue, compared field by field.
 private struct PatrolOrder: Comparable {
+    var requested: Int
     var dueSince: Double
     var routine: Int
     var shuffle: UInt64
     var camera: String
 
     static func < (a: PatrolOrder, b: PatrolOrder) -> Bool {
-        (a.dueSince, a.routine, a.shuffle, a.camera) < (b.dueSince, b.routine, b.shuffle, b.camera)
+        (a.requested, a.dueSince, a.routine, a.shuffle, a.camera) < (b.requested, b.dueSince, b.routine, b.shuffle, b.camera)
     }
 }

@@ -50,6 +50,7 @@ public struct PatrolConfiguration: Sendable {
 public final class PatrolService: Sendable {
     private let registry: Registry
     private let log: PatrolVisitLog
+    let rounds: PatrolRoundLog
     private let status: StatusStore
     let configuration: PatrolConfiguration
     let sources: SourceProvider?
@@ -64,7 +65,7 @@ public final class PatrolService: Sendable {
     /// The interrupt of each visit under way (one each: a demuxer arms its own deadline on its flag), aborted by
     /// `stop` so that visits end at once rather than at their deadlines.
     let visitsUnderWay = Mutex<[ObjectIdentifier: InterruptFlag]>([:])
-    private let logger = Logger(label: "skygate.patrol")
+    let logger = Logger(label: "skygate.patrol")
 
     public init(
         registry: Registry, archive: ArchiveDatabase, configuration: PatrolConfiguration, sources: SourceProvider? = nil,
@@ -75,6 +76,7 @@ public final class PatrolService: Sendable {
         self.openFaults = openFaults
         self.registry = registry
         log = PatrolVisitLog(store: archive)
+        rounds = PatrolRoundLog(store: archive)
         status = StatusStore(store: archive)
         self.configuration = configuration
         self.sources = sources
@@ -112,6 +114,7 @@ public final class PatrolService: Sendable {
         var lastWritten = Date.distantPast
         var visiting = 0
         var nextTrim = Date()
+        var tally = PatrolRoundTally()
         while !threads.isStopping {
             if DispatchTime.now() >= nextRegistryCheck {
                 nextRegistryCheck = .now() + configuration.registryPollInterval
@@ -133,8 +136,9 @@ public final class PatrolService: Sendable {
                     }
                 }
                 planner.setOpenFaults(openFaults())
+                takeRunRequests(&planner)
             }
-            takeEndedVisits(&planner, places: places)
+            takeEndedVisits(&planner, tally: &tally, places: places)
             let now = Date()
             if now >= nextTrim {
                 nextTrim = now + 3600
@@ -157,19 +161,23 @@ public final class PatrolService: Sendable {
             _ = plannerWake.wait(timeout: .now() + min(due, configuration.registryPollInterval))
         }
         // Visits that ended before the stop are kept; those it aborted were never handed over.
-        takeEndedVisits(&planner, places: places)
+        takeEndedVisits(&planner, tally: &tally, places: places)
     }
 
     /// Frees the slots of the visits that ended, stores them, then tells the detectors (which hear only of visits the
     /// archive holds).
-    private func takeEndedVisits(_ planner: inout PatrolPlanner, places: [String: DevicePlace]) {
+    private func takeEndedVisits(
+        _ planner: inout PatrolPlanner, tally: inout PatrolRoundTally, places: [String: DevicePlace]
+    ) {
         let ended = queue.withLock { queue in
             defer { queue.ended = [] }
             return queue.ended
         }
         guard !ended.isEmpty else { return }
+        let before = planner.progress
         for visit in ended { planner.finish(camera: visit.camera, at: Date()) }
         record(ended)
+        if let round = tally.count(ended, before: before, after: planner.progress) { record(round) }
         for visit in ended {
             observe(Observation(camera: visit.camera, place: places[visit.camera], reading: .visited(visit)))
         }
@@ -222,7 +230,10 @@ public final class PatrolService: Sendable {
     }
 
     private func trim(before date: Date) {
-        do { try log.trim(before: date) } catch {
+        do {
+            try log.trim(before: date)
+            try rounds.trim(before: date)
+        } catch {
             logger.warning("cannot remove old patrol visits", metadata: ["error": "\(error)"])
         }
     }

@@ -5,7 +5,7 @@ import Foundation
 import Ingest
 import MediaIO
 
-/// `skygate patrol status|visits`: patrol inspection as the running service records it.
+/// `skygate patrol status|visits|rounds|run-now`: patrol inspection as the running service records it.
 struct PatrolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patrol",
@@ -15,7 +15,7 @@ struct PatrolCommand: ParsableCommand {
             `skygate grid set-mode G patrol`): it connects, analyses a few keyframes, measures the stream and \
             disconnects. These commands read what it stores in <data-dir>/archive.sqlite, from any shell.
             """,
-        subcommands: [Status.self, Visits.self])
+        subcommands: [Status.self, Visits.self, Rounds.self, RunNow.self])
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -51,6 +51,57 @@ struct PatrolCommand: ParsableCommand {
                 "\(report.cameras.count) cameras in patrol mode; latest visits: "
                     + (outcomes.isEmpty ? "none" : outcomes.joined(separator: ", "))
                     + (report.neverVisited > 0 ? "; \(report.neverVisited) never visited" : ""))
+        }
+    }
+
+    struct Rounds: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The finished rounds, newest first: when, how long, and their visits by outcome.")
+        @Option(help: "How many rounds (default 20).") var limit = 20
+        @OptionGroup var format: OutputFormat
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                let rounds = try PatrolRoundLog(store: ArchiveDatabase(path: options.location.indexPath))
+                    .recent(limit: max(1, limit))
+                if !format.json && !format.csv && rounds.isEmpty { print("no round finished yet") }
+                try format.emit(
+                    header: ["started", "ended", "minutes", "cameras", "visits", "ok", "unreachable", "no keyframe"],
+                    rows: rounds.map { round in
+                        [
+                            TimeText.format(round.startedAt), TimeText.format(round.endedAt),
+                            fixed(round.endedAt.timeIntervalSince(round.startedAt) / 60, 1), "\(round.cameras)",
+                            "\(round.visits)", "\(round.ok)", "\(round.unreachable)", "\(round.noKeyframe)",
+                        ]
+                    }, json: rounds)
+            }
+        }
+    }
+
+    struct RunNow: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run-now",
+            abstract: "Visit every patrol camera now, or those of one grid, ahead of the routine order.",
+            discussion: """
+                The running `skygate serve` takes the request within a second: the cameras are due at once, even in a \
+                quiet window, and go before every other camera. The round's count does not change. Audited.
+                """)
+        @Option(help: "Only the cameras of this grid and the grids below it.") var grid: String?
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            try reportingFailures {
+                let registry = try options.open()
+                if let grid, try registry.grid(id: grid) == nil { throw RegistryError(.notFound, "no grid \(grid)") }
+                let cameras = try registry.cameras(CameraFilter(gridID: grid, modes: [.patrol])).count
+                try auditCommand(options.location, "patrol.run-now", grid ?? "all")
+                let request = try PatrolRoundLog(store: ArchiveDatabase(path: options.location.indexPath))
+                    .requestRun(grid: grid, by: commandLineActor)
+                print(
+                    "requested (#\(request.id)): \(cameras) patrol camera\(cameras == 1 ? "" : "s")"
+                        + (grid.map { " of grid \($0)" } ?? "") + " to be visited now by the running `skygate serve`")
+            }
         }
     }
 

@@ -613,6 +613,28 @@ struct GatewayBehaviourTests {
             let noGrid = try await client.execute(
                 uri: "/api/patrol?grid=NOWHERE", method: .get, headers: fixture.headers(.viewer))
             #expect(noGrid.status == .notFound)
+
+            // Rounds as the service stores them, newest first.
+            let rounds = PatrolRoundLog(store: fixture.services.archive)
+            try rounds.append(PatrolRound(startedAt: start, endedAt: start + 600, cameras: 1, visits: 1, unreachable: 1))
+            try rounds.append(PatrolRound(startedAt: start + 900, endedAt: start + 1200, cameras: 1, visits: 1, ok: 1))
+            let listed = try await client.execute(
+                uri: "/api/patrol/rounds?limit=5", method: .get, headers: fixture.headers(.viewer))
+            #expect(try listed.json([PatrolRound].self).map(\.ok) == [1, 0])
+            // Run now: an operator's request, audited, waiting for the running patrol to take it.
+            let before = try fixture.audit().count
+            let runNow = try await client.execute(
+                uri: "/api/patrol/run-now", method: .post, headers: fixture.headers(.operator))
+            #expect(runNow.status == .ok)
+            let audit = try fixture.audit().dropFirst(before)
+            #expect(audit.map(\.action) == ["patrol.run-now"] && audit.first?.target == "all", "\(audit)")
+            let taken = try rounds.takeRequests()
+            #expect(taken.map(\.grid) == [nil] && taken.first?.requestedBy == audit.first?.actor)
+            #expect(try rounds.takeRequests().isEmpty, "a request was taken twice")
+            let unknown = try await client.execute(
+                uri: "/api/patrol/run-now?grid=NOWHERE", method: .post, headers: fixture.headers(.operator))
+            #expect(unknown.status == .notFound)
+            #expect(try rounds.takeRequests().isEmpty, "a refused request was stored")
         }
     }
 }

@@ -119,7 +119,31 @@ struct PatrolPlannerTests {
         var counts: [String: Int] = [:]
         for visit in visits { counts[visit.camera, default: 0] += 1 }
         #expect(counts.count == cameras.count, "\(cameras.count - counts.count) cameras never visited")
-        #expect(counts.values.max()! - counts.values.min()! <= 1, "visits per camera from \(counts.values.min()!) to \(counts.values.max()!)")
+        #expect(
+            counts.values.max()! - counts.values.min()! <= 1,
+            "visits per camera from \(counts.values.min()!) to \(counts.values.max()!)")
+    }
+
+    @Test("run now: a grid's cameras are due at once and go first, even in a quiet window; the round count stays")
+    func runNow() {
+        var cameras = Self.district(hosts: 2, channels: 5)
+        for index in cameras.indices { cameras[index].gridPath = index < 3 ? ["G", "G1"] : ["H"] }
+        let quietAll = PatrolPlan(
+            periods: [.init(startMinute: 0, interval: 900)],
+            quietWindows: [.init(grids: nil, startMinute: 0, endMinute: 1440)],
+            timeZone: Self.utc)
+        var planner = PatrolPlanner(plan: .every(900, timeZone: Self.utc), concurrency: 10, perHostLimit: 10, now: Self.noon)
+        planner.setTargets(cameras)
+        for target in planner.start(now: Self.noon) { planner.finish(camera: target.camera, at: Self.noon + 3) }
+        #expect(planner.progress.round == 2)
+        planner.plan = quietAll
+        #expect(planner.start(now: Self.noon + 10).isEmpty, "nothing is due, and everything is quiet")
+        #expect(planner.visitNow(grid: "G") == 3)
+        let started = planner.start(now: Self.noon + 10)
+        #expect(Set(started.map(\.camera)) == Set(cameras.prefix(3).map(\.camera)))
+        for target in started { planner.finish(camera: target.camera, at: Self.noon + 13) }
+        #expect(planner.start(now: Self.noon + 20).isEmpty, "a request is served once")
+        #expect(planner.progress.round == 2)
     }
 
     @Test("a fault opened after the last visit brings the camera back at the fault interval, before the others")

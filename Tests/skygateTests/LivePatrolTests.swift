@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Ingest
 import TestSupport
@@ -49,6 +50,50 @@ struct LivePatrolTests {
         #expect(shown.contains("mode        patrol") && shown.contains("last visit") && shown.contains("2 keyframes"), "\(shown)")
         // Nothing of a patrolled camera is recorded.
         #expect(!FileManager.default.fileExists(atPath: directory + "/segments/p1"))
+        #expect(gateway.stop() == 0)
+    }
+
+    @Test("patrol rounds lists a finished round; patrol run-now has the running service visit again at once, audited")
+    func roundsAndRunNow() async throws {
+        let simulator = try CameraSimulator(cameras: ["p1", "p2"])
+        let directory = try GatewayProcess.registry([("p1", simulator.url("p1")), ("p2", simulator.url("p2"))])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for camera in ["p1", "p2"] {
+            #expect(try SkygateBinary.run(["camera", "set-mode", camera, "patrol", "--data-dir", directory]).status == 0)
+        }
+        #expect(try SkygateBinary.run(["patrol", "rounds", "--data-dir", directory]).standardOutput.contains("no round"))
+        // An hour between visits: after the first round, only a request brings the cameras back.
+        let gateway = try GatewayProcess(
+            dataDirectory: directory, arguments: ["--patrol-plan", "00:00=1h", "--patrol-keyframes", "2"])
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601withFractions
+        func rounds() throws -> [PatrolRound] {
+            try decoder.decode(
+                [PatrolRound].self, from: Data(try gateway.command(["patrol", "rounds", "--json"]).standardOutput.utf8))
+        }
+        func visits(_ camera: String) throws -> Int {
+            try gateway.command(["patrol", "visits", camera, "--csv"]).standardOutput.split(separator: "\n").count - 1
+        }
+        var finished: [PatrolRound] = []
+        for _ in 0..<60 where finished.isEmpty {
+            finished = try rounds()
+            if finished.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect(finished.count == 1 && finished.first?.cameras == 2 && finished.first?.ok == 2, "\(finished)")
+        #expect(try visits("p1") == 1 && (try visits("p2")) == 1)
+
+        let asked = try gateway.command(["patrol", "run-now"])
+        #expect(asked.status == 0 && asked.standardOutput.contains("2 patrol cameras"), "\(asked.standardError)")
+        var again = false
+        for _ in 0..<40 where !again {
+            again = try visits("p1") == 2 && (try visits("p2")) == 2
+            if !again { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect(again, "the cameras were not visited again after run-now")
+        let audit = try gateway.command(["audit", "list"]).standardOutput
+        #expect(audit.contains("patrol.run-now"), "\(audit)")
+        let unknown = try gateway.command(["patrol", "run-now", "--grid", "NOWHERE"])
+        #expect(unknown.status != 0 && unknown.standardError.contains("no grid NOWHERE"), "\(unknown.standardError)")
         #expect(gateway.stop() == 0)
     }
 }

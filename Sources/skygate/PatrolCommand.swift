@@ -22,12 +22,14 @@ struct PatrolCommand: ParsableCommand {
             abstract: "The current round's progress and each patrol camera's latest visit, oldest first.")
         @Option(help: "Only the cameras of this grid and the grids below it.") var grid: String?
         @Flag(help: "List every camera (by default the 20 visited longest ago).") var all = false
+        @Flag(help: "Show only the round's progress, redrawn every second until Ctrl-C.") var watch = false
         @OptionGroup var format: OutputFormat
         @OptionGroup var options: RegistryOptions
 
         func run() throws {
             try reportingFailures {
                 let archive = try ArchiveDatabase(path: options.location.indexPath)
+                if watch { try watchProgress(StatusStore(store: archive)) }
                 let report = try PatrolReport.read(registry: try options.open(), archive: archive, gridID: grid)
                 if !format.json && !format.csv { printSummary(report) }
                 let shown = all || format.json || format.csv ? report.cameras : Array(report.cameras.prefix(20))
@@ -37,12 +39,26 @@ struct PatrolCommand: ParsableCommand {
             }
         }
 
+        /// Redraws the progress line in place on a terminal (a line per change elsewhere); returns only on a signal.
+        private func watchProgress(_ status: StatusStore) throws -> Never {
+            let terminal = isatty(STDOUT_FILENO) == 1
+            var shown = ""
+            while true {
+                let line =
+                    try status.read(patrol: PatrolProgress.self).map { progressLine($0, bar: terminal) }
+                    ?? "no round yet: `skygate serve` patrols the cameras in patrol mode"
+                if line != shown {
+                    if terminal { print("\r\u{1B}[K" + line, terminator: "") } else { print(line) }
+                    fflush(nil)  // every stream: `stdout` itself is shared mutable state to Swift 6
+                    shown = line
+                }
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+
         private func printSummary(_ report: PatrolReport) {
             if let progress = report.progress {
-                print(
-                    "round \(progress.round): \(progress.visited) of \(progress.cameras) cameras visited since "
-                        + "\(TimeText.format(progress.roundStartedAt)), \(progress.running) visits running "
-                        + "(as of \(TimeText.format(progress.at)))")
+                print(progressLine(progress, bar: isatty(STDOUT_FILENO) == 1))
             } else {
                 print("no round yet: `skygate serve` patrols the cameras in patrol mode")
             }
@@ -130,6 +146,17 @@ struct PatrolCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// "round 3 [██████░░░░░░░░░░░░░░] 31 %: 2,170 of 7,000 cameras visited since …", the bar on a terminal only.
+private func progressLine(_ progress: PatrolProgress, bar: Bool) -> String {
+    let share = progress.cameras > 0 ? min(1, Double(progress.visited) / Double(progress.cameras)) : 0
+    let width = 20
+    let filled = Int((share * Double(width)).rounded(.down))
+    let drawn = bar ? " [" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "]" : ""
+    return "round \(progress.round)\(drawn) \(Int(share * 100)) %: \(progress.visited) of \(progress.cameras) cameras "
+        + "visited since \(TimeText.format(progress.roundStartedAt)), \(progress.running) visits running "
+        + "(as of \(TimeText.format(progress.at)))"
 }
 
 /// One camera's line of `patrol status`.

@@ -44,6 +44,21 @@ struct LivePatrolTests {
         let status = try gateway.command(["patrol", "status"]).standardOutput
         #expect(status.contains("3 cameras in patrol mode; latest visits: 2 ok, 1 unreachable"), "\(status)")
         #expect(status.contains("refused") && status.contains("h264 320×240"), "\(status)")
+        // --watch redraws the progress until stopped; off a terminal, a line per change and no bar.
+        let watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: SkygateBinary.path)
+        watcher.arguments = ["patrol", "status", "--watch", "--data-dir", directory]
+        let watched = Pipe()
+        watcher.standardOutput = watched
+        try watcher.run()
+        try await Task.sleep(for: .seconds(2.5))
+        watcher.terminate()
+        watcher.waitUntilExit()
+        let lines = String(decoding: watched.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n")
+        #expect(
+            !lines.isEmpty && lines.allSatisfy { $0.hasPrefix("round ") && $0.contains(" of 3 cameras visited") }
+                && !lines.contains { $0.contains("█") }, "\(lines)")
         let visits = try gateway.command(["patrol", "visits", "p1", "--csv"]).standardOutput.split(separator: "\n")
         #expect(visits.count >= 2 && visits.dropFirst().allSatisfy { $0.contains(",ok,,2,h264 320×240,") }, "\(visits)")
         let shown = try gateway.command(["camera", "show", "p1"]).standardOutput

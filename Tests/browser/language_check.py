@@ -227,6 +227,12 @@ def main():
         check_chinese("wall", catalogue, phrases, ["wall.heading", "wall.allCameras", "wall.hint"])
         shot("12b-zh-wall")
 
+        browser.get(f"{arguments.base}#/patrol")
+        wait(lambda d: d.find_element(By.ID, "patrol-state").text and d.find_element(By.ID, "patrol-round").text
+             and d.find_elements(By.CSS_SELECTOR, "#patrol-rounds tbody tr"), "the patrol page did not show")
+        check_chinese("patrol", catalogue, phrases, ["patrol.heading", "patrol.rounds", "column.lastVisit"])
+        shot("12c-zh-patrol")
+
         browser.get(f"{arguments.base}#/devices")
         wait(lambda d: d.find_element(By.ID, "devices-state").text, "the devices page did not show")
         time.sleep(1)

@@ -75,7 +75,7 @@ function signOut(reason = null) {
   state.me = null;
   if (state.feed) state.feed.abort();
   clearInterval(state.timer);
-  for (const id of ["overview", "camera", "wall", "availability", "devices", "nav"]) $(id).hidden = true;
+  for (const id of ["overview", "camera", "wall", "availability", "devices", "patrol", "nav"]) $(id).hidden = true;
   $("wall-tiles").replaceChildren(); // its pictures are video data: gone with the token
   wall.request = null;
   $("sign-in").hidden = false;
@@ -88,10 +88,10 @@ function showWho() {
 }
 
 function show(section) {
-  for (const id of ["sign-in", "overview", "camera", "wall", "availability", "devices"]) $(id).hidden = id !== section;
+  for (const id of ["sign-in", "overview", "camera", "wall", "availability", "devices", "patrol"]) $(id).hidden = id !== section;
 }
 
-/** The page the location names: overview, camera (with the camera's ID), availability or devices. */
+/** The page the location names: overview, camera (with the camera's ID), wall, availability, devices or patrol. */
 function currentPage() {
   const hash = location.hash || "#/";
   const cameraMatch = hash.match(/^#\/camera\/(.+)$/);
@@ -100,6 +100,7 @@ function currentPage() {
   if (wallMatch) return { name: "wall", [wallMatch[1] || "all"]: wallMatch[2] ? decodeURIComponent(wallMatch[2]) : true };
   if (hash === "#/availability") return { name: "availability" };
   if (hash === "#/devices") return { name: "devices" };
+  if (hash === "#/patrol") return { name: "patrol" };
   return { name: "overview" };
 }
 
@@ -120,6 +121,9 @@ function route() {
   } else if (page.name === "devices") {
     showDevices();
     state.timer = setInterval(showDevices, 5000);
+  } else if (page.name === "patrol") {
+    showPatrol();
+    state.timer = setInterval(showPatrol, 5000);
   } else {
     showOverview(true);
     state.timer = setInterval(() => showOverview(false), 5000);
@@ -136,6 +140,7 @@ function redrawPage() {
   else if (page.name === "availability") showAvailability();
   else if (page.name === "wall") showWall(page, false);
   else if (page.name === "devices") showDevices();
+  else if (page.name === "patrol") showPatrol();
   else {
     state.mapDrawn = false; // its titles name the places' categories
     showOverview(false);
@@ -805,3 +810,58 @@ $("sign-in-form").addEventListener("submit", (event) => {
 $("sign-out").addEventListener("click", () => signOut());
 window.addEventListener("hashchange", route);
 if (state.token) signIn(state.token); else signOut();
+
+// MARK: - Patrol
+
+/** The patrol: the round's progress, the finished rounds, and every patrol camera by its last visit (oldest first). */
+async function showPatrol() {
+  const cameraBody = $("patrol-cameras").querySelector("tbody");
+  const roundBody = $("patrol-rounds").querySelector("tbody");
+  try {
+    const [report, rounds] = await Promise.all([getJSON("/api/patrol"), getJSON("/api/patrol/rounds?limit=10")]);
+    const progress = report.progress;
+    $("patrol-progress").value = progress && progress.cameras ? progress.visited / progress.cameras : 0;
+    if (progress) {
+      say($("patrol-round"), "patrol.progress", { round: count(progress.round), visited: count(progress.visited),
+        cameras: count(progress.cameras), time: time(progress.roundStartedAt), running: count(progress.running) });
+    } else {
+      say($("patrol-round"), "patrol.noRound");
+    }
+    say($("patrol-state"), "patrol.summary", { cameras: count(report.cameras.length), never: count(report.neverVisited) });
+    $("patrol-run-now").hidden = !atLeast("operator") || report.cameras.length === 0;
+    roundBody.replaceChildren(...(rounds.length ? rounds.map((round) => el("tr", {},
+      el("td", {}, time(round.startedAt)),
+      el("td", { class: "number" }, fixed((new Date(round.endedAt) - new Date(round.startedAt)) / 60000, 1)),
+      el("td", { class: "number" }, count(round.cameras)), el("td", { class: "number" }, count(round.visits)),
+      el("td", { class: "number" }, count(round.ok)), el("td", { class: "number" }, count(round.unreachable)),
+      el("td", { class: "number" }, count(round.noKeyframe))))
+      : [el("tr", {}, el("td", { colspan: 7, class: "muted" }, t("patrol.noRounds")))]));
+    cameraBody.replaceChildren(...report.cameras.map((line) => {
+      const visit = line.lastVisit;
+      const stream = visit && visit.stream;
+      const outcome = visit ? el("span", { class: `state ${visit.outcome === "ok" ? "streaming" : "offline"}` },
+        t(`outcome.${visit.outcome}`) + (visit.reason ? ` · ${reasonName(visit.reason)}` : "")) : t("patrol.never");
+      return el("tr", { "data-camera": line.camera },
+        el("td", {}, el("a", { href: `#/camera/${encodeURIComponent(line.camera)}` }, line.name)),
+        el("td", {}, line.grid || "–"), el("td", {}, visit ? time(visit.startedAt) : "–"), el("td", {}, outcome),
+        el("td", { class: "number" }, visit ? count(visit.keyframes.length) : "–"),
+        el("td", {}, stream ? `${stream.codec} ${stream.width}×${stream.height}` : "–"),
+        el("td", { class: "number" }, stream && stream.gop !== undefined && stream.gop !== null
+          ? (stream.gopAtLeast ? "≥ " : "") + fixed(stream.gop, 1) : "–"));
+    }));
+  } catch (error) {
+    cameraBody.replaceChildren(el("tr", {}, el("td", { colspan: 7 }, error.message)));
+  }
+}
+
+$("patrol-run-now").addEventListener("click", async () => {
+  const button = $("patrol-run-now");
+  button.disabled = true;
+  try {
+    const answer = await (await api("/api/patrol/run-now", { method: "POST" })).json();
+    say($("patrol-asked"), "patrol.asked", { time: clock(answer.request.requestedAt), cameras: count(answer.cameras) });
+  } catch (error) {
+    sayError($("patrol-asked"), error);
+  }
+  button.disabled = false;
+});

@@ -28,13 +28,4 @@ extension CameraDetector {
         out += judgeGOP(visit.stream, at: end)
         return out
     }
-
-    /// Long GOP, from the GOP the visit measured: too long when even its lower bound is over the limit; conforming
-    /// only when two keyframes came within it. A lower bound under the limit (the visit ended first) says nothing.
-    private mutating func judgeGOP(_ stream: StreamFacts?, at time: Date) -> [DetectorTransition] {
-        guard let gop = stream?.gop, !thresholds.disabled.contains(.longGOP) else { return [] }
-        let limit = thresholds.longGOPSeconds
-        if gop > limit { return judge(.longGOP, faulty: ["gop": gop, "limit": limit], at: time) }
-        return stream?.gopAtLeast == true ? [] : judge(.longGOP, faulty: nil, at: time)
-    }
 }

@@ -112,6 +112,8 @@ public final class EventEngine: Sendable {
             }
         case .visited(let visit):
             transitions = withDetector(camera) { $0.observe(visit: visit) }
+        case .keyframeInterval(let seconds, let at):
+            transitions = withDetector(camera) { $0.observe(keyframeInterval: seconds, at: at) }
         case .discontinuity, .placed:
             transitions = []
         }

@@ -22,12 +22,20 @@ extension IngestService {
         case .health(let transition):
             record(transition)
         case .keyframe(let keyframe):
-            board.withLock { board in
-                guard var status = board.cameras[keyframe.camera] else { return }
-                if let last = status.lastKeyframe { status.gop = keyframe.wallClock.timeIntervalSince(last) }
+            let interval = board.withLock { board -> Double? in
+                guard var status = board.cameras[keyframe.camera] else { return nil }
+                // Only between keyframes of one connection: the gap across a reconnection is no GOP.
+                let interval = status.lastKeyframe.flatMap { last in
+                    status.state == .streaming && last >= status.since ? keyframe.wallClock.timeIntervalSince(last) : nil
+                }
+                if let interval { status.gop = interval }
                 status.lastKeyframe = keyframe.wallClock
                 status.keyframes += 1
                 board.cameras[keyframe.camera] = status
+                return interval
+            }
+            if let interval {
+                observe(places.observation(keyframe.camera, .keyframeInterval(seconds: interval, at: keyframe.wallClock)))
             }
         case .discontinuity(let camera, let discontinuity):
             try? healthLog.append([

@@ -14,6 +14,8 @@ public struct Observation: Sendable {
         case discontinuity(TimestampDiscontinuity)
         /// Bits and pictures per second over the last `seconds` (about one a second while streaming).
         case throughput(bitrate: Double, frameRate: Double, seconds: Double, at: Date)
+        /// A keyframe came `seconds` after the previous one of the same connection (wall clock): the stream's GOP.
+        case keyframeInterval(seconds: Double, at: Date)
         /// A registry sync found the camera, or found it moved: `place` is where it is now. Sent at once, so an event
         /// raised while the camera sends nothing (offline, waiting to reconnect) carries its current place.
         case placed

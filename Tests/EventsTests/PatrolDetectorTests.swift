@@ -80,4 +80,24 @@ struct PatrolDetectorTests {
         // The unreachable camera's GOP is unknown, and offline hides it.
         #expect(Self.feed(&detector, 16..<19, { Self.visit($0, .unreachable) }).map(\.kind) == [.offline])
     }
+
+    @Test("long GOP of a recorded camera: three keyframe intervals over the limit raise it, three within clear it")
+    func longGOPWhileRecording() {
+        var detector = CameraDetectorTests.detector()
+        let start = CameraDetectorTests.noon
+        var out: [DetectorTransition] = []
+        for n in 0..<5 { out += detector.observe(keyframeInterval: 2, at: start + Double(n) * 2) }
+        #expect(out.isEmpty)
+        for n in 0..<2 { out += detector.observe(keyframeInterval: 10, at: start + 20 + Double(n) * 10) }
+        #expect(out.isEmpty, "raised before the third long interval")
+        let raised = detector.observe(keyframeInterval: 10, at: start + 40)
+        #expect(raised.map(\.kind) == [.longGOP] && raised.first?.since == start + 20)
+        out = []
+        for n in 0..<3 { out += detector.observe(keyframeInterval: 2, at: start + 42 + Double(n) * 2) }
+        #expect(out.map(\.phase) == [.cleared])
+        // Offline: no stream, no GOP judged.
+        _ = detector.observe(health: .offline, reason: .refused, at: start + 60)
+        _ = detector.tick(now: start + 200)
+        #expect(detector.observe(keyframeInterval: 30, at: start + 201).isEmpty)
+    }
 }

@@ -5,7 +5,7 @@ internal import GRDB
 public struct PatrolRound: Sendable, Codable, Equatable {
     public var startedAt: Date
     public var endedAt: Date
-    /// Patrol cameras outside a quiet window when the round ended.
+    /// Patrol cameras when the round ended.
     public var cameras: Int
     public var visits: Int
     public var ok: Int
@@ -97,9 +97,14 @@ public struct PatrolRoundLog: Sendable {
         }
     }
 
-    /// The requests not yet taken, oldest first, marked taken at `date` in the same transaction.
+    /// The requests not yet taken, oldest first, marked taken at `date` in the same transaction. Called every second
+    /// by the patrol: a read answers the usual "none" without queueing for the archive's writer.
     public func takeRequests(at date: Date = Date()) throws -> [PatrolRunRequest] {
-        try store.write("take patrol run requests") { db in
+        let waiting = try store.read("query patrol run requests") { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM patrol_request WHERE taken_at IS NULL)") ?? false
+        }
+        guard waiting else { return [] }
+        return try store.write("take patrol run requests") { db in
             let requests = try Row.fetchAll(db, sql: "SELECT * FROM patrol_request WHERE taken_at IS NULL ORDER BY id").map {
                 row in
                 PatrolRunRequest(

@@ -71,7 +71,8 @@ public struct PatrolPlanner: Sendable {
     }
 
     /// An operator's "run now": every patrol camera, or those of `grid` and the grids below it, is due at once and goes
-    /// first, even in a quiet window. The round's count is not changed. Returns how many cameras it asked for.
+    /// first, even in a quiet window. The visits count in the round under way like any other (a run of every camera
+    /// completes it). Returns how many cameras it asked for.
     @discardableResult
     public mutating func visitNow(grid: String?) -> Int {
         let chosen = targets.values.filter { grid == nil || $0.gridPath.contains(grid!) }.map(\.camera)

@@ -49,9 +49,9 @@ public struct PatrolConfiguration: Sendable {
 /// `concurrency` visiting threads, which block in FFmpeg and never touch Swift's cooperative pool.
 public final class PatrolService: Sendable {
     private let registry: Registry
-    private let log: PatrolVisitLog
+    let log: PatrolVisitLog
     let rounds: PatrolRoundLog
-    private let status: StatusStore
+    let status: StatusStore
     let configuration: PatrolConfiguration
     let sources: SourceProvider?
     private let observe: @Sendable (Observation) -> Void
@@ -61,7 +61,7 @@ public final class PatrolService: Sendable {
     let queue = Mutex<(waiting: [CameraEndpoint], ended: [PatrolVisit])>(([], []))
     let visitReady = DispatchSemaphore(value: 0)
     let plannerWake = DispatchSemaphore(value: 0)
-    private let published: Mutex<PatrolProgress?> = Mutex(nil)
+    let published: Mutex<PatrolProgress?> = Mutex(nil)
     /// The interrupt of each visit under way (one each: a demuxer arms its own deadline on its flag), aborted by
     /// `stop` so that visits end at once rather than at their deadlines.
     let visitsUnderWay = Mutex<[ObjectIdentifier: InterruptFlag]>([:])
@@ -128,7 +128,9 @@ public final class PatrolService: Sendable {
                     places = Dictionary(cameras.map { ($0.endpoint.id, $0.place) }) { a, _ in a }
                     planner.setTargets(cameras.map(\.target), lastVisits: lastVisits)
                     // A visit still waiting for a thread goes only to a camera still patrolled, at its current URL.
-                    for dropped in dropQueuedVisits(keeping: endpoints) { planner.finish(camera: dropped, at: Date()) }
+                    for dropped in dropQueuedVisits(keeping: endpoints) {
+                        tally.finish(dropped, visit: nil, in: &planner).map(record)
+                    }
                     for camera in before.keys where endpoints[camera] == nil { leftPatrol(camera, place: places[camera]) }
                     for number in visiting..<max(visiting, min(configuration.concurrency, cameras.count)) {
                         threads.spawn("patrol-visit-\(number)") { self.visitLoop() }
@@ -149,13 +151,7 @@ public final class PatrolService: Sendable {
                 queue.withLock { $0.waiting.append(contentsOf: starting) }
                 for _ in starting { visitReady.signal() }
             }
-            let progress = planner.progress
-            published.withLock { $0 = progress }
-            // For other processes, once a second at most: the loop runs at every visit's end.
-            if progress.at.timeIntervalSince(lastWritten) >= 1 {
-                lastWritten = progress.at
-                write(progress)
-            }
+            publish(planner.progress, lastWritten: &lastWritten)
             // Until a visit ends, a camera falls due, or the registry is due a look.
             let due = planner.nextDue(after: now).map { $0.timeIntervalSince(now) } ?? .infinity
             _ = plannerWake.wait(timeout: .now() + min(due, configuration.registryPollInterval))
@@ -174,10 +170,10 @@ public final class PatrolService: Sendable {
             return queue.ended
         }
         guard !ended.isEmpty else { return }
-        let before = planner.progress
-        for visit in ended { planner.finish(camera: visit.camera, at: Date()) }
+        // One at a time: the visit that completes a round is its last, and the next ones count in the next round.
+        let closed = ended.compactMap { tally.finish($0.camera, visit: $0, in: &planner) }
         record(ended)
-        if let round = tally.count(ended, before: before, after: planner.progress) { record(round) }
+        for round in closed { record(round) }
         for visit in ended {
             observe(Observation(camera: visit.camera, place: places[visit.camera], reading: .visited(visit)))
         }
@@ -219,28 +215,6 @@ public final class PatrolService: Sendable {
         } catch {
             logger.warning("cannot read the patrol cameras", metadata: ["error": "\(error)"])
             return nil
-        }
-    }
-
-    /// Writes the progress for other processes (`skygate patrol status`).
-    private func write(_ progress: PatrolProgress) {
-        do { try status.publish(patrol: progress) } catch {
-            logger.warning("cannot publish the patrol status", metadata: ["error": "\(error)"])
-        }
-    }
-
-    private func trim(before date: Date) {
-        do {
-            try log.trim(before: date)
-            try rounds.trim(before: date)
-        } catch {
-            logger.warning("cannot remove old patrol visits", metadata: ["error": "\(error)"])
-        }
-    }
-
-    private func record(_ visits: [PatrolVisit]) {
-        do { try log.append(visits) } catch {
-            logger.error("cannot store patrol visits", metadata: ["visits": "\(visits.count)", "error": "\(error)"])
         }
     }
 }

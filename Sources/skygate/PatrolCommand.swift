@@ -26,6 +26,12 @@ struct PatrolCommand: ParsableCommand {
         @OptionGroup var format: OutputFormat
         @OptionGroup var options: RegistryOptions
 
+        func validate() throws {
+            if watch && (grid != nil || format.json || format.csv) {
+                throw ValidationError("--watch shows the whole patrol's progress: give it without --grid, --json or --csv")
+            }
+        }
+
         func run() throws {
             try reportingFailures {
                 let archive = try ArchiveDatabase(path: options.location.indexPath)
@@ -101,7 +107,8 @@ struct PatrolCommand: ParsableCommand {
             abstract: "Visit every patrol camera now, or those of one grid, ahead of the routine order.",
             discussion: """
                 The running `skygate serve` takes the request within a second: the cameras are due at once, even in a \
-                quiet window, and go before every other camera. The round's count does not change. Audited.
+                quiet window, and go before every other camera; their visits count in the round under way. A request \
+                waits 10 minutes at most for a running service. Audited.
                 """)
         @Option(help: "Only the cameras of this grid and the grids below it.") var grid: String?
         @OptionGroup var options: RegistryOptions

@@ -124,7 +124,7 @@ struct PatrolPlannerTests {
             "visits per camera from \(counts.values.min()!) to \(counts.values.max()!)")
     }
 
-    @Test("run now: a grid's cameras are due at once and go first, even in a quiet window; the round count stays")
+    @Test("run now: a grid's cameras are due at once and go first, even in a quiet window, and count in the round")
     func runNow() {
         var cameras = Self.district(hosts: 2, channels: 5)
         for index in cameras.indices { cameras[index].gridPath = index < 3 ? ["G", "G1"] : ["H"] }
@@ -143,7 +143,13 @@ struct PatrolPlannerTests {
         #expect(Set(started.map(\.camera)) == Set(cameras.prefix(3).map(\.camera)))
         for target in started { planner.finish(camera: target.camera, at: Self.noon + 13) }
         #expect(planner.start(now: Self.noon + 20).isEmpty, "a request is served once")
-        #expect(planner.progress.round == 2)
+        // Awake again, and every camera asked for: their visits are the round's, which they complete.
+        planner.plan = .every(900, timeZone: Self.utc)
+        #expect(planner.visitNow(grid: nil) == cameras.count)
+        let all = planner.start(now: Self.noon + 30)
+        #expect(all.count == cameras.count && planner.progress.round == 2)
+        for target in all { planner.finish(camera: target.camera, at: Self.noon + 33) }
+        #expect(planner.progress.round == 3)
     }
 
     @Test("a fault opened after the last visit brings the camera back at the fault interval, before the others")

@@ -116,3 +116,33 @@ struct PatrolVisitorTests {
         #expect(abs((facts.gop ?? 0) - 2) < 0.001 && abs((facts.frameRate ?? 0) - expected.rate) < 0.001, "\(facts)")
     }
 }
+
+/// Issue 16: finished rounds are tallied visit by visit.
+@Suite("Patrol round tally")
+struct PatrolRoundTallyTests {
+    @Test("the visit that completes a round is its last; the visits ended with it in one batch go to the next round")
+    func roundsClosedAtTheirLastVisit() {
+        let noon = Date(timeIntervalSince1970: 1_796_126_400)
+        let targets = ["a", "b", "c"].map { PatrolTarget(camera: $0, host: "h") }
+        var planner = PatrolPlanner(plan: .every(2), concurrency: 3, perHostLimit: 3, now: noon)
+        planner.setTargets(targets)
+        var tally = PatrolRoundTally()
+        func visit(_ camera: String, _ outcome: PatrolVisit.Outcome) -> PatrolVisit {
+            PatrolVisit(camera: camera, startedAt: noon, duration: 1, outcome: outcome)
+        }
+        _ = planner.start(now: noon)
+        #expect(tally.finish("a", visit: visit("a", .ok), in: &planner, at: noon + 1) == nil)
+        #expect(tally.finish("b", visit: visit("b", .unreachable), in: &planner, at: noon + 1) == nil)
+        // "a" again, started before "c" ends: its visit belongs to round 2.
+        #expect(Set(planner.start(now: noon + 2).map(\.camera)) == ["a", "b"])
+        let closed = tally.finish("c", visit: visit("c", .noKeyframe), in: &planner, at: noon + 3)
+        #expect(closed?.visits == 3 && closed?.ok == 1 && closed?.unreachable == 1 && closed?.noKeyframe == 1)
+        #expect(closed?.cameras == 3 && closed?.endedAt == noon + 3)
+        #expect(tally.finish("a", visit: visit("a", .ok), in: &planner, at: noon + 3) == nil)
+        // A dropped visit (no outcome) ends nothing of its own but may complete the round.
+        #expect(planner.start(now: noon + 3.5).map(\.camera) == ["c"])
+        #expect(tally.finish("b", visit: nil, in: &planner, at: noon + 3.5) == nil)
+        let second = tally.finish("c", visit: visit("c", .ok), in: &planner, at: noon + 5)
+        #expect(second?.visits == 2 && second?.ok == 2 && second?.startedAt == noon + 3, "\(second as Any)")
+    }
+}

@@ -76,8 +76,8 @@ struct DistrictPatrolTests {
 
         let visits = visited()
         let events = try service.events.events()
-        let counts = cameras.keys.map { visits[$0, default: []].count }
-        // Fair: no camera two rounds behind another.
+        // Fair: no camera more than two visits behind another (the one switched to record left the patrol).
+        let counts = cameras.keys.filter { $0 != switchedCamera }.map { visits[$0, default: []].count }
         #expect(counts.max()! - counts.min()! <= 2, "visits per camera from \(counts.min()!) to \(counts.max()!)")
         #expect(
             visits[switchedCamera, default: []].allSatisfy { $0.startedAt < switched.addingTimeInterval(1) },
@@ -104,8 +104,8 @@ struct DistrictPatrolTests {
         let long = visits.filter { cameras[$0.key]?.fault == "long-gop" }.values.joined()
         #expect(long.allSatisfy { ($0.stream?.gop ?? 0) > 4 }, "\(long.map { $0.stream?.gop as Any })")
         // The per-host limit, counted by the simulator at each NVR: reached, never exceeded. The simulator sees a
-        // session's end up to a few hundred milliseconds late (its "most" allows for that), so the gateway's own visit
-        // log is checked too: a visit's interval, from before its connection to after its close, encloses the session.
+        // session's end late when its threads are busy (its "most" takes each end a second early), so the gateway's
+        // own visit log is checked too: a visit's interval, from before its connection to after its close, encloses the session.
         let most = patrolSessions.nvrs.mapValues(\.most)
         #expect(most.values.allSatisfy { $0 <= perHost } && most.values.max() ?? 0 >= perHost - 1, "\(most)")
         for (nvr, ids) in Dictionary(grouping: cameras.keys, by: { cameras[$0]!.nvr }) {

@@ -19,7 +19,7 @@ public final class DistrictSimulator {
     public struct Sessions: Decodable, Sendable {
         public struct NVR: Decodable, Sendable {
             public var now: Int
-            /// The most at once, a close seen within the simulator's grace after another session began counting first.
+            /// The most at once, each end taken the simulator's grace (1 s) before it saw it.
             public var most: Int
             public var begun: Int
         }
@@ -73,18 +73,19 @@ public final class DistrictSimulator {
         }
         let control = String(text[range].dropFirst("control on ".count))
         let cameras = try JSONDecoder().decode(
-            [String: Camera].self, from: Data(try ProcessRunner.check("curl", ["-sf", control + "/cameras"]).utf8))
+            [String: Camera].self, from: Data(try ProcessRunner.check("curl", ["-sf", "-m", "10", control + "/cameras"]).utf8))
         return DistrictSimulator(process: process, control: control, cameras: cameras, log: log)
     }
 
     /// The sessions counted since the start (or the last `resetSessions()`).
     public func sessions() throws -> Sessions {
-        try JSONDecoder().decode(Sessions.self, from: Data(try ProcessRunner.check("curl", ["-sf", control + "/sessions"]).utf8))
+        try JSONDecoder().decode(
+            Sessions.self, from: Data(try ProcessRunner.check("curl", ["-sf", "-m", "10", control + "/sessions"]).utf8))
     }
 
     /// Counts sessions afresh.
     public func resetSessions() throws {
-        try ProcessRunner.check("curl", ["-sf", "-X", "POST", control + "/sessions/reset"])
+        try ProcessRunner.check("curl", ["-sf", "-m", "10", "-X", "POST", control + "/sessions/reset"])
     }
 
     deinit {

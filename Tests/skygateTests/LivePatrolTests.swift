@@ -48,14 +48,21 @@ struct LivePatrolTests {
         let watcher = Process()
         watcher.executableURL = URL(fileURLWithPath: SkygateBinary.path)
         watcher.arguments = ["patrol", "status", "--watch", "--data-dir", directory]
-        let watched = Pipe()
-        watcher.standardOutput = watched
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        watcher.standardOutput = try FileHandle(forWritingTo: output)
         try watcher.run()
-        try await Task.sleep(for: .seconds(2.5))
+        // Until its first line, however slow the machine, then a little longer.
+        var printed = ""
+        for _ in 0..<100 where !printed.contains("\n") {
+            try await Task.sleep(for: .milliseconds(200))
+            printed = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        }
+        try await Task.sleep(for: .seconds(1.5))
         watcher.terminate()
         watcher.waitUntilExit()
-        let lines = String(decoding: watched.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .split(separator: "\n")
+        let lines = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").split(separator: "\n")
         #expect(
             !lines.isEmpty && lines.allSatisfy { $0.hasPrefix("round ") && $0.contains(" of 3 cameras visited") }
                 && !lines.contains { $0.contains("█") }, "\(lines)")

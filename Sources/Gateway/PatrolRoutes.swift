@@ -11,10 +11,11 @@ extension GatewayServices {
         let (registry, archive) = (self.registry, self.archive)
         api.on("patrol", .get, role: .viewer) { request, _ in
             let grid = request.query("grid")
+            let limit = request.query("limit") == nil ? nil : try request.integer("limit", default: 100, in: 1...100_000)
             return JSONResponse(
                 try await blocking {
                     if let grid, try registry.grid(id: grid) == nil { throw RegistryError(.notFound, "no grid \(grid)") }
-                    return try PatrolReport.read(registry: registry, archive: archive, gridID: grid)
+                    return try PatrolReport.read(registry: registry, archive: archive, gridID: grid, limit: limit)
                 })
         }
         api.on("patrol/rounds", .get, role: .viewer) { request, _ in

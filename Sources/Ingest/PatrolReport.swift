@@ -17,10 +17,16 @@ public struct PatrolReport: Sendable, Codable {
     /// Latest visits by outcome ("ok", "unreachable", "noKeyframe"), and cameras never visited.
     public var outcomes: [String: Int]
     public var neverVisited: Int
+    /// Cameras in patrol mode (of the grid asked for); `cameras` may list fewer.
+    public var total: Int
+    /// The patrol cameras, oldest visit first: all, or the first `limit`.
     public var cameras: [CameraLine]
 
-    /// Reads the report; `gridID` keeps the cameras of one grid and those below it.
-    public static func read(registry: Registry, archive: ArchiveDatabase, gridID: String? = nil) throws -> PatrolReport {
+    /// Reads the report; `gridID` keeps the cameras of one grid and those below it, `limit` the first cameras of the
+    /// list (a dashboard refreshing every few seconds needs the longest unvisited, not a district's 7,000 lines).
+    public static func read(registry: Registry, archive: ArchiveDatabase, gridID: String? = nil, limit: Int? = nil) throws
+        -> PatrolReport
+    {
         let records = try registry.cameras(CameraFilter(gridID: gridID, modes: [.patrol]))
         let latest = try PatrolVisitLog(store: archive).latest(cameras: records.map(\.camera.id.rawValue))
         let lines = records.map { record in
@@ -31,6 +37,7 @@ public struct PatrolReport: Sendable, Codable {
         return PatrolReport(
             progress: try StatusStore(store: archive).read(patrol: PatrolProgress.self),
             outcomes: Dictionary(grouping: lines.compactMap(\.lastVisit), by: \.outcome.rawValue).mapValues(\.count),
-            neverVisited: lines.filter { $0.lastVisit == nil }.count, cameras: lines)
+            neverVisited: lines.filter { $0.lastVisit == nil }.count, total: lines.count,
+            cameras: limit.map { Array(lines.prefix($0)) } ?? lines)
     }
 }

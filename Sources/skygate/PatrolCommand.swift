@@ -70,7 +70,7 @@ struct PatrolCommand: ParsableCommand {
             }
             let outcomes = report.outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
             print(
-                "\(report.cameras.count) cameras in patrol mode; latest visits: "
+                "\(report.total) cameras in patrol mode; latest visits: "
                     + (outcomes.isEmpty ? "none" : outcomes.joined(separator: ", "))
                     + (report.neverVisited > 0 ? "; \(report.neverVisited) never visited" : ""))
         }

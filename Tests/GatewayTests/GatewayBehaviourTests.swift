@@ -613,6 +613,16 @@ struct GatewayBehaviourTests {
             let noGrid = try await client.execute(
                 uri: "/api/patrol?grid=NOWHERE", method: .get, headers: fixture.headers(.viewer))
             #expect(noGrid.status == .notFound)
+            // A dashboard asks for the cameras visited longest ago, not a district's every line.
+            try registry.setMode(.patrol, gridID: "YX")
+            let whole = try await client.execute(uri: "/api/patrol", method: .get, headers: fixture.headers(.viewer))
+                .json(PatrolReport.self)
+            let first = try await client.execute(uri: "/api/patrol?limit=1", method: .get, headers: fixture.headers(.viewer))
+                .json(PatrolReport.self)
+            #expect(whole.total > 1 && whole.cameras.count == whole.total, "\(whole.total)")
+            #expect(first.total == whole.total && first.cameras.map(\.camera) == [whole.cameras[0].camera])
+            let zero = try await client.execute(uri: "/api/patrol?limit=0", method: .get, headers: fixture.headers(.viewer))
+            #expect(zero.status == .badRequest)
 
             // Rounds as the service stores them, newest first.
             let rounds = PatrolRoundLog(store: fixture.services.archive)

@@ -813,12 +813,12 @@ if (state.token) signIn(state.token); else signOut();
 
 // MARK: - Patrol
 
-/** The patrol: the round's progress, the finished rounds, and every patrol camera by its last visit (oldest first). */
+/** The patrol: the round's progress, the finished rounds, and the 200 patrol cameras visited longest ago. */
 async function showPatrol() {
   const cameraBody = $("patrol-cameras").querySelector("tbody");
   const roundBody = $("patrol-rounds").querySelector("tbody");
   try {
-    const [report, rounds] = await Promise.all([getJSON("/api/patrol"), getJSON("/api/patrol/rounds?limit=10")]);
+    const [report, rounds] = await Promise.all([getJSON("/api/patrol?limit=200"), getJSON("/api/patrol/rounds?limit=10")]);
     const progress = report.progress;
     $("patrol-progress").value = progress && progress.cameras ? progress.visited / progress.cameras : 0;
     if (progress) {
@@ -827,8 +827,8 @@ async function showPatrol() {
     } else {
       say($("patrol-round"), "patrol.noRound");
     }
-    say($("patrol-state"), "patrol.summary", { cameras: count(report.cameras.length), never: count(report.neverVisited) });
-    $("patrol-run-now").hidden = !atLeast("operator") || report.cameras.length === 0;
+    say($("patrol-state"), "patrol.summary", { cameras: count(report.total), never: count(report.neverVisited) });
+    $("patrol-run-now").hidden = !atLeast("operator") || report.total === 0;
     roundBody.replaceChildren(...(rounds.length ? rounds.map((round) => el("tr", {},
       el("td", {}, time(round.startedAt)),
       el("td", { class: "number" }, fixed((new Date(round.endedAt) - new Date(round.startedAt)) / 60000, 1)),

@@ -38,7 +38,7 @@ public struct PatrolProgress: Sendable, Equatable, Codable {
 /// and it is not in a quiet window. Due cameras start in the order they fell due (never visited first), with a stable
 /// pseudo-random order among equals so that the channels of one NVR, whose IDs are
 /// consecutive, spread over the round instead of arriving together; at most `concurrency` visits run, at most
-/// `perHostLimit` of them per host.
+/// `perHostLimit` of them per host, less the host's recorded sessions (but at least one).
 public struct PatrolPlanner: Sendable {
     public var plan: PatrolPlan
     public var concurrency: Int
@@ -52,6 +52,8 @@ public struct PatrolPlanner: Sendable {
     private var visitedInRound: Set<String> = []
     /// Cameras an operator asked to visit now: due at once, quiet window or not, before everything else.
     private var requested: Set<String> = []
+    /// Sessions each host serves that are not visits (its recorded cameras): they take from its per-host limit.
+    private var busy: [String: Int] = [:]
 
     public init(plan: PatrolPlan, concurrency: Int, perHostLimit: Int, now: Date) {
         precondition(concurrency >= 1 && perHostLimit >= 1)
@@ -80,6 +82,11 @@ public struct PatrolPlanner: Sendable {
         return chosen.count
     }
 
+    /// The sessions each host serves besides visits (the recorded cameras behind an NVR). A host's visits are then
+    /// limited to `perHostLimit` less those, but never to none: patrol cameras behind a busy NVR are still visited,
+    /// one at a time.
+    public mutating func setBusyHosts(_ sessions: [String: Int]) { busy = sessions }
+
     /// Which patrol cameras have an open fault now (the event engine's view): they are re-visited sooner, and first.
     public mutating func setOpenFaults(_ cameras: Set<String>) {
         for (camera, target) in targets where target.hasOpenFault != cameras.contains(camera) {
@@ -99,7 +106,9 @@ public struct PatrolPlanner: Sendable {
         var started: [PatrolTarget] = []
         for (_, target) in due.sorted(by: { $0.0 < $1.0 }) {
             guard running.count < concurrency else { break }
-            guard runningPerHost[target.host, default: 0] < perHostLimit else { continue }
+            guard runningPerHost[target.host, default: 0] < max(1, perHostLimit - busy[target.host, default: 0]) else {
+                continue
+            }
             running[target.camera] = target.host
             runningPerHost[target.host, default: 0] += 1
             lastVisit[target.camera] = now

@@ -48,7 +48,7 @@ public struct PatrolConfiguration: Sendable {
 /// One planning thread owns the `PatrolPlanner` (a value: no lock around its decisions) and hands visits to
 /// `concurrency` visiting threads, which block in FFmpeg and never touch Swift's cooperative pool.
 public final class PatrolService: Sendable {
-    private let registry: Registry
+    let registry: Registry
     let log: PatrolVisitLog
     let rounds: PatrolRoundLog
     let status: StatusStore
@@ -127,6 +127,7 @@ public final class PatrolService: Sendable {
                     endpoints = Dictionary(cameras.map { ($0.endpoint.id, $0.endpoint) }) { a, _ in a }
                     places = Dictionary(cameras.map { ($0.endpoint.id, $0.place) }) { a, _ in a }
                     planner.setTargets(cameras.map(\.target), lastVisits: lastVisits)
+                    if let busy = recordedSessionsPerHost() { planner.setBusyHosts(busy) }
                     // A visit still waiting for a thread goes only to a camera still patrolled, at its current URL.
                     for dropped in dropQueuedVisits(keeping: endpoints) {
                         tally.finish(dropped, visit: nil, in: &planner).map(record)
@@ -202,10 +203,8 @@ public final class PatrolService: Sendable {
         do {
             return try registry.cameras(CameraFilter(modes: [.patrol])).map { record in
                 let camera = record.camera
-                let url = camera.mainStream.url
-                let host = Registry.gbChannelURLParts(url)?.device ?? camera.mainStream.origin?.host ?? url
                 return (
-                    PatrolTarget(camera: camera.id.rawValue, host: host, gridPath: record.gridPath.map(\.id)),
+                    PatrolTarget(camera: camera.id.rawValue, host: Self.host(of: camera), gridPath: record.gridPath.map(\.id)),
                     CameraEndpoint(
                         id: camera.id.rawValue, connectionURL: camera.mainStream.connectionURL,
                         rtspTransport: camera.rtspTransport),

@@ -152,6 +152,17 @@ struct PatrolPlannerTests {
         #expect(planner.progress.round == 3)
     }
 
+    @Test("a host's recorded cameras take from its per-host limit, down to one visit at a time, never none")
+    func recordedSessionsTakeFromTheLimit() {
+        let cameras = Self.district(hosts: 3, channels: 10)
+        let hosts = Array(Set(cameras.map(\.host))).sorted()
+        var planner = PatrolPlanner(plan: .every(900, timeZone: Self.utc), concurrency: 30, perHostLimit: 4, now: Self.noon)
+        planner.setTargets(cameras)
+        planner.setBusyHosts([hosts[0]: 3, hosts[1]: 10])
+        let started = Dictionary(grouping: planner.start(now: Self.noon), by: \.host).mapValues(\.count)
+        #expect(started == [hosts[0]: 1, hosts[1]: 1, hosts[2]: 4], "\(started)")
+    }
+
     @Test("a fault opened after the last visit brings the camera back at the fault interval, before the others")
     func faultOpenedLater() {
         let cameras = Self.district(hosts: 1, channels: 4)

@@ -70,6 +70,12 @@ struct DistrictPatrolTests {
             await InProcessServiceTests.eventually(15) {
                 service.ingest.cameraStatuses.contains { $0.camera == switchedCamera && $0.keyframes >= 1 }
             })
+        // Its NVR now serves its recording beside the visits: they take one of the NVR's sessions, and the limit
+        // still holds, counting it.
+        try simulator.resetSessions()
+        try await Task.sleep(for: .seconds(6))
+        let withRecording = try simulator.sessions().nvrs[cameras[switchedCamera]!.nvr]
+        #expect((withRecording?.most ?? 0) <= perHost && (withRecording?.now ?? 0) >= 1, "\(withRecording as Any)")
         await service.shutDown()
         try await running.value
         let sessions = try simulator.sessions()

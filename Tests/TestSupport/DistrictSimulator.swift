@@ -77,13 +77,13 @@ public final class DistrictSimulator {
         return DistrictSimulator(process: process, control: control, cameras: cameras, log: log)
     }
 
-    /// The sessions counted since the start (or the last `resetSessions()`).
+    /// The sessions counted: at once since the start or the last `resetSessions()`, per camera since the start.
     public func sessions() throws -> Sessions {
         try JSONDecoder().decode(
             Sessions.self, from: Data(try ProcessRunner.check("curl", ["-sf", "-m", "10", control + "/sessions"]).utf8))
     }
 
-    /// Counts sessions afresh.
+    /// Counts the most sessions at once afresh, from now; sessions per camera go on.
     public func resetSessions() throws {
         try ProcessRunner.check("curl", ["-sf", "-m", "10", "-X", "POST", control + "/sessions/reset"])
     }

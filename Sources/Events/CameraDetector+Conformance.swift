@@ -1,4 +1,3 @@
-public import Archive
 public import Foundation
 
 extension CameraDetector {
@@ -7,16 +6,16 @@ extension CameraDetector {
     /// is offline or stalled (no stream, no GOP).
     public mutating func observe(keyframeInterval seconds: Double, at time: Date) -> [DetectorTransition] {
         guard openKinds.isDisjoint(with: [.offline, .stalled]) else { return [] }
-        return judgeGOP(StreamFacts(codec: "", width: 0, height: 0, gop: seconds), at: time)
+        return judgeGOP(seconds, atLeast: false, at: time)
     }
 
     /// Long GOP, from the GOP a visit or a recording measured: too long when even its lower bound is over the limit;
     /// conforming only when two keyframes came within it. A lower bound under the limit (the visit ended first) says
     /// nothing.
-    mutating func judgeGOP(_ stream: StreamFacts?, at time: Date) -> [DetectorTransition] {
-        guard let gop = stream?.gop, !thresholds.disabled.contains(.longGOP) else { return [] }
+    mutating func judgeGOP(_ gop: Double?, atLeast: Bool, at time: Date) -> [DetectorTransition] {
+        guard let gop, !thresholds.disabled.contains(.longGOP) else { return [] }
         let limit = thresholds.longGOPSeconds
         if gop > limit { return judge(.longGOP, faulty: ["gop": gop, "limit": limit], at: time) }
-        return stream?.gopAtLeast == true ? [] : judge(.longGOP, faulty: nil, at: time)
+        return atLeast ? [] : judge(.longGOP, faulty: nil, at: time)
     }
 }

@@ -25,7 +25,7 @@ extension CameraDetector {
         // Reached: not offline, and not stalled either (an event a recording left open when the camera moved to patrol).
         var out = [EventKind.offline, .stalled].filter { open[$0] != nil }.map { clear($0, at: end) }
         out += observe(picture, at: end)
-        out += judgeGOP(visit.stream, at: end)
+        out += judgeGOP(visit.stream?.gop, atLeast: visit.stream?.gopAtLeast ?? false, at: end)
         return out
     }
 }

@@ -48,7 +48,7 @@ public struct PatrolConfiguration: Sendable {
 /// One planning thread owns the `PatrolPlanner` (a value: no lock around its decisions) and hands visits to
 /// `concurrency` visiting threads, which block in FFmpeg and never touch Swift's cooperative pool.
 public final class PatrolService: Sendable {
-    let registry: Registry
+    private let registry: Registry
     let log: PatrolVisitLog
     let rounds: PatrolRoundLog
     let status: StatusStore
@@ -118,7 +118,7 @@ public final class PatrolService: Sendable {
         while !threads.isStopping {
             if DispatchTime.now() >= nextRegistryCheck {
                 nextRegistryCheck = .now() + configuration.registryPollInterval
-                if let version = try? registry.version(), version != seen, let cameras = patrolCameras() {
+                if let version = try? registry.version(), version != seen, let (cameras, recorded) = patrolCameras() {
                     let lastVisits =
                         seen == nil
                         ? ((try? log.latest(cameras: cameras.map(\.endpoint.id))) ?? [:]).mapValues(\.startedAt) : [:]
@@ -127,7 +127,7 @@ public final class PatrolService: Sendable {
                     endpoints = Dictionary(cameras.map { ($0.endpoint.id, $0.endpoint) }) { a, _ in a }
                     places = Dictionary(cameras.map { ($0.endpoint.id, $0.place) }) { a, _ in a }
                     planner.setTargets(cameras.map(\.target), lastVisits: lastVisits)
-                    if let busy = recordedSessionsPerHost() { planner.setBusyHosts(busy) }
+                    planner.setBusyHosts(recorded)
                     // A visit still waiting for a thread goes only to a camera still patrolled, at its current URL.
                     for dropped in dropQueuedVisits(keeping: endpoints) {
                         tally.finish(dropped, visit: nil, in: &planner).map(record)
@@ -198,22 +198,36 @@ public final class PatrolService: Sendable {
         observe(Observation(camera: camera, place: place, reading: .health(transition)))
     }
 
-    /// The patrol cameras, each with its planning target and connection; nil when the registry cannot be read.
-    private func patrolCameras() -> [(target: PatrolTarget, endpoint: CameraEndpoint, place: DevicePlace)]? {
+    /// The patrol cameras, each with its planning target and connection, and the recorded cameras per host (sessions
+    /// an NVR serves besides the visits), in one registry read; nil when the registry cannot be read.
+    private func patrolCameras() -> (
+        [(target: PatrolTarget, endpoint: CameraEndpoint, place: DevicePlace)], recordedPerHost: [String: Int]
+    )? {
         do {
-            return try registry.cameras(CameraFilter(modes: [.patrol])).map { record in
+            let records = try registry.cameras(CameraFilter(modes: [.patrol, .record]))
+            let recorded = records.filter { $0.camera.mode == .record }.map { (Self.host(of: $0.camera), 1) }
+            let patrolled = records.filter { $0.camera.mode == .patrol }.map { record in
                 let camera = record.camera
                 return (
-                    PatrolTarget(camera: camera.id.rawValue, host: Self.host(of: camera), gridPath: record.gridPath.map(\.id)),
-                    CameraEndpoint(
+                    target: PatrolTarget(
+                        camera: camera.id.rawValue, host: Self.host(of: camera), gridPath: record.gridPath.map(\.id)),
+                    endpoint: CameraEndpoint(
                         id: camera.id.rawValue, connectionURL: camera.mainStream.connectionURL,
                         rtspTransport: camera.rtspTransport),
-                    DevicePlace(record)
+                    place: DevicePlace(record)
                 )
             }
+            return (patrolled, Dictionary(recorded, uniquingKeysWith: +))
         } catch {
             logger.warning("cannot read the patrol cameras", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+
+    /// Where a camera's stream comes from, for the per-host limit: the GB/T 28181 device of a channel, else the URL's
+    /// host (an NVR or platform serves many channels).
+    static func host(of camera: Camera) -> String {
+        let url = camera.mainStream.url
+        return Registry.gbChannelURLParts(url)?.device ?? camera.mainStream.origin?.host ?? url
     }
 }

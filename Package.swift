@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "CShim", linkerSettings: [.linkedLibrary("avutil")]),
         /// Which parts of a URL are secrets, and how a URL is shown without them; Swift's standard library only.
         .target(name: "Redaction", swiftSettings: strictness),
+        /// Advisory file locks (`flock`): one service per data directory, one migrating process per store.
+        .target(name: "FileLocking", swiftSettings: strictness),
         .target(
             name: "MediaIO",
             dependencies: [
@@ -60,6 +62,7 @@ let package = Package(
         .target(
             name: "CameraRegistry",
             dependencies: [
+                "FileLocking",
                 "Geo",
                 "Redaction",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -86,6 +89,7 @@ let package = Package(
         .target(
             name: "Events",
             dependencies: [
+                "FileLocking",
                 "MediaIO",
                 "Ingest",
                 "CameraRegistry",
@@ -122,6 +126,7 @@ let package = Package(
         .target(
             name: "Access",
             dependencies: [
+                "FileLocking",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -163,6 +168,7 @@ let package = Package(
         .target(
             name: "Archive",
             dependencies: [
+                "FileLocking",
                 "MediaIO",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -186,7 +192,7 @@ let package = Package(
         .target(
             name: "SkygateService",
             dependencies: [
-                "MediaIO", "Archive", "CameraRegistry", "Ingest", "Events", "EventExport", "Access", "Gateway", "GB28181",
+                "FileLocking", "MediaIO", "Archive", "CameraRegistry", "Ingest", "Events", "EventExport", "Access", "Gateway", "GB28181",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -242,6 +248,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "Redaction", "TestSupport"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(name: "FileLockingTests", dependencies: ["FileLocking", "TestSupport"]),
         .testTarget(
             name: "GB28181Tests",
             dependencies: [
@@ -271,7 +278,7 @@ let package = Package(
         .testTarget(
             name: "skygateTests",
             dependencies: [
-                "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "EventExport", "GB28181", "TestSupport",
+                "Access", "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "EventExport", "GB28181", "TestSupport",
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import FileLocking
 import Foundation
 internal import GRDB
 import MediaIO
@@ -36,7 +37,7 @@ public final class ArchiveDatabase: Sendable {
         do {
             // A pool sets WAL itself.
             database = try DatabasePool(path: path, configuration: configuration)
-            try ArchiveDatabase.migrator.migrate(database)
+            try MigrationLock.holding(forDatabaseAt: path) { try ArchiveDatabase.migrator.migrate(database) }
         } catch {
             throw ArchiveError(
                 .storeUnavailable, "cannot open the index '\(path)'", underlying: "\(error)",

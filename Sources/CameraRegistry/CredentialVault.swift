@@ -7,8 +7,9 @@ import Foundation
 
 /// Encrypts camera credentials at rest with AES-GCM under a key of the data directory's own.
 ///
-/// The key is 32 random bytes in a file of mode 0600, created on first use (with `O_EXCL`, so two processes starting
-/// together never make two keys). Lose the key and the stored credentials are lost with it; nothing else is.
+/// The key is 32 random bytes in a file of mode 0600, created on first use so that two processes starting together
+/// never make two keys and never read half of one. Lose the key and the stored credentials are lost with it; nothing
+/// else is.
 final class CredentialVault: Sendable {
     /// The key's bytes (`SymmetricKey` itself is not `Sendable`).
     private let keyBytes: Data
@@ -23,19 +24,7 @@ final class CredentialVault: Sendable {
             throw RegistryError(
                 .storeFailed, "cannot create '\(directory)' for the credential key: \(error.localizedDescription)")
         }
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if descriptor >= 0 {
-            let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            fsync(descriptor)
-            close(descriptor)
-            guard written == bytes.count else {
-                unlink(path)
-                throw RegistryError(.storeFailed, "cannot write the credential key '\(path)'")
-            }
-        } else if errno != EEXIST {
-            throw RegistryError(.storeFailed, "cannot create the credential key '\(path)': \(String(cString: strerror(errno)))")
-        }
+        try Self.createKeyIfAbsent(at: path)
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
             throw RegistryError(
@@ -47,6 +36,29 @@ final class CredentialVault: Sendable {
             throw RegistryError(.storeFailed, "the credential key '\(path)' is unreadable or not 32 bytes")
         }
         keyBytes = data
+    }
+
+    /// Writes a new key to a file of its own, then links it to `path`: `link` fails if `path` exists, so exactly one
+    /// process's key wins, and the file appears whole. (Creating `path` with `O_EXCL` and then writing let a process
+    /// starting at the same moment read it empty.)
+    private static func createKeyIfAbsent(at path: String) throws {
+        guard access(path, F_OK) != 0 else { return }
+        let draft = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max))"
+        let descriptor = Glibc.open(draft, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw RegistryError(.storeFailed, "cannot create the credential key '\(path)': \(String(cString: strerror(errno)))")
+        }
+        defer { unlink(draft) }
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == bytes.count, synced else {
+            throw RegistryError(.storeFailed, "cannot write the credential key '\(path)'")
+        }
+        guard link(draft, path) == 0 || errno == EEXIST else {
+            throw RegistryError(.storeFailed, "cannot create the credential key '\(path)': \(String(cString: strerror(errno)))")
+        }
     }
 
     /// The sealed form of a user name and password (nil when there are none).

@@ -1,3 +1,4 @@
+import FileLocking
 import Foundation
 internal import GRDB
 public import Geo
@@ -92,8 +93,12 @@ public final class Registry: Sendable {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
-            try RegistrySchema.migrator.migrate(database)
+            // Under the migration lock too: two processes turning a new file to WAL at once get SQLITE_BUSY, which
+            // the busy timeout does not cover.
+            try MigrationLock.holding(forDatabaseAt: path) {
+                try database.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+                try RegistrySchema.migrator.migrate(database)
+            }
         } catch {
             throw RegistryError(.storeFailed, "cannot open the registry '\(path)': \(error)")
         }

@@ -1,4 +1,5 @@
 import CameraRegistry
+import FileLocking
 public import Foundation
 internal import GRDB
 import MediaIO
@@ -47,7 +48,7 @@ public final class EventStore: Sendable {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         do {
             database = try DatabasePool(path: path, configuration: configuration)
-            try EventStore.migrator.migrate(database)
+            try MigrationLock.holding(forDatabaseAt: path) { try EventStore.migrator.migrate(database) }
             if let sinks {
                 try database.write { db in
                     try db.execute(sql: "DELETE FROM sink")

@@ -1,3 +1,4 @@
+import FileLocking
 import Foundation
 
 /// Why the service could not start, besides the errors of the modules it opens.
@@ -16,7 +17,7 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
 /// One service per data directory: a second `skygate serve` on the same directory would record every camera twice.
 /// An advisory `flock` on `<data-dir>/serve.lock`, released by the kernel when the process ends however it ends.
 final class ServiceLock {
-    private let descriptor: Int32
+    private let lock: FileLock
 
     init(dataDirectory: String) throws {
         do {
@@ -24,20 +25,15 @@ final class ServiceLock {
         } catch {
             throw ServiceError(code: .dataDirectoryUnusable, description: "cannot create '\(dataDirectory)': \(error)")
         }
-        let path = dataDirectory + "/serve.lock"
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw ServiceError(
-                code: .dataDirectoryUnusable, description: "cannot create '\(path)': \(String(cString: strerror(errno)))")
-        }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
+        do {
+            lock = try FileLock(path: dataDirectory + "/serve.lock", wait: false)
+        } catch  where error.isHeld {
             throw ServiceError(
                 code: .alreadyRunning, description: "another `skygate serve` is already running on \(dataDirectory)")
+        } catch {
+            throw ServiceError(code: .dataDirectoryUnusable, description: error.description)
         }
     }
-
-    deinit { close(descriptor) }
 }
 
 @available(*, unavailable)

@@ -86,8 +86,11 @@ public final class AccessStore: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         do {
-            let database = try DatabasePool(path: path, configuration: configuration)
-            try MigrationLock.holding(forDatabaseAt: path) { try Self.migrator.migrate(database) }
+            let database = try MigrationLock.holding(forDatabaseAt: path) {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Self.migrator.migrate(pool)
+                return pool
+            }
             self.database = database
             let key = try database.read { db in
                 try Data.fetchOne(db, sql: "SELECT key FROM signing_key WHERE name = 'media'")

@@ -36,8 +36,11 @@ public final class ArchiveDatabase: Sendable {
         }
         do {
             // A pool sets WAL itself.
-            database = try DatabasePool(path: path, configuration: configuration)
-            try MigrationLock.holding(forDatabaseAt: path) { try ArchiveDatabase.migrator.migrate(database) }
+            database = try MigrationLock.holding(forDatabaseAt: path) {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try ArchiveDatabase.migrator.migrate(pool)
+                return pool
+            }
         } catch {
             throw ArchiveError(
                 .storeUnavailable, "cannot open the index '\(path)'", underlying: "\(error)",

@@ -47,8 +47,11 @@ public final class EventStore: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         do {
-            database = try DatabasePool(path: path, configuration: configuration)
-            try MigrationLock.holding(forDatabaseAt: path) { try EventStore.migrator.migrate(database) }
+            database = try MigrationLock.holding(forDatabaseAt: path) {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try EventStore.migrator.migrate(pool)
+                return pool
+            }
             if let sinks {
                 try database.write { db in
                     try db.execute(sql: "DELETE FROM sink")

@@ -23,7 +23,8 @@ public final class FileLock {
     /// Opens (creating, mode 0600) the file at `path` and locks it exclusively: waiting for the current holder, or,
     /// with `wait` false, throwing an error whose `isHeld` is true.
     public init(path: String, wait: Bool = true) throws(FileLockError) {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // Read-only is enough for flock, and lets a service account lock a file that root's CLI run created.
+        let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw FileLockError(isHeld: false, description: "cannot create '\(path)': \(String(cString: strerror(errno)))")
         }

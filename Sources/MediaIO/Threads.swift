@@ -5,8 +5,12 @@ import Foundation
 /// never on Swift's cooperative pool, which has one thread per core. It lives in MediaIO, the base every module
 /// builds on, because libav's blocking calls are why the threads exist.
 public func startThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
-    let thread = Thread(block: body)
-    thread.name = name
+    // Named from inside: Foundation on Linux passes a name to the kernel (`top -H`, /proc/<pid>/task/*/comm, which keep
+    // 15 bytes) only when the thread names itself.
+    let thread = Thread {
+        Thread.current.name = name
+        body()
+    }
     thread.start()
 }
 

@@ -17,6 +17,19 @@ extension GatewayServices {
             .set(to: report.service == .running ? 1 : 0)
         prometheus.makeGauge(name: "skygate_storage_alarm", help: "1 while the recording storage is over its limits.")
             .set(to: report.details?.storageAlarm == nil ? 0 : 1)
+        if let budget = report.details?.analysis {
+            prometheus.makeGauge(
+                name: "skygate_analysis_interval_seconds",
+                help: "Every streaming camera should have an analysed keyframe this often."
+            ).set(budget.interval)
+            prometheus.makeGauge(
+                name: "skygate_analysis_largest_age_seconds",
+                help: "The largest analysis age over the streaming cameras: the interval analysis achieves."
+            ).set(budget.largestAge)
+            prometheus.makeGauge(
+                name: "skygate_analysis_cameras_behind", help: "Streaming cameras whose analysis is older than the interval."
+            ).set(Double(budget.behind))
+        }
         let now = Date()
         for camera in report.cameras {
             let labels = [("camera", camera.camera)]
@@ -68,6 +81,12 @@ extension GatewayServices {
                 prometheus.makeGauge(
                     name: "skygate_camera_last_keyframe_age_seconds", labels: labels, help: "Seconds since the last keyframe."
                 ).set(max(0, now.timeIntervalSince(last)))
+            }
+            if let age = camera.analysisAge {
+                prometheus.makeGauge(
+                    name: "skygate_camera_analysis_age_seconds", labels: labels,
+                    help: "Seconds since the wall time of the newest analysed keyframe (while streaming)."
+                ).set(age)
             }
         }
         for sink in try events.sinks() {

@@ -1,7 +1,10 @@
 public import Foundation
 import Logging
 public import MediaIO
-import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The statistics of one analysed live keyframe.
 public struct AnalysedKeyframe: Sendable {
@@ -36,15 +39,16 @@ public protocol KeyframeAnalysisQueue: Sendable {
     func offer(camera: String, codec: StreamCodec, wallClock: Date, payload: [UInt8])
 }
 
-/// Decodes live keyframes on a few threads (one per core by default), with a short queue per camera.
+/// Decodes live keyframes on a few threads (one per core by default) under a fair budget (`AnalysisSchedule`).
 ///
-/// Each camera is pinned to one lane (thread), so its decoder lives and dies on that thread. When a camera's queue is
-/// full, the oldest queued keyframe is dropped and counted as skipped: analysis falls behind gracefully, and
-/// recording and indexing (which never wait for it) are untouched. Decoders are kept for the most recently seen
-/// cameras of each lane only, so memory does not grow with the number of cameras.
+/// A free lane (thread) takes the waiting keyframe of the camera analysed longest ago, so when there is more video than
+/// the lanes can decode, every camera's analysis age stretches alike. Offering never waits: a camera's short queue drops
+/// its oldest keyframe (counted as skipped), and recording and indexing never wait for analysis. The lanes run at a
+/// lower scheduling priority than the camera workers, so analysis spends what recording leaves. Each lane keeps the
+/// decoders of the cameras it analysed most recently; a decoder never leaves its lane's thread.
 public final class AnalysisPool: KeyframeAnalysisQueue {
     private let lanes: [Lane]
-    private let counts = Mutex<[String: AnalysisCounts]>([:])
+    private let queue: AnalysisQueue
     private let deliver: @Sendable (AnalysedKeyframe) -> Void
 
     /// - Parameters:
@@ -55,132 +59,117 @@ public final class AnalysisPool: KeyframeAnalysisQueue {
     ///     thumbnail; nil for none.
     ///   - deliver: called on a pool thread with each result; keep it short.
     public init(
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount, queueDepth: Int = 2, decodersPerLane: Int = 8,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, queueDepth: Int = 1, decodersPerLane: Int = 8,
         thumbnailInterval: TimeInterval? = nil, deliver: @escaping @Sendable (AnalysedKeyframe) -> Void
     ) {
         self.deliver = deliver
-        lanes = (0..<max(1, threads)).map {
-            Lane(
-                number: $0, queueDepth: max(1, queueDepth), decoders: max(1, decodersPerLane),
-                thumbnailInterval: thumbnailInterval)
-        }
+        queue = AnalysisQueue(AnalysisSchedule(queueDepth: queueDepth, thumbnailInterval: thumbnailInterval))
+        lanes = (0..<max(1, threads)).map { Lane(number: $0, decoders: max(1, decodersPerLane)) }
         for lane in lanes { lane.start(pool: self) }
     }
 
     /// Queues a keyframe of `camera` for analysis. Never blocks: if the camera's queue is full, the oldest waiting
     /// keyframe is skipped.
     public func offer(camera: String, codec: StreamCodec, wallClock: Date, payload: [UInt8]) {
-        let skipped = lanes[Self.lane(of: camera, among: lanes.count)].enqueue(
-            Job(camera: camera, codec: codec, wallClock: wallClock, payload: payload))
-        counts.withLock {
-            $0[camera, default: AnalysisCounts()].offered += 1
-            if skipped { $0[camera, default: AnalysisCounts()].skipped += 1 }
-        }
+        queue.offer(AnalysisJob(camera: camera, codec: codec, wallClock: wallClock, payload: payload))
     }
 
     /// The counts of every camera seen so far.
-    public var snapshot: [String: AnalysisCounts] { counts.withLock { $0 } }
+    public var snapshot: [String: AnalysisCounts] { queue.counts }
 
     /// Stops the threads after the keyframes they are decoding; queued ones are dropped.
-    public func stop() {
-        for lane in lanes { lane.stop() }
-    }
+    public func stop() { queue.stop() }
 
-    fileprivate func finished(_ job: Job, stats: FrameStats?, thumbnail: Data?) {
-        counts.withLock {
-            if stats == nil {
-                $0[job.camera, default: AnalysisCounts()].failed += 1
-            } else {
-                $0[job.camera, default: AnalysisCounts()].analysed += 1
-            }
-        }
+    /// The next keyframe for a lane; nil when stopping.
+    fileprivate func next() -> AnalysisJob? { queue.next() }
+
+    /// Delivers before marking the camera done: until then no other lane takes its next keyframe, so a camera's results
+    /// come out in the order of its keyframes.
+    fileprivate func finished(_ job: AnalysisJob, stats: FrameStats?, thumbnail: Data?) {
         if let stats {
             deliver(AnalysedKeyframe(camera: job.camera, wallClock: job.wallClock, stats: stats, thumbnail: thumbnail))
         }
-    }
-
-    /// A stable lane for a camera (FNV-1a of its ID), the same in every run.
-    static func lane(of camera: String, among count: Int) -> Int {
-        Int(stableHash(camera) % UInt64(count))
+        queue.finished(job, analysed: stats != nil, thumbnail: thumbnail != nil)
     }
 }
 
-private struct Job: Sendable {
-    var camera: String
-    var codec: StreamCodec
-    var wallClock: Date
-    var payload: [UInt8]
-}
+/// The schedule and the counts, shared by the camera workers (offering) and the lanes (taking).
+///
+/// `@unchecked Sendable`: every stored property is read and written only with `condition` locked; a condition, not a
+/// `Mutex`, because lanes sleep until a keyframe they may take is waiting.
+private final class AnalysisQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var schedule: AnalysisSchedule
+    private var counts_: [String: AnalysisCounts] = [:]
+    private var stopping = false
 
-/// One decoding thread with its cameras' queues.
-private final class Lane: Sendable {
-    let number: Int
-    let queueDepth: Int
-    let decoders: Int
-    let thumbnailInterval: TimeInterval?
-    /// Waiting jobs per camera, the round-robin order of cameras, and whether the lane is stopping.
-    private let state = Mutex<(queues: [String: [Job]], order: [String], stopping: Bool)>(([:], [], false))
-    /// Counts waiting jobs (plus one wake-up when stopping).
-    private let ready = DispatchSemaphore(value: 0)
+    init(_ schedule: AnalysisSchedule) { self.schedule = schedule }
 
-    init(number: Int, queueDepth: Int, decoders: Int, thumbnailInterval: TimeInterval?) {
-        self.number = number
-        self.queueDepth = queueDepth
-        self.decoders = decoders
-        self.thumbnailInterval = thumbnailInterval
-    }
+    var counts: [String: AnalysisCounts] { locked { counts_ } }
 
-    /// Adds a job; true if an older one of the same camera was dropped to make room.
-    func enqueue(_ job: Job) -> Bool {
-        let dropped = state.withLock { state -> Bool? in
-            guard !state.stopping else { return nil }
-            var queue = state.queues[job.camera] ?? []
-            if queue.isEmpty && !state.order.contains(job.camera) { state.order.append(job.camera) }
-            let full = queue.count >= queueDepth
-            if full { queue.removeFirst() }
-            queue.append(job)
-            state.queues[job.camera] = queue
-            return full
+    func offer(_ job: AnalysisJob) {
+        locked {
+            guard !stopping else { return }
+            counts_[job.camera, default: AnalysisCounts()].offered += 1
+            if schedule.offer(job) { counts_[job.camera, default: AnalysisCounts()].skipped += 1 }
+            condition.signal()
         }
-        guard let dropped else { return true }
-        if !dropped { ready.signal() }
-        return dropped
+    }
+
+    func next() -> AnalysisJob? {
+        locked {
+            while !stopping {
+                if let job = schedule.take() { return job }
+                condition.wait()
+            }
+            return nil
+        }
+    }
+
+    func finished(_ job: AnalysisJob, analysed: Bool, thumbnail: Bool) {
+        locked {
+            if analysed {
+                counts_[job.camera, default: AnalysisCounts()].analysed += 1
+            } else {
+                counts_[job.camera, default: AnalysisCounts()].failed += 1
+            }
+            if schedule.finished(job, thumbnail: thumbnail) { condition.signal() }
+        }
     }
 
     func stop() {
-        state.withLock { $0.stopping = true }
-        ready.signal()
+        locked {
+            stopping = true
+            for (camera, dropped) in schedule.drain() { counts_[camera, default: AnalysisCounts()].skipped += dropped }
+            condition.broadcast()
+        }
     }
 
-    /// The next job, taking cameras in turn so a busy camera cannot starve the others; nil when stopping.
-    private func next() -> Job? {
-        while true {
-            ready.wait()
-            let job = state.withLock { state -> Job?? in
-                if state.stopping { return .some(nil) }
-                while let camera = state.order.first {
-                    state.order.removeFirst()
-                    guard var queue = state.queues[camera], !queue.isEmpty else { continue }
-                    let job = queue.removeFirst()
-                    state.queues[camera] = queue.isEmpty ? nil : queue
-                    if !queue.isEmpty { state.order.append(camera) }
-                    return .some(job)
-                }
-                return nil
-            }
-            if let job { return job }
-        }
+    private func locked<T>(_ body: () -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body()
+    }
+}
+
+/// One decoding thread and the decoders it keeps.
+private final class Lane: Sendable {
+    let number: Int
+    let decoders: Int
+
+    init(number: Int, decoders: Int) {
+        self.number = number
+        self.decoders = decoders
     }
 
     func start(pool: AnalysisPool) {
         startThread("analysis-\(number)") { [self] in
+            lowerThreadPriority()
             var logger = Logger(label: "skygate.analysis")
             logger[metadataKey: "lane"] = "\(number)"
-            // Decoders of recently seen cameras, most recent last. They never leave this thread.
+            // Decoders of recently analysed cameras, most recent last. They never leave this thread.
             var open: [(camera: String, codec: StreamCodec, analyzer: KeyframeAnalyzer)] = []
-            // The keyframe time of each camera's last thumbnail; a camera of this lane is only ever here.
-            var thumbnailed: [String: Date] = [:]
-            while let job = next() {
+            while let job = pool.next() {
                 var stats: FrameStats? = nil
                 var thumbnail: Data? = nil
                 do {
@@ -193,19 +182,25 @@ private final class Lane: Sendable {
                     }
                     open.append((job.camera, job.codec, analyzer))
                     if open.count > decoders { open.removeFirst() }
-                    let wantsThumbnail = thumbnailInterval.map { interval in
-                        thumbnailed[job.camera].map { abs(job.wallClock.timeIntervalSince($0)) >= interval } ?? true
-                    }
                     let analysed = try analyzer.analyze(
-                        job.payload, thumbnailWidth: wantsThumbnail == true ? SnapshotEncoder.thumbnailWidth : nil)
+                        job.payload, thumbnailWidth: job.wantsThumbnail ? SnapshotEncoder.thumbnailWidth : nil)
                     stats = analysed?.stats
                     thumbnail = analysed?.thumbnail
-                    if thumbnail != nil { thumbnailed[job.camera] = job.wallClock }
                 } catch {
                     logger.debug("keyframe analysis failed", metadata: ["camera": "\(job.camera)", "error": "\(error)"])
                 }
                 pool.finished(job, stats: stats, thumbnail: thumbnail)
             }
         }
+    }
+
+    /// Nice 10 for this thread only: on Linux the nice value belongs to each thread, and `setpriority(PRIO_PROCESS, 0)`
+    /// sets the calling thread's (setpriority(2), "Bugs"). Under load the camera workers, whose reads must keep up with
+    /// the network, win the cores, and analysis takes what is left. Failing to lower it (a sandbox that forbids it)
+    /// leaves the thread as it was.
+    private func lowerThreadPriority() {
+        #if canImport(Glibc)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
     }
 }

@@ -27,6 +27,9 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     public var lastStats: FrameStats?
     /// The wall time of that keyframe: `lastKeyframe` minus this is how far analysis lags behind recording.
     public var lastAnalysedKeyframe: Date?
+    /// Seconds from that keyframe (before the first, from when the camera began streaming) to when this status was
+    /// made, while streaming with analysis on: how old the newest analysed picture is.
+    public var analysisAge: Double?
     /// The segment being written.
     public var segment: String?
     /// How its video is carried, where the scheme allows more than one way: "tcp" or "udp" for RTSP (UDP when pinned,
@@ -59,4 +62,6 @@ public struct ServiceStatus: Sendable, Codable, Equatable {
     public var removedBytes: Int64
     /// Whether the service stopped cleanly (segments closed, index flushed); set in its last publication.
     public var stopped: Bool
+    /// Keyframe analysis against its interval; nil with analysis off.
+    public var analysis: AnalysisBudgetStatus?
 }

@@ -12,7 +12,11 @@ public struct IngestConfiguration: Sendable {
     /// Keyframe analysis on the shared pool; off means recording and indexing only.
     public var analysis = true
     public var analysisThreads = ProcessInfo.processInfo.activeProcessorCount
-    public var analysisQueueDepth = 2
+    /// Keyframes waiting per camera; one keeps analysis on the newest picture when it cannot analyse them all.
+    public var analysisQueueDepth = 1
+    /// Seconds within which every streaming camera should have an analysed keyframe; when analysis cannot keep it,
+    /// the status, the metrics and a warning say so (`AnalysisBudgetStatus`).
+    public var analysisInterval: Double = 10
     /// Seconds between a camera's thumbnails (`ThumbnailStore`, for keyframe walls); nil for none. Each costs a scale
     /// and a JPEG encode of a picture already decoded.
     public var thumbnailInterval: Double? = 5

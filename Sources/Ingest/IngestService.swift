@@ -26,6 +26,7 @@ public final class IngestService: Sendable {
     private let threads = ServiceThreads()
     private let wake = DispatchSemaphore(value: 0)
     private let stoppedClean = Mutex(true)
+    let budgetWatch = Mutex(AnalysisBudgetWatch())
     let logger = Logger(label: "skygate.service")
     /// Called for every health transition and analysed keyframe, on the thread that produced it (for the events
     /// module and live feeds); keep it short.
@@ -130,10 +131,16 @@ public final class IngestService: Sendable {
     /// The current status of every running camera.
     public var cameraStatuses: [CameraStatus] {
         let counts = pool?.snapshot ?? [:]
+        let now = Date()
         return board.withLock { board in
             board.cameras.values.map { status in
                 var status = status
                 status.analysis = counts[status.camera] ?? AnalysisCounts()
+                if pool != nil, status.state == .streaming {
+                    // From when it began streaming this time, if nothing was analysed since: an outage is not analysis's.
+                    let newest = max(status.lastAnalysedKeyframe ?? .distantPast, status.since)
+                    status.analysisAge = max(0, now.timeIntervalSince(newest))
+                }
                 return status
             }
         }.sorted { $0.camera < $1.camera }
@@ -214,13 +221,15 @@ public final class IngestService: Sendable {
                 processID: ProcessInfo.processInfo.processIdentifier, startedAt: board.startedAt, updatedAt: Date(),
                 cameras: cameras.count, streaming: cameras.filter { $0.state == .streaming }.count,
                 storageAlarm: board.storageAlarm, recordedBytes: board.recordedBytes, removedBytes: board.removedBytes,
-                stopped: stopped)
+                stopped: stopped,
+                analysis: pool == nil ? nil : AnalysisBudgetStatus(interval: configuration.analysisInterval, cameras: cameras))
         }
     }
 
     private func publish(stopped: Bool) {
         let cameras = cameraStatuses
         let service = serviceStatus(cameras: cameras, stopped: stopped)
+        if let budget = service.analysis { report(budget) }
         do {
             try statusStore.publish(service: service, cameras: Dictionary(uniqueKeysWithValues: cameras.map { ($0.camera, $0) }))
         } catch {

@@ -43,6 +43,14 @@ struct RecordingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Threads decoding keyframes for analysis (default: one per core).", valueName: "n"))
     var analysisThreads: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Every streaming camera gets an analysed keyframe at least this often; when the analysis threads cannot keep "
+                + "it, the camera analysed longest ago goes first and status, metrics and a warning show the interval "
+                + "reached.",
+            valueName: "seconds"))
+    var analysisInterval: Double = 10
+
     @Option(help: ArgumentHelp("Seconds between retention passes.", valueName: "seconds", visibility: .hidden))
     var retentionInterval: Double = 60
 
@@ -62,6 +70,9 @@ struct RecordingOptions: ParsableArguments {
             if let value, !(value > 0) { throw ValidationError("\(name) must be positive") }
         }
         if let analysisThreads, analysisThreads < 1 { throw ValidationError("--analysis-threads must be at least 1") }
+        guard analysisInterval >= 1 && analysisInterval <= 3600 else {
+            throw ValidationError("--analysis-interval must be 1–3600 seconds")
+        }
     }
 
     /// The ingest configuration these options describe, for `dataDirectory`, with stream URLs checked by `urlPolicy`.
@@ -76,6 +87,7 @@ struct RecordingOptions: ParsableArguments {
         configuration.worker.backoff = Backoff(base: 1, cap: maxBackoff)
         configuration.analysis = !noAnalysis
         if let analysisThreads { configuration.analysisThreads = analysisThreads }
+        configuration.analysisInterval = analysisInterval
         configuration.retention = RetentionPolicy(
             maximumAge: keep.flatMap(parseDuration), maximumBytesPerCamera: maxCameraGB.map { Int64($0 * 1e9) },
             maximumBytesTotal: maxTotalGB.map { Int64($0 * 1e9) })

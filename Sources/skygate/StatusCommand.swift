@@ -29,19 +29,12 @@ struct StatusCommand: ParsableCommand {
                 try printJSON(report)
                 return
             }
-            var line = "service: \(state.rawValue)"
-            if let details = report.details {
-                line +=
-                    state == .running
-                    ? " (pid \(details.processID), since \(TimeText.format(details.startedAt)))"
-                    : " (last status \(TimeText.format(details.updatedAt)))"
-                if let alarm = details.storageAlarm { line += "\nSTORAGE ALARM: \(alarm)" }
-            }
-            print(line)
+            print(serviceLines(report))
             if !cameras.isEmpty {
                 printTable(
                     header: [
-                        "camera", "state", "reason", "since", "kbit/s", "fps", "GOP s", "last keyframe", "keyframes", "skipped",
+                        "camera", "state", "reason", "since", "kbit/s", "fps", "GOP s", "last keyframe", "keyframes",
+                        "analysed s ago",
                     ],
                     rows: cameras.map(row), rightAligned: [4, 5, 6, 8, 9])
                 let lossy = cameras.filter { $0.packetsLost > 0 || $0.framesDropped > 0 }
@@ -73,12 +66,33 @@ struct StatusCommand: ParsableCommand {
         }
     }
 
+    /// The service's state, and its alarms: storage, and analysis behind its interval.
+    private func serviceLines(_ report: ServiceReport) -> String {
+        let state = report.service
+        var line = "service: \(state.rawValue)"
+        guard let details = report.details else { return line }
+        line +=
+            state == .running
+            ? " (pid \(details.processID), since \(TimeText.format(details.startedAt)))"
+            : " (last status \(TimeText.format(details.updatedAt)))"
+        if let alarm = details.storageAlarm { line += "\nSTORAGE ALARM: \(alarm)" }
+        if let budget = details.analysis, state == .running {
+            line +=
+                budget.isStretched
+                ? "\nANALYSIS BEHIND: \(budget.behind) camera\(budget.behind == 1 ? "" : "s") without an analysed keyframe "
+                    + "for over \(fixed(budget.interval, 0)) s (the longest \(fixed(budget.largestAge, 0)) s)"
+                : "\nanalysis: every camera within \(fixed(budget.interval, 0)) s "
+                    + "(the longest \(fixed(budget.largestAge, 0)) s ago)"
+        }
+        return line
+    }
+
     private func row(_ status: CameraStatus) -> [String] {
         [
             status.camera, status.state.rawValue, status.reason?.rawValue ?? "", TimeText.format(status.since),
             status.bitrate.map { fixed($0 / 1000, 0) } ?? "-", status.frameRate.map { fixed($0, 1) } ?? "-",
             status.gop.map { fixed($0, 2) } ?? "-", status.lastKeyframe.map(TimeText.format) ?? "-", "\(status.keyframes)",
-            "\(status.analysis.skipped)",
+            status.analysisAge.map { fixed($0, 0) } ?? "-",
         ]
     }
 }

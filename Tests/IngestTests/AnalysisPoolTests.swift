@@ -77,6 +77,61 @@ struct AnalysisPoolTests {
         #expect(settled())
     }
 
+    final class Order: Sendable {
+        let cameras = Mutex<[String]>([])
+    }
+
+    @Test("more keyframes than one lane decodes: every camera is analysed once before any camera twice")
+    func fairUnderLoad() throws {
+        let (codec, payloads) = try Self.keyPayloads(try Fixtures.sceneCutClip())
+        let order = Order()
+        let pool = AnalysisPool(threads: 1) { analysed in order.cameras.withLock { $0.append(analysed.camera) } }
+        defer { pool.stop() }
+        let cameras = (0..<12).map { "cam\($0)" }
+        // Three keyframes of every camera, offered far faster than one lane decodes them, the first cameras first.
+        for round in 0..<3 {
+            for camera in cameras {
+                pool.offer(
+                    camera: camera, codec: codec, wallClock: Date(timeIntervalSince1970: Double(round)),
+                    payload: payloads[round % payloads.count])
+            }
+        }
+        let deadline = Date().addingTimeInterval(30)
+        func settled() -> Bool {
+            pool.snapshot.values.allSatisfy { $0.analysed + $0.skipped + $0.failed == $0.offered }
+                && pool.snapshot.count == cameras.count
+        }
+        while !settled() && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let analysed = order.cameras.withLock { $0 }
+        #expect(Set(analysed.prefix(cameras.count)) == Set(cameras), "first pass: \(analysed)")
+        #expect(analysed.count >= cameras.count && analysed.count <= 2 * cameras.count, "\(analysed.count) analysed")
+    }
+
+    /// The nice value of each thread of this process named `name`, from /proc (field 19 of its stat).
+    static func niceValues(named name: String) -> [Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.compactMap { task in
+            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
+                comm.trimmingCharacters(in: .whitespacesAndNewlines) == name,
+                let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                let fields = stat.split(separator: ")").last?.split(separator: " ")
+            else { return nil }
+            return Int(fields[16])
+        }
+    }
+
+    @Test("the lanes run at nice 10, below the camera workers; the threads that made them keep their priority")
+    func lanesYield() throws {
+        let pool = AnalysisPool(threads: 2) { _ in }
+        defer { pool.stop() }
+        let deadline = Date().addingTimeInterval(5)
+        while Self.niceValues(named: "analysis-1").isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(Self.niceValues(named: "analysis-0") == [10])
+        #expect(Self.niceValues(named: "analysis-1") == [10])
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == 0, "this thread is untouched")
+    }
+
     final class Thumbnails: Sendable {
         let items = Mutex<[Date: Data]>([:])
         let analysed = Mutex(0)

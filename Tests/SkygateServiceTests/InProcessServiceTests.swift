@@ -66,6 +66,12 @@ struct InProcessServiceTests {
         // The stream rate appears once the first throughput window (a few seconds) has passed.
         #expect(await Self.eventually(15) { scrape().contains("skygate_camera_received_bytes_per_second{") })
         let metrics = scrape()
+        // Analysis keeps to its interval with one camera: its newest analysed keyframe is a GOP or so old.
+        #expect(metrics.contains("skygate_analysis_interval_seconds 10"), "\(metrics)")
+        #expect(metrics.contains("skygate_analysis_cameras_behind 0"))
+        let age = metrics.split(separator: "\n").first { $0.hasPrefix("skygate_camera_analysis_age_seconds{") }
+            .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        #expect(age.map { $0 >= 0 && $0 < 5 } == true, "analysis age \(String(describing: age))")
         let file = directory + "/metrics.txt"
         try metrics.write(toFile: file, atomically: true, encoding: .utf8)
         let lint = try ProcessRunner.run("/bin/sh", ["-c", "promtool check metrics < '\(file)'"])

@@ -419,6 +419,8 @@ async function showCamera(id, first = true) {
       ["camera.frameRate", status ? t("camera.frameRateValue", { fps: fixed(status.frameRate, 1), gop: fixed(status.gop, 2) }) : "–"],
       ["camera.keyframes", status ? t("camera.keyframesValue", {
         count: count(status.keyframes), analysed: count(status.analysis.analysed), skipped: count(status.analysis.skipped) }) : "–"],
+      ["camera.analysisAge", status && status.analysisAge != null
+        ? t("camera.analysisAgeValue", { seconds: fixed(status.analysisAge, 0) }) : "–"],
     ];
     $("camera-facts").replaceChildren(...facts.flatMap(([key, value]) => [el("dt", {}, t(key)), el("dd", {}, value)]));
     // From the first recording within the hour: a camera added ten minutes ago gets ten minutes, not a red hour.

@@ -2,9 +2,6 @@ public import Foundation
 import Logging
 public import MediaIO
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The statistics of one analysed live keyframe.
 public struct AnalysedKeyframe: Sendable {
@@ -43,8 +40,7 @@ public protocol KeyframeAnalysisQueue: Sendable {
 ///
 /// A free lane (thread) takes the waiting keyframe of the camera analysed longest ago, so when there is more video than
 /// the lanes can decode, every camera's analysis age stretches alike. Offering never waits: a camera's short queue drops
-/// its oldest keyframe (counted as skipped), and recording and indexing never wait for analysis. The lanes run at a
-/// lower scheduling priority than the camera workers, so analysis spends what recording leaves. Each lane keeps the
+/// its oldest keyframe (counted as skipped), and recording and indexing never wait for analysis. Each lane keeps the
 /// decoders of the cameras it analysed most recently; a decoder never leaves its lane's thread.
 public final class AnalysisPool: KeyframeAnalysisQueue {
     private let lanes: [Lane]
@@ -164,7 +160,6 @@ private final class Lane: Sendable {
 
     func start(pool: AnalysisPool) {
         startThread("analysis-\(number)") { [self] in
-            lowerThreadPriority()
             var logger = Logger(label: "skygate.analysis")
             logger[metadataKey: "lane"] = "\(number)"
             // Decoders of recently analysed cameras, most recent last. They never leave this thread.
@@ -192,15 +187,5 @@ private final class Lane: Sendable {
                 pool.finished(job, stats: stats, thumbnail: thumbnail)
             }
         }
-    }
-
-    /// Nice 10 for this thread only: on Linux the nice value belongs to each thread, and `setpriority(PRIO_PROCESS, 0)`
-    /// sets the calling thread's (setpriority(2), "Bugs"). Under load the camera workers, whose reads must keep up with
-    /// the network, win the cores, and analysis takes what is left. Failing to lower it (a sandbox that forbids it)
-    /// leaves the thread as it was.
-    private func lowerThreadPriority() {
-        #if canImport(Glibc)
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        #endif
     }
 }

@@ -107,31 +107,6 @@ struct AnalysisPoolTests {
         #expect(analysed.count >= cameras.count && analysed.count <= 2 * cameras.count, "\(analysed.count) analysed")
     }
 
-    /// The nice value of each thread of this process named `name`, from /proc (field 19 of its stat).
-    static func niceValues(named name: String) -> [Int] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.compactMap { task in
-            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
-                comm.trimmingCharacters(in: .whitespacesAndNewlines) == name,
-                let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
-                let fields = stat.split(separator: ")").last?.split(separator: " ")
-            else { return nil }
-            return Int(fields[16])
-        }
-    }
-
-    @Test("the lanes run at nice 10, below the camera workers; the threads that made them keep their priority")
-    func lanesYield() throws {
-        let pool = AnalysisPool(threads: 2) { _ in }
-        defer { pool.stop() }
-        let deadline = Date().addingTimeInterval(5)
-        while Self.niceValues(named: "analysis-1").isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        Thread.sleep(forTimeInterval: 0.1)
-        #expect(Self.niceValues(named: "analysis-0") == [10])
-        #expect(Self.niceValues(named: "analysis-1") == [10])
-        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == 0, "this thread is untouched")
-    }
-
     final class Thumbnails: Sendable {
         let items = Mutex<[Date: Data]>([:])
         let analysed = Mutex(0)

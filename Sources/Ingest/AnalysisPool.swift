@@ -2,7 +2,6 @@ public import Foundation
 import Logging
 public import MediaIO
 
-
 /// The statistics of one analysed live keyframe.
 public struct AnalysedKeyframe: Sendable {
     public var camera: String

@@ -9,8 +9,6 @@
 public enum MigrationLock {
     /// Runs `migrate` holding the migration lock of the database at `databasePath`.
     public static func holding<T>(forDatabaseAt databasePath: String, _ migrate: () throws -> T) throws -> T {
-        let lock = try FileLock(path: databasePath + "-migration.lock")
-        defer { withExtendedLifetime(lock) {} }
-        return try migrate()
+        try withExtendedLifetime(try FileLock(path: databasePath + "-migration.lock")) { try migrate() }
     }
 }

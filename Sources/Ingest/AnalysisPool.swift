@@ -95,18 +95,18 @@ public final class AnalysisPool: KeyframeAnalysisQueue {
 private final class AnalysisQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var schedule: AnalysisSchedule
-    private var counts_: [String: AnalysisCounts] = [:]
+    private var perCamera: [String: AnalysisCounts] = [:]
     private var stopping = false
 
     init(_ schedule: AnalysisSchedule) { self.schedule = schedule }
 
-    var counts: [String: AnalysisCounts] { locked { counts_ } }
+    var counts: [String: AnalysisCounts] { locked { perCamera } }
 
     func offer(_ job: AnalysisJob) {
         locked {
             guard !stopping else { return }
-            counts_[job.camera, default: AnalysisCounts()].offered += 1
-            if schedule.offer(job) { counts_[job.camera, default: AnalysisCounts()].skipped += 1 }
+            perCamera[job.camera, default: AnalysisCounts()].offered += 1
+            if schedule.offer(job) { perCamera[job.camera, default: AnalysisCounts()].skipped += 1 }
             condition.signal()
         }
     }
@@ -124,9 +124,9 @@ private final class AnalysisQueue: @unchecked Sendable {
     func finished(_ job: AnalysisJob, analysed: Bool, thumbnail: Bool) {
         locked {
             if analysed {
-                counts_[job.camera, default: AnalysisCounts()].analysed += 1
+                perCamera[job.camera, default: AnalysisCounts()].analysed += 1
             } else {
-                counts_[job.camera, default: AnalysisCounts()].failed += 1
+                perCamera[job.camera, default: AnalysisCounts()].failed += 1
             }
             if schedule.finished(job, thumbnail: thumbnail) { condition.signal() }
         }
@@ -135,7 +135,7 @@ private final class AnalysisQueue: @unchecked Sendable {
     func stop() {
         locked {
             stopping = true
-            for (camera, dropped) in schedule.drain() { counts_[camera, default: AnalysisCounts()].skipped += dropped }
+            for (camera, dropped) in schedule.drain() { perCamera[camera, default: AnalysisCounts()].skipped += dropped }
             condition.broadcast()
         }
     }

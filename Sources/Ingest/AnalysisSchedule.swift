@@ -40,17 +40,13 @@ struct AnalysisSchedule {
     }
 
     /// Keyframes waiting, over all cameras.
-    private(set) var count = 0
+    var count: Int { waiting.values.reduce(0) { $0 + $1.count } }
 
     /// Queues `job`; true if an older keyframe of its camera was dropped to make room.
     mutating func offer(_ job: AnalysisJob) -> Bool {
         var queue = waiting[job.camera] ?? []
         let full = queue.count >= queueDepth
-        if full {
-            queue.removeFirst()
-        } else {
-            count += 1
-        }
+        if full { queue.removeFirst() }
         queue.append(job)
         waiting[job.camera] = queue
         return full
@@ -69,7 +65,6 @@ struct AnalysisSchedule {
         guard let camera = chosen?.camera, var queue = waiting[camera] else { return nil }
         var job = queue.removeFirst()
         waiting[camera] = queue.isEmpty ? nil : queue
-        count -= 1
         analysing.insert(camera)
         taken += 1
         lastTaken[camera] = taken
@@ -90,10 +85,7 @@ struct AnalysisSchedule {
 
     /// Drops every waiting keyframe; how many per camera.
     mutating func drain() -> [String: Int] {
-        defer {
-            waiting = [:]
-            count = 0
-        }
+        defer { waiting = [:] }
         return waiting.mapValues(\.count)
     }
 }

@@ -75,13 +75,28 @@ public final class GatewayProcess {
 
     /// Resident memory in bytes, threads and open file descriptors of the service, from /proc.
     public func resources() -> (rss: Int, threads: Int, descriptors: Int) {
-        let status = (try? String(contentsOfFile: "/proc/\(processID)/status", encoding: .utf8)) ?? ""
-        func field(_ name: String) -> Int {
-            let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
-            return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.map(String.init) ?? "") ?? 0
-        }
+        let status = statusFields()
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(processID)/fd").count) ?? 0
-        return (field("VmRSS") * 1024, field("Threads"), descriptors)
+        return ((status["VmRSS"] ?? 0) * 1024, status["Threads"] ?? 0, descriptors)
+    }
+
+    /// The service's resident memory split by kind, in bytes, from /proc: anonymous (the heap and thread stacks, where a
+    /// leak shows), file-backed (library code and data paged in, which the kernel may drop and page in again) and
+    /// shared memory.
+    public func residentMemory() -> (anonymous: Int, file: Int, shared: Int) {
+        let status = statusFields()
+        return ((status["RssAnon"] ?? 0) * 1024, (status["RssFile"] ?? 0) * 1024, (status["RssShmem"] ?? 0) * 1024)
+    }
+
+    /// The numeric fields of /proc/<pid>/status ("VmRSS:    1234 kB" → ["VmRSS": 1234]).
+    private func statusFields() -> [String: Int] {
+        let status = (try? String(contentsOfFile: "/proc/\(processID)/status", encoding: .utf8)) ?? ""
+        var fields: [String: Int] = [:]
+        for line in status.split(separator: "\n") {
+            let parts = line.split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
+            if parts.count >= 2, let value = Int(parts[1]) { fields[String(parts[0])] = value }
+        }
+        return fields
     }
 
     /// Runs a `skygate` command against this data directory.

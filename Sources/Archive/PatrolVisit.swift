@@ -46,6 +46,8 @@ public struct StreamFacts: Sendable, Codable, Equatable {
     public var height: Int
     /// Frames per second delivered: frames between the first and last keyframe over the time between them.
     public var frameRate: Double?
+    /// Frames per second the stream's headers declare (H.264 SPS / HEVC VUI timing); nil when they declare none.
+    public var declaredFrameRate: Double?
     /// Seconds between keyframes (mean); when only one keyframe came, the time waited after it, and `gopAtLeast`.
     public var gop: Double?
     /// `gop` is a lower bound: the next keyframe did not come before the visit ended.
@@ -54,13 +56,14 @@ public struct StreamFacts: Sendable, Codable, Equatable {
     public var bitrate: Double?
 
     public init(
-        codec: String, width: Int, height: Int, frameRate: Double? = nil, gop: Double? = nil, gopAtLeast: Bool = false,
-        bitrate: Double? = nil
+        codec: String, width: Int, height: Int, frameRate: Double? = nil, declaredFrameRate: Double? = nil,
+        gop: Double? = nil, gopAtLeast: Bool = false, bitrate: Double? = nil
     ) {
         self.codec = codec
         self.width = width
         self.height = height
         self.frameRate = frameRate
+        self.declaredFrameRate = declaredFrameRate
         self.gop = gop
         self.gopAtLeast = gopAtLeast
         self.bitrate = bitrate

@@ -18,4 +18,18 @@ extension CameraDetector {
         if gop > limit { return judge(.longGOP, faulty: ["gop": gop, "limit": limit], at: time) }
         return atLeast ? [] : judge(.longGOP, faulty: nil, at: time)
     }
+
+    /// Frame rate shortfall: `delivered` frames per second against the `declared` rate of the stream's headers. Faulty
+    /// below `frameRateShortfallRatio` of it; not judged while an open event hides it (offline, stalled, a degraded
+    /// stream), nor when the stream declares no rate or a rate no camera sends (over 120/s: a clock's tick written as
+    /// the frame rate, as some encoders do).
+    mutating func judgeFrameRate(delivered: Double?, declared: Double?, at time: Date) -> [DetectorTransition] {
+        guard let delivered, let declared, declared > 0, declared <= 120,
+            !thresholds.disabled.contains(.frameRateShortfall),
+            !open.keys.contains(where: { $0.hides.contains(.frameRateShortfall) })
+        else { return [] }
+        let faulty = delivered < thresholds.frameRateShortfallRatio * declared
+        let evidence = ["frameRate": delivered, "declaredFrameRate": declared, "ratio": delivered / declared]
+        return judge(.frameRateShortfall, faulty: faulty ? evidence : nil, at: time)
+    }
 }

@@ -6,8 +6,9 @@ extension CameraDetector {
     ///
     /// A visit that reached the camera clears offline and judges one picture, its last analysed keyframe: one
     /// observation per visit, so `raiseAfter` and `clearAfter` count visits, and "frozen" compares the picture with
-    /// the previous visit's. The stream's GOP is judged against `longGOPSeconds` the same way. `offlineAfterVisits` visits in a row that did not reach it (or got no keyframe) raise
-    /// offline, from the first of them, with the first one's reason.
+    /// the previous visit's. The stream's GOP is judged against `longGOPSeconds` the same way, and its delivered frame
+    /// rate against the declared one. `offlineAfterVisits` visits in a row that did not reach it (or got no keyframe)
+    /// raise offline, from the first of them, with the first one's reason.
     public mutating func observe(visit: PatrolVisit) -> [DetectorTransition] {
         let end = visit.startedAt.addingTimeInterval(visit.duration)
         guard visit.outcome == .ok, let picture = visit.keyframes.last else {
@@ -26,6 +27,7 @@ extension CameraDetector {
         var out = [EventKind.offline, .stalled].filter { open[$0] != nil }.map { clear($0, at: end) }
         out += observe(picture, at: end)
         out += judgeGOP(visit.stream?.gop, atLeast: visit.stream?.gopAtLeast ?? false, at: end)
+        out += judgeFrameRate(delivered: visit.stream?.frameRate, declared: visit.stream?.declaredFrameRate, at: end)
         return out
     }
 }

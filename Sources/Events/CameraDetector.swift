@@ -46,6 +46,9 @@ public struct CameraDetector: Sendable {
     private var outage: (kind: EventKind, since: Date, reason: String?)?
     private var learning: [FrameStats] = []
     private var window: (bits: Double, frames: Double, seconds: Double) = (0, 0, 0)
+    /// Frames per second the recorded stream declares, from its latest analysed keyframe (`observe(_:at:)` callers
+    /// set it): what the throughput windows' frame rate is judged against.
+    public var declaredFrameRate: Double?
     private var learningRates: [(bitrate: Double, frameRate: Double)] = []
     private var streamBaseline: (bitrate: Double, frameRate: Double)?
     private var baseline: Baseline?
@@ -100,7 +103,8 @@ public struct CameraDetector: Sendable {
     // MARK: - Stream
 
     /// A throughput measurement (about one a second while streaming): bits per second and pictures per second over
-    /// `seconds`. Judged in windows of `degradedWindow` seconds, against the camera's own first windows.
+    /// `seconds`. Judged in windows of `degradedWindow` seconds, against the camera's own first windows (degraded) and
+    /// against the rate its stream declares (frame rate shortfall).
     public mutating func observe(bitrate: Double, frameRate: Double, seconds: Double, at time: Date)
         -> [DetectorTransition]
     {
@@ -110,6 +114,12 @@ public struct CameraDetector: Sendable {
         guard window.seconds >= thresholds.degradedWindow else { return [] }
         let rate = (bitrate: window.bits / window.seconds, frameRate: window.frames / window.seconds)
         window = (0, 0, 0)
+        return judgeFrameRate(delivered: rate.frameRate, declared: declaredFrameRate, at: time)
+            + judgeDegraded(rate, at: time)
+    }
+
+    /// Stream degradation over one window, against the median of the camera's first windows.
+    private mutating func judgeDegraded(_ rate: (bitrate: Double, frameRate: Double), at time: Date) -> [DetectorTransition] {
         guard !open.keys.contains(where: { $0.hides.contains(.streamDegraded) }),
             !thresholds.disabled.contains(.streamDegraded)
         else {

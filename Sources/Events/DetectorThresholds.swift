@@ -51,6 +51,10 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     public var degradedBitrateRatio: Double = 0.25
     /// Long GOP: seconds between keyframes above which a stream does not conform (checked at patrol visits).
     public var longGOPSeconds: Double = 4
+    /// Frame rate shortfall: delivered frames per second below this share of the rate the stream declares. 0.6, not
+    /// 0.8: it catches a camera sending half its declared rate, and not a simulator on a loaded 2-core machine
+    /// (measured sending 15–21 of 25 frames/s).
+    public var frameRateShortfallRatio: Double = 0.6
 
     /// Detectors turned off for this camera (a camera watching a still scene has no use for `frozen`).
     public var disabled: Set<EventKind> = []

@@ -105,7 +105,10 @@ public final class EventEngine: Sendable {
                 $0.observe(health: transition.state, reason: transition.reason, at: transition.wallClock)
             }
         case .analysed(let keyframe):
-            transitions = withDetector(camera) { $0.observe(keyframe.stats, at: keyframe.wallClock) }
+            transitions = withDetector(camera) {
+                $0.declaredFrameRate = keyframe.declaredFrameRate ?? $0.declaredFrameRate
+                return $0.observe(keyframe.stats, at: keyframe.wallClock)
+            }
         case .throughput(let bitrate, let frameRate, let seconds, let at):
             transitions = withDetector(camera) {
                 $0.observe(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: at)

@@ -10,6 +10,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// Keyframes further apart than the conformance limit (a "smart codec" GOP of 10 s and more): seeking, playback
     /// and every keyframe-driven check wait that long. Judged at patrol visits from the stream's measured GOP.
     case longGOP = "long_gop"
+    /// The stream delivers far fewer frames per second than its own headers declare (an NVR or encoder dropping
+    /// frames, a bandwidth cap): judged at patrol visits and over a recorded camera's throughput windows.
+    case frameRateShortfall = "frame_rate_shortfall"
     /// The picture is black or nearly so: signal loss, a dead sensor, or simply too dark.
     case tooDark = "too_dark"
     /// The picture is washed out: glare, a sensor facing the sun.
@@ -33,7 +36,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     public var isPictureFault: Bool {
         switch self {
         case .tooDark, .tooBright, .occlusion, .frozen, .blur, .colourCast, .cameraMoved: true
-        case .offline, .stalled, .streamDegraded, .longGOP, .sensorAlarm, .deviceAlarm: false
+        case .offline, .stalled, .streamDegraded, .longGOP, .frameRateShortfall, .sensorAlarm, .deviceAlarm: false
         }
     }
 
@@ -43,15 +46,18 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
 
     /// The kinds an open event of this kind hides. Offline and stalled hide every picture fault; a black or
     /// washed-out picture hides what it makes look wrong (frozen, blurred, covered, tinted, moved); a covered lens
-    /// hides frozen, blur and a moved scene; a flat or still picture hides the low bitrate it causes.
+    /// hides frozen, blur and a moved scene; a flat or still picture hides the low bitrate it causes; a degraded
+    /// stream hides the frame rate shortfall it may be.
     public var hides: Set<EventKind> {
         switch self {
-        case .offline, .stalled: Set(EventKind.allCases.filter(\.isPictureFault)).union([.streamDegraded, .longGOP])
+        case .offline, .stalled:
+            Set(EventKind.allCases.filter(\.isPictureFault)).union([.streamDegraded, .longGOP, .frameRateShortfall])
         case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .cameraMoved, .streamDegraded]
         case .occlusion: [.frozen, .blur, .cameraMoved, .streamDegraded]
         // A still or flat picture needs few bits: its low bitrate is not a degraded stream.
         case .frozen: [.streamDegraded]
-        case .streamDegraded, .longGOP, .blur, .colourCast, .cameraMoved, .sensorAlarm, .deviceAlarm: []
+        case .streamDegraded: [.frameRateShortfall]
+        case .longGOP, .frameRateShortfall, .blur, .colourCast, .cameraMoved, .sensorAlarm, .deviceAlarm: []
         }
     }
 

@@ -8,6 +8,8 @@ public struct AnalysedKeyframe: Sendable {
     /// The keyframe's wall-clock time (its key in the recording index).
     public var wallClock: Date
     public var stats: FrameStats
+    /// Frames per second the stream's headers declare, as the decoder read them; nil when they declare none.
+    public var declaredFrameRate: Double?
     /// A small JPEG of the keyframe (`SnapshotEncoder.thumbnailWidth` wide), made from the picture just decoded: for
     /// at most one keyframe per camera every `thumbnailInterval`.
     public var thumbnail: Data?
@@ -80,9 +82,12 @@ public final class AnalysisPool: KeyframeAnalysisQueue {
 
     /// Delivers before marking the camera done: until then no other lane takes its next keyframe, so a camera's results
     /// come out in the order of its keyframes.
-    fileprivate func finished(_ job: AnalysisJob, stats: FrameStats?, thumbnail: Data?) {
+    fileprivate func finished(_ job: AnalysisJob, stats: FrameStats?, declaredFrameRate: Double?, thumbnail: Data?) {
         if let stats {
-            deliver(AnalysedKeyframe(camera: job.camera, wallClock: job.wallClock, stats: stats, thumbnail: thumbnail))
+            deliver(
+                AnalysedKeyframe(
+                    camera: job.camera, wallClock: job.wallClock, stats: stats, declaredFrameRate: declaredFrameRate,
+                    thumbnail: thumbnail))
         }
         queue.finished(job, analysed: stats != nil, thumbnail: thumbnail != nil)
     }
@@ -165,6 +170,7 @@ private final class Lane: Sendable {
             var open: [(camera: String, codec: StreamCodec, analyzer: KeyframeAnalyzer)] = []
             while let job = pool.next() {
                 var stats: FrameStats? = nil
+                var declaredFrameRate: Double? = nil
                 var thumbnail: Data? = nil
                 do {
                     let analyzer: KeyframeAnalyzer
@@ -179,11 +185,12 @@ private final class Lane: Sendable {
                     let analysed = try analyzer.analyze(
                         job.payload, thumbnailWidth: job.wantsThumbnail ? SnapshotEncoder.thumbnailWidth : nil)
                     stats = analysed?.stats
+                    declaredFrameRate = analyzer.declaredFrameRate
                     thumbnail = analysed?.thumbnail
                 } catch {
                     logger.debug("keyframe analysis failed", metadata: ["camera": "\(job.camera)", "error": "\(error)"])
                 }
-                pool.finished(job, stats: stats, thumbnail: thumbnail)
+                pool.finished(job, stats: stats, declaredFrameRate: declaredFrameRate, thumbnail: thumbnail)
             }
         }
     }

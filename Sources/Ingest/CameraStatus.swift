@@ -13,6 +13,8 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     /// Received video bitrate (bits/s) and frame rate over the last second or so, while streaming.
     public var bitrate: Double?
     public var frameRate: Double?
+    /// Frames per second the stream's headers declare (SPS/VUI timing), from the latest analysed keyframe.
+    public var declaredFrameRate: Double?
     /// Seconds between the last two keyframes.
     public var gop: Double?
     public var lastKeyframe: Date?

@@ -72,7 +72,11 @@ private struct VisitKeyframes {
             secondsPerTick: Double(codec.timeBase.numerator) / Double(max(1, codec.timeBase.denominator)))
     }
 
-    var facts: StreamFacts { meter.facts(codec: codec.name, width: codec.width, height: codec.height) }
+    var facts: StreamFacts {
+        var facts = meter.facts(codec: codec.name, width: codec.width, height: codec.height)
+        facts.declaredFrameRate = analyzer?.declaredFrameRate
+        return facts
+    }
 
     mutating func take(_ packet: MediaPacket) throws {
         // As the recorder does: a packet without a timestamp (a connection's first, before RTCP) cannot be placed, nor

@@ -22,6 +22,10 @@ public final class KeyframeAnalyzer {
             source: source, threads: 1)
     }
 
+    /// Frames per second the stream's headers declare (SPS/VPS timing), known once a keyframe has been decoded; nil
+    /// when the encoder wrote no timing.
+    public var declaredFrameRate: Double? { decoder.declaredFrameRate }
+
     /// Decodes one keyframe and returns its statistics: the decoder is drained after every keyframe (it would
     /// otherwise hold a picture back for reordering) and reset for the next, so the result is this keyframe's.
     /// Damaged data yields nil.

@@ -69,6 +69,15 @@ final class KeyframeDecoder {
         return try receiveFrames(thumbnailWidth: thumbnailWidth)
     }
 
+    /// Frames per second the stream's headers declare, as the decoder read them from the H.264 SPS or the HEVC VPS/SPS
+    /// timing information; nil before the first keyframe or when the encoder wrote no timing. FFmpeg 5.1 has no
+    /// `framerate` in `AVCodecParameters`, and the demuxer's `avg_frame_rate` of a live stream is estimated from the
+    /// first packets' timestamps, so the decoder's context is the one place that holds what the camera declares.
+    var declaredFrameRate: Double? {
+        let rate = context.pointee.framerate
+        return rate.num > 0 && rate.den > 0 ? Double(rate.num) / Double(rate.den) : nil
+    }
+
     /// Makes a drained decoder ready for new input (keeping its configuration).
     func reset() { avcodec_flush_buffers(context) }
 

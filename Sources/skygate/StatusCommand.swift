@@ -33,7 +33,7 @@ struct StatusCommand: ParsableCommand {
             if !cameras.isEmpty {
                 printTable(
                     header: [
-                        "camera", "state", "reason", "since", "kbit/s", "fps", "GOP s", "last keyframe", "keyframes",
+                        "camera", "state", "reason", "since", "kbit/s", "fps (declared)", "GOP s", "last keyframe", "keyframes",
                         "analysed s ago",
                     ],
                     rows: cameras.map(row), rightAligned: [4, 5, 6, 8, 9])
@@ -90,7 +90,8 @@ struct StatusCommand: ParsableCommand {
     private func row(_ status: CameraStatus) -> [String] {
         [
             status.camera, status.state.rawValue, status.reason?.rawValue ?? "", TimeText.format(status.since),
-            status.bitrate.map { fixed($0 / 1000, 0) } ?? "-", status.frameRate.map { fixed($0, 1) } ?? "-",
+            status.bitrate.map { fixed($0 / 1000, 0) } ?? "-",
+            frameRateText(delivered: status.frameRate, declared: status.declaredFrameRate),
             status.gop.map { fixed($0, 2) } ?? "-", status.lastKeyframe.map(TimeText.format) ?? "-", "\(status.keyframes)",
             status.analysisAge.map { fixed($0, 0) } ?? "-",
         ]

@@ -100,4 +100,48 @@ struct PatrolDetectorTests {
         _ = detector.tick(now: start + 200)
         #expect(detector.observe(keyframeInterval: 30, at: start + 201).isEmpty)
     }
+
+    @Test(
+        "frame rate shortfall: raised at the third visit delivering under 0.6 of the declared rate, cleared at the third within it; no declared rate, or a clock's tick, is not judged"
+    )
+    func frameRateShortfallByVisits() {
+        var detector = CameraDetectorTests.detector()
+        func stream(_ delivered: Double, declared: Double?) -> (Int) -> PatrolVisit {
+            { n in
+                var visit = Self.visit(n)
+                visit.stream = StreamFacts(
+                    codec: "h264", width: 1920, height: 1080, frameRate: delivered, declaredFrameRate: declared, gop: 2)
+                return visit
+            }
+        }
+        #expect(Self.feed(&detector, 0..<4, stream(16, declared: 25)).isEmpty, "64 % of the declared rate conforms")
+        #expect(Self.feed(&detector, 4..<8, stream(12.5, declared: nil)).isEmpty)
+        #expect(Self.feed(&detector, 8..<12, stream(12.5, declared: 90_000)).isEmpty, "a 90 kHz tick is no frame rate")
+        #expect(Self.feed(&detector, 12..<14, stream(12.5, declared: 25)).isEmpty, "raised before the third short visit")
+        let raised = Self.feed(&detector, 14..<15, stream(12.5, declared: 25))
+        #expect(raised.map(\.kind) == [.frameRateShortfall], "\(raised)")
+        #expect(raised.first?.evidence["frameRate"] == 12.5 && raised.first?.evidence["declaredFrameRate"] == 25)
+        #expect(raised.first?.since == Self.visit(12).startedAt.addingTimeInterval(4))
+        #expect(Self.feed(&detector, 15..<17, stream(25, declared: 25)).isEmpty)
+        #expect(Self.feed(&detector, 17..<18, stream(25, declared: 25)).map(\.phase) == [.cleared])
+    }
+
+    @Test("frame rate shortfall of a recorded camera: each throughput window against the rate its keyframes declare")
+    func frameRateShortfallWhileRecording() {
+        var detector = CameraDetectorTests.detector()
+        let start = CameraDetectorTests.noon
+        func feed(_ seconds: Range<Int>, frameRate: Double) -> [DetectorTransition] {
+            seconds.flatMap { detector.observe(bitrate: 1e6, frameRate: frameRate, seconds: 1, at: start + Double($0)) }
+        }
+        // Half of 25 from the start: its own baseline, so not degraded, and nothing declared to fall short of yet.
+        #expect(feed(0..<60, frameRate: 12.5).isEmpty)
+        detector.declaredFrameRate = 25
+        // Windows of 10 s end at 69, 79 and 89 s: raised at the third, dated from the first.
+        #expect(feed(60..<89, frameRate: 12.5).isEmpty)
+        let raised = feed(89..<90, frameRate: 12.5)
+        #expect(raised.map(\.kind) == [.frameRateShortfall] && raised.first?.since == start + 69, "\(raised)")
+        #expect(raised.first?.evidence["declaredFrameRate"] == 25)
+        #expect(feed(90..<119, frameRate: 25).isEmpty)
+        #expect(feed(119..<120, frameRate: 25).map(\.phase) == [.cleared], "at the third window within it, at 119 s")
+    }
 }

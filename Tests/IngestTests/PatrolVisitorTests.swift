@@ -9,13 +9,30 @@ import Testing
 @Suite("Patrol visits", .serialized)
 struct PatrolVisitorTests {
     /// 640×360 at 25 fps with a keyframe every `gop` frames, H.264 in MP4 (the simulator streams MP4 clips as they are).
-    static func clip(gop: Int, seconds: Int = 30) throws -> String {
+    /// With `declaring`, FFmpeg's `h264_metadata` rewrites the SPS timing to declare that many frames per second.
+    static func clip(gop: Int, seconds: Int = 30, declaring declared: Int? = nil) throws -> String {
         try MediaCorpus.file(
-            "patrol-\(gop)",
+            "patrol-\(gop)" + (declared.map { "-declaring-\($0)" } ?? ""),
             [
                 "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=\(seconds)", "-c:v", "libx264", "-preset",
                 "ultrafast", "-g", "\(gop)", "-keyint_min", "\(gop)", "-sc_threshold", "0", "-bf", "0", "-pix_fmt", "yuv420p",
-            ], extension: "mp4")
+            ] + (declared.map { ["-bsf:v", "h264_metadata=tick_rate=\($0 * 2)"] } ?? []), extension: "mp4")
+    }
+
+    /// The frame rate a file's H.264 SPS declares (time_scale / 2 num_units_in_tick), as FFmpeg's `trace_headers`
+    /// bitstream filter prints the fields; ffprobe's `r_frame_rate` is measured from the timestamps instead.
+    static func declaredFrameRate(_ path: String) throws -> Double {
+        let trace = try ProcessRunner.run(
+            "ffmpeg", ["-hide_banner", "-i", path, "-c", "copy", "-bsf:v", "trace_headers", "-frames:v", "1", "-f", "null", "-"])
+        func field(_ name: String) -> Double? {
+            trace.standardError.split(separator: "\n").first { $0.contains(" \(name) ") }
+                .flatMap { $0.split(separator: "=").last }
+                .flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        guard let tick = field("num_units_in_tick"), let scale = field("time_scale") else {
+            throw TestSupportError("no SPS timing in \(path)")
+        }
+        return scale / (2 * tick)
     }
 
     /// What ffprobe says of a file's video: codec, size, frame rate and the times of its keyframes.
@@ -68,6 +85,23 @@ struct PatrolVisitorTests {
         #expect((facts.bitrate ?? 0) > 0)
         // Two GOPs read: about 4 s of a real-time stream, not the deadline.
         #expect(visit.duration < 8, "\(visit.duration)")
+    }
+
+    @Test("a visit reads the frame rate the SPS declares as FFmpeg's trace_headers does: 25 of 25, 25 delivered of 50")
+    func declaredFrameRate() async throws {
+        for (camera, declaring) in [("plain", nil), ("overstated", 50)] {
+            let path = try Self.clip(gop: 25, seconds: 20, declaring: declaring)
+            let declared = try Self.declaredFrameRate(path)
+            // ffprobe's frame rate is the timestamps': 25 whatever the SPS says.
+            let probed = try Self.probe(path).rate
+            #expect(declared == Double(declaring ?? 25) && probed == 25)
+            let simulator = try CameraSimulator(cameras: [camera], clips: [camera: path])
+            let visit = try await Self.visit(
+                PatrolVisitor(keyframes: 3, deadline: 15), camera, Self.opener(simulator.url(camera)))
+            let facts = try #require(visit.stream)
+            #expect(facts.declaredFrameRate == declared, "\(camera): \(facts)")
+            #expect(abs((facts.frameRate ?? 0) - 25) < 0.5, "\(camera): \(facts)")
+        }
     }
 
     @Test("a long-GOP camera is measured as such: at most one keyframe within the deadline, the GOP a lower bound")

@@ -12,16 +12,28 @@ import Testing
 /// Issue 16: stream conformance judged continuously for recorded cameras, not only at patrol visits.
 @Suite("Conformance of recorded cameras, in-process", .serialized)
 struct ConformanceServiceTests {
-    @Test("a recorded camera whose keyframes come further apart than the limit raises long GOP; one within it does not")
-    func longGOPWhileRecording() async throws {
+    @Test(
+        "recorded cameras: keyframes further apart than the limit raise long GOP, 25 frames/s of a declared 50 raise frame rate shortfall, a conforming camera raises neither"
+    )
+    func conformanceWhileRecording() async throws {
         // Keyframes every 2 s and every 1 s (50 and 25 frames at 25 fps), against a limit of 1.5 s for the test.
         let slow = try CameraSimulator(cameras: ["slow"], gop: 50)
         let regular = try CameraSimulator(cameras: ["regular"], gop: 25)
+        // 25 frames/s whose SPS declares 50 (FFmpeg's h264_metadata rewrites the timing), streamed as it is.
+        let clip = try MediaCorpus.file(
+            "declares-50",
+            [
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=20", "-c:v", "libx264", "-preset", "ultrafast",
+                "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", "-bsf:v", "h264_metadata=tick_rate=100",
+            ], extension: "mp4")
+        let overstated = try CameraSimulator(cameras: ["overstated"], clips: ["overstated": clip])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-gop-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let registry = try Registry(dataDirectory: directory, lenientIDs: true) { url in _ = try URLPolicy.default.check(url) }
-        for (id, url) in [("slow", slow.url("slow")), ("regular", regular.url("regular"))] {
+        for (id, url) in [
+            ("slow", slow.url("slow")), ("regular", regular.url("regular")), ("overstated", overstated.url("overstated")),
+        ] {
             try registry.addCamera(
                 Camera(
                     id: try DeviceID(id, lenient: true), name: id, mainStream: try registry.streamEndpoint(url), location: nil))
@@ -30,16 +42,21 @@ struct ConformanceServiceTests {
         configuration.http = nil
         var thresholds = DetectorThresholds()
         thresholds.longGOPSeconds = 1.5
+        // Throughput judged in 2 s windows, so three of them fit in the test's time.
+        thresholds.degradedWindow = 2
         configuration.detectors = DetectorConfiguration(defaults: thresholds)
         let service = try SkygateService(
             configuration: configuration, registry: registry, access: try AccessStore(path: directory + "/access.sqlite"),
             logger: Logger(label: "t"))
         let running = Task { try await service.run() }
         let raised = await InProcessServiceTests.eventually(30) {
-            ((try? service.events.events()) ?? []).contains { $0.device == "slow" && $0.kind == .longGOP }
+            let events = (try? service.events.events()) ?? []
+            return events.contains { $0.device == "slow" && $0.kind == .longGOP }
+                && events.contains { $0.device == "overstated" && $0.kind == .frameRateShortfall }
         }
         // The regular camera has had as many intervals by now, each within the limit.
         let regularKeyframes = service.ingest.cameraStatuses.first { $0.camera == "regular" }?.keyframes ?? 0
+        let declared = service.ingest.cameraStatuses.first { $0.camera == "overstated" }?.declaredFrameRate
         let events = try service.events.events()
         await service.shutDown()
         try await running.value
@@ -47,5 +64,9 @@ struct ConformanceServiceTests {
         let gop = events.first { $0.device == "slow" && $0.kind == .longGOP }?.evidence["gop"] ?? 0
         #expect(abs(gop - 2) < 0.5, "measured \(gop) s between keyframes")
         #expect(regularKeyframes >= 4 && !events.contains { $0.device == "regular" }, "\(events.map { ($0.device, $0.kind) })")
+        #expect(declared == 50, "the camera's status: \(declared ?? -1) frames/s declared")
+        let shortfall = events.first { $0.device == "overstated" && $0.kind == .frameRateShortfall }?.evidence ?? [:]
+        #expect(shortfall["declaredFrameRate"] == 50 && abs((shortfall["frameRate"] ?? 0) - 25) < 2, "\(shortfall)")
+        #expect(!events.contains { $0.device == "slow" && $0.kind == .frameRateShortfall }, "the live encoder declares 25")
     }
 }

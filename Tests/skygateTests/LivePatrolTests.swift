@@ -68,6 +68,8 @@ struct LivePatrolTests {
                 && !lines.contains { $0.contains("█") }, "\(lines)")
         let visits = try gateway.command(["patrol", "visits", "p1", "--csv"]).standardOutput.split(separator: "\n")
         #expect(visits.count >= 2 && visits.dropFirst().allSatisfy { $0.contains(",ok,,2,h264 320×240,") }, "\(visits)")
+        // The simulator's encoder declares 25 frames/s in its SPS, shown in brackets after the delivered rate.
+        #expect(visits.first?.contains(",fps (declared),") == true && visits.dropFirst().allSatisfy { $0.contains(" (25),") })
         let shown = try gateway.command(["camera", "show", "p1"]).standardOutput
         #expect(shown.contains("mode        patrol") && shown.contains("last visit") && shown.contains("2 keyframes"), "\(shown)")
         // Nothing of a patrolled camera is recorded.

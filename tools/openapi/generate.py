@@ -14,7 +14,7 @@ st={"type":"string"}; num={"type":"number"}; integer={"type":"integer"}; boolean
 time={"type":"string","format":"date-time"}
 # A yes/no query parameter as the gateway reads it (`Request.flag`).
 flag={"type":"string","enum":["true","false","1","0","yes","no"]}
-kinds=["offline","stalled","stream_degraded","long_gop","too_dark","too_bright","occlusion","frozen","blur","colour_cast","camera_moved","sensor_alarm","device_alarm"]
+kinds=["offline","stalled","stream_degraded","long_gop","frame_rate_shortfall","too_dark","too_bright","occlusion","frozen","blur","colour_cast","camera_moved","sensor_alarm","device_alarm"]
 levels=["district","street","community","grid"]
 def optional_inputs(schema):
     """An input object whose optional properties may also be null, which the gateway takes as absent (no change):
@@ -52,7 +52,7 @@ schemas={
  "ImportCounts": obj({"added":integer,"updated":integer},["added","updated"]),
  "ImportSummary": obj({"dryRun":boolean,"grids":ref("ImportCounts"),"keyLocations":ref("ImportCounts"),"cameras":ref("ImportCounts"),"sensors":ref("ImportCounts"),"camerasOutsideGrids":integer},["dryRun"]),
  "FeatureCollection": obj({"type":{"const":"FeatureCollection"},"features":arr({"type":"object"})},["type","features"]),
- "StreamFacts": obj({"codec":st,"width":integer,"height":integer,"frameRate":{"type":"number","description":"Frames per second delivered between the first and last keyframe."},"gop":{"type":"number","description":"Seconds between keyframes; a lower bound when gopAtLeast."},"gopAtLeast":boolean,"bitrate":{"type":"number","description":"Bits per second."}},["codec","width","height","gopAtLeast"]),
+ "StreamFacts": obj({"codec":st,"width":integer,"height":integer,"frameRate":{"type":"number","description":"Frames per second delivered between the first and last keyframe."},"declaredFrameRate":{"type":"number","description":"Frames per second the stream's headers declare (H.264 SPS / HEVC VUI timing); absent when they declare none."},"gop":{"type":"number","description":"Seconds between keyframes; a lower bound when gopAtLeast."},"gopAtLeast":boolean,"bitrate":{"type":"number","description":"Bits per second."}},["codec","width","height","gopAtLeast"]),
  "PatrolVisit": obj({"camera":st,"startedAt":time,"duration":num,"outcome":{"type":"string","enum":["ok","unreachable","noKeyframe"]},"reason":{"type":"string","description":"Why it was not ok: refused, timeout, unauthorised, notFound, noData, …"},"keyframes":arr(ref("FrameStats")),"stream":ref("StreamFacts")},["camera","startedAt","duration","outcome","keyframes"]),
  "PatrolProgress": obj({"round":integer,"roundStartedAt":time,"visited":integer,"cameras":integer,"running":integer,"at":time},["round","roundStartedAt","visited","cameras","running","at"]),
  "PatrolRound": obj({"startedAt":time,"endedAt":time,"cameras":integer,"visits":integer,"ok":integer,"unreachable":integer,"noKeyframe":integer},["startedAt","endedAt","cameras","visits","ok","unreachable","noKeyframe"]),
@@ -61,7 +61,7 @@ schemas={
  "FrameStats": obj({"width":integer,"height":integer,"meanLuma":num,"lumaStdDev":num,"darkFraction":num,"brightFraction":num,"sharpness":num,"edgeDensity":num,"perceptualHash":integer,"meanU":num,"meanV":num,"thumbnail":arr(num)}),
  "AnalysisCounts": obj({"offered":integer,"analysed":integer,"skipped":integer,"failed":integer}),
  "CameraStatus": obj({"camera":st,"state":{"type":"string","enum":["connecting","streaming","stalled","offline","stopped","disabled"]},"reason":st,"detail":st,"since":time,
-   "bitrate":num,"frameRate":num,"gop":num,"lastKeyframe":time,"keyframes":integer,"reconnects":integer,"discontinuities":integer,"analysis":ref("AnalysisCounts"),
+   "bitrate":num,"frameRate":num,"declaredFrameRate":num,"gop":num,"lastKeyframe":time,"keyframes":integer,"reconnects":integer,"discontinuities":integer,"analysis":ref("AnalysisCounts"),
    "lastStats":ref("FrameStats"),"lastAnalysedKeyframe":time,
    "analysisAge":{"type":"number","description":"Seconds from the newest analysed keyframe (before the first, from when the camera began streaming) to when the status was made; while streaming with analysis on."},"segment":st,
    "transport":{"type":"string","description":"How the video is carried where the scheme allows more than one way: tcp or udp for RTSP and GB/T 28181 channels."},

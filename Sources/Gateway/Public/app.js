@@ -39,6 +39,11 @@ const time = (iso) => (iso ? new Date(iso).toLocaleString(language) : "–");
 const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString(language) : "–");
 const fixed = (value, digits) => (value === undefined || value === null ? "–"
   : Number(value).toLocaleString(language, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+// A camera's delivered frame rate and GOP, with the rate its stream declares (SPS timing) when known.
+const frameRateValue = (status) => status.declaredFrameRate != null
+  ? t("camera.frameRateDeclaredValue", { fps: fixed(status.frameRate, 1), declared: fixed(status.declaredFrameRate, 0),
+    gop: fixed(status.gop, 2) })
+  : t("camera.frameRateValue", { fps: fixed(status.frameRate, 1), gop: fixed(status.gop, 2) });
 const count = (value) => Number(value).toLocaleString(language);
 const joined = (items) => items.join(t("list.separator"));
 
@@ -416,7 +421,7 @@ async function showCamera(id, first = true) {
       ["camera.stream", camera.mainUrl + transport],
       ["camera.state", status ? t("camera.stateSince", { state: stateText, since: time(status.since) }) : t("state.idle")],
       ["camera.bitrate", status && status.bitrate ? t("camera.bitrateValue", { value: fixed(status.bitrate / 1000, 0) }) : "–"],
-      ["camera.frameRate", status ? t("camera.frameRateValue", { fps: fixed(status.frameRate, 1), gop: fixed(status.gop, 2) }) : "–"],
+      ["camera.frameRate", status ? frameRateValue(status) : "–"],
       ["camera.keyframes", status ? t("camera.keyframesValue", {
         count: count(status.keyframes), analysed: count(status.analysis.analysed), skipped: count(status.analysis.skipped) }) : "–"],
       ["camera.analysisAge", status && status.analysisAge != null

@@ -114,8 +114,9 @@ public struct CameraDetector: Sendable {
         guard window.seconds >= thresholds.degradedWindow else { return [] }
         let rate = (bitrate: window.bits / window.seconds, frameRate: window.frames / window.seconds)
         window = (0, 0, 0)
-        return judgeFrameRate(delivered: rate.frameRate, declared: declaredFrameRate, at: time)
-            + judgeDegraded(rate, at: time)
+        // Degraded first: raised in the same window, it hides the shortfall (one fault, one event).
+        let degraded = judgeDegraded(rate, at: time)
+        return degraded + judgeFrameRate(delivered: rate.frameRate, declared: declaredFrameRate, at: time)
     }
 
     /// Stream degradation over one window, against the median of the camera's first windows.

@@ -143,5 +143,16 @@ struct PatrolDetectorTests {
         #expect(raised.first?.evidence["declaredFrameRate"] == 25)
         #expect(feed(90..<119, frameRate: 25).isEmpty)
         #expect(feed(119..<120, frameRate: 25).map(\.phase) == [.cleared], "at the third window within it, at 119 s")
+
+        // A camera that sends its declared 25 and drops to 5: a degraded stream, one event, not two.
+        var dropping = CameraDetectorTests.detector()
+        dropping.declaredFrameRate = 25
+        var raisedKinds: [EventKind] = []
+        for second in 0..<200 {
+            let frameRate: Double = second < 60 ? 25 : 5
+            let out = dropping.observe(bitrate: 1e6, frameRate: frameRate, seconds: 1, at: start + Double(second))
+            raisedKinds += out.filter { $0.phase == .raised }.map(\.kind)
+        }
+        #expect(raisedKinds == [.streamDegraded], "\(raisedKinds)")
     }
 }

@@ -16,11 +16,10 @@ import json
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
+
+import chromium
 
 PICTURE_FAULTS = {"too_dark", "too_bright", "occlusion", "frozen", "blur", "colour_cast", "camera_moved"}
 
@@ -36,11 +35,7 @@ def main():
     parser.add_argument("--secret", action="append", default=[])
     arguments = parser.parse_args()
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=en"):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    browser = chromium.start()
     seen = {}
     pages = []
 
@@ -55,12 +50,9 @@ def main():
         sys.exit(1)
 
     try:
-        browser.get(arguments.base)
-        WebDriverWait(browser, 20).until(ready.visibility_of_element_located((By.ID, "sign-in")))
+        chromium.open_sign_in(browser, arguments.base)
         shot("01-sign-in")
-        browser.find_element(By.ID, "token").send_keys(arguments.token)
-        browser.find_element(By.CSS_SELECTOR, "#sign-in-form button").click()
-        WebDriverWait(browser, 20).until(ready.visibility_of_element_located((By.ID, "overview")))
+        chromium.sign_in(browser, arguments.token)
 
         def cameras_shown(driver):
             dots = driver.find_elements(By.CSS_SELECTOR, "#map circle.camera")

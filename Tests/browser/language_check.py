@@ -28,11 +28,11 @@ import re
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+import chromium
 
 PLACEHOLDER = re.compile(r"\{\w+\}")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -108,14 +108,7 @@ def main():
     parser.add_argument("--camera", required=True)
     arguments = parser.parse_args()
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=zh-CN"):
-        options.add_argument(flag)
-    # Under chromedriver, headless Chromium takes navigator.languages (what the page goes by) from this preference,
-    # not from --lang (which sets only its own UI and Accept-Language's default).
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    browser = chromium.start(language="zh-CN", accept_languages="zh-CN,zh")
     seen = {"pages": {}}
 
     def shot(name):

@@ -23,12 +23,11 @@ from datetime import datetime, timezone
 
 import m3u8
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
+
+import chromium
 
 # The spread of a picture's luma (the video's frame, or the keyframe view's image, by element ID), drawn small onto a
 # canvas: a blank (black or uniform) picture has almost none.
@@ -116,12 +115,7 @@ def main():
                         help="the most latency accepted (default: two GOPs and a second, issue 15's goal)")
     arguments = parser.parse_args()
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=en",
-                 "--autoplay-policy=no-user-gesture-required"):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    browser = chromium.start(flags=["--autoplay-policy=no-user-gesture-required"])
     seen = {}
 
     def shot(name):
@@ -150,11 +144,8 @@ def main():
         fail(f"{label}: the video did not play within {seconds} s: {browser.execute_script(PLAYING)}")
 
     try:
-        browser.get(arguments.base)
-        WebDriverWait(browser, 20).until(ready.visibility_of_element_located((By.ID, "sign-in")))
-        browser.find_element(By.ID, "token").send_keys(arguments.token)
-        browser.find_element(By.CSS_SELECTOR, "#sign-in-form button").click()
-        WebDriverWait(browser, 20).until(ready.visibility_of_element_located((By.ID, "overview")))
+        chromium.open_sign_in(browser, arguments.base)
+        chromium.sign_in(browser, arguments.token)
         browser.get(f"{arguments.base}#/camera/{arguments.camera}")
         WebDriverWait(browser, 30, poll_frequency=0.5).until(
             lambda d: d.execute_script("return state.timeline && state.timeline.camera") == arguments.camera

@@ -38,6 +38,22 @@ public struct PatrolVisit: Sendable, Codable, Equatable {
     }
 }
 
+/// A patrol camera's latest visit in brief, what a map colours the camera by: when, and what came of it.
+public struct PatrolVisitBrief: Sendable, Codable, Equatable {
+    public var camera: String
+    public var startedAt: Date
+    public var outcome: PatrolVisit.Outcome
+    /// Why it was not `ok` (a health reason).
+    public var reason: String?
+
+    public init(camera: String, startedAt: Date, outcome: PatrolVisit.Outcome, reason: String? = nil) {
+        self.camera = camera
+        self.startedAt = startedAt
+        self.outcome = outcome
+        self.reason = reason
+    }
+}
+
 /// A stream's conformance facts, measured from the packets between its first and last keyframe.
 public struct StreamFacts: Sendable, Codable, Equatable {
     /// FFmpeg's codec name ("h264", "hevc").

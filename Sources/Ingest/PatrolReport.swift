@@ -40,4 +40,14 @@ public struct PatrolReport: Sendable, Codable {
             neverVisited: lines.filter { $0.lastVisit == nil }.count, total: lines.count,
             cameras: limit.map { Array(lines.prefix($0)) } ?? lines)
     }
+
+    /// The latest visit, in brief, of every patrol camera (of `gridID` and the grids below it) that has had one: what
+    /// the dashboard's map colours patrol cameras by.
+    public static func latestVisits(registry: Registry, archive: ArchiveDatabase, gridID: String? = nil) throws
+        -> [PatrolVisitBrief]
+    {
+        let cameras = try registry.cameras(CameraFilter(gridID: gridID, modes: [.patrol])).map(\.camera.id.rawValue)
+        let latest = try PatrolVisitLog(store: archive).latestBriefs(cameras: cameras)
+        return cameras.compactMap { latest[$0] }
+    }
 }

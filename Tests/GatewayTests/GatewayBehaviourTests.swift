@@ -613,6 +613,15 @@ struct GatewayBehaviourTests {
             let noGrid = try await client.execute(
                 uri: "/api/patrol?grid=NOWHERE", method: .get, headers: fixture.headers(.viewer))
             #expect(noGrid.status == .notFound)
+            // The map's brief: the latest visit only, without keyframes.
+            let latest = try await client.execute(uri: "/api/patrol/latest", method: .get, headers: fixture.headers(.viewer))
+            #expect(
+                try latest.json([PatrolVisitBrief].self)
+                    == [PatrolVisitBrief(camera: GatewayFixture.camera, startedAt: start + 900, outcome: .ok)])
+            #expect(!latest.text.contains("keyframes"), "\(latest.text)")
+            let latestNoGrid = try await client.execute(
+                uri: "/api/patrol/latest?grid=NOWHERE", method: .get, headers: fixture.headers(.viewer))
+            #expect(latestNoGrid.status == .notFound)
             // A dashboard asks for the cameras visited longest ago, not a district's every line.
             try registry.setMode(.patrol, gridID: "YX")
             let whole = try await client.execute(uri: "/api/patrol", method: .get, headers: fixture.headers(.viewer))
@@ -620,6 +629,8 @@ struct GatewayBehaviourTests {
             let first = try await client.execute(uri: "/api/patrol?limit=1", method: .get, headers: fixture.headers(.viewer))
                 .json(PatrolReport.self)
             #expect(whole.total > 1 && whole.cameras.count == whole.total, "\(whole.total)")
+            let briefs = try await client.execute(uri: "/api/patrol/latest", method: .get, headers: fixture.headers(.viewer))
+            #expect(try briefs.json([PatrolVisitBrief].self).count == 1, "the cameras never visited are absent")
             #expect(first.total == whole.total && first.cameras.map(\.camera) == [whole.cameras[0].camera])
             let zero = try await client.execute(uri: "/api/patrol?limit=0", method: .get, headers: fixture.headers(.viewer))
             #expect(zero.status == .badRequest)

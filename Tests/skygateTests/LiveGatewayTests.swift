@@ -117,6 +117,41 @@ struct LiveGatewayTests {
         #expect(try Self.curl(["\(base)/healthz"]).status == 0)  // nothing listens any more
     }
 
+    /// Issue 16, item 4: the map colours a patrol camera by its latest visit, as the API gives it, and a recorded one by
+    /// its recording, side by side.
+    @Test("the overview map in Chromium colours patrol cameras by their latest visit: reached, unreachable")
+    func patrolMapInChromium() throws {
+        let simulator = try CameraSimulator(cameras: ["visited", "recorded"])
+        let closedPort = try SilentListener().port
+        let data = try GatewayProcess.registry([
+            ("visited", simulator.url("visited")), ("gone", "rtsp://127.0.0.1:\(closedPort)/gone"),
+            ("recorded", simulator.url("recorded")),
+        ])
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        for camera in ["visited", "gone"] {
+            let set = try SkygateBinary.run(["camera", "set-mode", camera, "patrol", "--data-dir", data])
+            #expect(set.status == 0, "\(set.standardError)")
+        }
+        let created = try SkygateBinary.run(["token", "create", "--name", "viewer", "--role", "viewer", "--data-dir", data])
+        let token = try #require(created.standardOutput.firstMatch(of: /sgt_[A-Za-z0-9_-]+/).map { String($0.0) })
+        let gateway = try GatewayProcess(
+            dataDirectory: data, arguments: ["--patrol-plan", "00:00=5s", "--patrol-keyframes", "2"])
+        defer { _ = gateway.stop() }
+        let base = try #require(gateway.httpBase)
+        let directory = MediaCorpus.packageRoot.path + "/.build/test-artifacts/map"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let check = try ProcessRunner.run(
+            Self.python,
+            [
+                MediaCorpus.packageRoot.path + "/Tests/browser/map_check.py", base + "/", token, directory, "--expect",
+                "visited=visit-ok:streaming", "--expect", "gone=visit-unreachable:offline", "--expect",
+                "recorded=streaming:streaming",
+            ])
+        #expect(check.status == 0, "\(check.standardOutput)\n\(check.standardError.suffix(3000))")
+        print("patrol map: \(check.standardOutput.split(separator: "\n").last ?? "")")
+        #expect(FileManager.default.fileExists(atPath: directory + "/map.png"))
+    }
+
     /// Issue 15, item 3: Chromium has no HEVC decoder, so an HEVC camera's playback would be a blank player. The page
     /// falls back to the camera's keyframes, one JPEG per GOP decoded by the gateway, under the same capability.
     @Test("an HEVC camera plays back in Chromium keyframe by keyframe, its pictures decoded by the gateway")

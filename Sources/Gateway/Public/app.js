@@ -163,9 +163,11 @@ function healthClass(status, faults) {
 
 async function showOverview(first) {
   try {
-    const [cameras, status, open] = await Promise.all([
+    const [cameras, status, open, visits] = await Promise.all([
       getJSON("/api/cameras"), getJSON("/api/status"), getJSON("/api/events?state=open&limit=1000"),
+      getJSON("/api/patrol/latest"),
     ]);
+    const visitByCamera = new Map(visits.map((v) => [v.camera, v]));
     const statusByCamera = new Map(status.cameras.map((s) => [s.camera, s]));
     const faultsByCamera = new Map();
     for (const event of open.events) {
@@ -179,7 +181,7 @@ async function showOverview(first) {
     state.cameras = new Map(cameras.map((c) => [c.id, c]));
     if (first) wall.request = null; // a new visit is a new audit row when pictures are shown
     if (first || !state.mapDrawn) await drawMap(cameras);
-    colourMap(cameras, statusByCamera, faultsByCamera);
+    colourMap(statusByCamera, faultsByCamera, visitByCamera);
     fillCameraTable(cameras, statusByCamera, faultsByCamera);
   } catch (error) {
     $("service-state").textContent = t("overview.error", { message: error.message });
@@ -245,15 +247,32 @@ async function drawMap(cameras) {
   state.mapDrawn = true;
 }
 
-function colourMap(cameras, statusByCamera, faultsByCamera) {
+// Recorded cameras by their recording status, patrolled ones by their latest visit; open faults over both.
+function colourMap(statusByCamera, faultsByCamera, visitByCamera) {
   for (const dot of $("map").querySelectorAll("circle.camera")) {
     const id = dot.getAttribute("data-camera");
-    // Only a camera in record mode has a recording status; a patrolled or switched-off one is not coloured by an old one.
-    const mode = state.cameras.get(id)?.mode;
-    const status = mode !== undefined && mode !== "record" ? null : statusByCamera.get(id);
-    dot.setAttribute("class", `camera ${healthClass(status, faultsByCamera.get(id) || [])}`);
+    const camera = state.cameras.get(id);
+    const faults = faultsByCamera.get(id) || [];
+    if (camera?.mode === "patrol") {
+      const visit = visitByCamera.get(id);
+      dot.setAttribute("class", `camera ${visitClass(visit, faults)}`);
+      dot.setAttribute("data-state", visit ? `visit-${visit.outcome}` : "not-visited");
+      dot.querySelector("title").textContent = `${id} ${camera.name} · ` + (visit
+        ? t("map.lastVisit", { time: time(visit.startedAt), outcome: t(`outcome.${visit.outcome}`) }) : t("patrol.never"));
+      continue;
+    }
+    // A switched-off camera is not coloured by an old recording status.
+    const status = camera?.mode !== undefined && camera.mode !== "record" ? null : statusByCamera.get(id);
+    dot.setAttribute("class", `camera ${healthClass(status, faults)}`);
     dot.setAttribute("data-state", status ? status.state : "not-recorded");
   }
+}
+
+/** A patrol camera's colour: not yet visited, reached (with or without open faults), or not reached. */
+function visitClass(visit, faults) {
+  if (!visit) return "idle";
+  if (visit.outcome === "ok") return faults.length ? "fault" : "streaming";
+  return "offline";
 }
 
 function fillCameraTable(cameras, statusByCamera, faultsByCamera) {

@@ -39,6 +39,7 @@ const messages = {
     "feed.live": "(live)",
     "feed.reconnecting": "(reconnecting…)",
     "map.location": "{name} ({category})",
+    "map.lastVisit": "last visit {time}: {outcome}",
 
     "column.camera": "Camera",
     "column.grid": "Grid",
@@ -240,6 +241,7 @@ const messages = {
     "feed.live": "（实时）",
     "feed.reconnecting": "（正在重新连接…）",
     "map.location": "{name}（{category}）",
+    "map.lastVisit": "最近巡检 {time}：{outcome}",
 
     "column.camera": "摄像机",
     "column.grid": "网格",

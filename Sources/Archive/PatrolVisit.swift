@@ -40,8 +40,11 @@ public struct PatrolVisit: Sendable, Codable, Equatable {
 
 /// A patrol camera's latest visit in brief, what a map colours the camera by: when, and what came of it.
 public struct PatrolVisitBrief: Sendable, Codable, Equatable {
+    /// The camera's ID.
     public var camera: String
+    /// When the visit began.
     public var startedAt: Date
+    /// Whether it reached the camera and analysed a keyframe.
     public var outcome: PatrolVisit.Outcome
     /// Why it was not `ok` (a health reason).
     public var reason: String?

@@ -76,7 +76,7 @@ public struct PatrolVisitLog: Sendable {
     }
 
     /// The latest visit of each of `cameras` that had one, in brief: without the keyframes' statistics and
-    /// thumbnails (about 3 KB a visit), so a map of a district's 7,000 cameras reads a few hundred KB.
+    /// thumbnails (about 3 KB a visit), so a map of a district's 7,000 cameras reads about 750 KB.
     public func latestBriefs(cameras: [String]) throws -> [String: PatrolVisitBrief] {
         try latest(cameras: cameras, columns: "camera, started_at, outcome, reason") { row in
             PatrolVisitBrief(

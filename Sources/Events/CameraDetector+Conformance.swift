@@ -19,15 +19,23 @@ extension CameraDetector {
         return atLeast ? [] : judge(.longGOP, faulty: nil, at: time)
     }
 
+    /// Declared frame rates above this are a clock's tick written as the frame rate (some encoders write 90 kHz
+    /// timing), not a rate any camera sends.
+    static let largestDeclaredFrameRate = 120.0
+
     /// Frame rate shortfall: `delivered` frames per second against the `declared` rate of the stream's headers. Faulty
-    /// below `frameRateShortfallRatio` of it; not judged while an open event hides it (offline, stalled, a degraded
-    /// stream), nor when the stream declares no rate or a rate no camera sends (over 120/s: a clock's tick written as
-    /// the frame rate, as some encoders do).
+    /// below `frameRateShortfallRatio` of it. While an open event hides it (offline, stalled, a degraded stream) it is
+    /// not judged, and its count starts again, so a short window before the hiding fault does not count after it. A
+    /// stream that declares no usable rate counts as conforming: nothing to fall short of.
     mutating func judgeFrameRate(delivered: Double?, declared: Double?, at time: Date) -> [DetectorTransition] {
-        guard let delivered, let declared, declared > 0, declared <= 120,
-            !thresholds.disabled.contains(.frameRateShortfall),
-            !open.keys.contains(where: { $0.hides.contains(.frameRateShortfall) })
-        else { return [] }
+        guard let delivered, !thresholds.disabled.contains(.frameRateShortfall) else { return [] }
+        guard !open.keys.contains(where: { $0.hides.contains(.frameRateShortfall) }) else {
+            resetStreak(.frameRateShortfall)
+            return []
+        }
+        guard let declared, declared > 0, declared <= Self.largestDeclaredFrameRate else {
+            return judge(.frameRateShortfall, faulty: nil, at: time)
+        }
         let faulty = delivered < thresholds.frameRateShortfallRatio * declared
         let evidence = ["frameRate": delivered, "declaredFrameRate": declared, "ratio": delivered / declared]
         return judge(.frameRateShortfall, faulty: faulty ? evidence : nil, at: time)

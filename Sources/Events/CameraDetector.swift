@@ -47,7 +47,7 @@ public struct CameraDetector: Sendable {
     private var learning: [FrameStats] = []
     private var window: (bits: Double, frames: Double, seconds: Double) = (0, 0, 0)
     /// Frames per second the recorded stream declares, from its latest analysed keyframe (`observe(_:at:)` callers
-    /// set it): what the throughput windows' frame rate is judged against.
+    /// set it; forgotten when the connection is lost): what the throughput windows' frame rate is judged against.
     public var declaredFrameRate: Double?
     private var learningRates: [(bitrate: Double, frameRate: Double)] = []
     private var streamBaseline: (bitrate: Double, frameRate: Double)?
@@ -77,6 +77,8 @@ public struct CameraDetector: Sendable {
             outage = nil
             for kind in [EventKind.offline, .stalled] where open[kind] != nil { out.append(clear(kind, at: time)) }
         case .offline, .stalled:
+            // The next connection's stream may declare another rate: known again from its first analysed keyframe.
+            declaredFrameRate = nil
             if outage == nil { outage = (state == .offline ? .offline : .stalled, time, reason?.rawValue) }
             out += tick(now: time)
         case .stopped, .disabled:
@@ -198,6 +200,9 @@ public struct CameraDetector: Sendable {
         guard streak.faulty >= needed else { return [] }
         return [raise(kind, since: streak.firstSeen!, at: time, evidence: evidence, reason: nil)]
     }
+
+    /// Starts the count of `kind`'s bad and good observations in a row again.
+    mutating func resetStreak(_ kind: EventKind) { streaks[kind] = Streak() }
 
     /// Takes over an event that was open when the service last stopped, so it clears when the fault ends.
     public mutating func restore(_ kind: EventKind, since: Date, updatedAt: Date, evidence: [String: Double], reason: String?) {

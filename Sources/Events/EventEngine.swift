@@ -106,7 +106,7 @@ public final class EventEngine: Sendable {
             }
         case .analysed(let keyframe):
             transitions = withDetector(camera) {
-                $0.declaredFrameRate = keyframe.declaredFrameRate ?? $0.declaredFrameRate
+                $0.declaredFrameRate = keyframe.declaredFrameRate
                 return $0.observe(keyframe.stats, at: keyframe.wallClock)
             }
         case .throughput(let bitrate, let frameRate, let seconds, let at):

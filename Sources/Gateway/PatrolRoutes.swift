@@ -14,16 +14,16 @@ extension GatewayServices {
             let limit = request.query("limit") == nil ? nil : try request.integer("limit", default: 100, in: 1...100_000)
             return JSONResponse(
                 try await blocking {
-                    if let grid, try registry.grid(id: grid) == nil { throw RegistryError(.notFound, "no grid \(grid)") }
+                    try requireGrid(grid, in: registry)
                     return try PatrolReport.read(registry: registry, archive: archive, gridID: grid, limit: limit)
                 })
         }
-        // Every patrol camera's latest visit in brief, for the map: a district's 7,000 in a few hundred KB.
+        // Every patrol camera's latest visit in brief, for the map: about 110 bytes a camera.
         api.on("patrol/latest", .get, role: .viewer) { request, _ in
             let grid = request.query("grid")
             return JSONResponse(
                 try await blocking {
-                    if let grid, try registry.grid(id: grid) == nil { throw RegistryError(.notFound, "no grid \(grid)") }
+                    try requireGrid(grid, in: registry)
                     return try PatrolReport.latestVisits(registry: registry, archive: archive, gridID: grid)
                 })
         }
@@ -38,7 +38,7 @@ extension GatewayServices {
             let auditor = auditor(context)
             return JSONResponse(
                 try await blocking {
-                    if let grid, try registry.grid(id: grid) == nil { throw RegistryError(.notFound, "no grid \(grid)") }
+                    try requireGrid(grid, in: registry)
                     try auditor.record("patrol.run-now", grid ?? "all")
                     let cameras = try registry.cameras(CameraFilter(gridID: grid, modes: [.patrol])).count
                     let request = try PatrolRoundLog(store: archive).requestRun(grid: grid, by: auditor.actor)
@@ -63,4 +63,9 @@ extension GatewayServices {
 struct PatrolRunAnswer: Encodable, Sendable {
     var request: PatrolRunRequest
     var cameras: Int
+}
+
+/// Refuses (404) a grid the registry does not have; nil, for every grid, passes.
+private func requireGrid(_ grid: String?, in registry: Registry) throws {
+    if let grid, try registry.grid(id: grid) == nil { throw RegistryError(.notFound, "no grid \(grid)") }
 }

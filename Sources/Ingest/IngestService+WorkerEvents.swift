@@ -86,6 +86,7 @@ extension IngestService {
             if transition.state != .streaming {
                 status.bitrate = nil
                 status.frameRate = nil
+                status.declaredFrameRate = nil
             }
             let ended = transition.state == .stopped || transition.state == .disabled
             board.cameras[transition.camera] = ended ? nil : status

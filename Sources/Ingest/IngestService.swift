@@ -76,7 +76,7 @@ public final class IngestService: Sendable {
                 board.withLock {
                     $0.cameras[analysed.camera]?.lastStats = analysed.stats
                     $0.cameras[analysed.camera]?.lastAnalysedKeyframe = analysed.wallClock
-                    if let declared = analysed.declaredFrameRate { $0.cameras[analysed.camera]?.declaredFrameRate = declared }
+                    $0.cameras[analysed.camera]?.declaredFrameRate = analysed.declaredFrameRate
                 }
                 observe(places.observation(analysed.camera, .analysed(analysed)))
             }

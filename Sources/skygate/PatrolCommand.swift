@@ -142,13 +142,15 @@ struct PatrolCommand: ParsableCommand {
                 let visits = try PatrolVisitLog(store: archive).recent(camera: camera, limit: max(1, limit))
                 try format.emit(
                     header: [
-                        "started", "seconds", "outcome", "reason", "keyframes", "stream", "fps (declared)", "GOP s", "kbit/s",
+                        "started", "seconds", "outcome", "reason", "keyframes", "stream", "fps", "declared fps", "GOP s",
+                        "kbit/s",
                     ],
                     rows: visits.map { visit in
                         [
                             TimeText.format(visit.startedAt), fixed(visit.duration, 1), visit.outcome.rawValue,
                             visit.reason ?? "", "\(visit.keyframes.count)", streamText(visit.stream),
-                            frameRateText(visit.stream), gopText(visit.stream),
+                            visit.stream?.frameRate.map { fixed($0, 1) } ?? "-",
+                            visit.stream?.declaredFrameRate.map { fixed($0, 0) } ?? "-", gopText(visit.stream),
                             visit.stream?.bitrate.map { fixed($0 / 1000, 0) } ?? "-",
                         ]
                     }, json: visits)
@@ -180,17 +182,6 @@ private func row(_ line: PatrolReport.CameraLine) -> [String] {
 /// "h264 1920×1080", or "-".
 func streamText(_ facts: StreamFacts?) -> String {
     facts.map { "\($0.codec) \($0.width)×\($0.height)" } ?? "-"
-}
-
-/// A visit's delivered frames per second, with the declared rate in brackets: "25.0 (50)", "25.0", or "-".
-func frameRateText(_ facts: StreamFacts?) -> String {
-    frameRateText(delivered: facts?.frameRate, declared: facts?.declaredFrameRate)
-}
-
-/// Delivered frames per second, with the declared rate in brackets: "25.0 (50)", "25.0", or "-".
-func frameRateText(delivered: Double?, declared: Double?) -> String {
-    guard let delivered else { return "-" }
-    return fixed(delivered, 1) + (declared.map { " (\(fixed($0, 0)))" } ?? "")
 }
 
 /// "2.00", "≥ 8.0" for a lower bound, or "-".

@@ -33,10 +33,11 @@ struct StatusCommand: ParsableCommand {
             if !cameras.isEmpty {
                 printTable(
                     header: [
-                        "camera", "state", "reason", "since", "kbit/s", "fps (declared)", "GOP s", "last keyframe", "keyframes",
+                        "camera", "state", "reason", "since", "kbit/s", "fps", "declared fps", "GOP s", "last keyframe",
+                        "keyframes",
                         "analysed s ago",
                     ],
-                    rows: cameras.map(row), rightAligned: [4, 5, 6, 8, 9])
+                    rows: cameras.map(row), rightAligned: [4, 5, 6, 7, 9, 10])
                 let lossy = cameras.filter { $0.packetsLost > 0 || $0.framesDropped > 0 }
                 if !lossy.isEmpty {
                     print(
@@ -91,7 +92,7 @@ struct StatusCommand: ParsableCommand {
         [
             status.camera, status.state.rawValue, status.reason?.rawValue ?? "", TimeText.format(status.since),
             status.bitrate.map { fixed($0 / 1000, 0) } ?? "-",
-            frameRateText(delivered: status.frameRate, declared: status.declaredFrameRate),
+            status.frameRate.map { fixed($0, 1) } ?? "-", status.declaredFrameRate.map { fixed($0, 0) } ?? "-",
             status.gop.map { fixed($0, 2) } ?? "-", status.lastKeyframe.map(TimeText.format) ?? "-", "\(status.keyframes)",
             status.analysisAge.map { fixed($0, 0) } ?? "-",
         ]

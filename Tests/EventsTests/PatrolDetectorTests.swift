@@ -143,6 +143,13 @@ struct PatrolDetectorTests {
         #expect(raised.first?.evidence["declaredFrameRate"] == 25)
         #expect(feed(90..<119, frameRate: 25).isEmpty)
         #expect(feed(119..<120, frameRate: 25).map(\.phase) == [.cleared], "at the third window within it, at 119 s")
+        // Raised again; then the stream stops declaring a rate (or the connection is lost): nothing to fall short of.
+        #expect(feed(120..<150, frameRate: 12.5).map(\.phase) == [.raised])
+        detector.declaredFrameRate = nil
+        #expect(feed(150..<180, frameRate: 12.5).map(\.phase) == [.cleared])
+        detector.declaredFrameRate = 25
+        _ = detector.observe(health: .offline, reason: .refused, at: start + 181)
+        #expect(detector.declaredFrameRate == nil, "a lost connection forgets the declared rate")
 
         // A camera that sends its declared 25 and drops to 5: a degraded stream, one event, not two.
         var dropping = CameraDetectorTests.detector()

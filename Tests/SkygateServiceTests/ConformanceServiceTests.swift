@@ -42,8 +42,10 @@ struct ConformanceServiceTests {
         configuration.http = nil
         var thresholds = DetectorThresholds()
         thresholds.longGOPSeconds = 1.5
-        // Throughput judged in 2 s windows, so three of them fit in the test's time.
+        // Throughput judged in 2 s windows, so three of them fit in the test's time; stream degradation, which those
+        // windows also judge against a baseline learnt in 10 s, is not what this test is about.
         thresholds.degradedWindow = 2
+        thresholds.disabled = [.streamDegraded]
         configuration.detectors = DetectorConfiguration(defaults: thresholds)
         let service = try SkygateService(
             configuration: configuration, registry: registry, access: try AccessStore(path: directory + "/access.sqlite"),
@@ -57,6 +59,7 @@ struct ConformanceServiceTests {
         // The regular camera has had as many intervals by now, each within the limit.
         let regularKeyframes = service.ingest.cameraStatuses.first { $0.camera == "regular" }?.keyframes ?? 0
         let declared = service.ingest.cameraStatuses.first { $0.camera == "overstated" }?.declaredFrameRate
+        let regularDeclared = service.ingest.cameraStatuses.first { $0.camera == "regular" }?.declaredFrameRate
         let events = try service.events.events()
         await service.shutDown()
         try await running.value
@@ -66,7 +69,8 @@ struct ConformanceServiceTests {
         #expect(regularKeyframes >= 4 && !events.contains { $0.device == "regular" }, "\(events.map { ($0.device, $0.kind) })")
         #expect(declared == 50, "the camera's status: \(declared ?? -1) frames/s declared")
         let shortfall = events.first { $0.device == "overstated" && $0.kind == .frameRateShortfall }?.evidence ?? [:]
-        #expect(shortfall["declaredFrameRate"] == 50 && abs((shortfall["frameRate"] ?? 0) - 25) < 2, "\(shortfall)")
-        #expect(!events.contains { $0.device == "slow" && $0.kind == .frameRateShortfall }, "the live encoder declares 25")
+        // Delivered at most 25 of the 50 declared (less when the machine is loaded): under 0.6 of it.
+        #expect(shortfall["declaredFrameRate"] == 50 && (shortfall["ratio"] ?? 1) < 0.6, "\(shortfall)")
+        #expect(regularDeclared == 25, "the simulator's live encoder declares 25 frames/s: \(regularDeclared ?? -1)")
     }
 }

@@ -86,7 +86,7 @@ struct LiveEnduranceTests {
             "soak: baseline rss \(baseline.rss / 1024) KiB, threads \(baseline.threads), fds \(baseline.descriptors); rounds \(rounds); end rss \(end.rss / 1024) KiB"
         )
         #expect(growth < 10 << 20, "RSS grew \(growth / 1024) KiB after the first minute")
-        // A fault round a minute, after the first minute.
+        // A fault round every minute after the first (which had its own).
         #expect(round >= Int(Self.soakSeconds / 60) - 2)
         #expect(baseline.threads > 16 && baseline.descriptors > 16)
         #expect(gateway.stop() == 0)

@@ -258,9 +258,10 @@ function colourMap(statusByCamera, faultsByCamera, visitByCamera) {
       dot.setAttribute("class", `camera ${visitClass(visit, faults)}`);
       dot.setAttribute("data-state", visit ? `visit-${visit.outcome}` : "not-visited");
       dot.querySelector("title").textContent = `${id} ${camera.name} · ` + (visit
-        ? t("map.lastVisit", { time: time(visit.startedAt), outcome: t(`outcome.${visit.outcome}`) }) : t("patrol.never"));
+        ? t("map.lastVisit", { time: time(visit.startedAt), outcome: t(`outcome.${visit.outcome}`) }) : t("map.notVisited"));
       continue;
     }
+    if (camera) dot.querySelector("title").textContent = `${id} ${camera.name}`;
     // A switched-off camera is not coloured by an old recording status.
     const status = camera?.mode !== undefined && camera.mode !== "record" ? null : statusByCamera.get(id);
     dot.setAttribute("class", `camera ${healthClass(status, faults)}`);

@@ -40,6 +40,7 @@ const messages = {
     "feed.reconnecting": "(reconnecting…)",
     "map.location": "{name} ({category})",
     "map.lastVisit": "last visit {time}: {outcome}",
+    "map.notVisited": "not visited yet",
 
     "column.camera": "Camera",
     "column.grid": "Grid",
@@ -242,6 +243,7 @@ const messages = {
     "feed.reconnecting": "（正在重新连接…）",
     "map.location": "{name}（{category}）",
     "map.lastVisit": "最近巡检 {time}：{outcome}",
+    "map.notVisited": "尚未巡检",
 
     "column.camera": "摄像机",
     "column.grid": "网格",

@@ -58,7 +58,8 @@ struct LiveEnduranceTests {
         func heap() -> String { "anonymous \(gateway.residentMemory().anonymous >> 10) KiB" }
 
         // The first minute has its fault round too, so the baseline holds what handling a fault needs at all. Measured
-        // without it (four runs), RSS rose 7–11 MB at the first round, nearly all of it heap, and stayed level after.
+        // without it (four runs), RSS rose 5.5–10.4 MiB at the first round, nearly all of it heap, and stayed level
+        // after.
         try faultRound(0)
         Thread.sleep(until: started.addingTimeInterval(60))
         let baseline = settled()

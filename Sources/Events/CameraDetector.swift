@@ -45,12 +45,12 @@ public struct CameraDetector: Sendable {
     /// A health outage not yet long enough to be an event: its kind, start and reason.
     private var outage: (kind: EventKind, since: Date, reason: String?)?
     private var learning: [FrameStats] = []
-    private var window: (bits: Double, frames: Double, seconds: Double) = (0, 0, 0)
+    var window: (bits: Double, frames: Double, seconds: Double) = (0, 0, 0)
     /// Frames per second the recorded stream declares, from its latest analysed keyframe (`observe(_:at:)` callers
     /// set it; forgotten when the connection is lost): what the throughput windows' frame rate is judged against.
     public var declaredFrameRate: Double?
-    private var learningRates: [(bitrate: Double, frameRate: Double)] = []
-    private var streamBaseline: (bitrate: Double, frameRate: Double)?
+    var learningRates: [(bitrate: Double, frameRate: Double)] = []
+    var streamBaseline: (bitrate: Double, frameRate: Double)?
     private var baseline: Baseline?
     private var previous: FrameStats?
     /// Patrol visits in a row that did not reach the camera: how many, since when, and the first one's reason.
@@ -102,52 +102,6 @@ public struct CameraDetector: Sendable {
         return [raise(outage.kind, since: outage.since, at: now, evidence: [:], reason: outage.reason)]
     }
 
-    // MARK: - Stream
-
-    /// A throughput measurement (about one a second while streaming): bits per second and pictures per second over
-    /// `seconds`. Judged in windows of `degradedWindow` seconds, against the camera's own first windows (degraded) and
-    /// against the rate its stream declares (frame rate shortfall).
-    public mutating func observe(bitrate: Double, frameRate: Double, seconds: Double, at time: Date)
-        -> [DetectorTransition]
-    {
-        window.bits += bitrate * seconds
-        window.frames += frameRate * seconds
-        window.seconds += seconds
-        guard window.seconds >= thresholds.degradedWindow else { return [] }
-        let rate = (bitrate: window.bits / window.seconds, frameRate: window.frames / window.seconds)
-        window = (0, 0, 0)
-        // Degraded first: raised in the same window, it hides the shortfall (one fault, one event).
-        let degraded = judgeDegraded(rate, at: time)
-        return degraded + judgeFrameRate(delivered: rate.frameRate, declared: declaredFrameRate, at: time)
-    }
-
-    /// Stream degradation over one window, against the median of the camera's first windows.
-    private mutating func judgeDegraded(_ rate: (bitrate: Double, frameRate: Double), at time: Date) -> [DetectorTransition] {
-        guard !open.keys.contains(where: { $0.hides.contains(.streamDegraded) }),
-            !thresholds.disabled.contains(.streamDegraded)
-        else {
-            streaks[.streamDegraded] = Streak()
-            return []
-        }
-        guard let normal = streamBaseline else {
-            learningRates.append(rate)
-            if learningRates.count >= thresholds.learningKeyframes / 2 {
-                func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-                streamBaseline = (median(learningRates.map(\.bitrate)), median(learningRates.map(\.frameRate)))
-                learningRates = []
-            }
-            return []
-        }
-        let degraded =
-            rate.frameRate < thresholds.degradedFrameRateRatio * normal.frameRate
-            || rate.bitrate < thresholds.degradedBitrateRatio * normal.bitrate
-        let evidence = [
-            "bitrate": rate.bitrate, "baselineBitrate": normal.bitrate, "frameRate": rate.frameRate,
-            "baselineFrameRate": normal.frameRate,
-        ]
-        return judge(.streamDegraded, faulty: degraded ? evidence : nil, at: time)
-    }
-
     // MARK: - Pictures
 
     /// The statistics of an analysed keyframe taken at `time`.
@@ -164,7 +118,7 @@ public struct CameraDetector: Sendable {
         var out: [DetectorTransition] = []
         for kind in EventKind.allCases where kind.isPictureFault {
             if hidden.contains(kind) {
-                streaks[kind] = Streak()
+                resetStreak(kind)
                 continue
             }
             out += judge(kind, faulty: faults[kind], at: time)
@@ -265,6 +219,9 @@ public struct CameraDetector: Sendable {
     }
 
     /// Sharpness over contrast (Laplacian variance over luma variance).
+    /// The upper median of a non-empty list: a baseline's value, robust to a few odd observations.
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
     static func detail(_ stats: FrameStats) -> Double { stats.sharpness / max(stats.lumaStdDev * stats.lumaStdDev, 1) }
 
     /// Learns the baseline from the first clean keyframes (medians), then follows slow changes (light, seasons).
@@ -280,11 +237,10 @@ public struct CameraDetector: Sendable {
         }
         learning.append(stats)
         guard learning.count >= thresholds.learningKeyframes else { return }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         baseline = Baseline(
-            sharpness: median(learning.map(\.sharpness)), detail: median(learning.map(Self.detail)),
-            edgeDensity: median(learning.map(\.edgeDensity)),
-            spread: median(learning.map(\.lumaStdDev)), sceneHashes: learning.map(\.perceptualHash))
+            sharpness: Self.median(learning.map(\.sharpness)), detail: Self.median(learning.map(Self.detail)),
+            edgeDensity: Self.median(learning.map(\.edgeDensity)),
+            spread: Self.median(learning.map(\.lumaStdDev)), sceneHashes: learning.map(\.perceptualHash))
         learning = []
     }
 
@@ -299,7 +255,7 @@ public struct CameraDetector: Sendable {
 
     mutating func clear(_ kind: EventKind, at time: Date) -> DetectorTransition {
         let current = open.removeValue(forKey: kind)!
-        streaks[kind] = Streak()
+        resetStreak(kind)
         return transition(kind, .cleared, at: time, since: current.since, evidence: current.evidence, reason: current.reason)
     }
 

@@ -163,9 +163,12 @@ function healthClass(status, faults) {
 
 async function showOverview(first) {
   try {
+    // The latest visits only when the last refresh saw a patrol camera (or on the first): a district that records
+    // everything need not ask every 5 s for an empty list.
+    const patrolled = state.cameras.size === 0 || [...state.cameras.values()].some((c) => c.mode === "patrol");
     const [cameras, status, open, visits] = await Promise.all([
       getJSON("/api/cameras"), getJSON("/api/status"), getJSON("/api/events?state=open&limit=1000"),
-      getJSON("/api/patrol/latest"),
+      patrolled ? getJSON("/api/patrol/latest") : [],
     ]);
     const visitByCamera = new Map(visits.map((v) => [v.camera, v]));
     const statusByCamera = new Map(status.cameras.map((s) => [s.camera, s]));

@@ -1,0 +1,77 @@
+# Sourced by tools/test: runs each `swift test` of the suite as a stage with a time limit.
+#
+# A stage still running at its limit is stopped: the tests that started and had not ended are named, the test
+# process's threads are printed (gdb, when installed), and every process the stage started is killed. A hung test then
+# fails the run with its name in minutes, instead of using up CI's 90 minutes in silence, as it once did. Killing the
+# stage's process group would not do: `swift test` starts the test process in a group of its own, and the tests start
+# simulators and gateways in groups of their own.
+
+# The process IDs below $1, deepest last.
+descendants() {
+  local child
+  for child in $(pgrep -P "$1" || true); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+# The tests of a swift-testing log that started and have not ended (passed or failed).
+unfinished_tests() {
+  python3 - "$1" <<'PY'
+import re, sys
+started, ended = [], set()
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    line = line.rstrip("\n")
+    if m := re.match(r'^◇ Test (".*") started\.$', line):
+        started.append(m.group(1))
+    elif m := re.match(r'^[✔✘] Test (".*") (?:with \d+ test cases? )?(?:passed|failed) after', line):
+        ended.add(m.group(1))
+for name in dict.fromkeys(started):
+    if name not in ended:
+        print("  " + name)
+PY
+}
+
+# Waits for process $1 for at most $2 seconds; past that, reports on the stage (log $3, name $4) and kills it all.
+watchdog() {
+  local pid=$1 limit=$2 log=$3 name=$4 waited=0
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$waited" -ge "$limit" ]; then
+      echo "== $name: still running after ${limit} s; stopped. Tests started and not ended:"
+      unfinished_tests "$log"
+      local tree test_process
+      tree=$(descendants "$pid")
+      test_process=$(for p in $tree; do ps -o pid=,args= -p "$p"; done | awk '/\.xctest/ {print $1; exit}')
+      if [ -n "$test_process" ] && command -v gdb >/dev/null; then
+        echo "== $name: the test process's threads (the first 600 lines):"
+        timeout 120 gdb -p "$test_process" -batch -ex "thread apply all bt 12" 2>/dev/null | grep -E "^(Thread|#)" | head -600 || true
+      fi
+      # Stopped first so that none starts another while the rest are killed.
+      kill -STOP "$pid" $tree 2>/dev/null || true
+      kill -KILL "$pid" $tree 2>/dev/null || true
+      echo "$name" >>"$stopped_stages"
+      return
+    fi
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+
+# Runs `swift test --skip-build --ignore-lock ARGS…` as stage $2, for at most $1 seconds, its output shown as it
+# comes and kept in log $3; returns its exit status.
+run_stage() {
+  local limit=$1 name=$2 log=$3
+  shift 3
+  swift test --skip-build --ignore-lock "$@" >"$log" 2>&1 &
+  local pid=$!
+  tail -n +1 -f --pid="$pid" "$log" &
+  local tailer=$!
+  watchdog "$pid" "$limit" "$log" "$name" &
+  local dog=$!
+  local status=0
+  wait "$pid" || status=$?
+  kill "$dog" 2>/dev/null || true
+  wait "$dog" 2>/dev/null || true
+  wait "$tailer" || true
+  return "$status"
+}

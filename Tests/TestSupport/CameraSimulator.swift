@@ -40,16 +40,22 @@ public final class CameraSimulator {
                     "--control-port", "\(controlPort)", "--codec", codec, "--gop", "\(gop)",
                 ] + clips.sorted { $0.key < $1.key }.flatMap { ["--clip-for", "\($0.key)=\($0.value)"] }
                 + udpOnly.sorted().flatMap { ["--udp-only", $0] }
-            let output = Pipe()
+            // A file, not a pipe: nobody reads the simulator's output once it has started, and GStreamer's warnings
+            // would fill a pipe and stop it. Polled until the simulator says it serves, for at most 15 s: a blocking
+            // read of a pipe had no deadline.
+            let log = directory.appendingPathComponent("camera-sim.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
             process.standardOutput = output
             process.standardError = output
+            process.standardInput = FileHandle.nullDevice
             try process.run()
+            try? output.close()
             var text = ""
             let deadline = Date().addingTimeInterval(15)
-            while Date() < deadline, !text.contains("camera-sim:"), !text.contains("Traceback") {
-                let data = output.fileHandleForReading.availableData
-                if data.isEmpty { break }
-                text += String(decoding: data, as: UTF8.self)
+            while Date() < deadline, process.isRunning, !text.contains("camera-sim:") {
+                Thread.sleep(forTimeInterval: 0.05)
+                text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             }
             if text.contains("cameras on rtsp://") {
                 self.process = process

@@ -34,6 +34,7 @@ public final class PostgresServer {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        closeInheritedDescriptors(&actions)
         let status = posix_spawn(&pid, path, &actions, nil, argv, environ)
         guard status == 0 else { throw TestSupportError("cannot run \(path): \(String(cString: strerror(status)))") }
         var exit: Int32 = 0

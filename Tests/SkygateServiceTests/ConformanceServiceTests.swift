@@ -51,6 +51,8 @@ struct ConformanceServiceTests {
             configuration: configuration, registry: registry, access: try AccessStore(path: directory + "/access.sqlite"),
             logger: Logger(label: "t"))
         let running = Task { try await service.run() }
+        // However the test ends: one that throws half-way must not leave its service running in the test process.
+        defer { Task { await service.shutDown() } }
         let raised = await InProcessServiceTests.eventually(30) {
             let events = (try? service.events.events()) ?? []
             return events.contains { $0.device == "slow" && $0.kind == .longGOP }

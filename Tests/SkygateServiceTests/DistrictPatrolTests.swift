@@ -48,6 +48,8 @@ struct DistrictPatrolTests {
             configuration: configuration, registry: registry, access: try AccessStore(path: directory + "/access.sqlite"),
             logger: Logger(label: "t"))
         let running = Task { try await service.run() }
+        // However the test ends: one that throws half-way must not leave its service running in the test process.
+        defer { Task { await service.shutDown() } }
         let log = PatrolVisitLog(store: try ArchiveDatabase(path: directory + "/archive.sqlite"))
         let visited: @Sendable () -> [String: [PatrolVisit]] = {
             Dictionary(grouping: (try? log.visits(camera: nil)) ?? [], by: \.camera)

@@ -41,6 +41,8 @@ struct InProcessServiceTests {
         let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: simulator.url("cam1"))
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (service, port, running) = try Self.start(directory, registry: registry, access: access)
+        // However the test ends: one that throws half-way must not leave its service running in the test process.
+        defer { Task { await service.shutDown() } }
 
         // Camera status comes straight from ingest: streaming, with keyframes recorded.
         #expect(await Self.eventually(15) { service.ingest.cameraStatuses.first?.keyframes ?? 0 >= 2 })
@@ -55,13 +57,14 @@ struct InProcessServiceTests {
         // The API over loopback, with the status read from ingest in this process.
         let listening = try #require(port.value)
         let status = try ProcessRunner.check(
-            "curl", ["-sf", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(listening)/api/status"])
+            "curl", ["-sf", "-m", "20", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(listening)/api/status"])
         #expect(status.contains("\"state\":\"streaming\""), "\(status)")
         #expect(status.contains(Self.camera))
         // /metrics as Prometheus' own linter reads it (issue 13: a bitrate in bits broke its base-unit rule).
         let scrape: @Sendable () -> String = {
             (try? ProcessRunner.check(
-                "curl", ["-sf", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(listening)/metrics"])) ?? ""
+                "curl", ["-sf", "-m", "20", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(listening)/metrics"]))
+                ?? ""
         }
         // The stream rate appears once the first throughput window (a few seconds) has passed.
         #expect(await Self.eventually(15) { scrape().contains("skygate_camera_received_bytes_per_second{") })
@@ -109,10 +112,12 @@ struct InProcessServiceTests {
         let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: simulator.url("cam1"))
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (service, port, running) = try Self.start(directory, registry: registry, access: access)
+        // However the test ends: one that throws half-way must not leave its service running in the test process.
+        defer { Task { await service.shutDown() } }
         #expect(await Self.eventually(15) { service.ingest.cameraStatuses.first?.state == .streaming })
         let base = "http://127.0.0.1:\(try #require(port.value))/api"
         func call(_ method: String, _ path: String, _ body: String? = nil) throws -> String {
-            var arguments = ["-sS", "-f", "-X", method, "-H", "Authorization: Bearer \(token)", base + path]
+            var arguments = ["-sS", "-f", "-m", "20", "-X", method, "-H", "Authorization: Bearer \(token)", base + path]
             if let body { arguments += ["-H", "Content-Type: application/json", "--data", body] }
             return try ProcessRunner.check("curl", arguments)
         }
@@ -181,13 +186,16 @@ struct InProcessServiceTests {
         let lurePort = try #require(
             try String(contentsOfFile: lure.logPath, encoding: .utf8).split(separator: "\n").first?.split(separator: " ").last)
         let (service, port, running) = try Self.start(directory, registry: registry, access: access)
+        // However the test ends: one that throws half-way must not leave its service running in the test process.
+        defer { Task { await service.shutDown() } }
         #expect(await Self.eventually(15) { service.ingest.cameraStatuses.first?.state == .streaming })
         let listening = try #require(port.value)
 
         let answer = try ProcessRunner.check(
             "curl",
             [
-                "-sS", "-f", "-X", "PATCH", "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json",
+                "-sS", "-f", "-m", "20", "-X", "PATCH", "-H", "Authorization: Bearer \(token)", "-H",
+                "Content-Type: application/json",
                 "--data", #"{"mainUrl":"rtsp://127.0.0.1:\#(lurePort)/stream"}"#,
                 "http://127.0.0.1:\(listening)/api/cameras/\(Self.camera)",
             ])
@@ -210,6 +218,8 @@ struct InProcessServiceTests {
         let (directory, registry, access, token) = try Self.dataDirectory(cameraURL: "rtsp://127.0.0.1:9/none")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (service, port, running) = try Self.start(directory, registry: registry, access: access)
+        // However the test ends: one that throws half-way must not leave its service running in the test process.
+        defer { Task { await service.shutDown() } }
         #expect(await Self.eventually(10) { port.value != nil })
         let base = "http://127.0.0.1:\(try #require(port.value))/api"
         func stream(_ bearer: String, _ name: String) throws -> BackgroundProgram {
@@ -220,7 +230,7 @@ struct InProcessServiceTests {
         }
         let metrics = base.replacingOccurrences(of: "/api", with: "/metrics")
         let streamsOpen: @Sendable () -> Int? = {
-            let text = try? ProcessRunner.check("curl", ["-sf", "-H", "Authorization: Bearer \(token)", metrics])
+            let text = try? ProcessRunner.check("curl", ["-sf", "-m", "20", "-H", "Authorization: Bearer \(token)", metrics])
             return text?.split(separator: "\n").first { $0.hasPrefix("skygate_event_streams ") }
                 .flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) }
         }
@@ -244,7 +254,8 @@ struct InProcessServiceTests {
         let desk = try stream(other.token, "desk")
         #expect(await Self.eventually(5) { streamsOpen() == 1 })
         _ = try ProcessRunner.check(
-            "curl", ["-sf", "-X", "DELETE", "-H", "Authorization: Bearer \(token)", base + "/tokens/\(other.record.id)"])
+            "curl",
+            ["-sf", "-m", "20", "-X", "DELETE", "-H", "Authorization: Bearer \(token)", base + "/tokens/\(other.record.id)"])
         #expect(await Self.waitUntil(1) { desk.status != nil }, "a stream outlived its token's revocation through the API")
 
         await service.shutDown()

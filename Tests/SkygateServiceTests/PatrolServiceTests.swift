@@ -42,6 +42,8 @@ struct PatrolServiceTests {
         let service = try SkygateService(
             configuration: configuration, registry: registry, access: access, logger: Logger(label: "t"))
         let running = Task { try await service.run() }
+        // However the test ends: one that throws half-way must not leave its service running in the test process.
+        defer { Task { await service.shutDown() } }
         let log = PatrolVisitLog(store: try ArchiveDatabase(path: directory + "/archive.sqlite"))
         let patrolled = simulated + ["gone", "hung"]
         let visited: @Sendable () -> [String: [PatrolVisit]] = {
@@ -103,5 +105,7 @@ struct PatrolServiceTests {
 
         await service.shutDown()
         try await running.value
+        // Held to the end: released early, its port would refuse, and "hung" would read as "gone".
+        withExtendedLifetime(hanging) {}
     }
 }

@@ -73,10 +73,15 @@ public struct StreamFacts: Sendable, Codable, Equatable {
     public var gopAtLeast: Bool
     /// Bits per second between the first and last keyframe.
     public var bitrate: Double?
+    /// Seconds the camera's clock is ahead of the gateway's (negative: behind), from its RTCP sender reports: the
+    /// camera's time of a keyframe less the gateway's time of its arrival (median over the keyframes), so it includes
+    /// the camera's encoding and network delay, well under a second on a working network. Nil when the camera sent no
+    /// sender report while it was read.
+    public var clockOffset: Double?
 
     public init(
         codec: String, width: Int, height: Int, frameRate: Double? = nil, declaredFrameRate: Double? = nil,
-        gop: Double? = nil, gopAtLeast: Bool = false, bitrate: Double? = nil
+        gop: Double? = nil, gopAtLeast: Bool = false, bitrate: Double? = nil, clockOffset: Double? = nil
     ) {
         self.codec = codec
         self.width = width
@@ -86,5 +91,6 @@ public struct StreamFacts: Sendable, Codable, Equatable {
         self.gop = gop
         self.gopAtLeast = gopAtLeast
         self.bitrate = bitrate
+        self.clockOffset = clockOffset
     }
 }

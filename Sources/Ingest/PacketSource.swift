@@ -24,11 +24,16 @@ public protocol PacketSource: AnyObject {
 
     /// For sources that receive packets themselves (GB/T 28181's RTP): what they lost since they opened.
     var reception: ReceptionCounts? { get }
+
+    /// The camera's wall clock at the packets' timestamp 0, in microseconds since 1970, once the camera has told it
+    /// (RTSP: its first RTCP sender report); nil before, and for sources that do not tell it.
+    var senderClockAtZero: Int64? { get }
 }
 
 extension PacketSource {
     public var transport: String? { nil }
     public var reception: ReceptionCounts? { nil }
+    public var senderClockAtZero: Int64? { nil }
 }
 
 /// What a source lost on the way, counted since it opened: RTP packets that never came, and whole frames dropped
@@ -111,6 +116,8 @@ final class DemuxerSource: PacketSource {
         guard let demuxer else { throw MediaError(.aborted, "reading a closed source") }
         return try demuxer.readVideoPacket(into: packet)
     }
+
+    var senderClockAtZero: Int64? { demuxer?.senderClockAtZero }
 
     /// Closing a network input can block (RTSP TEARDOWN) up to the read deadline, unless its interrupt was aborted.
     func close() { demuxer = nil }

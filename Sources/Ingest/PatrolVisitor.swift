@@ -31,7 +31,7 @@ struct PatrolVisitor {
                 while keyframes.analysed.count < self.keyframes, elapsed() - connectedAt < deadline,
                     try source.read(into: packet)
                 {
-                    try keyframes.take(packet)
+                    try keyframes.take(packet, senderClockAtZero: source.senderClockAtZero)
                 }
             } catch {
                 readFailure = error
@@ -78,15 +78,22 @@ private struct VisitKeyframes {
         return facts
     }
 
-    mutating func take(_ packet: MediaPacket) throws {
+    /// One packet; `senderClockAtZero` is the camera's wall clock at timestamp 0 (microseconds), once it told it.
+    mutating func take(_ packet: MediaPacket, senderClockAtZero: Int64?) throws {
         // As the recorder does: a packet without a timestamp (a connection's first, before RTCP) cannot be placed, nor
         // told from its twin; the visit starts at the next keyframe.
         guard let stamp = packet.dts ?? packet.pts else {
             if packet.isKeyframe, untimedKeyframe == nil { untimedKeyframe = packet.payload }
             return
         }
+        let arrival = Date()
         let choice = selector.take(
-            isKeyframe: packet.isKeyframe, stamp: stamp, size: packet.size, wallClock: Date(), payload: { packet.payload })
+            isKeyframe: packet.isKeyframe, stamp: stamp, size: packet.size, wallClock: arrival, payload: { packet.payload })
+        if choice.isNewKeyframe, let senderClockAtZero, let pts = packet.pts {
+            meter.addClockSample(
+                cameraTime: Double(senderClockAtZero) / 1e6 + Double(pts) * meter.secondsPerTick,
+                arrival: arrival.timeIntervalSince1970)
+        }
         if packet.isKeyframe && !choice.isNewKeyframe {
             meter.addTwin(size: packet.size)
         } else {

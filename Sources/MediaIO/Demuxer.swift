@@ -83,6 +83,18 @@ public final class Demuxer {
             videoStreamIndex: Int(best))
     }
 
+    /// The sender's wall clock at timestamp 0 of the streams, in microseconds since 1970; nil until known, and for inputs
+    /// that do not tell it.
+    ///
+    /// RTSP's RTCP sender reports pair an RTP timestamp with the camera's own NTP wall clock. FFmpeg's RTSP demuxer
+    /// keeps the first report's pairing, moved back to the streams' timestamp 0, in `start_time_realtime` when that
+    /// report arrives: a few seconds into a session (RTCP's first interval), so this is read after each packet, not
+    /// once after the open.
+    public var senderClockAtZero: Int64? {
+        let value = context.pointee.start_time_realtime
+        return value == CFFmpeg_AV_NOPTS_VALUE() || value <= 0 ? nil : value
+    }
+
     /// Set when a read succeeded only because its deadline expired (see `readVideoPacket`).
     private var timedOutWithPacket = false
 

@@ -129,7 +129,13 @@ struct PatrolCommand: ParsableCommand {
     }
 
     struct Visits: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A camera's visits, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "A camera's visits, newest first.",
+            discussion: """
+                "clock s" is how many seconds the camera's clock is ahead of the gateway's (negative: behind), from the \
+                RTCP sender reports of an RTSP camera; "-" when none came during the visit (the first comes a few \
+                seconds into a session, so a short visit often sees none).
+                """)
         @Argument(help: "Camera ID.") var camera: String
         @Option(help: "How many visits (default 20).") var limit = 20
         @OptionGroup var format: OutputFormat
@@ -143,7 +149,7 @@ struct PatrolCommand: ParsableCommand {
                 try format.emit(
                     header: [
                         "started", "seconds", "outcome", "reason", "keyframes", "stream", "fps", "declared fps", "GOP s",
-                        "kbit/s",
+                        "kbit/s", "clock s",
                     ],
                     rows: visits.map { visit in
                         [
@@ -151,7 +157,7 @@ struct PatrolCommand: ParsableCommand {
                             visit.reason ?? "", "\(visit.keyframes.count)", streamText(visit.stream),
                             visit.stream?.frameRate.map { fixed($0, 1) } ?? "-",
                             visit.stream?.declaredFrameRate.map { fixed($0, 0) } ?? "-", gopText(visit.stream),
-                            visit.stream?.bitrate.map { fixed($0 / 1000, 0) } ?? "-",
+                            visit.stream?.bitrate.map { fixed($0 / 1000, 0) } ?? "-", clockText(visit.stream),
                         ]
                     }, json: visits)
             }
@@ -182,6 +188,12 @@ private func row(_ line: PatrolReport.CameraLine) -> [String] {
 /// "h264 1920×1080", or "-".
 func streamText(_ facts: StreamFacts?) -> String {
     facts.map { "\($0.codec) \($0.width)×\($0.height)" } ?? "-"
+}
+
+/// The camera's clock against the gateway's: "+90.0", "-0.3", or "-" when unknown.
+func clockText(_ facts: StreamFacts?) -> String {
+    guard let offset = facts?.clockOffset else { return "-" }
+    return (offset >= 0 ? "+" : "") + fixed(offset, 1)
 }
 
 /// "2.00", "≥ 8.0" for a lower bound, or "-".

@@ -104,6 +104,21 @@ struct PatrolVisitorTests {
         }
     }
 
+    @Test("a camera clock 90 s ahead is measured so from its RTCP sender reports; one in step reads about 0")
+    func clockOffset() async throws {
+        // The simulator's first sender report comes a few seconds into a session (RTCP's first interval): a visit of
+        // six keyframes (5 s of a 1 s GOP) sees it.
+        for (camera, ahead) in [("ahead", 90), ("in-step", 0)] {
+            let simulator = try CameraSimulator(cameras: [camera], clockAhead: ahead == 0 ? nil : ahead)
+            let visit = try await Self.visit(
+                PatrolVisitor(keyframes: 6, deadline: 15), camera, Self.opener(simulator.url(camera)))
+            let offset = try #require(visit.stream?.clockOffset, "\(camera): no sender report in \(visit)")
+            print("clock offset of \(camera): \(offset) s (\(visit.keyframes.count) keyframes in \(visit.duration) s)")
+            // Its clock setting (libfaketime's) is the oracle; the encoder's and loopback's delay are well under 1 s.
+            #expect(abs(offset - Double(ahead)) < 1, "\(camera): \(offset) s")
+        }
+    }
+
     @Test("a long-GOP camera is measured as such: at most one keyframe within the deadline, the GOP a lower bound")
     func longGOP() async throws {
         let path = try Self.clip(gop: 250)

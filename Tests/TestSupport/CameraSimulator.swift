@@ -13,9 +13,12 @@ public final class CameraSimulator {
 
     /// Serves `cameras` (IDs) until the simulator is released.
     /// `clips` gives cameras a file to stream instead of the live test picture (camera ID → H.264 MP4); the cameras
-    /// of `udpOnly` refuse RTP over TCP (461 Unsupported Transport), as many older cameras do.
+    /// of `udpOnly` refuse RTP over TCP (461 Unsupported Transport), as many older cameras do. With `clockAhead`, the
+    /// simulator's wall clock, and so the NTP time of its RTCP sender reports, runs that many seconds ahead of this
+    /// machine's (libfaketime, which `tools/setup` installs), as a camera whose clock was never set does.
     public init(
-        cameras: [String], codec: String = "h264", gop: Int = 25, clips: [String: String] = [:], udpOnly: Set<String> = []
+        cameras: [String], codec: String = "h264", gop: Int = 25, clips: [String: String] = [:], udpOnly: Set<String> = [],
+        clockAhead: Int? = nil
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -40,6 +43,14 @@ public final class CameraSimulator {
                     "--control-port", "\(controlPort)", "--codec", codec, "--gop", "\(gop)",
                 ] + clips.sorted { $0.key < $1.key }.flatMap { ["--clip-for", "\($0.key)=\($0.value)"] }
                 + udpOnly.sorted().flatMap { ["--udp-only", $0] }
+            if let clockAhead {
+                // Only the wall clock: GStreamer's timers run on the monotonic clock, which stays true.
+                process.environment = ProcessInfo.processInfo.environment.merging([
+                    "LD_PRELOAD": "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                    "FAKETIME": "\(clockAhead >= 0 ? "+" : "")\(clockAhead)s",
+                    "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+                ]) { _, new in new }
+            }
             // A file, not a pipe: nobody reads the simulator's output once it has started, and GStreamer's warnings
             // would fill a pipe and stop it. Polled until the simulator says it serves, for at most 15 s: a blocking
             // read of a pipe had no deadline.

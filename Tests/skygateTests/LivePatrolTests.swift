@@ -75,6 +75,17 @@ struct LivePatrolTests {
                 visits.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[column] == "25" }
             } == true,
             "\(visits)")
+        // The simulator's clock is this machine's: a visit that saw a sender report shows about +0.0, else "-" (which the
+        // CSV writes as "'-", lest a spreadsheet take it for a formula).
+        let clockColumn = visits.first?.split(separator: ",").firstIndex(of: "clock s")
+        #expect(
+            clockColumn.map { column in
+                visits.dropFirst().allSatisfy {
+                    let text = $0.split(separator: ",", omittingEmptySubsequences: false)[column]
+                    return text == "'-" || Double(text).map { abs($0) < 1 } == true
+                }
+            } == true,
+            "\(visits)")
         let shown = try gateway.command(["camera", "show", "p1"]).standardOutput
         #expect(shown.contains("mode        patrol") && shown.contains("last visit") && shown.contains("2 keyframes"), "\(shown)")
         // Nothing of a patrolled camera is recorded.

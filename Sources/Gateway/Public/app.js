@@ -877,10 +877,12 @@ async function showPatrol() {
         el("td", { class: "number" }, visit ? count(visit.keyframes.length) : "–"),
         el("td", {}, stream ? `${stream.codec} ${stream.width}×${stream.height}` : "–"),
         el("td", { class: "number" }, stream && stream.gop !== undefined && stream.gop !== null
-          ? (stream.gopAtLeast ? "≥ " : "") + fixed(stream.gop, 1) : "–"));
+          ? (stream.gopAtLeast ? "≥ " : "") + fixed(stream.gop, 1) : "–"),
+        el("td", { class: "number" }, stream && stream.clockOffset !== undefined && stream.clockOffset !== null
+          ? (stream.clockOffset >= 0 ? "+" : "") + fixed(stream.clockOffset, 1) : "–"));
     }));
   } catch (error) {
-    cameraBody.replaceChildren(el("tr", {}, el("td", { colspan: 7 }, error.message)));
+    cameraBody.replaceChildren(el("tr", {}, el("td", { colspan: 8 }, error.message)));
   }
 }
 

@@ -15,6 +15,9 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     public var frameRate: Double?
     /// Frames per second the stream's headers declare (SPS/VUI timing), from the latest analysed keyframe.
     public var declaredFrameRate: Double?
+    /// Seconds the camera's clock is ahead of the gateway's (negative: behind), from its RTCP sender reports: the median
+    /// over its latest keyframes, while streaming; nil when it sent none.
+    public var clockOffset: Double?
     /// Seconds between the last two keyframes.
     public var gop: Double?
     public var lastKeyframe: Date?

@@ -180,19 +180,14 @@ public final class CameraWorker: Sendable {
         defer { if let held = keyframes.flush() { analyse(held, codec: codec) } }
         var placedOne = false
         var received = ReceptionCounts()
+        var senderClock = SenderClockMeter(secondsPerTick: codec.timeBase.value)
         let packet = MediaPacket()
         while try source.read(into: packet) {
             let now = clock.monotonicNanoseconds
             let stamp = packet.dts ?? packet.pts
             if let reading = meter.count(bytes: packet.size, stamp: stamp, at: now) {
                 report(.throughput(camera: camera, bytes: reading.bytes, frames: reading.frames, seconds: reading.seconds))
-                if let counts = source.reception, counts != received {
-                    report(
-                        .reception(
-                            camera: camera, packetsLost: counts.packetsLost - received.packetsLost,
-                            framesDropped: counts.framesDropped - received.framesDropped))
-                    received = counts
-                }
+                reportReception(of: source, since: &received)
             }
             if let since = streamingSince {
                 reconnect.stillStreaming(since: since, now: now)
@@ -215,6 +210,11 @@ public final class CameraWorker: Sendable {
                 payload: { packet.payload })
             if let ready = choice.readyForAnalysis { analyse(ready, codec: codec) }
             if choice.isNewKeyframe {
+                if let offset = senderClock.keyframe(
+                    pts: packet.pts, senderClockAtZero: source.senderClockAtZero, arrival: clock.now)
+                {
+                    report(.clockOffset(camera: camera, seconds: offset))
+                }
                 report(
                     .keyframe(
                         RecordedKeyframe(
@@ -222,6 +222,16 @@ public final class CameraWorker: Sendable {
                             byteOffset: unit.byteOffset, size: packet.size)))
             }
         }
+    }
+
+    /// What the source lost on the way since the last report, for sources that count it (GB/T 28181's RTP).
+    private func reportReception(of source: any PacketSource, since received: inout ReceptionCounts) {
+        guard let counts = source.reception, counts != received else { return }
+        report(
+            .reception(
+                camera: camera, packetsLost: counts.packetsLost - received.packetsLost,
+                framesDropped: counts.framesDropped - received.framesDropped))
+        received = counts
     }
 
     /// Analysis gets a copy; when it is behind, it skips (and counts) instead of waiting.

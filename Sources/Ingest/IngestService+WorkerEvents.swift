@@ -63,6 +63,8 @@ extension IngestService {
                 board.cameras[camera]?.packetsLost += lost
                 board.cameras[camera]?.framesDropped += dropped
             }
+        case .clockOffset(let camera, let seconds):
+            board.withLock { $0.cameras[camera]?.clockOffset = seconds }
         }
     }
 
@@ -87,6 +89,7 @@ extension IngestService {
                 status.bitrate = nil
                 status.frameRate = nil
                 status.declaredFrameRate = nil
+                status.clockOffset = nil
             }
             let ended = transition.state == .stopped || transition.state == .disabled
             board.cameras[transition.camera] = ended ? nil : status

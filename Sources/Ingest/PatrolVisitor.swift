@@ -58,6 +58,7 @@ private struct VisitKeyframes {
     let codec: StreamCodec
     private(set) var analysed: [FrameStats] = []
     private var meter: StreamFactsMeter
+    private var clock: SenderClockMeter
     /// The recorder's rule for twin key pictures (one timestamp, two packets): one keyframe, the larger analysed.
     private var selector = KeyframeSelector(analyses: true)
     /// Made at the first keyframe: a camera that never sends one costs no decoder.
@@ -68,13 +69,15 @@ private struct VisitKeyframes {
     init(camera: String, codec: StreamCodec) {
         self.camera = camera
         self.codec = codec
-        meter = StreamFactsMeter(
-            secondsPerTick: Double(codec.timeBase.numerator) / Double(max(1, codec.timeBase.denominator)))
+        let secondsPerTick = Double(codec.timeBase.numerator) / Double(max(1, codec.timeBase.denominator))
+        meter = StreamFactsMeter(secondsPerTick: secondsPerTick)
+        clock = SenderClockMeter(secondsPerTick: secondsPerTick)
     }
 
     var facts: StreamFacts {
         var facts = meter.facts(codec: codec.name, width: codec.width, height: codec.height)
         facts.declaredFrameRate = analyzer?.declaredFrameRate
+        facts.clockOffset = clock.offset
         return facts
     }
 
@@ -89,11 +92,7 @@ private struct VisitKeyframes {
         let arrival = Date()
         let choice = selector.take(
             isKeyframe: packet.isKeyframe, stamp: stamp, size: packet.size, wallClock: arrival, payload: { packet.payload })
-        if choice.isNewKeyframe, let senderClockAtZero, let pts = packet.pts {
-            meter.addClockSample(
-                cameraTime: Double(senderClockAtZero) / 1e6 + Double(pts) * meter.secondsPerTick,
-                arrival: arrival.timeIntervalSince1970)
-        }
+        if choice.isNewKeyframe { clock.keyframe(pts: packet.pts, senderClockAtZero: senderClockAtZero, arrival: arrival) }
         if packet.isKeyframe && !choice.isNewKeyframe {
             meter.addTwin(size: packet.size)
         } else {

@@ -17,8 +17,6 @@ struct StreamFactsMeter {
     /// The first and latest timestamps of any packet: a run of packets without a keyframe bounds the GOP from below.
     private var firstTime: Double?
     private var latestTime: Double?
-    /// The camera's clock less the gateway's, in seconds, at each keyframe whose camera time was known.
-    private var clockOffsets: [Double] = []
 
     init(secondsPerTick: Double) { self.secondsPerTick = secondsPerTick }
 
@@ -50,16 +48,9 @@ struct StreamFactsMeter {
         bytesSinceLastKey += size
     }
 
-    /// A keyframe's time on the camera's clock and the gateway's time of its arrival, both in seconds since 1970.
-    mutating func addClockSample(cameraTime: Double, arrival: Double) {
-        clockOffsets.append(cameraTime - arrival)
-    }
-
     /// The facts measured so far, for a stream of `codec`.
     func facts(codec: String, width: Int, height: Int) -> StreamFacts {
         var facts = StreamFacts(codec: codec, width: width, height: height)
-        // The median: one keyframe held up on the way (a retransmission, a busy gateway) does not move it.
-        facts.clockOffset = clockOffsets.isEmpty ? nil : clockOffsets.sorted()[clockOffsets.count / 2]
         if let first = keyframeTimes.first, let last = keyframeTimes.last, last > first {
             let span = last - first
             facts.gop = span / Double(keyframeTimes.count - 1)

@@ -14,4 +14,6 @@ public enum WorkerEvent: Sendable {
     case throughput(camera: String, bytes: Int, frames: Int, seconds: Double)
     /// RTP packets lost and frames dropped since the last report (sources that count them).
     case reception(camera: String, packetsLost: Int, framesDropped: Int)
+    /// At a keyframe, once the camera has told its clock (RTCP sender reports): seconds it is ahead of the gateway's.
+    case clockOffset(camera: String, seconds: Double)
 }

@@ -157,7 +157,7 @@ struct PatrolCommand: ParsableCommand {
                             visit.reason ?? "", "\(visit.keyframes.count)", streamText(visit.stream),
                             visit.stream?.frameRate.map { fixed($0, 1) } ?? "-",
                             visit.stream?.declaredFrameRate.map { fixed($0, 0) } ?? "-", gopText(visit.stream),
-                            visit.stream?.bitrate.map { fixed($0 / 1000, 0) } ?? "-", clockText(visit.stream),
+                            visit.stream?.bitrate.map { fixed($0 / 1000, 0) } ?? "-", signedText(visit.stream?.clockOffset),
                         ]
                     }, json: visits)
             }
@@ -190,10 +190,10 @@ func streamText(_ facts: StreamFacts?) -> String {
     facts.map { "\($0.codec) \($0.width)×\($0.height)" } ?? "-"
 }
 
-/// The camera's clock against the gateway's: "+90.0", "-0.3", or "-" when unknown.
-func clockText(_ facts: StreamFacts?) -> String {
-    guard let offset = facts?.clockOffset else { return "-" }
-    return (offset >= 0 ? "+" : "") + fixed(offset, 1)
+/// A camera's clock against the gateway's: "+90.0", "-0.3", or "-" when unknown.
+func signedText(_ seconds: Double?) -> String {
+    guard let seconds else { return "-" }
+    return (seconds >= 0 ? "+" : "") + fixed(seconds, 1)
 }
 
 /// "2.00", "≥ 8.0" for a lower bound, or "-".

@@ -12,7 +12,9 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show the service and every camera: state, reason, bitrate, frame rate, GOP, last keyframe.",
         discussion: """
             Reads what `skygate serve` publishes every second in <data-dir>/archive.sqlite, so it works from any \
-            shell while the service runs. Enabled cameras the service has not started are listed as "not running".
+            shell while the service runs. Enabled cameras the service has not started are listed as "not running". \
+            "clock s" is how many seconds a camera's clock is ahead of the gateway's (negative: behind), from the RTCP \
+            sender reports of an RTSP camera; "-" until one came.
             """)
 
     @OptionGroup var registryOptions: RegistryOptions
@@ -34,10 +36,9 @@ struct StatusCommand: ParsableCommand {
                 printTable(
                     header: [
                         "camera", "state", "reason", "since", "kbit/s", "fps", "declared fps", "GOP s", "last keyframe",
-                        "keyframes",
-                        "analysed s ago",
+                        "keyframes", "analysed s ago", "clock s",
                     ],
-                    rows: cameras.map(row), rightAligned: [4, 5, 6, 7, 9, 10])
+                    rows: cameras.map(row), rightAligned: [4, 5, 6, 7, 9, 10, 11])
                 let lossy = cameras.filter { $0.packetsLost > 0 || $0.framesDropped > 0 }
                 if !lossy.isEmpty {
                     print(
@@ -94,7 +95,7 @@ struct StatusCommand: ParsableCommand {
             status.bitrate.map { fixed($0 / 1000, 0) } ?? "-",
             status.frameRate.map { fixed($0, 1) } ?? "-", status.declaredFrameRate.map { fixed($0, 0) } ?? "-",
             status.gop.map { fixed($0, 2) } ?? "-", status.lastKeyframe.map(TimeText.format) ?? "-", "\(status.keyframes)",
-            status.analysisAge.map { fixed($0, 0) } ?? "-",
+            status.analysisAge.map { fixed($0, 0) } ?? "-", signedText(status.clockOffset),
         ]
     }
 }

@@ -18,7 +18,8 @@ struct ConformanceServiceTests {
     func conformanceWhileRecording() async throws {
         // Keyframes every 2 s and every 1 s (50 and 25 frames at 25 fps), against a limit of 1.5 s for the test.
         let slow = try CameraSimulator(cameras: ["slow"], gop: 50)
-        let regular = try CameraSimulator(cameras: ["regular"], gop: 25)
+        // Its clock 90 s ahead of this machine's (libfaketime), as its RTCP sender reports tell.
+        let regular = try CameraSimulator(cameras: ["regular"], gop: 25, clockAhead: 90)
         // 25 frames/s whose SPS declares 50 (FFmpeg's h264_metadata rewrites the timing), streamed as it is.
         let clip = try MediaCorpus.file(
             "declares-50",
@@ -62,6 +63,8 @@ struct ConformanceServiceTests {
         let regularKeyframes = service.ingest.cameraStatuses.first { $0.camera == "regular" }?.keyframes ?? 0
         let declared = service.ingest.cameraStatuses.first { $0.camera == "overstated" }?.declaredFrameRate
         let regularDeclared = service.ingest.cameraStatuses.first { $0.camera == "regular" }?.declaredFrameRate
+        let clocks = Dictionary(
+            service.ingest.cameraStatuses.map { ($0.camera, $0.clockOffset) }, uniquingKeysWith: { a, _ in a })
         let events = try service.events.events()
         await service.shutDown()
         try await running.value
@@ -70,6 +73,9 @@ struct ConformanceServiceTests {
         #expect(abs(gop - 2) < 0.5, "measured \(gop) s between keyframes")
         #expect(regularKeyframes >= 4 && !events.contains { $0.device == "regular" }, "\(events.map { ($0.device, $0.kind) })")
         #expect(declared == 50, "the camera's status: \(declared ?? -1) frames/s declared")
+        // Each camera's clock against this machine's, from its sender reports (libfaketime's setting the oracle).
+        #expect(abs((clocks["regular"].flatMap { $0 } ?? 0) - 90) < 1, "\(clocks)")
+        #expect(abs(clocks["slow"].flatMap { $0 } ?? 99) < 1, "\(clocks)")
         let shortfall = events.first { $0.device == "overstated" && $0.kind == .frameRateShortfall }?.evidence ?? [:]
         // Delivered at most 25 of the 50 declared (less when the machine is loaded): under 0.6 of it.
         #expect(shortfall["declaredFrameRate"] == 50 && (shortfall["ratio"] ?? 1) < 0.6, "\(shortfall)")

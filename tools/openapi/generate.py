@@ -62,7 +62,7 @@ schemas={
  "FrameStats": obj({"width":integer,"height":integer,"meanLuma":num,"lumaStdDev":num,"darkFraction":num,"brightFraction":num,"sharpness":num,"edgeDensity":num,"perceptualHash":integer,"meanU":num,"meanV":num,"thumbnail":arr(num)}),
  "AnalysisCounts": obj({"offered":integer,"analysed":integer,"skipped":integer,"failed":integer}),
  "CameraStatus": obj({"camera":st,"state":{"type":"string","enum":["connecting","streaming","stalled","offline","stopped","disabled"]},"reason":st,"detail":st,"since":time,
-   "bitrate":num,"frameRate":num,"declaredFrameRate":num,"gop":num,"lastKeyframe":time,"keyframes":integer,"reconnects":integer,"discontinuities":integer,"analysis":ref("AnalysisCounts"),
+   "bitrate":num,"frameRate":num,"declaredFrameRate":num,"clockOffset":{"type":"number","description":"Seconds the camera's clock is ahead of the gateway's (negative: behind), from its RTCP sender reports: the median over its latest keyframes, while streaming; absent until a report came."},"gop":num,"lastKeyframe":time,"keyframes":integer,"reconnects":integer,"discontinuities":integer,"analysis":ref("AnalysisCounts"),
    "lastStats":ref("FrameStats"),"lastAnalysedKeyframe":time,
    "analysisAge":{"type":"number","description":"Seconds from the newest analysed keyframe (before the first, from when the camera began streaming) to when the status was made; while streaming with analysis on."},"segment":st,
    "transport":{"type":"string","description":"How the video is carried where the scheme allows more than one way: tcp or udp for RTSP and GB/T 28181 channels."},

@@ -449,6 +449,8 @@ async function showCamera(id, first = true) {
         count: count(status.keyframes), analysed: count(status.analysis.analysed), skipped: count(status.analysis.skipped) }) : "–"],
       ["camera.analysisAge", status && status.analysisAge != null
         ? t("camera.analysisAgeValue", { seconds: fixed(status.analysisAge, 0) }) : "–"],
+      ["camera.clock", status && status.clockOffset != null
+        ? t("camera.clockValue", { seconds: (status.clockOffset >= 0 ? "+" : "") + fixed(status.clockOffset, 1) }) : "–"],
     ];
     $("camera-facts").replaceChildren(...facts.flatMap(([key, value]) => [el("dt", {}, t(key)), el("dd", {}, value)]));
     // From the first recording within the hour: a camera added ten minutes ago gets ten minutes, not a red hour.

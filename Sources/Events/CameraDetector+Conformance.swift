@@ -40,4 +40,22 @@ extension CameraDetector {
         let evidence = ["frameRate": delivered, "declaredFrameRate": declared, "ratio": delivered / declared]
         return judge(.frameRateShortfall, faulty: faulty ? evidence : nil, at: time)
     }
+
+    /// A recorded camera's clock against the gateway's at a keyframe (its sender reports' median): judged as a visit's.
+    /// Not while the camera is offline or stalled.
+    public mutating func observe(clockOffset seconds: Double, at time: Date) -> [DetectorTransition] {
+        judgeClock(seconds, at: time)
+    }
+
+    /// Clock offset: faulty when the camera's clock is more than `clockOffsetSeconds` from the gateway's, either way.
+    /// Hidden (and its count started again) while offline or stalled; a reading without a sender report says nothing.
+    mutating func judgeClock(_ offset: Double?, at time: Date) -> [DetectorTransition] {
+        guard let offset, !thresholds.disabled.contains(.clockOffset) else { return [] }
+        guard !open.keys.contains(where: { $0.hides.contains(.clockOffset) }) else {
+            resetStreak(.clockOffset)
+            return []
+        }
+        let limit = thresholds.clockOffsetSeconds
+        return judge(.clockOffset, faulty: abs(offset) > limit ? ["offset": offset, "limit": limit] : nil, at: time)
+    }
 }

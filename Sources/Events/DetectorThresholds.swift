@@ -55,6 +55,10 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     /// 0.8: it catches a camera sending half its declared rate, and not a simulator on a loaded 2-core machine
     /// (measured sending 15–21 of 25 frames/s).
     public var frameRateShortfallRatio: Double = 0.6
+    /// Clock offset: seconds the camera's clock may be ahead of or behind the gateway's. 10 s leaves room for the
+    /// encoder's and the network's delay (which the measurement includes, under a second on a working network) and
+    /// catches a clock never set or drifting for days; a centre that assesses to the second sets it lower.
+    public var clockOffsetSeconds: Double = 10
 
     /// Detectors turned off for this camera (a camera watching a still scene has no use for `frozen`).
     public var disabled: Set<EventKind> = []

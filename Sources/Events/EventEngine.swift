@@ -117,6 +117,8 @@ public final class EventEngine: Sendable {
             transitions = withDetector(camera) { $0.observe(visit: visit) }
         case .keyframeInterval(let seconds, let at):
             transitions = withDetector(camera) { $0.observe(keyframeInterval: seconds, at: at) }
+        case .clockOffset(let seconds, let at):
+            transitions = withDetector(camera) { $0.observe(clockOffset: seconds, at: at) }
         case .discontinuity, .placed:
             transitions = []
         }

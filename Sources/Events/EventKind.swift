@@ -13,6 +13,10 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// The stream delivers far fewer frames per second than its own headers declare (an NVR or encoder dropping
     /// frames, a bandwidth cap): judged at patrol visits and over a recorded camera's throughput windows.
     case frameRateShortfall = "frame_rate_shortfall"
+    /// The camera's clock is further from the gateway's than the limit (never set, or its time server unreachable):
+    /// the times it burns into its picture and stamps on its recordings are wrong. Judged from its RTCP sender reports
+    /// at patrol visits and at a recorded camera's keyframes.
+    case clockOffset = "clock_offset"
     /// The picture is black or nearly so: signal loss, a dead sensor, or simply too dark.
     case tooDark = "too_dark"
     /// The picture is washed out: glare, a sensor facing the sun.
@@ -36,7 +40,8 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     public var isPictureFault: Bool {
         switch self {
         case .tooDark, .tooBright, .occlusion, .frozen, .blur, .colourCast, .cameraMoved: true
-        case .offline, .stalled, .streamDegraded, .longGOP, .frameRateShortfall, .sensorAlarm, .deviceAlarm: false
+        case .offline, .stalled, .streamDegraded, .longGOP, .frameRateShortfall, .clockOffset, .sensorAlarm, .deviceAlarm:
+            false
         }
     }
 
@@ -51,13 +56,15 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     public var hides: Set<EventKind> {
         switch self {
         case .offline, .stalled:
-            Set(EventKind.allCases.filter(\.isPictureFault)).union([.streamDegraded, .longGOP, .frameRateShortfall])
+            Set(EventKind.allCases.filter(\.isPictureFault)).union([
+                .streamDegraded, .longGOP, .frameRateShortfall, .clockOffset,
+            ])
         case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .cameraMoved, .streamDegraded]
         case .occlusion: [.frozen, .blur, .cameraMoved, .streamDegraded]
         // A still or flat picture needs few bits: its low bitrate is not a degraded stream.
         case .frozen: [.streamDegraded]
         case .streamDegraded: [.frameRateShortfall]
-        case .longGOP, .frameRateShortfall, .blur, .colourCast, .cameraMoved, .sensorAlarm, .deviceAlarm: []
+        case .longGOP, .frameRateShortfall, .clockOffset, .blur, .colourCast, .cameraMoved, .sensorAlarm, .deviceAlarm: []
         }
     }
 

@@ -55,9 +55,8 @@ extension IngestService {
                 board.cameras[camera]?.bitrate = bitrate
                 board.cameras[camera]?.frameRate = frameRate
             }
-            observe(
-                places.observation(
-                    camera, .throughput(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: Date())))
+            let reading = Observation.Reading.throughput(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: Date())
+            observe(places.observation(camera, reading))
         case .reception(let camera, let lost, let dropped):
             board.withLock { board in
                 board.cameras[camera]?.packetsLost += lost
@@ -65,6 +64,7 @@ extension IngestService {
             }
         case .clockOffset(let camera, let seconds):
             board.withLock { $0.cameras[camera]?.clockOffset = seconds }
+            observe(places.observation(camera, .clockOffset(seconds: seconds, at: Date())))
         }
     }
 

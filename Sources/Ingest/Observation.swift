@@ -16,6 +16,8 @@ public struct Observation: Sendable {
         case throughput(bitrate: Double, frameRate: Double, seconds: Double, at: Date)
         /// A keyframe came `seconds` after the previous one of the same connection (wall clock): the stream's GOP.
         case keyframeInterval(seconds: Double, at: Date)
+        /// At a keyframe, once the camera has told its clock: seconds it is ahead of the gateway's (negative: behind).
+        case clockOffset(seconds: Double, at: Date)
         /// A registry sync found the camera, or found it moved: `place` is where it is now. Sent at once, so an event
         /// raised while the camera sends nothing (offline, waiting to reconnect) carries its current place.
         case placed

@@ -126,6 +126,37 @@ struct PatrolDetectorTests {
         #expect(Self.feed(&detector, 17..<18, stream(25, declared: 25)).map(\.phase) == [.cleared])
     }
 
+    @Test(
+        "clock offset: raised at the third visit over 10 s off either way, cleared at the third within; a visit without a sender report says nothing"
+    )
+    func clockOffsetByVisits() {
+        var detector = CameraDetectorTests.detector()
+        func stream(_ offset: Double?) -> (Int) -> PatrolVisit {
+            { n in
+                var visit = Self.visit(n)
+                visit.stream = StreamFacts(codec: "h264", width: 1920, height: 1080, gop: 2, clockOffset: offset)
+                return visit
+            }
+        }
+        #expect(Self.feed(&detector, 0..<4, stream(-9.5)).isEmpty, "within 10 s")
+        #expect(Self.feed(&detector, 4..<6, stream(-90)).isEmpty, "raised before the third visit off")
+        // Visits that saw no sender report neither count nor break the run.
+        #expect(Self.feed(&detector, 6..<9, stream(nil)).isEmpty)
+        let raised = Self.feed(&detector, 9..<10, stream(-90))
+        #expect(raised.map(\.kind) == [.clockOffset] && raised.first?.evidence["offset"] == -90, "\(raised)")
+        #expect(raised.first?.since == Self.visit(4).startedAt.addingTimeInterval(4))
+        #expect(Self.feed(&detector, 10..<12, stream(0.2)).isEmpty)
+        #expect(Self.feed(&detector, 12..<13, stream(0.2)).map(\.phase) == [.cleared])
+        // A recorded camera's keyframes count the same way; offline hides it.
+        var recorded = CameraDetectorTests.detector()
+        let start = CameraDetectorTests.noon
+        let out = (0..<3).flatMap { recorded.observe(clockOffset: 30, at: start + Double($0) * 2) }
+        #expect(out.map(\.kind) == [.clockOffset] && out.first?.since == start, "\(out)")
+        _ = recorded.observe(health: .offline, reason: .refused, at: start + 10)
+        let whileOffline = recorded.tick(now: start + 200)
+        #expect(whileOffline.map(\.kind) == [.offline], "\(whileOffline)")
+    }
+
     @Test("frame rate shortfall of a recorded camera: each throughput window against the rate its keyframes declare")
     func frameRateShortfallWhileRecording() {
         var detector = CameraDetectorTests.detector()

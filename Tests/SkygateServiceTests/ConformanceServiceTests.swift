@@ -13,7 +13,7 @@ import Testing
 @Suite("Conformance of recorded cameras, in-process", .serialized)
 struct ConformanceServiceTests {
     @Test(
-        "recorded cameras: keyframes further apart than the limit raise long GOP, 25 frames/s of a declared 50 raise frame rate shortfall, a conforming camera raises neither"
+        "recorded cameras: keyframes further apart than the limit raise long GOP, 25 frames/s of a declared 50 raise frame rate shortfall, a clock 90 s ahead raises clock offset, and nothing else"
     )
     func conformanceWhileRecording() async throws {
         // Keyframes every 2 s and every 1 s (50 and 25 frames at 25 fps), against a limit of 1.5 s for the test.
@@ -58,6 +58,7 @@ struct ConformanceServiceTests {
             let events = (try? service.events.events()) ?? []
             return events.contains { $0.device == "slow" && $0.kind == .longGOP }
                 && events.contains { $0.device == "overstated" && $0.kind == .frameRateShortfall }
+                && events.contains { $0.device == "regular" && $0.kind == .clockOffset }
         }
         // The regular camera has had as many intervals by now, each within the limit.
         let regularKeyframes = service.ingest.cameraStatuses.first { $0.camera == "regular" }?.keyframes ?? 0
@@ -71,7 +72,13 @@ struct ConformanceServiceTests {
         #expect(raised, "\(events.map { ($0.device, $0.kind) })")
         let gop = events.first { $0.device == "slow" && $0.kind == .longGOP }?.evidence["gop"] ?? 0
         #expect(abs(gop - 2) < 0.5, "measured \(gop) s between keyframes")
-        #expect(regularKeyframes >= 4 && !events.contains { $0.device == "regular" }, "\(events.map { ($0.device, $0.kind) })")
+        // Its keyframes conform; its clock does not, and that is its only event.
+        #expect(
+            regularKeyframes >= 4 && events.filter { $0.device == "regular" }.map(\.kind) == [.clockOffset],
+            "\(events.map { ($0.device, $0.kind) })")
+        let clockEvidence = events.first { $0.device == "regular" && $0.kind == .clockOffset }?.evidence ?? [:]
+        #expect(abs((clockEvidence["offset"] ?? 0) - 90) < 1 && clockEvidence["limit"] == 10, "\(clockEvidence)")
+        #expect(!events.contains { $0.device != "regular" && $0.kind == .clockOffset })
         #expect(declared == 50, "the camera's status: \(declared ?? -1) frames/s declared")
         // Each camera's clock against this machine's, from its sender reports (libfaketime's setting the oracle).
         #expect(abs((clocks["regular"].flatMap { $0 } ?? 0) - 90) < 1, "\(clocks)")

@@ -32,24 +32,32 @@ for name in dict.fromkeys(started):
 PY
 }
 
-# Waits for process $1 for at most $2 seconds; past that, reports on the stage (log $3, name $4) and kills it all.
+# Waits for process $1 (a child of this script) for at most $2 seconds; past that, reports on the stage (log $3, name
+# $4) and kills it all. It runs in a subshell of its own, where a failing command must not end it before it kills.
 watchdog() {
+  set +e
   local pid=$1 limit=$2 log=$3 name=$4 waited=0
-  while kill -0 "$pid" 2>/dev/null; do
+  # While the process is this script's child: once it ends and is reaped, its ID may be another process's.
+  while [ "$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$$" ]; do
     if [ "$waited" -ge "$limit" ]; then
+      echo "$name" >>"$stopped_stages"
       echo "== $name: still running after ${limit} s; stopped. Tests started and not ended:"
       unfinished_tests "$log"
-      local tree test_process
-      tree=$(descendants "$pid")
-      test_process=$(for p in $tree; do ps -o pid=,args= -p "$p"; done | awk '/\.xctest/ {print $1; exit}')
+      local test_process
+      test_process=$(for p in $(descendants "$pid"); do ps -o pid=,args= -p "$p"; done |
+        awk '/\.xctest/ && !found {found = $1} END {print found}')
       if [ -n "$test_process" ] && command -v gdb >/dev/null; then
         echo "== $name: the test process's threads (the first 600 lines):"
-        timeout 120 gdb -p "$test_process" -batch -ex "thread apply all bt 12" 2>/dev/null | grep -E "^(Thread|#)" | head -600 || true
+        timeout 120 gdb -p "$test_process" -batch -ex "thread apply all bt 12" 2>/dev/null | grep -E "^(Thread|#)" |
+          head -600
       fi
-      # Stopped first so that none starts another while the rest are killed.
-      kill -STOP "$pid" $tree 2>/dev/null || true
-      kill -KILL "$pid" $tree 2>/dev/null || true
-      echo "$name" >>"$stopped_stages"
+      # The stage's processes are listed only now, after gdb, and stopped before they are killed, so that none
+      # starts another meanwhile.
+      local tree
+      kill -STOP "$pid" 2>/dev/null
+      tree=$(descendants "$pid")
+      kill -STOP $tree 2>/dev/null
+      kill -KILL "$pid" $tree 2>/dev/null
       return
     fi
     sleep 5

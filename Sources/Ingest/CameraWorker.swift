@@ -14,9 +14,9 @@ public final class CameraWorker: Sendable {
     public let camera: String
     private let opener: any PacketSourceOpener
     private let configuration: WorkerConfiguration
-    private let clock: any WorkerClock
+    let clock: any WorkerClock
     private let makeRecorder: @Sendable () -> any RecordingSink
-    private let report: @Sendable (WorkerEvent) -> Void
+    let report: @Sendable (WorkerEvent) -> Void
     private let control = Mutex<(stopping: Bool, interrupt: InterruptFlag?)>((false, nil))
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -210,11 +210,7 @@ public final class CameraWorker: Sendable {
                 payload: { packet.payload })
             if let ready = choice.readyForAnalysis { analyse(ready, codec: codec) }
             if choice.isNewKeyframe {
-                if let offset = senderClock.keyframe(
-                    pts: packet.pts, senderClockAtZero: source.senderClockAtZero, arrival: clock.now)
-                {
-                    report(.clockOffset(camera: camera, seconds: offset))
-                }
+                measureClock(&senderClock, at: packet, from: source)
                 report(
                     .keyframe(
                         RecordedKeyframe(
@@ -222,16 +218,6 @@ public final class CameraWorker: Sendable {
                             byteOffset: unit.byteOffset, size: packet.size)))
             }
         }
-    }
-
-    /// What the source lost on the way since the last report, for sources that count it (GB/T 28181's RTP).
-    private func reportReception(of source: any PacketSource, since received: inout ReceptionCounts) {
-        guard let counts = source.reception, counts != received else { return }
-        report(
-            .reception(
-                camera: camera, packetsLost: counts.packetsLost - received.packetsLost,
-                framesDropped: counts.framesDropped - received.framesDropped))
-        received = counts
     }
 
     /// Analysis gets a copy; when it is behind, it skips (and counts) instead of waiting.

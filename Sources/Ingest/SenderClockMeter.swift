@@ -20,6 +20,12 @@ struct SenderClockMeter {
     /// known.
     var offset: Double? { offsets.isEmpty ? nil : offsets.sorted()[offsets.count / 2] }
 
+    /// Whether `window` keyframes have been measured. A connection's reading holds from then on: FFmpeg keeps only the
+    /// session's first sender report, so later keyframes' camera times are that report plus the camera's RTP clock,
+    /// which drifts from its wall clock over days; and a clock the camera corrects mid-session shows only at its next
+    /// connection.
+    var isSettled: Bool { offsets.count >= Self.window }
+
     /// A keyframe with timestamp `pts` that arrived at `arrival`, when the camera's wall clock at timestamp 0 is
     /// `senderClockAtZero` (microseconds since 1970; nil while the camera has not told it). Returns `offset` after it.
     @discardableResult

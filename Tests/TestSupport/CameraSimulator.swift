@@ -44,9 +44,13 @@ public final class CameraSimulator {
                 ] + clips.sorted { $0.key < $1.key }.flatMap { ["--clip-for", "\($0.key)=\($0.value)"] }
                 + udpOnly.sorted().flatMap { ["--udp-only", $0] }
             if let clockAhead {
+                // A preload the loader cannot find is ignored in silence, and the clock would be this machine's.
+                guard FileManager.default.fileExists(atPath: Self.libfaketime) else {
+                    throw TestSupportError("\(Self.libfaketime) is missing: tools/setup installs faketime")
+                }
                 // Only the wall clock: GStreamer's timers run on the monotonic clock, which stays true.
                 process.environment = ProcessInfo.processInfo.environment.merging([
-                    "LD_PRELOAD": "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                    "LD_PRELOAD": Self.libfaketime,
                     "FAKETIME": "\(clockAhead >= 0 ? "+" : "")\(clockAhead)s",
                     "FAKETIME_DONT_FAKE_MONOTONIC": "1",
                 ]) { _, new in new }
@@ -80,6 +84,14 @@ public final class CameraSimulator {
         }
         throw TestSupportError("camera-sim did not start: \(lastFailure)")
     }
+
+    /// libfaketime, as Debian's `faketime` package installs it for this machine's architecture.
+    static let libfaketime = "/usr/lib/\(machineTriple)/faketime/libfaketime.so.1"
+    #if arch(arm64)
+        private static let machineTriple = "aarch64-linux-gnu"
+    #else
+        private static let machineTriple = "x86_64-linux-gnu"
+    #endif
 
     /// The stream URL of a camera.
     public func url(_ camera: String) -> String { "rtsp://127.0.0.1:\(port)/\(camera)" }

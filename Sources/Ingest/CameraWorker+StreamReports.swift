@@ -1,0 +1,23 @@
+import Foundation
+import MediaIO
+
+extension CameraWorker {
+    /// What the source lost on the way since the last report, for sources that count it (GB/T 28181's RTP).
+    func reportReception(of source: any PacketSource, since received: inout ReceptionCounts) {
+        guard let counts = source.reception, counts != received else { return }
+        report(
+            .reception(
+                camera: camera, packetsLost: counts.packetsLost - received.packetsLost,
+                framesDropped: counts.framesDropped - received.framesDropped))
+        received = counts
+    }
+
+    /// The camera's clock at a keyframe, reported over the connection's first keyframes and then held
+    /// (`SenderClockMeter.isSettled` says why).
+    func measureClock(_ meter: inout SenderClockMeter, at keyframe: MediaPacket, from source: any PacketSource) {
+        guard !meter.isSettled,
+            let offset = meter.keyframe(pts: keyframe.pts, senderClockAtZero: source.senderClockAtZero, arrival: clock.now)
+        else { return }
+        report(.clockOffset(camera: camera, seconds: offset))
+    }
+}

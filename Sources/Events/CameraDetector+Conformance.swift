@@ -41,7 +41,7 @@ extension CameraDetector {
         return judge(.frameRateShortfall, faulty: faulty ? evidence : nil, at: time)
     }
 
-    /// A recorded camera's clock against the gateway's at a keyframe (its sender reports' median): judged as a visit's.
+    /// A recorded camera's clock against the gateway's, reported at its connection's first keyframes: judged as a visit's.
     /// Not while the camera is offline or stalled.
     public mutating func observe(clockOffset seconds: Double, at time: Date) -> [DetectorTransition] {
         judgeClock(seconds, at: time)

@@ -6,9 +6,10 @@ extension CameraDetector {
     ///
     /// A visit that reached the camera clears offline and judges one picture, its last analysed keyframe: one
     /// observation per visit, so `raiseAfter` and `clearAfter` count visits, and "frozen" compares the picture with
-    /// the previous visit's. The stream's GOP is judged against `longGOPSeconds` the same way, and its delivered frame
-    /// rate against the declared one, and its clock (when a sender report came) against `clockOffsetSeconds`. `offlineAfterVisits` visits in a row that did not reach it (or got no keyframe)
-    /// raise offline, from the first of them, with the first one's reason.
+    /// the previous visit's. The stream's GOP is judged against `longGOPSeconds` the same way, its delivered frame rate
+    /// against the declared one, and its clock (when a sender report came) against `clockOffsetSeconds`.
+    /// `offlineAfterVisits` visits in a row that did not reach it (or got no keyframe) raise offline, from the first of
+    /// them, with the first one's reason.
     public mutating func observe(visit: PatrolVisit) -> [DetectorTransition] {
         let end = visit.startedAt.addingTimeInterval(visit.duration)
         guard visit.outcome == .ok, let picture = visit.keyframes.last else {

@@ -218,10 +218,10 @@ public struct CameraDetector: Sendable {
         return faults
     }
 
-    /// Sharpness over contrast (Laplacian variance over luma variance).
     /// The upper median of a non-empty list: a baseline's value, robust to a few odd observations.
     static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
+    /// Sharpness over contrast (Laplacian variance over luma variance).
     static func detail(_ stats: FrameStats) -> Double { stats.sharpness / max(stats.lumaStdDev * stats.lumaStdDev, 1) }
 
     /// Learns the baseline from the first clean keyframes (medians), then follows slow changes (light, seasons).

@@ -16,7 +16,7 @@ public struct CameraStatus: Sendable, Codable, Equatable {
     /// Frames per second the stream's headers declare (SPS/VUI timing), from the latest analysed keyframe.
     public var declaredFrameRate: Double?
     /// Seconds the camera's clock is ahead of the gateway's (negative: behind), from its RTCP sender reports: the median
-    /// over its latest keyframes, while streaming; nil when it sent none.
+    /// over the connection's first 9 keyframes, held while it streams (`SenderClockMeter.isSettled`); nil before.
     public var clockOffset: Double?
     /// Seconds between the last two keyframes.
     public var gop: Double?

@@ -69,9 +69,8 @@ private struct VisitKeyframes {
     init(camera: String, codec: StreamCodec) {
         self.camera = camera
         self.codec = codec
-        let secondsPerTick = Double(codec.timeBase.numerator) / Double(max(1, codec.timeBase.denominator))
-        meter = StreamFactsMeter(secondsPerTick: secondsPerTick)
-        clock = SenderClockMeter(secondsPerTick: secondsPerTick)
+        meter = StreamFactsMeter(secondsPerTick: codec.timeBase.value)
+        clock = SenderClockMeter(secondsPerTick: codec.timeBase.value)
     }
 
     var facts: StreamFacts {

@@ -423,6 +423,9 @@ async function startFeed() {
 
 // ---- Camera page ---------------------------------------------------------------------------------------------------
 
+// A camera's clock against the gateway's, signed: "+90.0", "-0.3".
+const signedSeconds = (seconds) => (seconds >= 0 ? "+" : "") + fixed(seconds, 1);
+
 async function showCamera(id, first = true) {
   const path = `/api/cameras/${encodeURIComponent(id)}`;
   const to = new Date();
@@ -450,7 +453,7 @@ async function showCamera(id, first = true) {
       ["camera.analysisAge", status && status.analysisAge != null
         ? t("camera.analysisAgeValue", { seconds: fixed(status.analysisAge, 0) }) : "–"],
       ["camera.clock", status && status.clockOffset != null
-        ? t("camera.clockValue", { seconds: (status.clockOffset >= 0 ? "+" : "") + fixed(status.clockOffset, 1) }) : "–"],
+        ? t("camera.clockValue", { seconds: signedSeconds(status.clockOffset) }) : "–"],
     ];
     $("camera-facts").replaceChildren(...facts.flatMap(([key, value]) => [el("dt", {}, t(key)), el("dd", {}, value)]));
     // From the first recording within the hour: a camera added ten minutes ago gets ten minutes, not a red hour.
@@ -880,8 +883,7 @@ async function showPatrol() {
         el("td", {}, stream ? `${stream.codec} ${stream.width}×${stream.height}` : "–"),
         el("td", { class: "number" }, stream && stream.gop !== undefined && stream.gop !== null
           ? (stream.gopAtLeast ? "≥ " : "") + fixed(stream.gop, 1) : "–"),
-        el("td", { class: "number" }, stream && stream.clockOffset !== undefined && stream.clockOffset !== null
-          ? (stream.clockOffset >= 0 ? "+" : "") + fixed(stream.clockOffset, 1) : "–"));
+        el("td", { class: "number" }, stream && stream.clockOffset != null ? signedSeconds(stream.clockOffset) : "–"));
     }));
   } catch (error) {
     cameraBody.replaceChildren(el("tr", {}, el("td", { colspan: 8 }, error.message)));

@@ -2,7 +2,7 @@ import Foundation
 import MediaIO
 
 extension CameraWorker {
-    /// What the source lost on the way since the last report, for sources that count it (GB/T 28181's RTP).
+    /// What the source lost on the way since the last report, for sources that count it (RTP: RTSP, GB/T 28181).
     func reportReception(of source: any PacketSource, since received: inout ReceptionCounts) {
         guard let counts = source.reception, counts != received else { return }
         report(

@@ -22,7 +22,7 @@ public protocol PacketSource: AnyObject {
     /// How the video is carried, where the URL's scheme allows more than one way (RTSP: "tcp", "udp", …).
     var transport: String? { get }
 
-    /// For sources that receive packets themselves (GB/T 28181's RTP): what they lost since they opened.
+    /// For sources carried over RTP (GB/T 28181 channels, RTSP): what they lost since they opened; nil for others.
     var reception: ReceptionCounts? { get }
 
     /// The camera's wall clock at the packets' timestamp 0, in microseconds since 1970, once the camera has told it
@@ -118,6 +118,9 @@ final class DemuxerSource: PacketSource {
     }
 
     var senderClockAtZero: Int64? { demuxer?.senderClockAtZero }
+
+    /// RTSP's lost RTP packets, as FFmpeg reports its gaps; FFmpeg drops no whole frames of its own accord.
+    var reception: ReceptionCounts? { demuxer?.rtpPacketsLost.map { ReceptionCounts(packetsLost: $0) } }
 
     /// Closing a network input can block (RTSP TEARDOWN) up to the read deadline, unless its interrupt was aborted.
     func close() { demuxer = nil }

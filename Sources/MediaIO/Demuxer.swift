@@ -13,6 +13,10 @@ public final class Demuxer {
     public let interrupt: InterruptFlag
     let options: DemuxOptions
     let videoStream: UnsafeMutablePointer<AVStream>
+    /// The input is carried over RTP, and its gaps are counted in `RTPLossLedger`.
+    private let countsRTPLoss: Bool
+    /// FFmpeg's demuxers that read RTP.
+    private static let rtpFormats: Set<String> = ["rtsp", "sdp", "rtp"]
 
     /// Opens `source` and probes its streams within `options.openTimeout`.
     /// - Throws: `MediaError` (`.refusedURL`, `.fileNotFound`, `.timeout`, `.invalidData`, `.noVideoStream`, …).
@@ -37,6 +41,11 @@ public final class Demuxer {
         }
         if scheme == "rtsp" || scheme == "rtsps" {
             av_dict_set(&dictionary, "rtsp_transport", options.rtspTransport, 0)
+            // Over TCP FFmpeg passes RTP packets straight through and never notices a gap (a camera that drops packets
+            // when its send buffer is full). With a queue of two, an in-order packet still passes at once, and a gap
+            // holds one packet back before it is reported as missed (see `rtpPacketsLost`). Over UDP the default
+            // queue (500 packets or 100 ms) stays: it also reorders.
+            if options.rtspTransport == "tcp" { av_dict_set(&dictionary, "reorder_queue_size", "2", 0) }
         }
 
         guard var context = avformat_alloc_context() else { fatalError("avformat_alloc_context failed: out of memory") }
@@ -49,9 +58,13 @@ public final class Demuxer {
             throw Demuxer.openError(status, source: shown, interrupt: interrupt, options: options, isFile: scheme == nil)
         }
         context = opened
+        let format = context.pointee.iformat.map { String(cString: $0.pointee.name) } ?? "unknown"
+        countsRTPLoss = Demuxer.rtpFormats.contains(format)
+        if countsRTPLoss { RTPLossLedger.enter(context) }
         status = avformat_find_stream_info(context, nil)
         interrupt.arm(seconds: nil)
         guard status >= 0 else {
+            if countsRTPLoss { RTPLossLedger.remove(context) }
             var closing: UnsafeMutablePointer<AVFormatContext>? = context
             avformat_close_input(&closing)
             throw Demuxer.openError(status, source: shown, interrupt: interrupt, options: options, isFile: scheme == nil)
@@ -60,6 +73,7 @@ public final class Demuxer {
         let streams = (0..<Int(context.pointee.nb_streams)).map { Demuxer.describe(context, index: $0) }
         let best = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
         guard best >= 0 else {
+            if countsRTPLoss { RTPLossLedger.remove(context) }
             var closing: UnsafeMutablePointer<AVFormatContext>? = context
             avformat_close_input(&closing)
             let found = streams.isEmpty ? "no streams" : streams.map { "\($0.kind) \($0.codec)" }.joined(separator: ", ")
@@ -71,7 +85,6 @@ public final class Demuxer {
         }
         self.context = context
         self.videoStream = CFFmpeg_stream(context, UInt32(best))
-        let format = context.pointee.iformat.map { String(cString: $0.pointee.name) } ?? "unknown"
         let duration = context.pointee.duration
         self.description = MediaDescription(
             source: shown,
@@ -93,6 +106,14 @@ public final class Demuxer {
     public var senderClockAtZero: Int64? {
         let value = context.pointee.start_time_realtime
         return value == CFFmpeg_AV_NOPTS_VALUE() || value <= 0 ? nil : value
+    }
+
+    /// RTP packets that never came since the input opened (FFmpeg's gap reports); nil for inputs not carried over RTP.
+    ///
+    /// Counted when FFmpeg gives up waiting for a packet: over UDP after its reorder queue's 100 ms, over TCP at the
+    /// next packet after the gap. A camera that skips packets on a TCP connection is counted as well as a lossy network.
+    public var rtpPacketsLost: Int? {
+        countsRTPLoss ? RTPLossLedger.missed(context) : nil
     }
 
     /// Set when a read succeeded only because its deadline expired (see `readVideoPacket`).
@@ -141,6 +162,7 @@ public final class Demuxer {
     }
 
     deinit {
+        if countsRTPLoss { RTPLossLedger.remove(context) }
         var closing: UnsafeMutablePointer<AVFormatContext>? = context
         // Closing a network input can block (RTSP TEARDOWN); bound it like every other call.
         interrupt.arm(seconds: options.readTimeout)

@@ -20,6 +20,9 @@ struct LiveWorkerTests {
         var keyframes: [RecordedKeyframe] {
             events.withLock { $0.compactMap { if case .keyframe(let keyframe) = $0 { keyframe } else { nil } } }
         }
+        var packetsLost: Int {
+            events.withLock { $0.reduce(0) { if case .reception(_, let lost, _) = $1 { $0 + lost } else { $0 } } }
+        }
         var discontinuities: [TimestampDiscontinuity] {
             events.withLock { $0.compactMap { if case .discontinuity(_, let discontinuity) = $0 { discontinuity } else { nil } } }
         }
@@ -82,6 +85,22 @@ struct LiveWorkerTests {
             ).split(separator: "\n").prefix(4).joined(separator: " | ")
             #expect(decode.status == 0 && decode.standardError.isEmpty, "\(segment): \(decode.standardError) \(packets)")
         }
+    }
+
+    @Test("a recorded camera's lost RTP packets are reported about once a second, as many as the camera dropped")
+    func reportsPacketLoss() throws {
+        let simulator = try CameraSimulator(cameras: ["cam1"], lossy: ["cam1": 20])
+        let events = Events()
+        let (worker, directory) = try Self.worker(simulator.url("cam1"), events: events)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        worker.start()
+        #expect(events.wait(15) { $0.keyframes.count >= 8 })
+        worker.stop()
+        #expect(worker.waitUntilStopped(timeout: 1))
+        let dropped = try simulator.packets("cam1").dropped
+        print("reported \(events.packetsLost) lost packets of \(dropped) the camera dropped")
+        // Reported with each throughput reading: the last second's losses, and those after the stop, are not.
+        #expect(events.packetsLost >= 1 && events.packetsLost <= dropped && events.packetsLost * 2 >= dropped)
     }
 
     @Test("reconnects after the camera drops the connection, and the timeline records one reset")

@@ -15,10 +15,11 @@ public final class CameraSimulator {
     /// `clips` gives cameras a file to stream instead of the live test picture (camera ID → H.264 MP4); the cameras
     /// of `udpOnly` refuse RTP over TCP (461 Unsupported Transport), as many older cameras do. With `clockAhead`, the
     /// simulator's wall clock, and so the NTP time of its RTCP sender reports, runs that many seconds ahead of this
-    /// machine's (libfaketime, which `tools/setup` installs), as a camera whose clock was never set does.
+    /// machine's (libfaketime, which `tools/setup` installs), as a camera whose clock was never set does. The cameras
+    /// of `lossy` lose about one RTP packet in the given number, over any transport (`packets(_:)` counts them).
     public init(
         cameras: [String], codec: String = "h264", gop: Int = 25, clips: [String: String] = [:], udpOnly: Set<String> = [],
-        clockAhead: Int? = nil
+        clockAhead: Int? = nil, lossy: [String: Int] = [:]
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -37,12 +38,14 @@ public final class CameraSimulator {
             }()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments =
-                [
-                    MediaCorpus.packageRoot.appendingPathComponent("tools/camera-sim").path, directory.path, "--port", "\(port)",
-                    "--control-port", "\(controlPort)", "--codec", codec, "--gop", "\(gop)",
-                ] + clips.sorted { $0.key < $1.key }.flatMap { ["--clip-for", "\($0.key)=\($0.value)"] }
-                + udpOnly.sorted().flatMap { ["--udp-only", $0] }
+            var arguments = [
+                MediaCorpus.packageRoot.appendingPathComponent("tools/camera-sim").path, directory.path, "--port", "\(port)",
+                "--control-port", "\(controlPort)", "--codec", codec, "--gop", "\(gop)",
+            ]
+            arguments += clips.sorted { $0.key < $1.key }.flatMap { ["--clip-for", "\($0.key)=\($0.value)"] }
+            arguments += udpOnly.sorted().flatMap { ["--udp-only", $0] }
+            arguments += lossy.sorted { $0.key < $1.key }.flatMap { ["--lossy", "\($0.key)=\($0.value)"] }
+            process.arguments = arguments
             if let clockAhead {
                 // A preload the loader cannot find is ignored in silence, and the clock would be this machine's.
                 guard FileManager.default.fileExists(atPath: Self.libfaketime) else {
@@ -99,6 +102,13 @@ public final class CameraSimulator {
     /// Applies a fault: drop, restart, stall, resume, freeze, unfreeze, refuse/401, refuse/404, accept.
     public func fault(_ camera: String, _ action: String) throws {
         try ProcessRunner.check("curl", ["-sf", "-X", "POST", "http://127.0.0.1:\(controlPort)/\(camera)/\(action)"])
+    }
+
+    /// The RTP packets a camera's payloader made, and those its `lossy` setting dropped, over all its sessions.
+    public func packets(_ camera: String) throws -> (sent: Int, dropped: Int) {
+        let text = try ProcessRunner.check("curl", ["-sf", "-m", "5", "http://127.0.0.1:\(controlPort)/\(camera)/packets"])
+        let counts = try JSONDecoder().decode([String: Int].self, from: Data(text.utf8))
+        return (counts["sent"] ?? 0, counts["dropped"] ?? 0)
     }
 
     deinit {

@@ -78,10 +78,13 @@ public struct StreamFacts: Sendable, Codable, Equatable {
     /// the camera's encoding and network delay, well under a second on a working network. Nil when the camera sent no
     /// sender report while it was read.
     public var clockOffset: Double?
+    /// RTP packets that never came while the stream was read (RTSP, GB/T 28181); nil for streams not carried over RTP.
+    public var packetsLost: Int?
 
     public init(
         codec: String, width: Int, height: Int, frameRate: Double? = nil, declaredFrameRate: Double? = nil,
-        gop: Double? = nil, gopAtLeast: Bool = false, bitrate: Double? = nil, clockOffset: Double? = nil
+        gop: Double? = nil, gopAtLeast: Bool = false, bitrate: Double? = nil, clockOffset: Double? = nil,
+        packetsLost: Int? = nil
     ) {
         self.codec = codec
         self.width = width
@@ -92,5 +95,6 @@ public struct StreamFacts: Sendable, Codable, Equatable {
         self.gopAtLeast = gopAtLeast
         self.bitrate = bitrate
         self.clockOffset = clockOffset
+        self.packetsLost = packetsLost
     }
 }

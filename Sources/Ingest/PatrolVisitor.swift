@@ -36,6 +36,7 @@ struct PatrolVisitor {
             } catch {
                 readFailure = error
             }
+            keyframes.packetsLost = source.reception?.packetsLost
             try keyframes.finish(wanted: self.keyframes)
             if let readFailure { throw readFailure }
         } catch let error as MediaError {
@@ -65,6 +66,8 @@ private struct VisitKeyframes {
     private var analyzer: KeyframeAnalyzer?
     /// A keyframe that came before any timestamp: judged only if the visit ends with no other.
     private var untimedKeyframe: [UInt8]?
+    /// RTP packets the source lost while it was read; nil for sources not carried over RTP.
+    var packetsLost: Int?
 
     init(camera: String, codec: StreamCodec) {
         self.camera = camera
@@ -77,6 +80,7 @@ private struct VisitKeyframes {
         var facts = meter.facts(codec: codec.name, width: codec.width, height: codec.height)
         facts.declaredFrameRate = analyzer?.declaredFrameRate
         facts.clockOffset = clock.offset
+        facts.packetsLost = packetsLost
         return facts
     }
 

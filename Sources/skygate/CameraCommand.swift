@@ -152,7 +152,8 @@ struct CameraCommand: ParsableCommand {
                         "last visit  \(TimeText.format(visit.startedAt)) \(visit.outcome.rawValue)"
                             + (visit.reason.map { " (\($0))" } ?? "") + ", \(visit.keyframes.count) keyframes, "
                             + "\(streamText(visit.stream)), GOP \(gopText(visit.stream)) s"
-                            + (visit.stream?.clockOffset == nil ? "" : ", clock \(signedText(visit.stream?.clockOffset)) s"))
+                            + (visit.stream?.clockOffset == nil ? "" : ", clock \(signedText(visit.stream?.clockOffset)) s")
+                            + (visit.stream?.packetsLost.map { ", \($0) packets lost" } ?? ""))
                 }
                 print("main        \(camera.mainStream.redacted)")
                 if let sub = camera.subStream { print("sub         \(sub.redacted)") }

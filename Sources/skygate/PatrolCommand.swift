@@ -149,7 +149,7 @@ struct PatrolCommand: ParsableCommand {
                 try format.emit(
                     header: [
                         "started", "seconds", "outcome", "reason", "keyframes", "stream", "fps", "declared fps", "GOP s",
-                        "kbit/s", "clock s",
+                        "kbit/s", "clock s", "lost packets",
                     ],
                     rows: visits.map { visit in
                         [
@@ -158,6 +158,7 @@ struct PatrolCommand: ParsableCommand {
                             visit.stream?.frameRate.map { fixed($0, 1) } ?? "-",
                             visit.stream?.declaredFrameRate.map { fixed($0, 0) } ?? "-", gopText(visit.stream),
                             visit.stream?.bitrate.map { fixed($0 / 1000, 0) } ?? "-", signedText(visit.stream?.clockOffset),
+                            visit.stream?.packetsLost.map { "\($0)" } ?? "-",
                         ]
                     }, json: visits)
             }

@@ -1,4 +1,5 @@
 import Archive
+import CameraRegistry
 import Foundation
 import MediaIO
 import TestSupport
@@ -61,11 +62,11 @@ struct PatrolVisitorTests {
         try await onOwnThread("test-visit") { visitor.visit(camera: camera, opener: opener) }
     }
 
-    static func opener(_ url: String, timeout: Double = 5) -> URLSourceOpener {
+    static func opener(_ url: String, timeout: Double = 5, transport: RTSPTransport? = nil) -> URLSourceOpener {
         var options = DemuxOptions()
         options.openTimeout = timeout
         options.readTimeout = timeout
-        return URLSourceOpener(connectionURL: url, options: options)
+        return URLSourceOpener(connectionURL: url, options: options, rtspTransport: transport)
     }
 
     @Test("a visit over RTSP analyses three keyframes and measures what ffprobe says of the clip")
@@ -116,6 +117,29 @@ struct PatrolVisitorTests {
             print("clock offset of \(camera): \(offset) s (\(visit.keyframes.count) keyframes in \(visit.duration) s)")
             // Its clock setting (libfaketime's) is the oracle; the encoder's and loopback's delay are well under 1 s.
             #expect(abs(offset - Double(ahead)) < 1, "\(camera): \(offset) s")
+        }
+    }
+
+    @Test("RTP packets a camera never sends are counted, over TCP and over UDP, as the camera counts them; none where none")
+    func packetLoss() async throws {
+        for transport in [RTSPTransport.tcp, .udp] {
+            let simulator = try CameraSimulator(cameras: ["lossy", "clean"], lossy: ["lossy": 20])
+            for camera in ["lossy", "clean"] {
+                let visit = try await Self.visit(
+                    PatrolVisitor(keyframes: 5, deadline: 15), camera,
+                    Self.opener(simulator.url(camera), transport: transport))
+                let lost = try #require(visit.stream?.packetsLost, "\(camera) over \(transport): \(visit)")
+                // The simulator's own count is the oracle. It goes on sending until it reads the TEARDOWN, and FFmpeg
+                // reports a UDP gap only after its 100 ms reorder wait: the last drop may be in its count, not in ours.
+                let counts = try simulator.packets(camera)
+                print("\(camera) over \(transport): \(lost) of \(counts.dropped) dropped packets counted (\(counts.sent) sent)")
+                #expect(visit.outcome == .ok, "\(camera) over \(transport): \(visit)")
+                if camera == "clean" {
+                    #expect(lost == 0 && counts.dropped == 0, "\(camera) over \(transport)")
+                } else {
+                    #expect(lost >= 1 && lost <= counts.dropped && lost * 4 >= counts.dropped * 3, "over \(transport)")
+                }
+            }
         }
     }
 

@@ -86,8 +86,17 @@ struct LivePatrolTests {
                 }
             } == true,
             "\(visits)")
+        // RTSP over TCP from a camera that drops nothing: no packet lost, counted (not "-").
+        let lostColumn = visits.first?.split(separator: ",").firstIndex(of: "lost packets")
+        #expect(
+            lostColumn.map { column in
+                visits.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[column] == "0" }
+            } == true,
+            "\(visits)")
         let shown = try gateway.command(["camera", "show", "p1"]).standardOutput
-        #expect(shown.contains("mode        patrol") && shown.contains("last visit") && shown.contains("2 keyframes"), "\(shown)")
+        #expect(
+            shown.contains("mode        patrol") && shown.contains("last visit") && shown.contains("2 keyframes")
+                && shown.contains(", 0 packets lost"), "\(shown)")
         // Nothing of a patrolled camera is recorded.
         #expect(!FileManager.default.fileExists(atPath: directory + "/segments/p1"))
         #expect(gateway.stop() == 0)

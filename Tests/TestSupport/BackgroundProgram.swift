@@ -11,7 +11,8 @@ public final class BackgroundProgram {
     public let logPath: String
     private var exitStatus: Int32?
 
-    public init(_ path: String, _ arguments: [String], log logPath: String) throws {
+    /// Starts `path` with `arguments`, its output appended to `logPath`, with `environment` (else this process's).
+    public init(_ path: String, _ arguments: [String], log logPath: String, environment: [String: String]? = nil) throws {
         self.logPath = logPath
         FileManager.default.createFile(atPath: logPath, contents: nil)
         var actions = posix_spawn_file_actions_t()
@@ -23,6 +24,8 @@ public final class BackgroundProgram {
         closeInheritedDescriptors(&actions)
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { envp?.forEach { free($0) } }
         // Default signal handling, as from a terminal: a shell started with SIGINT ignored could never trap it.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -36,7 +39,10 @@ public final class BackgroundProgram {
         posix_spawnattr_setsigmask(&attributes, &unblocked)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        let status =
+            if let envp { posix_spawn(&pid, path, &actions, &attributes, argv, envp) } else {
+                posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+            }
         guard status == 0 else { throw TestSupportError("cannot start \(path): \(String(cString: strerror(status)))") }
         processID = pid
     }

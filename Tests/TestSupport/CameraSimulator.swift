@@ -15,7 +15,7 @@ public final class CameraSimulator {
     /// `clips` gives cameras a file to stream instead of the live test picture (camera ID → H.264 MP4); the cameras
     /// of `udpOnly` refuse RTP over TCP (461 Unsupported Transport), as many older cameras do. With `clockAhead`, the
     /// simulator's wall clock, and so the NTP time of its RTCP sender reports, runs that many seconds ahead of this
-    /// machine's (libfaketime, which `tools/setup` installs), as a camera whose clock was never set does. The cameras
+    /// machine's (`FakeClock`), as a camera whose clock was never set does. The cameras
     /// of `lossy` lose about one RTP packet in the given number, over any transport (`packets(_:)` counts them).
     public init(
         cameras: [String], codec: String = "h264", gop: Int = 25, clips: [String: String] = [:], udpOnly: Set<String> = [],
@@ -46,18 +46,7 @@ public final class CameraSimulator {
             arguments += udpOnly.sorted().flatMap { ["--udp-only", $0] }
             arguments += lossy.sorted { $0.key < $1.key }.flatMap { ["--lossy", "\($0.key)=\($0.value)"] }
             process.arguments = arguments
-            if let clockAhead {
-                // A preload the loader cannot find is ignored in silence, and the clock would be this machine's.
-                guard FileManager.default.fileExists(atPath: Self.libfaketime) else {
-                    throw TestSupportError("\(Self.libfaketime) is missing: tools/setup installs faketime")
-                }
-                // Only the wall clock: GStreamer's timers run on the monotonic clock, which stays true.
-                process.environment = ProcessInfo.processInfo.environment.merging([
-                    "LD_PRELOAD": Self.libfaketime,
-                    "FAKETIME": "\(clockAhead >= 0 ? "+" : "")\(clockAhead)s",
-                    "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-                ]) { _, new in new }
-            }
+            if let clockAhead { process.environment = try FakeClock.environment(aheadBy: clockAhead) }
             // A file, not a pipe: nobody reads the simulator's output once it has started, and GStreamer's warnings
             // would fill a pipe and stop it. Polled until the simulator says it serves, for at most 15 s: a blocking
             // read of a pipe had no deadline.
@@ -87,14 +76,6 @@ public final class CameraSimulator {
         }
         throw TestSupportError("camera-sim did not start: \(lastFailure)")
     }
-
-    /// libfaketime, as Debian's `faketime` package installs it for this machine's architecture.
-    static let libfaketime = "/usr/lib/\(machineTriple)/faketime/libfaketime.so.1"
-    #if arch(arm64)
-        private static let machineTriple = "aarch64-linux-gnu"
-    #else
-        private static let machineTriple = "x86_64-linux-gnu"
-    #endif
 
     /// The stream URL of a camera.
     public func url(_ camera: String) -> String { "rtsp://127.0.0.1:\(port)/\(camera)" }

@@ -60,6 +60,19 @@ public struct GBDeviceInfo: Sendable, Hashable, Codable {
     }
 }
 
+/// A device's clock against the gateway's, from the `DeviceTime` of its DeviceStatus answer.
+public struct GBDeviceClock: Sendable, Hashable, Codable {
+    /// Seconds the device's clock is ahead of the gateway's (negative: behind). `DeviceTime` is given in whole seconds
+    /// (local time, as the standard writes times), so the offset is good to about half a second, plus the answer's way.
+    public var offset: Double
+    public var measuredAt: Date
+
+    public init(offset: Double, measuredAt: Date) {
+        self.offset = offset
+        self.measuredAt = measuredAt
+    }
+}
+
 /// A camera, NVR or lower platform allowed to register to this gateway over SIP. Its password is never part of it:
 /// only the SIP server reads it (`gbDevicePassword`).
 public struct GBDevice: Sendable, Hashable, Codable {
@@ -70,21 +83,24 @@ public struct GBDevice: Sendable, Hashable, Codable {
     public var registration: GBRegistration?
     /// Nil until it answers a DeviceInfo query.
     public var info: GBDeviceInfo?
+    /// Nil until it answers a DeviceStatus query with its time.
+    public var clock: GBDeviceClock?
 
     public init(
         id: DeviceID, name: String = "", mediaTransport: GBMediaTransport = .tcpPassive, registration: GBRegistration? = nil,
-        info: GBDeviceInfo? = nil
+        info: GBDeviceInfo? = nil, clock: GBDeviceClock? = nil
     ) {
         self.id = id
         self.name = name
         self.mediaTransport = mediaTransport
         self.registration = registration
         self.info = info
+        self.clock = clock
     }
 }
 
 extension GBDevice {
-    enum CodingKeys: String, CodingKey { case id, name, mediaTransport, registration, info }
+    enum CodingKeys: String, CodingKey { case id, name, mediaTransport, registration, info, clock }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -93,6 +109,7 @@ extension GBDevice {
         mediaTransport = try container.decode(GBMediaTransport.self, forKey: .mediaTransport)
         registration = try container.decodeIfPresent(GBRegistration.self, forKey: .registration)
         info = try container.decodeIfPresent(GBDeviceInfo.self, forKey: .info)
+        clock = try container.decodeIfPresent(GBDeviceClock.self, forKey: .clock)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -102,6 +119,7 @@ extension GBDevice {
         try container.encode(mediaTransport, forKey: .mediaTransport)
         try container.encodeIfPresent(registration, forKey: .registration)
         try container.encodeIfPresent(info, forKey: .info)
+        try container.encodeIfPresent(clock, forKey: .clock)
     }
 }
 
@@ -201,6 +219,19 @@ extension Registry {
         }
     }
 
+    /// Records a device's clock, measured from its DeviceStatus answer. Like a registration, not a registry change.
+    public func recordGBDeviceClock(device id: String, _ clock: GBDeviceClock) throws {
+        do {
+            try database.write { db in
+                try db.execute(
+                    sql: "UPDATE gb_device SET clock_offset = ?, clock_at = ? WHERE id = ?",
+                    arguments: [clock.offset, clock.measuredAt.timeIntervalSince1970, id])
+            }
+        } catch {
+            throw RegistryError(.storeFailed, "cannot record the clock of \(id): \(error)")
+        }
+    }
+
     static func gbDevice(_ row: Row) throws -> GBDevice {
         let registration: GBRegistration? = (row["address"] as String?).map { address in
             GBRegistration(
@@ -214,9 +245,12 @@ extension Registry {
                 name: row["device_name"], manufacturer: row["manufacturer"], model: row["model"], firmware: row["firmware"],
                 channels: row["channel_count"], receivedAt: Date(timeIntervalSince1970: at))
         }
+        let clock: GBDeviceClock? = (row["clock_at"] as Double?).flatMap { at in
+            (row["clock_offset"] as Double?).map { GBDeviceClock(offset: $0, measuredAt: Date(timeIntervalSince1970: at)) }
+        }
         return GBDevice(
             id: try DeviceID(row["id"], lenient: true), name: row["name"],
             mediaTransport: GBMediaTransport(rawValue: row["media_transport"]) ?? .tcpPassive, registration: registration,
-            info: info)
+            info: info, clock: clock)
     }
 }

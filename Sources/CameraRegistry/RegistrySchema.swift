@@ -126,6 +126,14 @@ enum RegistrySchema {
                     CREATE INDEX camera_by_mode ON camera (mode);
                     """)
         }
+        migrator.registerMigration("v6: GB/T 28181 device clocks") { db in
+            // A device's clock against the gateway's, from its DeviceStatus answer; NULL until it has answered.
+            try db.execute(
+                sql: """
+                    ALTER TABLE gb_device ADD COLUMN clock_offset REAL;
+                    ALTER TABLE gb_device ADD COLUMN clock_at REAL;
+                    """)
+        }
         return migrator
     }
 }

@@ -18,16 +18,18 @@ extension GBDeviceInfo {
     }
 }
 
-/// What the server asks a device once it registers (its catalog and its device information) and keeps asking
+/// What the server asks a device once it registers (its catalog, its device information and status) and keeps asking
 /// (a catalog subscription, refreshed before it lapses).
 extension DeviceAccess {
-    /// The queries sent on every successful registration, and on an operator's demand.
+    /// The queries sent on every successful registration, and on an operator's demand: the catalog, the device's
+    /// information, and its status (for its clock).
     func queryEverything(_ device: String, at peer: SIPPeer) {
         query("Catalog", device: device, at: peer)
         query("DeviceInfo", device: device, at: peer)
+        query("DeviceStatus", device: device, at: peer)
     }
 
-    /// Asks a registered device again for its catalog and device information (an operator's refresh); false when
+    /// Asks a registered device again for its catalog, device information and status (an operator's refresh); false when
     /// it is not registered and online (or the server is not listening yet), so there is nobody to ask.
     func refresh(device: String) -> Bool {
         guard link.withLock({ $0 != nil }), let peer = onlinePeer(device) else { return false }

@@ -24,6 +24,8 @@ final class DeviceAccess: Sendable {
         /// Live sessions, by Call-ID: what ends them, from either side.
         var sessions: [String: LiveSession] = [:]
         var ssrcSequence = 0
+        /// Each device's clock against this gateway's, in seconds, from its latest DeviceStatus answer.
+        var clockOffsets: [String: Double] = [:]
         /// Counters for status and metrics.
         var refused = 0
         var dropped = 0
@@ -55,13 +57,15 @@ final class DeviceAccess: Sendable {
         self.now = now
         nonces = NonceMint()
         let version = try registry.version()
-        let restored = DeviceRegistrations(restoring: try registry.gbDevices(), policy: configuration.keepalive, at: now())
-        state = Mutex(
-            State(
-                registrations: restored, passwords: try registry.gbDevicePasswords(), registryVersion: version,
-                limiter: SourceRateLimiter(rate: configuration.unauthenticatedRate, burst: 2 * configuration.unauthenticatedRate),
-                subscriptions: CatalogSubscriptions(period: TimeInterval(configuration.catalogSubscription)))
-        )
+        let devices = try registry.gbDevices()
+        let restored = DeviceRegistrations(restoring: devices, policy: configuration.keepalive, at: now())
+        var restoredState = State(
+            registrations: restored, passwords: try registry.gbDevicePasswords(), registryVersion: version,
+            limiter: SourceRateLimiter(rate: configuration.unauthenticatedRate, burst: 2 * configuration.unauthenticatedRate),
+            subscriptions: CatalogSubscriptions(period: TimeInterval(configuration.catalogSubscription)))
+        // A device still registered is asked again only when it registers again: until then, its last reading stands.
+        for device in devices { restoredState.clockOffsets[device.id.rawValue] = device.clock?.offset }
+        state = Mutex(restoredState)
         let online = restored.registrations.values.filter(\.online).count
         logger.info("GB/T 28181 registrations restored", metadata: ["online": "\(online)"])
     }
@@ -187,6 +191,8 @@ final class DeviceAccess: Sendable {
             self.alarm(alarm, from: peer)
         } else if let info = GBDeviceInfo(answer: body, receivedAt: at) {
             record(info, of: device)
+        } else if let clock = GBDeviceClock(answer: body, receivedAt: at) {
+            record(clock, of: device)
         } else if var part = CatalogPart(body) {
             // The catalog belongs to the device that sent it, whatever its body's DeviceID says.
             part.device = device

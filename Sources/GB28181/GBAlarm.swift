@@ -45,18 +45,8 @@ public struct GBAlarm: Sendable, Equatable {
         type = (message.root.value("Info", "AlarmType") ?? message.root.value("AlarmType")).flatMap { Int($0) }
         // Device text, made safe for the event's reason (which the registry's text checks guard).
         description = cleanedText(message.root.value("AlarmDescription") ?? "", limit: 100)
-        time = message.root.value("AlarmTime").flatMap(Self.localTime) ?? receivedAt
+        time = message.root.value("AlarmTime").flatMap { SIPDate.date(from: $0) } ?? receivedAt
         serialNumber = message.serialNumber ?? 0
     }
 
-    /// `2026-12-01T09:58:33` (local time, no zone, as the standard writes times), with or without milliseconds.
-    static func localTime(_ text: String) -> Date? {
-        let parts = text.split(whereSeparator: { "-T:.".contains($0) }).compactMap { Int($0) }
-        guard parts.count >= 6 else { return nil }
-        var components = DateComponents(
-            calendar: Calendar(identifier: .gregorian), timeZone: .current, year: parts[0], month: parts[1], day: parts[2],
-            hour: parts[3], minute: parts[4], second: parts[5])
-        if parts.count > 6 { components.nanosecond = parts[6] * 1_000_000 }
-        return components.date
-    }
 }

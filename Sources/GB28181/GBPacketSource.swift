@@ -14,8 +14,13 @@ public final class GBPacketSource: PacketSource {
     private let onClose: () -> Void
     private let name: String
     private var videoStream: UInt8?
-    private var first: (frame: ProgramStreamFrame, isKeyframe: Bool, timestamp: UInt32)?
+    private var first: (frame: ProgramStreamFrame, isKeyframe: Bool, timestamp: UInt32, arrival: Date)?
     private var rtpClock = RTPTimestampUnwrapper()
+    /// The device's clock against this gateway's, as it last told (DeviceStatus); nil before it has.
+    private let deviceClockOffset: @Sendable () -> Double?
+    /// The first frame's timestamp and the gateway's time of its arrival: where the device's clock is pinned to the
+    /// timestamps (`senderClockAtZero`).
+    private var anchor: (pts: Int64, arrival: Date)?
     /// Video PES packets declared with length zero (a Hikvision quirk), read to the next start code.
     public private(set) var zeroLengthPackets = 0
     /// Gated frames that were not a readable PS pack.
@@ -23,12 +28,16 @@ public final class GBPacketSource: PacketSource {
 
     /// Waits, under `openTimeout`, for the first keyframe pack with a program stream map: it says the codec, and
     /// its parameter sets become the stream's configuration. A device that sends no such frame failed to connect.
-    /// - Parameter onClose: ends the session (BYE); called once, by `close`.
+    /// - Parameters:
+    ///   - onClose: ends the session (BYE); called once, by `close`.
+    ///   - deviceClockOffset: the device's clock against this gateway's, in seconds, once it has told it.
     public init(
         name: String, receiver: RTPVideoReceiver, openTimeout: Double, readTimeout: Double,
-        interrupt: InterruptFlag, onClose: @escaping () -> Void
+        interrupt: InterruptFlag, onClose: @escaping () -> Void,
+        deviceClockOffset: @escaping @Sendable () -> Double? = { nil }
     ) throws {
         self.name = name
+        self.deviceClockOffset = deviceClockOffset
         self.receiver = receiver
         self.readTimeout = readTimeout
         self.interrupt = interrupt
@@ -54,16 +63,16 @@ public final class GBPacketSource: PacketSource {
             codec = StreamCodec.annexB(
                 hevc: video.codec == ProgramStreamMap.Video.hevc, width: 0, height: 0, timeBase: Rational(1, 90_000),
                 extradata: AnnexB.parameterSets(parsed.accessUnit, hevc: video.codec == ProgramStreamMap.Video.hevc))
-            first = (parsed, true, frame.timestamp)
+            first = (parsed, true, frame.timestamp, Date())
             zeroLengthPackets += parsed.zeroLengthPackets
             break
         }
     }
 
     public func read(into packet: MediaPacket) throws -> Bool {
-        if let (frame, isKeyframe, timestamp) = first {
+        if let (frame, isKeyframe, timestamp, arrival) = first {
             first = nil
-            fill(packet, frame, isKeyframe: isKeyframe, timestamp: timestamp)
+            fill(packet, frame, isKeyframe: isKeyframe, timestamp: timestamp, arrival: arrival)
             return true
         }
         let deadline = Date().addingTimeInterval(readTimeout)
@@ -77,7 +86,7 @@ public final class GBPacketSource: PacketSource {
             }
             if let stream = parsed.map?.video?.stream.id { videoStream = stream }
             zeroLengthPackets += parsed.zeroLengthPackets
-            fill(packet, parsed, isKeyframe: frame.isKeyframe, timestamp: frame.timestamp)
+            fill(packet, parsed, isKeyframe: frame.isKeyframe, timestamp: frame.timestamp, arrival: Date())
             return true
         }
     }
@@ -95,11 +104,22 @@ public final class GBPacketSource: PacketSource {
         return ReceptionCounts(packetsLost: counters.lost, framesDropped: counters.framesDropped)
     }
 
-    private func fill(_ packet: MediaPacket, _ frame: ProgramStreamFrame, isKeyframe: Bool, timestamp: UInt32) {
+    /// The device's wall clock at timestamp 0, in microseconds since 1970, once it has told its clock: GB/T 28181
+    /// devices send no RTCP sender reports, so the device's clock is pinned to the timestamps at the first frame, as
+    /// the gateway's time of its arrival plus the device's offset (DeviceStatus). A keyframe's time on this clock, less
+    /// its arrival, then reads the device's offset give or take the stream's jitter, as an RTSP camera's does.
+    public var senderClockAtZero: Int64? {
+        guard let anchor, let offset = deviceClockOffset() else { return nil }
+        let zero = anchor.arrival.timeIntervalSince1970 + offset - Double(anchor.pts) / 90_000
+        return Int64((zero * 1e6).rounded())
+    }
+
+    private func fill(_ packet: MediaPacket, _ frame: ProgramStreamFrame, isKeyframe: Bool, timestamp: UInt32, arrival: Date) {
         // The PES PTS when the device wrote one, else the RTP timestamp (the same 90 kHz clock in GB/T 28181),
         // unwrapped: it is 32 bits, and the sanitiser knows only the PTS's 33-bit wrap.
         let rtp = rtpClock.unwrap(timestamp)
         let pts = frame.pts ?? rtp
+        if anchor == nil { anchor = (pts, arrival) }
         packet.fill(payload: frame.accessUnit, pts: pts, dts: frame.dts ?? pts, isKeyframe: isKeyframe)
     }
 

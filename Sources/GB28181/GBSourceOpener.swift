@@ -79,7 +79,7 @@ public struct GBSourceOpener: PacketSourceOpener {
         let remaining = max(1, deadline.timeIntervalSinceNow)
         return try GBPacketSource(
             name: name, receiver: receiver, openTimeout: remaining, readTimeout: options.readTimeout, interrupt: interrupt,
-            onClose: { access.hangUp(dialog) })
+            onClose: { access.hangUp(dialog) }, deviceClockOffset: { [device] in access.clockOffset(of: device) })
     }
 }
 

@@ -66,10 +66,34 @@ enum SIPDate {
     static func text(_ date: Date, timeZone: TimeZone = .current) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
-        let millis = (parts.nanosecond ?? 0) / 1_000_000
+        // Whole milliseconds first, in integers: a time's nanoseconds, read back from a Double, can fall a hair short
+        // of its millisecond, which would be written one millisecond early.
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (quotient, remainder) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let (second, millis) = remainder < 0 ? (quotient - 1, remainder + 1000) : (quotient, remainder)
+        let parts = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(second)))
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
-            parts.minute ?? 0, parts.second ?? 0, millis)
+            parts.minute ?? 0, parts.second ?? 0, Int(millis))
+    }
+
+    /// A time as devices write it (`AlarmTime`, `DeviceTime`): `2026-12-01T09:58:33`, local time and no zone, with or
+    /// without a fraction of a second; a space in place of the `T` is taken too. Nil when it is not such a time.
+    static func date(from text: String, timeZone: TimeZone = .current) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let whole = trimmed.prefix { $0 != "." }
+        let fraction = trimmed.dropFirst(whole.count + 1)
+        let parts = whole.split(whereSeparator: { "-T: ".contains($0) }).map { Int($0) }
+        guard parts.count == 6, let year = parts[0], let month = parts[1], let day = parts[2], let hour = parts[3],
+            let minute = parts[4], let second = parts[5]
+        else { return nil }
+        let seconds = fraction.isEmpty ? 0 : Double("0." + fraction)
+        guard let seconds else { return nil }
+        let components = DateComponents(
+            calendar: Calendar(identifier: .gregorian), timeZone: timeZone, year: year, month: month, day: day, hour: hour,
+            minute: minute, second: second)
+        guard components.isValidDate else { return nil }
+        return components.date?.addingTimeInterval(seconds)
     }
 }

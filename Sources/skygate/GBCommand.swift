@@ -152,6 +152,9 @@ struct GBCommand: ParsableCommand {
                         ["model", info?.model ?? "-"], ["firmware", info?.firmware ?? "-"],
                         ["channels declared", info?.channels.map(String.init) ?? "-"],
                         ["information from", info.map { TimeText.format($0.receivedAt) } ?? "-"],
+                        // Its DeviceStatus answer's time, against this gateway's clock.
+                        ["clock s", signedText(device.clock?.offset)],
+                        ["clock from", device.clock.map { TimeText.format($0.measuredAt) } ?? "-"],
                     ], json: device)
             }
         }

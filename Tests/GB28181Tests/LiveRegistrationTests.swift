@@ -54,7 +54,7 @@ struct LiveRegistrationTests {
     static func sipp(
         port: Int, devices: [(id: String, password: String)], keepalives: Int, unregister: Bool = true,
         every milliseconds: Int = 200, rate: Int = 10, outOfCall: String? = nil,
-        scratch: String
+        environment: [String: String]? = nil, scratch: String
     ) throws -> String {
         let injection = scratch + "/devices-\(UUID().uuidString).csv"
         var bytes = Array("SEQUENTIAL\n".utf8)
@@ -73,7 +73,7 @@ struct LiveRegistrationTests {
                 "127.0.0.1:\(port)", "-sf", scenarios + "register.xml", "-inf", injection,
                 "-i", "127.0.0.1", "-p", "\(FreePort.udp())", "-m", "\(devices.count)", "-r", "\(rate)", "-l", "\(devices.count)",
                 "-d", "\(milliseconds)", "-timeout", "120s", "-timeout_error", "-trace_logs", "-log_file", log, "-nostdin",
-            ] + (outOfCall.map { ["-oocsf", $0.hasPrefix("/") ? $0 : scenarios + $0] } ?? []))
+            ] + (outOfCall.map { ["-oocsf", $0.hasPrefix("/") ? $0 : scenarios + $0] } ?? []), environment: environment)
         let logged = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(result.status == 0, "sipp: \(result.standardOutput.suffix(1500)) \(result.standardError.suffix(500)) \(logged)")
         return logged
@@ -358,7 +358,9 @@ struct LiveRegistrationTests {
         try await server.stop()
     }
 
-    @Test("DeviceInfo lands with the device; the catalog subscription is taken and refreshed within its dialog")
+    @Test(
+        "DeviceInfo, and the clock of DeviceStatus (90 s ahead), land with the device; the catalog subscription is taken and refreshed within its dialog"
+    )
     func deviceInfoAndSubscription() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("skygate-gb-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -377,10 +379,12 @@ struct LiveRegistrationTests {
         }
         try answer.write(toFile: scratch + "/live-answer.xml", atomically: true, encoding: .utf8)
         #expect(!server.service.refresh(device: device), "a device that has not registered cannot be asked")
+        // The device's clock (SIPp's, whose DeviceTime is its local time) runs 90 s ahead of this machine's.
+        let clockAhead = try FakeClock.environment(aheadBy: 90)
         let registered = Task {
             try Self.sipp(
                 port: server.port, devices: [(device, "Right-pass-1")], keepalives: 10, unregister: false, every: 1000,
-                outOfCall: scratch + "/live-answer.xml", scratch: scratch)
+                outOfCall: scratch + "/live-answer.xml", environment: clockAhead, scratch: scratch)
         }
         #expect(
             try await Self.waitUntil(10) { (try? registry.gbDevice(id: device))??.info?.firmware == "V3.6.1" },
@@ -388,6 +392,12 @@ struct LiveRegistrationTests {
         let info = try #require(try registry.gbDevice(id: device)?.info)
         #expect(info.name == "SIPp IPC 34020000001310000007" && info.manufacturer == "SIPp" && info.model == "IPC-1")
         #expect(info.channels == 1)
+        #expect(try await Self.waitUntil(10) { (try? registry.gbDevice(id: device))??.clock != nil }, "no device clock")
+        // libfaketime's setting is the oracle. DeviceTime has whole seconds, read as the middle of its second: within
+        // half a second, plus the answer's way over loopback.
+        let clock = try #require(try registry.gbDevice(id: device)?.clock)
+        print("device clock: \(clock.offset) s ahead")
+        #expect(abs(clock.offset - 90) <= 0.7, "\(clock)")
         #expect(server.service.refresh(device: device), "an online device can be asked again")
         // The device's own log says what it was asked: SIPp ends after its ten keepalives, ten seconds on.
         let log = try await registered.value
@@ -400,6 +410,7 @@ struct LiveRegistrationTests {
         #expect(log.contains("refreshed call=\(callID) cseq=2 SUBSCRIBE"), "no refresh within the dialog: \(log)")
         #expect(log.components(separatedBy: "query Catalog").count - 1 >= 2, "the refresh asked again: \(log)")
         #expect(log.components(separatedBy: "query DeviceInfo").count - 1 >= 2)
+        #expect(log.components(separatedBy: "query DeviceStatus").count - 1 >= 2)
         #expect(try registry.camera(id: "34020000001310000007")?.camera.location?.latitude == 30.2531)
         try await server.stop()
     }

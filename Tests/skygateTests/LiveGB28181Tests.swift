@@ -98,9 +98,14 @@ struct LiveGB28181Tests {
         var hevc = false
         /// Extra options for tools/gb-device/ps-rtp-sender.py.
         var sender: [String] = []
+        /// Seconds the device's clock (SIPp's, libfaketime's) runs ahead of this machine's.
+        var clockAhead: Int?
         /// Whether every frame sent must be recorded (no injected loss).
         var whole: Bool { !sender.contains("--loss") }
-        var testDescription: String { "\(transport) \(hevc ? "H.265" : "H.264") \(sender.joined(separator: " "))" }
+        var testDescription: String {
+            "\(transport) \(hevc ? "H.265" : "H.264") \(sender.joined(separator: " "))"
+                + (clockAhead.map { " clock +\($0) s" } ?? "")
+        }
     }
 
     /// Issue 14, item 5: a camera registers, its catalog makes a recorded camera of its channel, Skygate invites it,
@@ -109,7 +114,7 @@ struct LiveGB28181Tests {
     @Test(
         "a channel is invited, recorded and indexed as ffprobe counts its frames, with loss only whole frames; BYE on disable",
         arguments: [
-            LiveCase(transport: "tcp"), LiveCase(transport: "udp"), LiveCase(transport: "pinned udp"),
+            LiveCase(transport: "tcp", clockAhead: 90), LiveCase(transport: "udp"), LiveCase(transport: "pinned udp"),
             LiveCase(transport: "tcp", hevc: true),
             LiveCase(transport: "udp", sender: ["--zero-length-pes"]),
             LiveCase(transport: "udp", sender: ["--loss", "0.001", "--seed", "9"]),
@@ -175,6 +180,9 @@ struct LiveGB28181Tests {
                 shown.standardOutput.contains("online") && shown.standardOutput.contains("1 (1 record)"),
                 "\(shown.standardOutput)")
         }
+        if let ahead = live.clockAhead {
+            try Self.checkClock(ahead: Double(ahead), channel: channel, data: data)
+        }
         if !live.whole {
             // The loss is counted in status (and /metrics, from the same figures).
             let status = try SkygateBinary.run(["status", "--json", "--data-dir", data])
@@ -192,6 +200,25 @@ struct LiveGB28181Tests {
         try Self.checkLadder(capture, channel: channel)
     }
 
+    /// The device's clock, read from its DeviceStatus answer (libfaketime's setting is the oracle): on the device, on
+    /// its channel's status (the channel's timestamps pinned to the device's clock), and raised as `clock_offset`.
+    static func checkClock(ahead: Double, channel: String, data: String) throws {
+        let device = try SkygateBinary.run(["gb", "device", Self.device, "--json", "--data-dir", data])
+        let shown = try JSONSerialization.jsonObject(with: Data(device.standardOutput.utf8)) as? [String: Any]
+        let deviceOffset = (shown?["clock"] as? [String: Any])?["offset"] as? Double
+        // DeviceTime has whole seconds: within half a second, and the answer's way over loopback.
+        #expect(deviceOffset.map { abs($0 - ahead) <= 0.7 } == true, "\(device.standardOutput)")
+        let status = try SkygateBinary.run(["status", "--json", "--data-dir", data])
+        let report = try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any]
+        let camera = (report?["cameras"] as? [[String: Any]])?.first { $0["camera"] as? String == channel }
+        let channelOffset = camera?["clockOffset"] as? Double
+        print("device clock \(deviceOffset ?? .nan) s ahead; its channel's \(channelOffset ?? .nan) s")
+        // The keyframes' times on the device's clock less their arrival: the device's offset and the stream's jitter.
+        #expect(channelOffset.map { abs($0 - (deviceOffset ?? ahead)) <= 0.5 } == true, "\(status.standardOutput.prefix(1500))")
+        let events = try SkygateBinary.run(["events", "list", "--json", "--data-dir", data]).standardOutput
+        #expect(events.contains("\"clock_offset\""), "\(events.prefix(1500))")
+    }
+
     /// SIPp as the device: registered, keeping alive, answering the catalog query and INVITEs (live-answer.xml, which
     /// starts the sender with the case's clip and options on the ACK).
     static func liveDevice(_ live: LiveCase, channel: String, password: String, port: Int, scratch: String) throws
@@ -199,8 +226,10 @@ struct LiveGB28181Tests {
     {
         // 100 frames, a keyframe every 25.
         let clip = try MediaCorpus.annexBClip(hevc: live.hevc)
+        // The sender paces its frames by the wall clock; a device's clock set ahead is its SIP stack's, not its media's.
         let sender =
-            [MediaCorpus.packageRoot.path + "/tools/gb-device/ps-rtp-sender.py", clip] + (live.hevc ? ["--hevc"] : [])
+            (live.clockAhead == nil ? [] : ["env", "-u", "LD_PRELOAD"])
+            + [MediaCorpus.packageRoot.path + "/tools/gb-device/ps-rtp-sender.py", clip] + (live.hevc ? ["--hevc"] : [])
             + live.sender
         var scenario = try String(
             contentsOfFile: MediaCorpus.packageRoot.path + "/tools/gb-device/live-answer.xml", encoding: .utf8)
@@ -224,7 +253,7 @@ struct LiveGB28181Tests {
                 "127.0.0.1:\(port)", "-sf", MediaCorpus.packageRoot.path + "/tools/gb-device/register.xml", "-inf", injection,
                 "-oocsf", scratch + "/live-answer.xml", "-t", "u1", "-i", "127.0.0.1", "-p", "\(FreePort.udp())", "-m", "1",
                 "-d", "1000", "-trace_logs", "-log_file", scratch + "/sipp.log", "-nostdin",
-            ], log: scratch + "/sipp.out")
+            ], log: scratch + "/sipp.out", environment: try live.clockAhead.map { try FakeClock.environment(aheadBy: $0) })
     }
 
     /// ffprobe and ffmpeg over the recorded segments, against what was sent and the keyframe index.

@@ -73,10 +73,11 @@ public struct StreamFacts: Sendable, Codable, Equatable {
     public var gopAtLeast: Bool
     /// Bits per second between the first and last keyframe.
     public var bitrate: Double?
-    /// Seconds the camera's clock is ahead of the gateway's (negative: behind), from its RTCP sender reports: the
-    /// camera's time of a keyframe less the gateway's time of its arrival (median over the keyframes), so it includes
-    /// the camera's encoding and network delay, well under a second on a working network. Nil when the camera sent no
-    /// sender report while it was read.
+    /// Seconds the camera's clock is ahead of the gateway's (negative: behind): the camera's time of a keyframe less
+    /// the gateway's time of its arrival (median over the keyframes). RTSP: from its RTCP sender reports, so it
+    /// includes the camera's encoding and network delay, well under a second on a working network; nil when no sender
+    /// report came while it was read. GB/T 28181: its device's DeviceStatus time, pinned to the stream at its first
+    /// frame's arrival (no delay in it); nil before the device has told its time.
     public var clockOffset: Double?
     /// RTP packets that never came while the stream was read (RTSP, GB/T 28181); nil for streams not carried over RTP.
     public var packetsLost: Int?

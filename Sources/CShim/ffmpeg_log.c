@@ -36,13 +36,20 @@ static void trampoline(void *context, int level, const char *format, va_list arg
     sink(level, line);
 }
 
+// av_log_set_callback writes a plain global that FFmpeg's threads read as they log: set it once, not again later.
+static atomic_flag trampoline_installed = ATOMIC_FLAG_INIT;
+
+static void install_trampoline(void) {
+    if (!atomic_flag_test_and_set(&trampoline_installed)) av_log_set_callback(trampoline);
+}
+
 void CShim_set_ffmpeg_log_sink(CShim_log_sink sink, int level) {
     atomic_store_explicit(&current_sink, sink, memory_order_release);
     av_log_set_level(level);
-    av_log_set_callback(trampoline);
+    install_trampoline();
 }
 
 void CShim_set_rtp_loss_sink(CShim_rtp_loss_sink sink) {
     atomic_store_explicit(&current_loss_sink, sink, memory_order_release);
-    av_log_set_callback(trampoline);
+    install_trampoline();
 }

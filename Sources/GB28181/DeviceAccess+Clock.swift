@@ -21,9 +21,16 @@ extension GBDeviceClock {
 /// sends: its RTP timestamps count from an arbitrary start, and it sends no RTCP sender reports). A device that sets
 /// its clock from the `Date` of the REGISTER's 200 reads about 0 here; one that does not shows how far off it is.
 extension DeviceAccess {
-    /// Keeps a device's clock for its channels' sources and records it in the registry.
-    func record(_ clock: GBDeviceClock, of device: String) {
-        state.withLock { $0.clockOffsets[device] = clock.offset }
+    /// Keeps a device's clock for its channels' sources and records it in the registry. The answer to one query
+    /// (`serialNumber`) counts once: a resend of it over UDP tells the same time, later, and would read too low.
+    func record(_ clock: GBDeviceClock, of device: String, serialNumber: Int?) {
+        let isNew = state.withLock { state in
+            guard serialNumber == nil || state.clockSerialNumbers[device] != serialNumber else { return false }
+            state.clockSerialNumbers[device] = serialNumber
+            state.clockOffsets[device] = clock.offset
+            return true
+        }
+        guard isNew else { return }
         persistence.async { [registry, logger] in
             do { try registry.recordGBDeviceClock(device: device, clock) } catch {
                 logger.error("cannot record a device's clock", metadata: ["device": "\(device)", "error": "\(error)"])

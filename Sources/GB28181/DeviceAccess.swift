@@ -26,6 +26,8 @@ final class DeviceAccess: Sendable {
         var ssrcSequence = 0
         /// Each device's clock against this gateway's, in seconds, from its latest DeviceStatus answer.
         var clockOffsets: [String: Double] = [:]
+        /// The query whose answer each device's clock was read from (its SN).
+        var clockSerialNumbers: [String: Int] = [:]
         /// Counters for status and metrics.
         var refused = 0
         var dropped = 0
@@ -192,7 +194,7 @@ final class DeviceAccess: Sendable {
         } else if let info = GBDeviceInfo(answer: body, receivedAt: at) {
             record(info, of: device)
         } else if let clock = GBDeviceClock(answer: body, receivedAt: at) {
-            record(clock, of: device)
+            record(clock, of: device, serialNumber: body.serialNumber)
         } else if var part = CatalogPart(body) {
             // The catalog belongs to the device that sent it, whatever its body's DeviceID says.
             part.device = device

@@ -88,8 +88,10 @@ enum SIPDate {
         guard parts.count == 6, let year = parts[0], let month = parts[1], let day = parts[2], let hour = parts[3],
             let minute = parts[4], let second = parts[5]
         else { return nil }
-        let seconds = fraction.isEmpty ? 0 : Double("0." + fraction)
-        guard let seconds else { return nil }
+        // A fraction is 1 to 9 digits (no exponent, no sign); a bare "." is not a time.
+        let digits = fraction.allSatisfy { ("0"..."9").contains($0) }
+        guard whole.count == trimmed.count || (1...9).contains(fraction.count) && digits else { return nil }
+        let seconds = fraction.isEmpty ? 0 : Double("0." + fraction) ?? 0
         let components = DateComponents(
             calendar: Calendar(identifier: .gregorian), timeZone: timeZone, year: year, month: month, day: day, hour: hour,
             minute: minute, second: second)

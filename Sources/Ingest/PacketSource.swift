@@ -26,7 +26,8 @@ public protocol PacketSource: AnyObject {
     var reception: ReceptionCounts? { get }
 
     /// The camera's wall clock at the packets' timestamp 0, in microseconds since 1970, once the camera has told it
-    /// (RTSP: its first RTCP sender report); nil before, and for sources that do not tell it.
+    /// (RTSP: its first RTCP sender report; GB/T 28181: its device's DeviceStatus time, pinned at the first frame); nil
+    /// before, and for sources that do not tell it.
     var senderClockAtZero: Int64? { get }
 }
 

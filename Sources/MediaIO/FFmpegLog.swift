@@ -17,6 +17,8 @@ public enum FFmpegLog {
     public static func route(to logger: Logger, ceiling: Logger.Level = .critical) {
         destination.withLock { $0 = (logger, ceiling) }
         CShim_set_ffmpeg_log_sink(forward, ceiling < logger.logLevel ? AV_LOG_QUIET : avLevel(for: logger.logLevel))
+        // RTP gap reports go to the loss ledger whatever the level; installed now, while no input logs yet.
+        _ = RTPLossLedger.receiverInstalled
     }
 
     private static let forward: @convention(c) (Int32, UnsafePointer<CChar>?) -> Void = { level, text in

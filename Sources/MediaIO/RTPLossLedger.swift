@@ -10,11 +10,14 @@ import Synchronization
 enum RTPLossLedger {
     private static let counts = Mutex<[UInt: Int]>([:])
 
-    /// Installs the shim's receiver, once per process, before the first input is entered.
-    private static let receiverInstalled: Void = CShim_set_rtp_loss_sink(receive)
+    /// Installs the shim's receiver, once per process. `FFmpegLog.route` does it at start-up, before any input opens
+    /// (FFmpeg's log callback is a plain global); the first input entered does it in processes that never route.
+    static let receiverInstalled: Void = CShim_set_rtp_loss_sink(receive)
 
     private static let receive: @convention(c) (UnsafeRawPointer?, Int32) -> Void = { context, packets in
-        guard let context, packets > 0 else { return }
+        // FFmpeg queues only packets 2 to 32,767 ahead, so a real gap is smaller; a larger count is its 16-bit
+        // arithmetic on a duplicate packet behind a gap ("missed 65534 packets"), not a loss.
+        guard let context, packets > 0, packets < 32_768 else { return }
         let key = UInt(bitPattern: context)
         counts.withLock { counts in
             if let count = counts[key] { counts[key] = count + Int(packets) }

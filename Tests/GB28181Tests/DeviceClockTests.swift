@@ -22,8 +22,22 @@ struct DeviceClockTests {
         ] {
             #expect(SIPDate.date(from: text)?.timeIntervalSince1970 == expected, "\(text)")
         }
-        for text in ["", "2026-12-01", "2026-13-01T09:58:33", "2026-02-30T09:58:33", "2026-12-01T09:58:33.x", "yesterday"] {
+        for text in [
+            "", "2026-12-01", "2026-13-01T09:58:33", "2026-02-30T09:58:33", "2026-12-01T09:58:33.x", "yesterday",
+            "2026-12-01T09:58:33.5e3", "2026-12-01T09:58:33.", "2026-12-01T09:58:33.-5", "2026-12-01T09:58:33.1234567890",
+        ] {
             #expect(SIPDate.date(from: text) == nil, "\(text)")
+        }
+        // Written in whole milliseconds, also a hair short of one, and before 1970 (a negative remainder), in UTC.
+        let utc = TimeZone(identifier: "UTC")!
+        for (seconds, text) in [
+            (1_765_000_000.123, "2025-12-06T05:46:40.123"), (1_765_000_000.999_9999, "2025-12-06T05:46:41.000"),
+            (-0.25, "1969-12-31T23:59:59.750"), (-1.0, "1969-12-31T23:59:59.000"),
+        ] {
+            #expect(SIPDate.text(Date(timeIntervalSince1970: seconds), timeZone: utc) == text, "\(seconds)")
+            #expect(
+                SIPDate.date(from: text, timeZone: utc).map { abs($0.timeIntervalSince1970 - seconds) < 0.001 } == true, "\(text)"
+            )
         }
         // What this gateway writes in a REGISTER's 200 reads back as the same millisecond.
         let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)

@@ -87,7 +87,7 @@ struct LiveWorkerTests {
         }
     }
 
-    @Test("a recorded camera's lost RTP packets are reported about once a second, as many as the camera dropped")
+    @Test("a recorded camera's lost RTP packets are reported as the camera counts its drops, bar the last second's")
     func reportsPacketLoss() throws {
         let simulator = try CameraSimulator(cameras: ["cam1"], lossy: ["cam1": 20])
         let events = Events()

@@ -19,8 +19,11 @@ public enum FakeClock {
         guard FileManager.default.fileExists(atPath: library) else {
             throw TestSupportError("\(library) is missing: tools/setup installs faketime")
         }
-        return ProcessInfo.processInfo.environment.merging([
-            "LD_PRELOAD": library, "FAKETIME": "\(seconds >= 0 ? "+" : "")\(seconds)s", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-        ]) { _, new in new }
+        var environment = ProcessInfo.processInfo.environment
+        // After any preload already there (a sanitiser's runtime), not in its place.
+        environment["LD_PRELOAD"] = (environment["LD_PRELOAD"].map { $0 + ":" } ?? "") + library
+        environment["FAKETIME"] = "\(seconds >= 0 ? "+" : "")\(seconds)s"
+        environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+        return environment
     }
 }

@@ -8,7 +8,8 @@ import Ingest
 /// - Monitored: the time the gateway was watching the camera (not stopped, not disabled by an operator).
 /// - Online: monitored time outside offline and stalled events. Reconnects shorter than the offline threshold are
 ///   not events, so they count as online, as they do for operators.
-/// - Fault-free: monitored time outside every event of the camera (offline, picture faults, degradation).
+/// - Fault-free: monitored time outside every event of the camera (offline, picture faults, degradation), except the
+///   events an operator reviewed as false alarms, which are counted apart (`falseAlarms`).
 public struct AvailabilityRow: Sendable, Codable, Equatable {
     /// What the row covers: "camera", "grid" or "location".
     public var scope: String
@@ -21,8 +22,10 @@ public struct AvailabilityRow: Sendable, Codable, Equatable {
     public var monitoredSeconds: Double
     public var onlineSeconds: Double
     public var faultFreeSeconds: Double
-    /// Per event kind: how many events overlapped the period and for how long (clipped to it).
+    /// Per event kind: how many events overlapped the period and for how long (clipped to it); false alarms not.
     public var faults: [String: FaultTally]
+    /// Events of the period that an operator reviewed as false alarms.
+    public var falseAlarms = 0
 
     public struct FaultTally: Sendable, Codable, Equatable {
         public var count: Int
@@ -47,6 +50,9 @@ public enum Availability {
     public static func camera(
         _ camera: String, name: String, history: [HealthRecord], events: [Event], from: Date, to: Date, now: Date = Date()
     ) -> AvailabilityRow {
+        // A false alarm was no fault: it neither shortens the fault-free time nor counts as a fault.
+        let falseAlarms = events.filter { $0.review?.verdict == .falseAlarm }.count
+        let events = events.filter { $0.review?.verdict != .falseAlarm }
         let end = min(to, now)
         let monitored = monitoredIntervals(history, from: from, to: end)
         let monitoredSeconds = total(monitored)
@@ -64,10 +70,12 @@ public enum Availability {
             tally.seconds += max(0, stop.timeIntervalSince(start))
             faults[event.kind.rawValue] = tally
         }
-        return AvailabilityRow(
+        var row = AvailabilityRow(
             scope: "camera", id: camera, name: name, from: from, to: to, cameras: 1, monitoredSeconds: monitoredSeconds,
             onlineSeconds: monitoredSeconds - covered { $0 == .offline || $0 == .stalled },
             faultFreeSeconds: monitoredSeconds - covered { !$0.isAlarm }, faults: faults)
+        row.falseAlarms = falseAlarms
+        return row
     }
 
     /// Cameras' rows summed into one for a grid or key location: percentages of the summed time, so a camera
@@ -82,6 +90,7 @@ public enum Availability {
             result.monitoredSeconds += row.monitoredSeconds
             result.onlineSeconds += row.onlineSeconds
             result.faultFreeSeconds += row.faultFreeSeconds
+            result.falseAlarms += row.falseAlarms
             for (kind, tally) in row.faults {
                 result.faults[kind, default: AvailabilityRow.FaultTally(count: 0, seconds: 0)].count += tally.count
                 result.faults[kind, default: AvailabilityRow.FaultTally(count: 0, seconds: 0)].seconds += tally.seconds

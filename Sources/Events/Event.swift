@@ -56,6 +56,8 @@ public struct Event: Sendable, Codable, Equatable {
     /// Who acknowledged the event at the gateway (an API token's name), and when; local to this gateway.
     public var acknowledgedBy: String?
     public var acknowledgedAt: Date?
+    /// An operator's verdict (复核): confirmed, or a false alarm; the latest one stands. Local to this gateway.
+    public var review: EventReview?
 
     public init(
         id: String, device: String, kind: EventKind, state: State, since: Date, raisedAt: Date, updatedAt: Date,

@@ -2,7 +2,7 @@ public import Foundation
 internal import GRDB
 
 /// Reading events back: open counts for metrics, pages of events by query (decoded, or as their stored JSON), one
-/// event, and acknowledgement.
+/// event, acknowledgement and review.
 extension EventStore {
     /// How many events are open, by kind: one indexed query, for `/metrics` (no event is decoded).
     public func openCounts() throws -> [EventKind: Int] {
@@ -116,6 +116,55 @@ extension EventStore {
                 sql: "UPDATE event SET body = ? WHERE id = ?",
                 arguments: [String(decoding: try EventStore.encoder.encode(event), as: UTF8.self), id])
             return event
+        }
+    }
+
+    /// Records an operator's verdict on an event, replacing an earlier one (a correction); nil when there is no such
+    /// event. Like an acknowledgement it stays at this gateway: no sink is told.
+    public func review(id: String, _ review: EventReview) throws -> Event? {
+        try write("review an event") { db in
+            guard let body = try String.fetchOne(db, sql: "SELECT body FROM event WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            var event = try EventStore.decoder.decode(Event.self, from: Data(body.utf8))
+            event.review = review
+            try db.execute(
+                sql: "UPDATE event SET body = ? WHERE id = ?",
+                arguments: [String(decoding: try EventStore.encoder.encode(event), as: UTF8.self), id])
+            return event
+        }
+    }
+
+    /// Events by device and kind with their verdicts, for the events raised in [from, to) (all, without bounds), most
+    /// false alarms first. Read from the stored bodies: one grouped query, no event decoded.
+    public func reviewTallies(from: Date? = nil, to: Date? = nil) throws -> [ReviewTally] {
+        try read("count reviews") { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let from {
+                conditions.append("raised_at >= ?")
+                arguments.append(from.timeIntervalSince1970)
+            }
+            if let to {
+                conditions.append("raised_at < ?")
+                arguments.append(to.timeIntervalSince1970)
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT device, kind, COUNT(*) AS events,
+                        SUM(json_extract(body, '$.review.verdict') = 'confirmed') AS confirmed,
+                        SUM(json_extract(body, '$.review.verdict') = 'false') AS false_alarms
+                    FROM event \(filter) GROUP BY device, kind ORDER BY false_alarms DESC, device, kind
+                    """, arguments: StatementArguments(arguments))
+            return rows.compactMap { row in
+                EventKind(rawValue: row["kind"]).map {
+                    ReviewTally(
+                        device: row["device"], kind: $0, events: row["events"], confirmed: row["confirmed"] ?? 0,
+                        falseAlarms: row["false_alarms"] ?? 0)
+                }
+            }
         }
     }
 

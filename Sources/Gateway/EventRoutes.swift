@@ -22,6 +22,13 @@ struct SensorAlarmInput: Decodable, Sendable {
     var value: Double?
 }
 
+/// An operator's verdict on an event, as the API takes it.
+struct EventReviewInput: OptionalFields {
+    /// "confirmed" or "false".
+    var verdict: EventReview.Verdict?
+    var note: String?
+}
+
 extension GatewayServices {
     /// Over 60 lines: one short closure per route, kept together so that each route's path, method and role read as one table.
     func addEventRoutes(to api: RouterGroup<GatewayContext>) {
@@ -96,6 +103,28 @@ extension GatewayServices {
             }
             try await audit(context, "event.acknowledge", id)
             return JSONResponse(event)
+        }
+        // 复核: an operator's verdict, replacing an earlier one; each is audited with the verdict.
+        api.on("events/:id/review", .post, role: .operator) { request, context in
+            let id = try context.parameters.require("id")
+            let input = try await request.decode(as: StrictFields<EventReviewInput>.self, context: context).value
+            guard let verdict = input.verdict else {
+                throw HTTPError(.unprocessableContent, message: "verdict must be 'confirmed' or 'false'")
+            }
+            if let note = input.note, let problem = EventReview.problem(withNote: note) {
+                throw HTTPError(.unprocessableContent, message: problem)
+            }
+            let review = EventReview(verdict: verdict, by: context.caller?.name ?? "unknown", at: Date(), note: input.note)
+            try await audit(context, "event.review", id, detail: verdict.rawValue)
+            let event = try await blocking {
+                guard let event = try store.review(id: id, review) else { throw HTTPError(.notFound, message: "no event \(id)") }
+                return event
+            }
+            return JSONResponse(event)
+        }
+        api.on("events/reviews", .get, role: .viewer) { request, _ in
+            let (from, to) = (try request.time("from"), try request.time("to"))
+            return JSONResponse(try await blocking { try store.reviewTallies(from: from, to: to) })
         }
         // Integrations resend when unsure; the Idempotency-Key makes a resend answer the first event instead of a second.
         api.on("sensors/:id/alarms", .post, role: .operator) { request, context in

@@ -14,7 +14,8 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         "/metrics", "/api/whoami", "/api/cameras", "/api/cameras/\(camera)", "/api/cameras/\(camera)/status",
         "/api/cameras/\(camera)/health", "/api/cameras/\(camera)/coverage", "/api/cameras/\(camera)/stats", "/api/grids",
         "/api/grids/YX", "/api/locations", "/api/map/grids", "/api/map/locations", "/api/sensors", "/api/sensors/\(sensor)",
-        "/api/status", "/api/events", "/api/events/no-such-event", "/api/reports/availability", "/api/gb/devices",
+        "/api/status", "/api/events", "/api/events/no-such-event", "/api/events/reviews", "/api/reports/availability",
+        "/api/gb/devices",
         "/api/patrol", "/api/patrol/latest", "/api/patrol/rounds", "/api/cameras/\(camera)/visits",
         "/api/gb/devices/34020000001320000099",
     ]
@@ -25,6 +26,7 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         (.get, "/api/cameras/\(camera)/snapshot", .operator, nil),
         (.get, "/api/cameras/\(camera)/clip?from=2026-01-01T00:00:00Z", .operator, nil),
         (.post, "/api/events/no-such-event/acknowledge", .operator, nil),
+        (.post, "/api/events/no-such-event/review", .operator, #"{"verdict":"false"}"#),
         (.post, "/api/sensors/no-such-sensor/alarms", .operator, #"{"alarm":"smoke"}"#),
         (.post, "/api/cameras", .admin, "{}"),
         (.patch, "/api/cameras/no-such-camera", .admin, "{}"),

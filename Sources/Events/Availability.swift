@@ -6,7 +6,7 @@ import Ingest
 /// watching a camera) and the events (when it was offline or faulty).
 ///
 /// - Monitored: the time the gateway was watching the camera (not stopped, not disabled by an operator).
-/// - Online: monitored time outside offline and stalled events. Reconnects shorter than the offline threshold are
+/// - Online: monitored time outside offline and stalled events (false alarms aside). Reconnects shorter than the offline threshold are
 ///   not events, so they count as online, as they do for operators.
 /// - Fault-free: monitored time outside every event of the camera (offline, picture faults, degradation), except the
 ///   events an operator reviewed as false alarms, which are counted apart (`falseAlarms`).

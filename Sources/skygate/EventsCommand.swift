@@ -15,7 +15,7 @@ struct EventsCommand: ParsableCommand {
             alarm`. Each event keeps one ID from raised to cleared and carries its device's coordinates, grid path \
             and key locations.
             """,
-        subcommands: [List.self, Show.self, Export.self, Outbox.self, Redeliver.self, Secret.self])
+        subcommands: [List.self, Show.self, Review.self, Reviews.self, Export.self, Outbox.self, Redeliver.self, Secret.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List events, newest first.")
@@ -161,23 +161,16 @@ struct EventFilterOptions: ParsableArguments {
             }
             kinds.append(kind)
         }
-        func time(_ name: String, _ text: String?) throws -> Date? {
-            guard let text else { return nil }
-            guard let date = parseWallTime(text) else {
-                throw ValidationError("\(name) '\(text)': expected ISO 8601, local 'YYYY-MM-DD HH:MM:SS', now-1h or @unix")
-            }
-            return date
-        }
         return EventQuery(
             device: device, grid: grid, keyLocation: keyLocation, kinds: kinds, state: open ? .open : cleared ? .cleared : nil,
-            from: try time("--from", from), to: try time("--to", to))
+            from: try wallTime("--from", from), to: try wallTime("--to", to))
     }
 }
 
 /// Events as table and CSV rows.
 enum EventRows {
     static let header = [
-        "id", "device", "kind", "state", "since", "cleared", "duration_s", "reason", "grid", "key_locations",
+        "id", "device", "kind", "state", "since", "cleared", "duration_s", "reason", "grid", "key_locations", "review",
     ]
 
     static func row(_ event: Event) -> [String] {
@@ -186,6 +179,7 @@ enum EventRows {
             event.clearedAt.map(TimeText.format) ?? "-", fixed(event.duration(), 0), event.reason ?? "-",
             event.location.grids.first?.id ?? "-",
             event.location.keyLocations.map { "\($0.locationID)(\(Int($0.distance.rounded()))m)" }.joined(separator: ";"),
+            event.review?.verdict.rawValue ?? "-",
         ]
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MediaIO
 
@@ -38,6 +39,16 @@ func parseWallTime(_ text: String, now: Date = Date()) -> Date? {
         }
     }
     return nil
+}
+
+/// An option's wall-clock time, nil when the option was not given.
+/// - Throws: `ValidationError` naming the option and the forms it takes.
+func wallTime(_ option: String, _ text: String?) throws -> Date? {
+    guard let text else { return nil }
+    guard let date = parseWallTime(text) else {
+        throw ValidationError("\(option) '\(text)': expected ISO 8601, local 'YYYY-MM-DD HH:MM:SS', now-1h or @unix")
+    }
+    return date
 }
 
 /// What `--help` says about wall-clock times.

@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 import time
+import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -106,6 +107,25 @@ def main():
         except Exception:
             seen.update(snapshot=False)
         shot("04-camera-page")
+
+        # Review (复核): the fault's event on the camera page marked a false alarm; the gateway keeps the verdict.
+        button = f"#camera-events li[data-kind='{fault[0]}'] button.review[data-verdict='false']"
+        try:
+            WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, button))
+            event_id = browser.find_element(By.CSS_SELECTOR, button).find_element(By.XPATH, "./..").get_attribute("data-id")
+            browser.find_element(By.CSS_SELECTOR, button).click()
+            WebDriverWait(browser, 10).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, f"#camera-events li[data-id='{event_id}'] .verdict.false"))
+        except Exception:
+            fail("the camera page's event could not be marked a false alarm")
+        request = urllib.request.Request(
+            f"{arguments.base}api/events/{event_id}", headers={"Authorization": f"Bearer {arguments.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            stored = json.load(response).get("review") or {}
+        if stored.get("verdict") != "false":
+            fail(f"the gateway did not keep the verdict: {stored}")
+        seen.update(reviewed=stored.get("by"))
+        shot("04b-reviewed")
 
         browser.get(f"{arguments.base}#/availability")
         WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#availability-table tbody tr td.number"))

@@ -270,7 +270,8 @@ struct LiveGatewayTests {
         let wallViews = (try JSONSerialization.jsonObject(with: Data(walls.body.utf8)) as? [Any])?.count ?? -1
         #expect((2...3).contains(wallViews), "\(wallViews) walls opened: the overview's pictures and the wall page")
         for name in [
-            "01-sign-in", "02-overview", "02b-overview-pictures", "03-event-in-feed", "04-camera-page", "05-availability",
+            "01-sign-in", "02-overview", "02b-overview-pictures", "03-event-in-feed", "04-camera-page", "04b-reviewed",
+            "05-availability",
             "05b-wall", "06-devices",
         ] {
             #expect(FileManager.default.fileExists(atPath: "\(artefacts)/\(name).png"), "\(name).png")

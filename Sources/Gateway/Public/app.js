@@ -139,7 +139,7 @@ function route() {
 function redrawPage() {
   if (!state.me) return;
   showWho();
-  $("feed").replaceChildren(...state.feedEvents.map(eventItem));
+  $("feed").replaceChildren(...state.feedEvents.map((event) => eventItem(event)));
   const page = currentPage();
   if (page.name === "camera") showCamera(page.camera, false);
   else if (page.name === "availability") showAvailability();
@@ -370,14 +370,49 @@ async function loadSnapshot(id, image, note) {
 
 // ---- Live events over Server-Sent Events (fetch, so the token goes in a header, never in the URL) -----------------
 
-function eventItem(event) {
+/** An event as a list item; with `reviewable`, an operator's buttons to review it (复核). */
+function eventItem(event, reviewable = false) {
   const camera = state.cameras.get(event.device);
   const grid = event.location.grids.length ? event.location.grids[0].name : "";
   const places = joined(event.location.keyLocations.map((l) => l.name));
-  return el("li", { class: event.state, "data-kind": event.kind, "data-device": event.device },
+  const falseAlarm = event.review && event.review.verdict === "false";
+  return el("li", { class: event.state + (falseAlarm ? " false-alarm" : ""), "data-kind": event.kind,
+    "data-device": event.device, "data-id": event.id },
     el("span", { class: "kind" }, t(event.state === "open" ? "event.raised" : "event.cleared", { kind: kindName(event.kind) })), " ",
     el("a", { href: `#/camera/${encodeURIComponent(event.device)}` }, camera ? camera.name : event.device), " ",
-    el("span", { class: "muted" }, `${clock(event.state === "open" ? event.raisedAt : event.clearedAt)} · ${grid}${places ? " · " + places : ""}`));
+    el("span", { class: "muted" }, `${clock(event.state === "open" ? event.raisedAt : event.clearedAt)} · ${grid}${places ? " · " + places : ""}`),
+    ...reviewParts(event, reviewable));
+}
+
+// ---- Review (复核): an operator marks an event confirmed or a false alarm; a later review replaces it ---------------
+
+function reviewParts(event, reviewable) {
+  const parts = [];
+  if (event.review) {
+    const key = event.review.verdict === "false" ? "review.false" : "review.confirmed";
+    parts.push(" ", el("span", { class: `verdict ${event.review.verdict}`, title: event.review.note || "" },
+      t(key, { by: event.review.by })));
+  }
+  if (!reviewable || !atLeast("operator")) return parts;
+  for (const [verdict, key] of [["confirmed", "review.markConfirmed"], ["false", "review.markFalse"]]) {
+    if (event.review && event.review.verdict === verdict) continue;
+    const button = el("button", { type: "button", class: "review", "data-verdict": verdict }, t(key));
+    button.addEventListener("click", () => review(event, verdict, button));
+    parts.push(" ", button);
+  }
+  return parts;
+}
+
+async function review(event, verdict, button) {
+  button.disabled = true;
+  try {
+    const response = await api(`/api/events/${encodeURIComponent(event.id)}/review`, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ verdict }) });
+    button.closest("li").replaceWith(eventItem(await response.json(), true));
+  } catch (error) {
+    button.disabled = false;
+    button.title = error.message;
+  }
 }
 
 async function startFeed() {
@@ -385,7 +420,7 @@ async function startFeed() {
   try {
     const recent = await getJSON("/api/events?limit=30");
     state.feedEvents = recent.events;
-    list.replaceChildren(...recent.events.map(eventItem));
+    list.replaceChildren(...recent.events.map((event) => eventItem(event)));
   } catch (_) {}
   const controller = new AbortController();
   state.feed = controller;
@@ -464,7 +499,7 @@ async function showCamera(id, first = true) {
     state.timeline = { camera: id, from: start, to };
     drawPlot($("brightness"), stats, "brightness", start, to, [0, 255]);
     drawPlot($("sharpness"), stats, "sharpness", start, to, null);
-    $("camera-events").replaceChildren(...events.events.map(eventItem));
+    $("camera-events").replaceChildren(...events.events.map((event) => eventItem(event, true)));
     if (first) {
       stopPlayback();
       $("playback").hidden = !atLeast("operator");

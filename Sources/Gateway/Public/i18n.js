@@ -111,6 +111,10 @@ const messages = {
     "kind.device_alarm": "device alarm",
     "event.raised": "{kind} raised",
     "event.cleared": "{kind} cleared",
+    "review.confirmed": "confirmed by {by}",
+    "review.false": "false alarm ({by})",
+    "review.markConfirmed": "Confirm",
+    "review.markFalse": "False alarm",
 
     // Key location categories (KeyLocationCategory).
     "category.school": "school",
@@ -315,6 +319,10 @@ const messages = {
     "kind.device_alarm": "设备告警",
     "event.raised": "{kind} · 告警产生",
     "event.cleared": "{kind} · 告警恢复",
+    "review.confirmed": "已确认（{by}）",
+    "review.false": "误报（{by}）",
+    "review.markConfirmed": "确认",
+    "review.markFalse": "误报",
 
     "category.school": "学校",
     "category.hospital": "医院",

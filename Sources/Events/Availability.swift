@@ -50,10 +50,14 @@ public enum Availability {
     public static func camera(
         _ camera: String, name: String, history: [HealthRecord], events: [Event], from: Date, to: Date, now: Date = Date()
     ) -> AvailabilityRow {
-        // A false alarm was no fault: it neither shortens the fault-free time nor counts as a fault.
-        let falseAlarms = events.filter { $0.review?.verdict == .falseAlarm }.count
-        let events = events.filter { $0.review?.verdict != .falseAlarm }
         let end = min(to, now)
+        // Within the period as a fault is counted: overlapping it, or starting in it.
+        func inPeriod(_ event: Event) -> Bool {
+            min(event.clearedAt ?? now, end) > max(event.since, from) || (event.since >= from && event.since < to)
+        }
+        // A false alarm was no fault: it neither shortens the fault-free time nor counts as a fault.
+        let falseAlarms = events.filter { $0.review?.verdict == .falseAlarm && inPeriod($0) }.count
+        let events = events.filter { $0.review?.verdict != .falseAlarm }
         let monitored = monitoredIntervals(history, from: from, to: end)
         let monitoredSeconds = total(monitored)
         func covered(_ kinds: (EventKind) -> Bool) -> Double {
@@ -61,10 +65,9 @@ public enum Availability {
             return total(intersect(monitored, union(spans)))
         }
         var faults: [String: AvailabilityRow.FaultTally] = [:]
-        for event in events {
+        for event in events where inPeriod(event) {
             let start = max(event.since, from)
             let stop = min(event.clearedAt ?? now, end)
-            guard stop > start || (event.since >= from && event.since < to) else { continue }
             var tally = faults[event.kind.rawValue] ?? AvailabilityRow.FaultTally(count: 0, seconds: 0)
             tally.count += 1
             tally.seconds += max(0, stop.timeIntervalSince(start))

@@ -1,5 +1,12 @@
 public import Foundation
 
+/// A listing's choice by review (复核): the events an operator confirmed, found false, or has not looked at yet.
+public enum ReviewFilter: String, Sendable, CaseIterable {
+    case confirmed
+    case falseAlarm = "false"
+    case unreviewed = "none"
+}
+
 /// Which events a listing shows; every condition given must hold.
 public struct EventQuery: Sendable {
     /// The camera or sensor.
@@ -10,6 +17,8 @@ public struct EventQuery: Sendable {
     public var keyLocation: String?
     public var kinds: [EventKind] = []
     public var state: Event.State?
+    /// Events with this verdict, or (`.unreviewed`) with none yet.
+    public var review: ReviewFilter?
     /// Events overlapping [from, to): started before `to`, not cleared before `from`.
     public var from: Date?
     public var to: Date?

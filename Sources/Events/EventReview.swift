@@ -29,7 +29,8 @@ public struct EventReview: Sendable, Codable, Equatable {
     /// Why a note cannot be kept (too long, or control characters that would garble a listing or a CSV); nil when it
     /// can. Line breaks are allowed.
     public static func problem(withNote note: String) -> String? {
-        if note.count > noteLimit { return "a review note must be at most \(noteLimit) characters" }
+        // Counted as JSON Schema's maxLength counts: code points, not Swift's grapheme clusters.
+        if note.unicodeScalars.count > noteLimit { return "a review note must be at most \(noteLimit) characters" }
         let controls = note.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" }
         return controls ? "a review note must not hold control characters" : nil
     }

@@ -62,6 +62,13 @@ extension EventStore {
                 conditions.append("state = ?")
                 arguments.append(state.rawValue)
             }
+            switch query.review {
+            case .confirmed, .falseAlarm:
+                conditions.append("json_extract(body, '$.review.verdict') = ?")
+                arguments.append(query.review == .confirmed ? "confirmed" : "false")
+            case .unreviewed: conditions.append("json_extract(body, '$.review') IS NULL")
+            case nil: break
+            }
             // Overlapping the range: started before its end, and not cleared before its start.
             if let to = query.to {
                 conditions.append("since < ?")
@@ -120,7 +127,7 @@ extension EventStore {
     }
 
     /// Records an operator's verdict on an event, replacing an earlier one (a correction); nil when there is no such
-    /// event. Like an acknowledgement it stays at this gateway: no sink is told.
+    /// event. Like an acknowledgement it is not a transition: no sink is told (a later update or clear carries it).
     public func review(id: String, _ review: EventReview) throws -> Event? {
         try write("review an event") { db in
             guard let body = try String.fetchOne(db, sql: "SELECT body FROM event WHERE id = ?", arguments: [id]) else {
@@ -136,7 +143,9 @@ extension EventStore {
     }
 
     /// Events by device and kind with their verdicts, for the events raised in [from, to) (all, without bounds), most
-    /// false alarms first. Read from the stored bodies: one grouped query, no event decoded.
+    /// false alarms first. Read from the stored bodies: one grouped query, no event decoded, though every body in the
+    /// range is parsed (fine for an operator's question, not for a page refreshed every few seconds). By raise time,
+    /// not by overlap as `events list` and availability select: a verdict belongs to the alarm as raised.
     public func reviewTallies(from: Date? = nil, to: Date? = nil) throws -> [ReviewTally] {
         try read("count reviews") { db in
             var conditions: [String] = []
@@ -154,15 +163,15 @@ extension EventStore {
                 db,
                 sql: """
                     SELECT device, kind, COUNT(*) AS events,
-                        SUM(json_extract(body, '$.review.verdict') = 'confirmed') AS confirmed,
-                        SUM(json_extract(body, '$.review.verdict') = 'false') AS false_alarms
+                        SUM(CASE json_extract(body, '$.review.verdict') WHEN 'confirmed' THEN 1 ELSE 0 END) AS confirmed,
+                        SUM(CASE json_extract(body, '$.review.verdict') WHEN 'false' THEN 1 ELSE 0 END) AS false_alarms
                     FROM event \(filter) GROUP BY device, kind ORDER BY false_alarms DESC, device, kind
                     """, arguments: StatementArguments(arguments))
             return rows.compactMap { row in
                 EventKind(rawValue: row["kind"]).map {
                     ReviewTally(
-                        device: row["device"], kind: $0, events: row["events"], confirmed: row["confirmed"] ?? 0,
-                        falseAlarms: row["false_alarms"] ?? 0)
+                        device: row["device"], kind: $0, events: row["events"], confirmed: row["confirmed"],
+                        falseAlarms: row["false_alarms"])
                 }
             }
         }

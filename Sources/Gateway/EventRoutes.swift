@@ -115,6 +115,10 @@ extension GatewayServices {
                 throw HTTPError(.unprocessableContent, message: problem)
             }
             let review = EventReview(verdict: verdict, by: context.caller?.name ?? "unknown", at: Date(), note: input.note)
+            // Audited before the change (a change that cannot be audited is not made), once the event is known to exist.
+            guard try await blocking({ try store.event(id: id) }) != nil else {
+                throw HTTPError(.notFound, message: "no event \(id)")
+            }
             try await audit(context, "event.review", id, detail: verdict.rawValue)
             let event = try await blocking {
                 guard let event = try store.review(id: id, review) else { throw HTTPError(.notFound, message: "no event \(id)") }
@@ -161,10 +165,12 @@ extension GatewayServices {
     /// The CLI's filters: device, grid (and every grid below it), location, kind (repeatable or comma-separated),
     /// state, from, to.
     static func eventQuery(_ request: Request) throws -> EventQuery {
-        EventQuery(
+        var query = EventQuery(
             device: request.query("device"), grid: request.query("grid"), keyLocation: request.query("location"),
             kinds: try request.choices("kind"),
             state: try request.choice("state"), from: try request.time("from"), to: try request.time("to"))
+        query.review = try request.choice("review")
+        return query
     }
 
     /// "<since as Unix seconds>_<id>" → the keyset position after which the next page starts. The seconds are
@@ -184,6 +190,12 @@ extension GatewayServices {
         }
         if !query.kinds.isEmpty, !query.kinds.contains(event.kind) { return false }
         if let state = query.state, event.state != state { return false }
+        switch query.review {
+        case .confirmed: if event.review?.verdict != .confirmed { return false }
+        case .falseAlarm: if event.review?.verdict != .falseAlarm { return false }
+        case .unreviewed: if event.review != nil { return false }
+        case nil: break
+        }
         return true
     }
 }

@@ -146,6 +146,7 @@ struct EventFilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only events that started before this time.", valueName: "time")) var to: String?
     @Flag(help: "Only open events.") var open = false
     @Flag(help: "Only cleared events.") var cleared = false
+    @Option(help: "Only events reviewed so (confirmed, false) or not yet reviewed (none).") var review: String?
 
     func validate() throws {
         if open && cleared { throw ValidationError("choose one of --open and --cleared") }
@@ -161,9 +162,16 @@ struct EventFilterOptions: ParsableArguments {
             }
             kinds.append(kind)
         }
-        return EventQuery(
+        var query = EventQuery(
             device: device, grid: grid, keyLocation: keyLocation, kinds: kinds, state: open ? .open : cleared ? .cleared : nil,
             from: try wallTime("--from", from), to: try wallTime("--to", to))
+        if let review {
+            guard let filter = ReviewFilter(rawValue: review) else {
+                throw ValidationError("--review '\(review)': choose confirmed, false or none")
+            }
+            query.review = filter
+        }
+        return query
     }
 }
 

@@ -52,24 +52,24 @@ struct ReportCommand: ParsableCommand {
                 if format.csv {
                     let header =
                         ["scope", "id", "name", "from", "to", "cameras", "monitored_s", "online_pct", "fault_free_pct"]
-                        + kinds.flatMap { ["\($0)_count", "\($0)_s"] }
+                        + kinds.flatMap { ["\($0)_count", "\($0)_s"] } + ["false_alarms"]
                     print(CSVRecords.line(header))
                     for row in rows {
-                        print(
-                            CSVRecords.line(
-                                [
-                                    row.scope, row.id, row.name, TimeText.format(row.from), TimeText.format(row.to),
-                                    String(row.cameras), fixed(row.monitoredSeconds, 0),
-                                    row.onlinePercent.map { fixed($0, 2) } ?? "",
-                                    row.faultFreePercent.map { fixed($0, 2) } ?? "",
-                                ]
-                                    + kinds.flatMap { kind in
-                                        [String(row.faults[kind]?.count ?? 0), fixed(row.faults[kind]?.seconds ?? 0, 0)]
-                                    }))
+                        let figures: [String] = [
+                            row.scope, row.id, row.name, TimeText.format(row.from), TimeText.format(row.to),
+                            String(row.cameras), fixed(row.monitoredSeconds, 0), row.onlinePercent.map { fixed($0, 2) } ?? "",
+                            row.faultFreePercent.map { fixed($0, 2) } ?? "",
+                        ]
+                        let faults: [String] = kinds.flatMap { kind in
+                            [String(row.faults[kind]?.count ?? 0), fixed(row.faults[kind]?.seconds ?? 0, 0)]
+                        }
+                        print(CSVRecords.line(figures + faults + [String(row.falseAlarms)]))
                     }
                 } else {
                     try format.emit(
-                        header: [by, "name", "from", "cameras", "monitored", "online %", "fault-free %", "faults"],
+                        header: [
+                            by, "name", "from", "cameras", "monitored", "online %", "fault-free %", "faults", "false alarms",
+                        ],
                         rows: rows.map { row in
                             [
                                 row.id, row.name, TimeText.format(row.from), String(row.cameras), duration(row.monitoredSeconds),
@@ -78,6 +78,7 @@ struct ReportCommand: ParsableCommand {
                                     "\($0.key) \($0.value.count)× \(duration($0.value.seconds))"
                                 }
                                 .joined(separator: "; "),
+                                String(row.falseAlarms),
                             ]
                         }, json: rows)
                 }

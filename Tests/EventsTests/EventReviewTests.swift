@@ -36,18 +36,42 @@ struct EventReviewTests {
         #expect(try store.review(id: "no-such-event", EventReview(verdict: .confirmed, by: "x", at: Self.t0)) == nil)
     }
 
+    @Test("a verdict given while the event is open survives its updates and its clear, which carry it to the sinks")
+    func verdictSurvivesTransitions() throws {
+        let (store, directory) = try EventStoreTests.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let raised = try #require(
+            try store.record(EventStoreTests.transition("c1", .blur, .raised, at: 0), location: EventStoreTests.here))
+        let review = EventReview(verdict: .falseAlarm, by: "ops", at: Self.t0 + 10, note: "lens wiped")
+        _ = try store.review(id: raised.id, review)
+        let updated = try store.record(EventStoreTests.transition("c1", .blur, .updated, at: 70), location: EventStoreTests.here)
+        let cleared = try store.record(EventStoreTests.transition("c1", .blur, .cleared, at: 90), location: EventStoreTests.here)
+        #expect(updated?.review == review && cleared?.review == review && cleared?.state == .cleared)
+        #expect(try store.event(id: raised.id)?.review == review)
+        let clearMessage = try #require(try store.due(sink: "webhook", now: Self.t0 + 100).last)
+        #expect(clearMessage.phase == .cleared && clearMessage.body.contains("lens wiped"), "\(clearMessage.body)")
+    }
+
     @Test("tallies count verdicts per device and kind within the raise times asked, and suggest only on a habit")
     func tallies() throws {
         let (store, directory) = try EventStoreTests.store()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let blur = try Self.events(store, "c1", .blur, count: 5, from: 0)
         let dark = try Self.events(store, "c2", .tooDark, count: 3, from: 0)
+        _ = try Self.events(store, "c0", .frozen, count: 1, from: 0)
         for event in blur.prefix(3) + dark.prefix(2) {
             _ = try store.review(id: event.id, EventReview(verdict: .falseAlarm, by: "ops", at: Self.t0 + 900))
         }
         _ = try store.review(id: blur[3].id, EventReview(verdict: .confirmed, by: "ops", at: Self.t0 + 900))
+        // The listings' filter: by verdict, or not yet reviewed.
+        var query = EventQuery()
+        for (filter, expected) in [(ReviewFilter.falseAlarm, 5), (.confirmed, 1), (.unreviewed, 3)] {
+            query.review = filter
+            #expect(try store.events(query).count == expected, "\(filter)")
+        }
         let all = try store.reviewTallies()
-        #expect(all.count == 2)
+        #expect(all.map(\.device) == ["c1", "c2", "c0"], "most false alarms first; none reviewed last, as 0")
+        #expect(all.last.map { $0.confirmed == 0 && $0.falseAlarms == 0 && $0.unreviewed == 1 } == true)
         let c1 = try #require(all.first { $0.device == "c1" })
         #expect(c1.kind == .blur && c1.events == 5 && c1.falseAlarms == 3 && c1.confirmed == 1 && c1.unreviewed == 1)
         // Three false of four reviewed: blur's settings are named. Two false (c2) are not yet a habit.
@@ -97,5 +121,12 @@ struct EventReviewTests {
         let grid = Availability.rollup(
             [reviewed, reviewed], scope: "grid", id: "G", name: "g", from: AvailabilityTests.t0, to: AvailabilityTests.t0 + 1000)
         #expect(grid.falseAlarms == 2)
+        // A false alarm over before the period is not the period's, as a fault would not be.
+        var before = AvailabilityTests.event(.blur, -200, 0)
+        before.review = blur.review
+        let later = Availability.camera(
+            "c", name: "cam", history: history, events: [before], from: AvailabilityTests.t0,
+            to: AvailabilityTests.t0 + 1000, now: AvailabilityTests.t0 + 2000)
+        #expect(later.falseAlarms == 0)
     }
 }

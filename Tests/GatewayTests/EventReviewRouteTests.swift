@@ -39,6 +39,14 @@ struct EventReviewRouteTests {
             let rows = try JSONSerialization.jsonObject(with: Data(tallied.text.utf8)) as? [[String: Any]]
             #expect(rows?.count == 1 && rows?.first?["falseAlarms"] as? Int == 1 && rows?.first?["unreviewed"] as? Int == 0)
 
+            for (filter, count) in [("false", 1), ("confirmed", 0), ("none", 0)] {
+                let listed = try await client.execute(
+                    uri: "/api/events?review=\(filter)", method: .get, headers: fixture.headers(.viewer))
+                #expect(try listed.json(EventPage.self).events.count == count, "review=\(filter)")
+            }
+            let badFilter = try await client.execute(
+                uri: "/api/events?review=maybe", method: .get, headers: fixture.headers(.viewer))
+            #expect(badFilter.status == .badRequest)
             let corrected = try await post(#"{"verdict":"confirmed"}"#)
             #expect(try corrected.json(Event.self).review?.verdict == .confirmed)
             #expect(try fixture.services.events.event(id: event.id)?.review?.note == nil, "the correction replaced it whole")
@@ -54,10 +62,12 @@ struct EventReviewRouteTests {
                 #expect(refused.status == status && refused.text.contains(says), "\(body): \(refused.status) \(refused.text)")
             }
             #expect(try fixture.services.events.event(id: event.id)?.review?.verdict == .confirmed, "nothing refused was kept")
+            let audited = try fixture.audit().count
             let missing = try await client.execute(
                 uri: "/api/events/no-such-event/review", method: .post, headers: fixture.headers(.operator),
                 body: ByteBuffer(string: #"{"verdict":"false"}"#))
             #expect(missing.status == .notFound)
+            #expect(try fixture.audit().count == audited, "a review of no event leaves no audit row")
         }
     }
 }

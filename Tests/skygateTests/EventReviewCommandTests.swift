@@ -57,6 +57,10 @@ struct EventReviewCommandTests {
         #expect(rows.map { $0["detail"] as? String } == ["false", "false", "false", "confirmed"], "\(rows)")
         #expect(rows.allSatisfy { ($0["actor"] as? String)?.hasPrefix("cli:") == true })
 
+        let unreviewed = try SkygateBinary.run(["events", "list", "--review", "none", "--json"] + data)
+        #expect((try EventCommandTests.json(unreviewed.standardOutput) as? [Any])?.isEmpty == true, "all four reviewed")
+        let falseOnes = try SkygateBinary.run(["events", "list", "--review", "false", "--json"] + data)
+        #expect((try EventCommandTests.json(falseOnes.standardOutput) as? [Any])?.count == 3)
         let badVerdict = try SkygateBinary.run(["events", "review", ids[0], "--verdict", "maybe"] + data)
         #expect(badVerdict.status == 64 && badVerdict.standardError.contains("confirmed or false"))
         let badNote = try SkygateBinary.run(["events", "review", ids[0], "--verdict", "false", "--note", "\u{1B}[2J"] + data)

@@ -84,7 +84,7 @@ schemas={
  "EventPage": obj({"events":arr(ref("Event")),"next":{"type":"string","description":"Pass as 'before' for the next, older page; absent on the last page."}},["events"]),
  "SensorAlarmInput": optional_inputs({"type":"object","properties":{"alarm":{"type":"string","minLength":1,"maxLength":100},"active":{"type":"boolean","description":"false clears the alarm."},"at":time,"value":num},"required":["alarm"]}),
  "EventReview": obj({"verdict":{"type":"string","enum":["confirmed","false"]},"by":st,"at":time,"note":st},["verdict","by","at"]),
- "EventReviewInput": {"type":"object","additionalProperties":False,"properties":{"verdict":{"type":"string","enum":["confirmed","false"]},"note":{"type":"string","maxLength":500,"description":"What the operator saw; line breaks allowed, no other control characters."}},"required":["verdict"]},
+ "EventReviewInput": optional_inputs({"type":"object","additionalProperties":False,"properties":{"verdict":{"type":"string","enum":["confirmed","false"]},"note":{"type":"string","maxLength":500,"pattern":"^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$","description":"What the operator saw; line breaks allowed, no other control characters."}},"required":["verdict"]}),
  "ReviewTally": obj({"device":st,"kind":{"type":"string","enum":kinds},"events":integer,"confirmed":integer,"falseAlarms":integer,"unreviewed":integer,"suggestion":{"type":"string","description":"The per-camera setting to change, once at least 3 reviewed alarms were false and more were false than confirmed."}},["device","kind","events","confirmed","falseAlarms","unreviewed"]),
  "FaultTally": obj({"count":integer,"seconds":num},["count","seconds"]),
  "AvailabilityRow": obj({"scope":st,"id":st,"name":st,"from":time,"to":time,"cameras":integer,"monitoredSeconds":num,"onlineSeconds":num,"faultFreeSeconds":num,
@@ -117,7 +117,7 @@ gop_segment={"type":"string","pattern":"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,120}[.](t
 nf={"404":err("No such camera, or nothing recorded.")}
 rng=[q("from",time,"Start (RFC 3339)."),q("to",time,"End (RFC 3339); default now.")]
 evq=[q("device",st),q("grid",st,"This grid and every grid below it."),q("location",st,"Key location ID."),q("kind",{"type":"string"},"One kind or several, comma-separated: "+", ".join(kinds)),
-     q("state",{"type":"string","enum":["open","cleared"]}),q("from",time),q("to",time)]
+     q("state",{"type":"string","enum":["open","cleared"]}),q("review",{"type":"string","enum":["confirmed","false","none"]},"Events reviewed so, or (none) not yet reviewed."),q("from",time),q("to",time)]
 paths={
  "/healthz":{"get":op("The process is alive.",None,{"200":resp("ok",{"type":"string"},"text/plain")},security=False,tag="service")},
  "/readyz":{"get":op("The stores answer and ingest publishes its status.",None,{"200":resp("Ready",ref("Readiness")),"503":resp("Not ready",ref("Readiness"))},security=False,tag="service")},

@@ -390,13 +390,15 @@ function reviewParts(event, reviewable) {
   const parts = [];
   if (event.review) {
     const key = event.review.verdict === "false" ? "review.false" : "review.confirmed";
-    parts.push(" ", el("span", { class: `verdict ${event.review.verdict}`, title: event.review.note || "" },
-      t(key, { by: event.review.by })));
+    parts.push(" ", el("span", { class: `verdict ${event.review.verdict}` },
+      t(key, { by: event.review.by }) + (event.review.note ? `: ${event.review.note}` : "")));
   }
   if (!reviewable || !atLeast("operator")) return parts;
   for (const [verdict, key] of [["confirmed", "review.markConfirmed"], ["false", "review.markFalse"]]) {
     if (event.review && event.review.verdict === verdict) continue;
-    const button = el("button", { type: "button", class: "review", "data-verdict": verdict }, t(key));
+    // Each event has its own pair of buttons: the label says which event a screen reader's user is about to review.
+    const label = t(`${key}Label`, { kind: kindName(event.kind), time: clock(event.raisedAt) });
+    const button = el("button", { type: "button", class: "review", "data-verdict": verdict, "aria-label": label }, t(key));
     button.addEventListener("click", () => review(event, verdict, button));
     parts.push(" ", button);
   }
@@ -411,7 +413,9 @@ async function review(event, verdict, button) {
     button.closest("li").replaceWith(eventItem(await response.json(), true));
   } catch (error) {
     button.disabled = false;
-    button.title = error.message;
+    const item = button.closest("li");
+    const shown = item.querySelector(".review-error") || item.appendChild(el("span", { class: "review-error", role: "status" }));
+    shown.textContent = " " + error.message;
   }
 }
 

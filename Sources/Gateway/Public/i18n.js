@@ -115,6 +115,8 @@ const messages = {
     "review.false": "false alarm ({by})",
     "review.markConfirmed": "Confirm",
     "review.markFalse": "False alarm",
+    "review.markConfirmedLabel": "Confirm the {kind} alarm of {time}",
+    "review.markFalseLabel": "Mark the {kind} alarm of {time} a false alarm",
 
     // Key location categories (KeyLocationCategory).
     "category.school": "school",
@@ -323,6 +325,8 @@ const messages = {
     "review.false": "误报（{by}）",
     "review.markConfirmed": "确认",
     "review.markFalse": "误报",
+    "review.markConfirmedLabel": "确认{time}的{kind}告警",
+    "review.markFalseLabel": "将{time}的{kind}告警标为误报",
 
     "category.school": "学校",
     "category.hospital": "医院",

@@ -239,6 +239,9 @@ final class DeviceAccess: Sendable {
             state.withLock {
                 $0.passwords = passwords
                 $0.registryVersion = version
+                // A removed device's clock goes with it: re-added under its ID, it is read afresh.
+                $0.clockOffsets = $0.clockOffsets.filter { passwords[$0.key] != nil }
+                $0.clockSerialNumbers = $0.clockSerialNumbers.filter { passwords[$0.key] != nil }
             }
         } catch {
             logger.warning("cannot reload GB/T 28181 device passwords", metadata: ["error": "\(error)"])

@@ -163,13 +163,14 @@ def main():
                 ready_rows = driver.execute_script("""
                     return [...document.querySelectorAll('#devices-table tbody tr[data-device]')].filter((row) =>
                         row.textContent.includes('online') && row.textContent.includes('SIPp')
-                        && row.querySelector('td.channels a')).length;""")
+                        && row.querySelector('td.channels a')
+                        && /^[+-][0-9]/.test(row.querySelector('td.clock').textContent)).length;""")
                 return ready_rows if ready_rows >= arguments.devices else False
 
             try:
                 seen.update(devices_online=WebDriverWait(browser, 60, poll_frequency=1).until(devices_shown))
             except Exception:
-                fail(f"the devices page did not show {arguments.devices} devices online with their information and channels")
+                fail(f"the devices page did not show {arguments.devices} devices online with their information, clock and channels")
             browser.execute_script("document.querySelector('#devices-table tbody tr[data-device] button.refresh').click()")
             try:
                 WebDriverWait(browser, 10).until(lambda d: d.execute_script(

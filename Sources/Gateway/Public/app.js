@@ -854,12 +854,15 @@ async function showDevices() {
         el("td", {}, registration ? clock(registration.lastKeepalive || registration.registeredAt) : "–"),
         el("td", {}, registration ? registration.version || "2016" : "–"),
         el("td", {}, [info.manufacturer, info.model, info.firmware].filter(Boolean).join(" · ") || "–"),
+        // The device's clock against the gateway's, from its DeviceStatus answer at registration.
+        el("td", { class: "clock number", title: device.clock ? t("devices.clockTitle", { time: time(device.clock.measuredAt) }) : "" },
+          device.clock ? signedSeconds(device.clock.offset) : "–"),
         el("td", { class: "channels" }, ...channels.flatMap((camera, index) => [index ? t("list.separator") : "",
           el("a", { href: `#/camera/${encodeURIComponent(camera.id)}` }, camera.name)])),
         el("td", {}, atLeast("operator") && registration && registration.online ? refresh : ""));
     }));
   } catch (error) {
-    body.replaceChildren(el("tr", {}, el("td", { colspan: 8 }, error.message)));
+    body.replaceChildren(el("tr", {}, el("td", { colspan: 9 }, error.message)));
   }
 }
 

@@ -59,6 +59,8 @@ const messages = {
     "column.lastKeepalive": "Last keepalive",
     "column.version": "Version",
     "column.deviceInfo": "Make, model, firmware",
+    "column.deviceClock": "Clock, s",
+    "devices.clockTitle": "Seconds the device's clock is ahead of the gateway's (negative: behind), from its DeviceStatus answer at {time}",
     "column.channels": "Channels",
 
     // A camera's state as its worker reports it, and the dashboard's own states.
@@ -273,6 +275,8 @@ const messages = {
     "column.lastKeepalive": "最近心跳",
     "column.version": "版本",
     "column.deviceInfo": "厂商、型号、固件",
+    "column.deviceClock": "时钟偏差（秒）",
+    "devices.clockTitle": "设备时钟比网关快的秒数（负数为慢），来自{time}的设备状态应答",
     "column.channels": "通道",
 
     "state.streaming": "在线",

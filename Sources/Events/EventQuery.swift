@@ -5,6 +5,18 @@ public enum ReviewFilter: String, Sendable, CaseIterable {
     case confirmed
     case falseAlarm = "false"
     case unreviewed = "none"
+
+    /// The verdict the events must carry; nil for `.unreviewed` (they must carry none).
+    public var verdict: EventReview.Verdict? {
+        switch self {
+        case .confirmed: .confirmed
+        case .falseAlarm: .falseAlarm
+        case .unreviewed: nil
+        }
+    }
+
+    /// Whether an event with `review` passes: the store's query and the live feed's filter say the same.
+    public func admits(_ review: EventReview?) -> Bool { review?.verdict == verdict }
 }
 
 /// Which events a listing shows; every condition given must hold.

@@ -62,12 +62,13 @@ extension EventStore {
                 conditions.append("state = ?")
                 arguments.append(state.rawValue)
             }
-            switch query.review {
-            case .confirmed, .falseAlarm:
-                conditions.append("json_extract(body, '$.review.verdict') = ?")
-                arguments.append(query.review == .confirmed ? "confirmed" : "false")
-            case .unreviewed: conditions.append("json_extract(body, '$.review') IS NULL")
-            case nil: break
+            if let filter = query.review {
+                if let verdict = filter.verdict {
+                    conditions.append("json_extract(body, '$.review.verdict') = ?")
+                    arguments.append(verdict.rawValue)
+                } else {
+                    conditions.append("json_extract(body, '$.review') IS NULL")
+                }
             }
             // Overlapping the range: started before its end, and not cleared before its start.
             if let to = query.to {

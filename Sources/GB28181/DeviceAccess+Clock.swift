@@ -25,9 +25,8 @@ extension DeviceAccess {
     /// (`serialNumber`) counts once: a resend of it over UDP tells the same time, later, and would read too low.
     func record(_ clock: GBDeviceClock, of device: String, serialNumber: Int?) {
         let isNew = state.withLock { state in
-            guard serialNumber == nil || state.clockSerialNumbers[device] != serialNumber else { return false }
-            state.clockSerialNumbers[device] = serialNumber
-            state.clockOffsets[device] = clock.offset
+            guard serialNumber == nil || state.clocks[device]?.serialNumber != serialNumber else { return false }
+            state.clocks[device] = (clock.offset, serialNumber)
             return true
         }
         guard isNew else { return }
@@ -40,6 +39,6 @@ extension DeviceAccess {
 
     /// Seconds the device's clock is ahead of this gateway's (negative: behind), as it last told; nil before it has.
     func clockOffset(of device: String) -> Double? {
-        state.withLock { $0.clockOffsets[device] }
+        state.withLock { $0.clocks[device]?.offset }
     }
 }

@@ -24,10 +24,9 @@ final class DeviceAccess: Sendable {
         /// Live sessions, by Call-ID: what ends them, from either side.
         var sessions: [String: LiveSession] = [:]
         var ssrcSequence = 0
-        /// Each device's clock against this gateway's, in seconds, from its latest DeviceStatus answer.
-        var clockOffsets: [String: Double] = [:]
-        /// The query whose answer each device's clock was read from (its SN).
-        var clockSerialNumbers: [String: Int] = [:]
+        /// Each device's clock against this gateway's, in seconds, from its latest DeviceStatus answer, together
+        /// with the query (its SN) the answer was to, so a resent answer is read once.
+        var clocks: [String: (offset: Double, serialNumber: Int?)] = [:]
         /// Counters for status and metrics.
         var refused = 0
         var dropped = 0
@@ -66,7 +65,9 @@ final class DeviceAccess: Sendable {
             limiter: SourceRateLimiter(rate: configuration.unauthenticatedRate, burst: 2 * configuration.unauthenticatedRate),
             subscriptions: CatalogSubscriptions(period: TimeInterval(configuration.catalogSubscription)))
         // A device still registered is asked again only when it registers again: until then, its last reading stands.
-        for device in devices { restoredState.clockOffsets[device.id.rawValue] = device.clock?.offset }
+        for device in devices {
+            if let clock = device.clock { restoredState.clocks[device.id.rawValue] = (clock.offset, nil) }
+        }
         state = Mutex(restoredState)
         let online = restored.registrations.values.filter(\.online).count
         logger.info("GB/T 28181 registrations restored", metadata: ["online": "\(online)"])
@@ -240,8 +241,7 @@ final class DeviceAccess: Sendable {
                 $0.passwords = passwords
                 $0.registryVersion = version
                 // A removed device's clock goes with it: re-added under its ID, it is read afresh.
-                $0.clockOffsets = $0.clockOffsets.filter { passwords[$0.key] != nil }
-                $0.clockSerialNumbers = $0.clockSerialNumbers.filter { passwords[$0.key] != nil }
+                $0.clocks = $0.clocks.filter { passwords[$0.key] != nil }
             }
         } catch {
             logger.warning("cannot reload GB/T 28181 device passwords", metadata: ["error": "\(error)"])

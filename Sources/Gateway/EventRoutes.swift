@@ -190,12 +190,7 @@ extension GatewayServices {
         }
         if !query.kinds.isEmpty, !query.kinds.contains(event.kind) { return false }
         if let state = query.state, event.state != state { return false }
-        switch query.review {
-        case .confirmed: if event.review?.verdict != .confirmed { return false }
-        case .falseAlarm: if event.review?.verdict != .falseAlarm { return false }
-        case .unreviewed: if event.review != nil { return false }
-        case nil: break
-        }
+        if let filter = query.review, !filter.admits(event.review) { return false }
         return true
     }
 }

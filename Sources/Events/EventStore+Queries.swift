@@ -63,12 +63,10 @@ extension EventStore {
                 arguments.append(state.rawValue)
             }
             if let filter = query.review {
-                if let verdict = filter.verdict {
-                    conditions.append("json_extract(body, '$.review.verdict') = ?")
-                    arguments.append(verdict.rawValue)
-                } else {
-                    conditions.append("json_extract(body, '$.review') IS NULL")
-                }
+                let verdict = filter.verdict?.rawValue
+                let unreviewed = "json_extract(body, '$.review') IS NULL"
+                conditions.append(verdict == nil ? unreviewed : "json_extract(body, '$.review.verdict') = ?")
+                if let verdict { arguments.append(verdict) }
             }
             // Overlapping the range: started before its end, and not cleared before its start.
             if let to = query.to {

@@ -213,6 +213,7 @@ let package = Package(
                 "Access",
                 "GB28181",
                 "Evidence",
+                "Gateway",
                 "SkygateService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

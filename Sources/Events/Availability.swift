@@ -10,6 +10,7 @@ import Ingest
 ///   not events, so they count as online, as they do for operators.
 /// - Fault-free: monitored time outside every event of the camera (offline, picture faults, degradation), except the
 ///   events an operator reviewed as false alarms, which are counted apart (`falseAlarms`).
+/// - Fault-free, confirmed only: the same, counting only the events an operator confirmed (unreviewed ones aside).
 public struct AvailabilityRow: Sendable, Codable, Equatable {
     /// What the row covers: "camera", "grid" or "location".
     public var scope: String
@@ -22,6 +23,8 @@ public struct AvailabilityRow: Sendable, Codable, Equatable {
     public var monitoredSeconds: Double
     public var onlineSeconds: Double
     public var faultFreeSeconds: Double
+    /// Monitored time outside the events an operator confirmed.
+    public var faultFreeConfirmedSeconds: Double = 0
     /// Per event kind: how many events overlapped the period and for how long (clipped to it); false alarms not.
     public var faults: [String: FaultTally]
     /// Events of the period that an operator reviewed as false alarms.
@@ -40,6 +43,9 @@ public struct AvailabilityRow: Sendable, Codable, Equatable {
     /// Online share of the monitored time, in percent; nil when nothing was monitored.
     public var onlinePercent: Double? { monitoredSeconds > 0 ? 100 * onlineSeconds / monitoredSeconds : nil }
     public var faultFreePercent: Double? { monitoredSeconds > 0 ? 100 * faultFreeSeconds / monitoredSeconds : nil }
+    public var faultFreeConfirmedPercent: Double? {
+        monitoredSeconds > 0 ? 100 * faultFreeConfirmedSeconds / monitoredSeconds : nil
+    }
 }
 
 public enum Availability {
@@ -60,8 +66,8 @@ public enum Availability {
         let events = events.filter { $0.review?.verdict != .falseAlarm }
         let monitored = monitoredIntervals(history, from: from, to: end)
         let monitoredSeconds = total(monitored)
-        func covered(_ kinds: (EventKind) -> Bool) -> Double {
-            let spans = events.filter { kinds($0.kind) }.map { ($0.since, $0.clearedAt ?? now) }
+        func covered(_ counted: (Event) -> Bool) -> Double {
+            let spans = events.filter(counted).map { ($0.since, $0.clearedAt ?? now) }
             return total(intersect(monitored, union(spans)))
         }
         var faults: [String: AvailabilityRow.FaultTally] = [:]
@@ -75,8 +81,9 @@ public enum Availability {
         }
         var row = AvailabilityRow(
             scope: "camera", id: camera, name: name, from: from, to: to, cameras: 1, monitoredSeconds: monitoredSeconds,
-            onlineSeconds: monitoredSeconds - covered { $0 == .offline || $0 == .stalled },
-            faultFreeSeconds: monitoredSeconds - covered { !$0.isAlarm }, faults: faults)
+            onlineSeconds: monitoredSeconds - covered { $0.kind == .offline || $0.kind == .stalled },
+            faultFreeSeconds: monitoredSeconds - covered { !$0.kind.isAlarm }, faults: faults)
+        row.faultFreeConfirmedSeconds = monitoredSeconds - covered { !$0.kind.isAlarm && $0.review?.verdict == .confirmed }
         row.falseAlarms = falseAlarms
         return row
     }
@@ -93,6 +100,7 @@ public enum Availability {
             result.monitoredSeconds += row.monitoredSeconds
             result.onlineSeconds += row.onlineSeconds
             result.faultFreeSeconds += row.faultFreeSeconds
+            result.faultFreeConfirmedSeconds += row.faultFreeConfirmedSeconds
             result.falseAlarms += row.falseAlarms
             for (kind, tally) in row.faults {
                 result.faults[kind, default: AvailabilityRow.FaultTally(count: 0, seconds: 0)].count += tally.count

@@ -50,20 +50,5 @@ extension GatewayServices {
             return JSONResponse(
                 try await blocking { try access.auditTrail(from: from, to: to, actor: actor, action: action, limit: limit) })
         }
-
-        let (registry, archive, store) = (self.registry, self.archive, self.events)
-        api.on("reports/availability", .get, role: .viewer) { request, _ in
-            let (from, to) = try Self.range(request, defaultHours: 24, maximumDays: 366)
-            let by: AvailabilityReport.Grouping = try request.choice("by") ?? .camera
-            let daily = try request.flag("daily") ?? false
-            guard !daily || to.timeIntervalSince(from) <= 366 * 86_400 else {
-                throw HTTPError(.badRequest, message: "a daily report covers at most 366 days")
-            }
-            let grid = request.query("grid")
-            return try await blockingJSON {
-                try AvailabilityReport(registry: registry, health: HealthLog(store: archive), events: store).rows(
-                    from: from, to: to, by: by, daily: daily, grid: grid)
-            }
-        }
     }
 }

@@ -39,6 +39,7 @@ public enum Gateway {
         services.addRecordingRoutes(to: api)
         services.addEventRoutes(to: api)
         services.addAdminRoutes(to: api)
+        services.addReportRoutes(to: api)
         services.addGBDeviceRoutes(to: api)
         services.addPatrolRoutes(to: api)
         services.addPlaybackMintRoute(to: api)
@@ -124,8 +125,11 @@ struct SecurityHeaders: RouterMiddleware {
             // Error responses carry the same headers as the others.
             response = try error.response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; frame-ancestors 'none'"
+        // A response that sets its own policy keeps it (the assessment report's page: inline styles, nothing else).
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] =
+                "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; frame-ancestors 'none'"
+        }
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return response

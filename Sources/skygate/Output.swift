@@ -20,6 +20,11 @@ func makeJSONEncoder(pretty: Bool) -> JSONEncoder {
 
 /// Prints rows as a table whose columns are as wide as their widest cell; numbers align right.
 func printTable(header: [String], rows: [[String]], rightAligned: Set<Int> = []) {
+    print(tableText(header: header, rows: rows, rightAligned: rightAligned), terminator: "")
+}
+
+/// Rows as a table whose columns are as wide as their widest cell, each line ending in a line break.
+func tableText(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
     var widths = header.map(\.count)
     for row in rows {
         for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
@@ -30,8 +35,7 @@ func printTable(header: [String], rows: [[String]], rightAligned: Set<Int> = [])
             return rightAligned.contains(column) ? padding + cell : cell + padding
         }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
-    print(line(header))
-    for row in rows { print(line(row)) }
+    return ([line(header)] + rows.map(line)).map { $0 + "\n" }.joined()
 }
 
 /// A number with a fixed count of decimals.

@@ -8,7 +8,8 @@ import MediaIO
 /// `skygate report availability`: online and fault-free shares per camera, grid or key location.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports over the recorded history.", subcommands: [AvailabilityCommand.self])
+        commandName: "report", abstract: "Reports over the recorded history.",
+        subcommands: [AvailabilityCommand.self, AssessmentCommand.self])
 
     struct AvailabilityCommand: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -46,7 +46,9 @@ public struct AssessmentReport: Sendable {
             for member in members { byID[member.camera.id.rawValue].map { row.add($0) } }
             return row
         }
-        let levels = Dictionary(uniqueKeysWithValues: try registry.grids().map { ($0.id, $0.level) })
+        let allGrids = try registry.grids()
+        let levels = Dictionary(uniqueKeysWithValues: allGrids.map { ($0.id, $0.level) })
+        let names = Dictionary(uniqueKeysWithValues: allGrids.map { ($0.id, $0.name) })
         let grids = try ReportHistory.groups(.grid, registry: registry, cameras: history.cameras).map { group in
             var row = sum(.grid, group.id, group.name, group.members)
             row.level = levels[group.id]
@@ -56,7 +58,8 @@ public struct AssessmentReport: Sendable {
             sum(.location, $0.id, $0.name, $0.members)
         }
         return Assessment(
-            from: from, to: to, generatedAt: now, grid: grid, total: sum(.total, grid ?? "all", "", history.cameras),
+            from: from, to: to, generatedAt: now, grid: grid,
+            total: sum(.total, grid ?? "all", grid.flatMap { names[$0] } ?? "全部 All", history.cameras),
             grids: grids, locations: locations, cameras: cameras, worst: Assessment.worst(of: cameras),
             daily: days(history, from: from, to: to, timeZone: timeZone, now: now))
     }

@@ -67,38 +67,70 @@ enum AssessmentCharts {
         return (parts + ["</svg>"]).joined(separator: "\n")
     }
 
-    /// The finest grids reported, each filled with the colour of its fault-free rate; north up, longitude scaled by
-    /// the cosine of the mean latitude so the shapes are true at city scale.
+    /// The finest grids reported, each filled with the colour of its fault-free rate and labelled with it; north up,
+    /// longitude scaled by the cosine of the mean latitude so the shapes are true at city scale.
     static func gridMap(_ rows: [AssessmentRow], areas: [String: Area]) -> String {
         let finest = rows.compactMap(\.level).max()
         let drawn = rows.filter { $0.level == finest && areas[$0.id] != nil }
         let boxes = drawn.compactMap { areas[$0.id]?.bounds }
         guard let first = boxes.first else { return "<p class=\"none\">无网格边界 No grid boundaries</p>" }
-        let box = boxes.dropFirst().reduce(first) { $0.union($1) }
-        let stretch = cos((box.minLatitude + box.maxLatitude) / 2 * .pi / 180)
-        let spanX = max((box.maxLongitude - box.minLongitude) * stretch, 1e-9)
-        let spanY = max(box.maxLatitude - box.minLatitude, 1e-9)
-        let width = 640.0
-        let height = min(480, max(160, width * spanY / spanX))
-        let scale = min(width / spanX, height / spanY)
-        func point(_ coordinate: Coordinate) -> String {
-            let x = (coordinate.longitude - box.minLongitude) * stretch * scale
-            let y = (box.maxLatitude - coordinate.latitude) * scale
-            return "\(Assessment.decimal(x, 1)),\(Assessment.decimal(y, 1))"
-        }
+        let projection = MapProjection(bounds: boxes.dropFirst().reduce(first) { $0.union($1) }, width: 640)
         var parts = [
-            "<svg id=\"grid-map\" class=\"chart\" viewBox=\"-4 -4 \(Int(width) + 8) \(Int(height) + 8)\" role=\"img\">",
+            "<svg id=\"grid-map\" class=\"chart\" viewBox=\"-4 -4 \(Int(projection.width) + 8) \(Int(projection.height) + 8)\" "
+                + "role=\"img\">",
             "<title>网格完好率 Fault-free rate by grid</title>",
         ]
         for row in drawn {
             let path = areas[row.id]!.polygons.flatMap { polygon in
-                ([polygon.exterior] + polygon.holes).map { ring in "M" + ring.map(point).joined(separator: " L") + " Z" }
+                ([polygon.exterior] + polygon.holes).map { ring in
+                    "M" + ring.map { projection.text($0.longitude, $0.latitude) }.joined(separator: " L") + " Z"
+                }
             }.joined(separator: " ")
             let shown = row.faultFreePercent.map(AssessmentDocument.percent) ?? "–"
             parts.append(
-                "<path class=\"grid-area\" data-grid=\"\(AssessmentDocument.escape(row.id))\" fill=\"\(colour(faultFree: row.faultFreePercent))\" "
-                    + "fill-rule=\"evenodd\" d=\"\(path)\"><title>\(AssessmentDocument.escape(row.name)) \(shown)</title></path>")
+                "<path class=\"grid-area\" data-grid=\"\(AssessmentDocument.escape(row.id))\" "
+                    + "fill=\"\(colour(faultFree: row.faultFreePercent))\" fill-rule=\"evenodd\" d=\"\(path)\">"
+                    + "<title>\(AssessmentDocument.escape(row.name)) \(shown)</title></path>")
+        }
+        // Labels after every area, so no neighbour paints over one; each at the centre of its grid's bounds.
+        for row in drawn {
+            let bounds = areas[row.id]!.bounds
+            let (x, y) = projection.point(
+                (bounds.minLongitude + bounds.maxLongitude) / 2, (bounds.minLatitude + bounds.maxLatitude) / 2)
+            let shown = row.faultFreePercent.map(AssessmentDocument.percent) ?? "–"
+            let (left, top) = (Assessment.decimal(x, 1), Assessment.decimal(y, 1))
+            parts.append(
+                "<text class=\"grid-label\" x=\"\(left)\" y=\"\(top)\" text-anchor=\"middle\">"
+                    + "\(AssessmentDocument.escape(row.name))<tspan x=\"\(left)\" dy=\"1.3em\">\(shown)</tspan></text>")
         }
         return (parts + ["</svg>"]).joined(separator: "\n")
+    }
+}
+
+/// Longitude and latitude to the map's SVG units: north up, longitude scaled by the cosine of the mean latitude.
+struct MapProjection {
+    let bounds: BoundingBox
+    let stretch: Double
+    let scale: Double
+    let width: Double
+    let height: Double
+
+    init(bounds: BoundingBox, width: Double) {
+        self.bounds = bounds
+        stretch = cos((bounds.minLatitude + bounds.maxLatitude) / 2 * .pi / 180)
+        let spanX = max((bounds.maxLongitude - bounds.minLongitude) * stretch, 1e-9)
+        let spanY = max(bounds.maxLatitude - bounds.minLatitude, 1e-9)
+        self.width = width
+        height = min(480, max(160, width * spanY / spanX))
+        scale = min(width / spanX, height / spanY)
+    }
+
+    func point(_ longitude: Double, _ latitude: Double) -> (x: Double, y: Double) {
+        ((longitude - bounds.minLongitude) * stretch * scale, (bounds.maxLatitude - latitude) * scale)
+    }
+
+    func text(_ longitude: Double, _ latitude: Double) -> String {
+        let (x, y) = point(longitude, latitude)
+        return "\(Assessment.decimal(x, 1)),\(Assessment.decimal(y, 1))"
     }
 }

@@ -109,6 +109,8 @@ public enum AssessmentDocument {
         .period { color: #555; margin: 0; }
         table { border-collapse: collapse; width: 100%; } tr { break-inside: avoid; }
         th, td { border-bottom: 1px solid #ddd; padding: 2pt 4pt; text-align: left; }
+        table.rows { font-size: 8.5pt; } table.rows th { font-weight: normal; color: #555; vertical-align: bottom; }
+        table.rows td:first-child { white-space: nowrap; }
         table.rows td:not(:first-child), table.rows th:not(:first-child) { text-align: right; }
         table.summary td.figure { font-size: 12pt; font-weight: bold; text-align: right; width: 20%; }
         td.note { color: #666; }
@@ -116,6 +118,7 @@ public enum AssessmentDocument {
         .swatch { display: inline-block; width: 8pt; height: 8pt; margin-right: 4pt; border-radius: 2pt; }
         svg.chart { width: 100%; height: auto; font-size: 10px; }
         svg .bar { fill: #3a78b8; } svg .grid-line { stroke: #ccc; } svg .grid-area { stroke: #fff; stroke-width: 1; }
+        svg .grid-label { font-size: 13px; fill: #111; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
         section.page { break-before: page; }
         .none, .legend { color: #666; }
         """

@@ -141,3 +141,77 @@ struct AssessmentReportTests {
         #expect(report.daily[5].onlinePercent == 75)
     }
 }
+
+extension AssessmentReportTests {
+    static let python = MediaCorpus.packageRoot.appendingPathComponent(".build/python/bin/python").path
+    static let artefacts = MediaCorpus.packageRoot.path + "/.build/test-artifacts/assessment"
+
+    /// `skygate report assessment` over the scripted week, in Shanghai time, into `file`.
+    static func run(_ week: AssessmentWeek, _ format: String, into file: String, _ extra: [String] = []) throws {
+        let result = try SkygateBinary.run(
+            [
+                "report", "assessment", "--from", "@\(Int(Week.start.timeIntervalSince1970))", "--to",
+                "@\(Int(Week.end.timeIntervalSince1970))", "--time-zone", "Asia/Shanghai", "--format", format, "-o", file,
+                "--data-dir", week.dataDirectory,
+            ] + extra)
+        #expect(result.status == 0, "\(result.standardError)")
+    }
+
+    @Test("the CSV opens in Python's csv module with its byte-order mark, Chinese names intact and the week's figures")
+    func csvRoundTrip() throws {
+        let week = try AssessmentWeek()
+        defer { try? FileManager.default.removeItem(atPath: week.dataDirectory) }
+        let file = week.dataDirectory + "/assessment.csv"
+        try Self.run(week, "csv", into: file)
+        // Python's csv module is the oracle; it prints each row's fields as JSON, keyed by scope and ID.
+        let script = """
+            import csv, json, sys
+            raw = open(sys.argv[1], "rb").read()
+            assert raw.startswith(b"\\xef\\xbb\\xbf"), "no byte-order mark"
+            with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
+                rows = list(csv.DictReader(f))
+            print(json.dumps({r["scope"] + ":" + r["id"]: r for r in rows}, ensure_ascii=False))
+            """
+        let read = try ProcessRunner.run(Self.python, ["-c", script, file])
+        #expect(read.status == 0, "\(read.standardError)")
+        let rows = try JSONDecoder().decode([String: [String: String]].self, from: Data(read.standardOutput.utf8))
+        #expect(rows.count == 1 + 3 + 1 + 4, "everything, three grids, one school, four cameras: \(rows.keys.sorted())")
+        for (index, name) in Week.names.enumerated() {
+            #expect(rows["camera:\(Week.cameras[index])"]?["name"] == name)
+        }
+        #expect(rows["grid:SF-E"]?["name"] == "东街网格 East grid" && rows["location:KL-1"]?["name"] == "第一小学 No.1 School")
+        let total = try #require(rows["total:all"])
+        let shares = [
+            "online_pct": "91.99", "fault_free_pct": "89.96", "fault_free_confirmed_pct": "91.91",
+            "recording_completeness_pct": "90.08", "hd_pct": "66.67", "filing_pct": "50.00", "clock_accuracy_pct": "75.00",
+        ]
+        for (column, value) in shares { #expect(total[column] == value, "\(column)") }
+        #expect(total["offline_count"] == "2" && total["offline_s"] == "180000" && total["offline_mttr_s"] == "7200")
+        #expect(total["false_alarms"] == "1" && total["name"] == "全部 All")
+        #expect(rows["camera:\(Week.cameras[3])"]?["missing_filing"] == "purpose")
+        #expect(rows["camera:\(Week.cameras[2])"]?["recording_completeness_pct"] == "", "a patrol camera records nothing")
+    }
+
+    @Test("the HTML report renders in headless Chromium with its figures, plots and map, and prints to A4")
+    func htmlInChromium() throws {
+        let week = try AssessmentWeek()
+        defer { try? FileManager.default.removeItem(atPath: week.dataDirectory) }
+        let file = week.dataDirectory + "/assessment.html"
+        try Self.run(week, "html", into: file)
+        let check = try ProcessRunner.run(
+            Self.python,
+            [
+                MediaCorpus.packageRoot.path + "/Tests/browser/report_check.py", file, Self.artefacts,
+                "--indicator", "online=91.99%", "--indicator", "fault-free=89.96%", "--indicator", "fault-free-confirmed=91.91%",
+                "--indicator", "recording=90.08%", "--indicator", "hd=66.67%", "--indicator", "filing=50.00%",
+                "--indicator", "clock=75.00%",
+                // East: 95.46 % fault-free (yellow-green band); west: 84.46 % (red).
+                "--grid", "SF-E=#b5c934", "--grid", "SF-W=#d7412f", "--days", "7",
+                "--text", "Assessment report", "--text", "East grid",
+            ])
+        #expect(check.status == 0, "\(check.standardOutput)\n\(check.standardError.suffix(3000))")
+        print("assessment report in Chromium: \(check.standardOutput.split(separator: "\n").last ?? "")")
+        #expect(FileManager.default.fileExists(atPath: Self.artefacts + "/report.png"))
+        #expect(FileManager.default.fileExists(atPath: Self.artefacts + "/report.pdf"))
+    }
+}

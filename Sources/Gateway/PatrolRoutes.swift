@@ -11,7 +11,9 @@ extension GatewayServices {
         let (registry, archive) = (self.registry, self.archive)
         api.on("patrol", .get, role: .viewer) { request, _ in
             let grid = request.query("grid")
-            let limit = request.query("limit") == nil ? nil : try request.integer("limit", default: 100, in: 1...100_000)
+            let limit =
+                request.uri.queryParameters.get("limit") == nil
+                ? nil : try request.integer("limit", default: 100, in: 1...100_000)
             return JSONResponse(
                 try await blocking {
                     try requireGrid(grid, in: registry)

@@ -72,20 +72,21 @@ extension GatewayServices {
 
     /// `day` (yyyy-MM-dd), `month` (yyyy-MM), or `from` and `to` (at most 366 days; the last 24 hours by default).
     static func reportPeriod(_ request: Request, timeZone: TimeZone) throws -> (Date, Date) {
-        let named = [request.query("day"), request.query("month")].compactMap { $0 }
-        let ranged = request.query("from") != nil || request.query("to") != nil
-        guard named.count + (ranged ? 1 : 0) <= 1 else {
+        // Present but empty is an error, as for the other typed parameters: "?month=" must not mean "the last day".
+        let (day, month) = (request.uri.queryParameters.get("day"), request.uri.queryParameters.get("month"))
+        let ranged = request.uri.queryParameters.get("from") != nil || request.uri.queryParameters.get("to") != nil
+        guard [day, month].compactMap({ $0 }).count + (ranged ? 1 : 0) <= 1 else {
             throw HTTPError(.badRequest, message: "give one of 'day', 'month', or 'from' and 'to'")
         }
-        if let day = request.query("day") {
+        if let day {
             guard let period = ReportPeriod.day(day, timeZone: timeZone) else {
-                throw HTTPError(.badRequest, message: "'day' \(day): expected yyyy-mm-dd")
+                throw HTTPError(.badRequest, message: "'day' '\(day)': expected yyyy-mm-dd")
             }
             return period
         }
-        if let month = request.query("month") {
+        if let month {
             guard let period = ReportPeriod.month(month, timeZone: timeZone) else {
-                throw HTTPError(.badRequest, message: "'month' \(month): expected yyyy-mm")
+                throw HTTPError(.badRequest, message: "'month' '\(month)': expected yyyy-mm")
             }
             return period
         }

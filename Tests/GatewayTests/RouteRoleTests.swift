@@ -15,6 +15,7 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         "/api/cameras/\(camera)/health", "/api/cameras/\(camera)/coverage", "/api/cameras/\(camera)/stats", "/api/grids",
         "/api/grids/YX", "/api/locations", "/api/map/grids", "/api/map/locations", "/api/sensors", "/api/sensors/\(sensor)",
         "/api/status", "/api/events", "/api/events/no-such-event", "/api/events/reviews", "/api/reports/availability",
+        "/api/reports/assessment",
         "/api/gb/devices",
         "/api/patrol", "/api/patrol/latest", "/api/patrol/rounds", "/api/cameras/\(camera)/visits",
         "/api/gb/devices/34020000001320000099",

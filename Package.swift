@@ -279,7 +279,8 @@ let package = Package(
         .testTarget(
             name: "skygateTests",
             dependencies: [
-                "Access", "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "EventExport", "GB28181", "TestSupport",
+                "Access", "Archive", "MediaIO", "CameraRegistry", "Ingest", "Events", "EventExport", "GB28181", "Gateway",
+                "TestSupport",
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,6 @@
 public import EventExport
 public import Events
-import Foundation
+public import Foundation
 public import GB28181
 import Gateway
 public import Ingest
@@ -22,12 +22,25 @@ public struct SkygateConfiguration: Sendable {
     public var httpLimits = HTTPLimits()
     /// The GB/T 28181 SIP server; nil (the default) runs none.
     public var gb: GBConfiguration?
+    /// Where each month's assessment report is written once the month is over; nil writes none.
+    public var monthlyAssessment: MonthlyAssessmentSchedule?
     /// Clip exports at once, and the free space they must leave for recording.
     var clipLimits = ClipLimits()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
         ingest = IngestConfiguration(dataDirectory: dataDirectory)
+    }
+}
+
+/// Where monthly assessment reports go, and the time zone whose months they cover.
+public struct MonthlyAssessmentSchedule: Sendable, Equatable {
+    public var directory: String
+    public var timeZone: TimeZone
+
+    public init(directory: String, timeZone: TimeZone) {
+        self.directory = directory
+        self.timeZone = timeZone
     }
 }
 

@@ -83,6 +83,12 @@ public final class SkygateService: Sendable {
             registry: registry, archive: archive, configuration: configuration.patrol, sources: Self.gbSources(sip),
             observe: { engine.observe($0) }, openFaults: { engine.camerasWithOpenFaults })
         var services: [any Service] = exporters + [engine, ingest, patrol]
+        if let schedule = configuration.monthlyAssessment {
+            services.append(
+                MonthlyAssessment(
+                    registry: registry, archive: archive, events: store, directory: schedule.directory,
+                    timeZone: schedule.timeZone, logger: Logger(label: "skygate.assessment")))
+        }
         // After ingest: the group stops in reverse, so devices stop being served before recording ends.
         if let sip { services.append(sip) }
         if let address = configuration.http {

@@ -40,6 +40,19 @@ struct ExportOptions: ParsableArguments {
             "Detector thresholds, defaults and per camera, as JSON (see docs/EVENTS.md).", valueName: "file"))
     var detectors: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Write each month's assessment report (考核) here once the month is over: assessment-YYYY-MM.csv, .json "
+                + "and .html; a month missed while the service was down is written when it starts.",
+            valueName: "dir"))
+    var assessmentDir: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The time zone of the monthly assessment's months, e.g. Asia/Shanghai (default: the system's).",
+            valueName: "zone"))
+    var assessmentTimeZone: String?
+
     @Option(help: ArgumentHelp("This gateway's name in exported events (CloudEvents source).", valueName: "name"))
     var gatewayName: String = ProcessInfo.processInfo.hostName
 
@@ -48,11 +61,25 @@ struct ExportOptions: ParsableArguments {
     func validate() throws {
         guard deadLetterAfter >= 1 else { throw ValidationError("--dead-letter-after must be at least 1") }
         guard ndjsonMaxMB >= 1 else { throw ValidationError("--ndjson-max-mb must be at least 1") }
+        _ = try monthlyAssessment()
         if webhook != nil && webhookSecretFile == nil && ProcessInfo.processInfo.environment["SKYGATE_WEBHOOK_SECRET"] == nil {
             throw ValidationError(
                 "--webhook needs a signing secret: --webhook-secret-file or SKYGATE_WEBHOOK_SECRET (make one with `skygate events secret`)"
             )
         }
+    }
+
+    /// Where and in which time zone monthly assessment reports go, if anywhere.
+    func monthlyAssessment() throws -> MonthlyAssessmentSchedule? {
+        if let name = assessmentTimeZone, TimeZone(identifier: name) == nil {
+            throw ValidationError("--assessment-time-zone '\(name)': no such time zone")
+        }
+        guard let assessmentDir else {
+            if assessmentTimeZone != nil { throw ValidationError("--assessment-time-zone needs --assessment-dir") }
+            return nil
+        }
+        let zone = assessmentTimeZone.flatMap(TimeZone.init(identifier:)) ?? .current
+        return MonthlyAssessmentSchedule(directory: URL(fileURLWithPath: assessmentDir).path, timeZone: zone)
     }
 
     /// The webhook secret, from its file or the environment.

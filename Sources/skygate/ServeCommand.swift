@@ -50,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
                 dataDirectory: dataDirectory, urlPolicy: try registryOptions.urlPolicy())
             configuration.detectors = try export.detectorConfiguration()
             configuration.export = try export.exportConfiguration()
+            configuration.monthlyAssessment = try export.monthlyAssessment()
             http.apply(to: &configuration)
             configuration.gb = try sip.configuration()
             configuration.patrol = try patrol.configuration()

@@ -2,6 +2,8 @@ import Archive
 import CameraRegistry
 import Events
 import Foundation
+import Gateway
+import Logging
 import TestSupport
 import Testing
 
@@ -213,5 +215,56 @@ extension AssessmentReportTests {
         print("assessment report in Chromium: \(check.standardOutput.split(separator: "\n").last ?? "")")
         #expect(FileManager.default.fileExists(atPath: Self.artefacts + "/report.png"))
         #expect(FileManager.default.fileExists(atPath: Self.artefacts + "/report.pdf"))
+    }
+}
+
+extension AssessmentReportTests {
+    /// 2026-12-01 00:30 in Shanghai: November is over.
+    static let decemberFirst = Date(timeIntervalSince1970: 1_796_056_200)
+
+    @Test("a month's report is written once the month is over, in three formats, and not again")
+    func monthlyInProcess() throws {
+        let week = try AssessmentWeek()
+        defer { try? FileManager.default.removeItem(atPath: week.dataDirectory) }
+        let directory = week.dataDirectory + "/reports"
+        let monthly = MonthlyAssessment(
+            registry: try Registry(dataDirectory: week.dataDirectory, validateURL: { _ in }),
+            archive: try ArchiveDatabase(path: week.dataDirectory + "/archive.sqlite"),
+            events: try EventStore(path: week.dataDirectory + "/events.sqlite"), directory: directory,
+            timeZone: Week.zone, logger: Logger(label: "test"))
+        #expect(try monthly.writeDue(now: Self.decemberFirst) == "assessment-2026-11")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        #expect(names == ["assessment-2026-11.csv", "assessment-2026-11.html", "assessment-2026-11.json"])
+        let json = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: directory + "/assessment-2026-11.json")))
+        let report = try #require(json as? [String: Any])
+        #expect(report["from"] as? String == "2026-10-31T16:00:00Z" && report["to"] as? String == "2026-11-30T16:00:00Z")
+        // November holds the scripted week: its faults, and C3's outage still open at the month's end.
+        let faults = (report["total"] as? [String: Any])?["faults"] as? [String: [String: Any]]
+        #expect(faults?["offline"]?["count"] as? Int == 2 && faults?["offline"]?["repaired"] as? Int == 1)
+        #expect(faults?["too_dark"]?["count"] as? Int == 1 && faults?["frozen"]?["count"] as? Int == 1)
+        let csv = try Data(contentsOf: URL(fileURLWithPath: directory + "/assessment-2026-11.csv"))
+        #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF] && String(decoding: csv, as: UTF8.self).contains(Week.names[0]))
+        #expect(try monthly.writeDue(now: Self.decemberFirst + 86_400) == nil, "written once")
+        #expect(try monthly.writeDue(now: Self.decemberFirst - 3600) == "assessment-2026-10", "October: the month before")
+    }
+
+    @Test("`skygate serve --assessment-dir` writes the last month's report when it starts")
+    func monthlyWhenServing() throws {
+        let week = try AssessmentWeek()
+        defer { try? FileManager.default.removeItem(atPath: week.dataDirectory) }
+        let directory = week.dataDirectory + "/reports"
+        let gateway = try GatewayProcess(
+            dataDirectory: week.dataDirectory,
+            arguments: ["--assessment-dir", directory, "--assessment-time-zone", "Asia/Shanghai"])
+        defer { _ = gateway.stop() }
+        // Whatever today is here: the month before it, in Shanghai.
+        let month = ReportPeriod.monthBefore(Date(), timeZone: Week.zone).from
+        let page = directory + "/" + MonthlyAssessment.name(of: month, timeZone: Week.zone) + ".html"
+        let deadline = Date() + 30
+        while !FileManager.default.fileExists(atPath: page) && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        let log = (try? String(contentsOfFile: gateway.logPath, encoding: .utf8)) ?? ""
+        #expect(FileManager.default.fileExists(atPath: page), "\(log.suffix(2000))")
+        #expect(FileManager.default.fileExists(atPath: page.replacingOccurrences(of: ".html", with: ".csv")))
     }
 }

@@ -186,6 +186,11 @@ extension ArchiveDatabase {
                     );
                     """)
         }
+        migrator.registerMigration("v8: keyframe thumbnails") { db in
+            // The 8×8 luma thumbnail of each analysed keyframe (64 Float32, 256 bytes): what "frozen" compares, so
+            // `skygate diagnose replay` judges the stored keyframes as the live detector judged them.
+            try db.execute(sql: "ALTER TABLE recorded_keyframe ADD COLUMN thumbnail BLOB")
+        }
         return migrator
     }
 }

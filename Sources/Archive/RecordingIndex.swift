@@ -79,14 +79,16 @@ public struct RecordingIndex: Sendable {
                     try db.cachedStatement(
                         sql: """
                             INSERT INTO recorded_keyframe (camera, wall_time, seconds, segment, byte_offset, size, width, height,
-                                mean_luma, luma_stddev, dark_fraction, bright_fraction, sharpness, edge_density, phash, mean_u, mean_v)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                mean_luma, luma_stddev, dark_fraction, bright_fraction, sharpness, edge_density, phash, mean_u, mean_v,
+                                thumbnail)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """
                     ).execute(arguments: [
                         keyframe.camera, keyframe.wallClock.timeIntervalSince1970, keyframe.seconds, keyframe.segment,
                         keyframe.byteOffset, keyframe.size, stats?.width, stats?.height, stats?.meanLuma, stats?.lumaStdDev,
                         stats?.darkFraction, stats?.brightFraction, stats?.sharpness, stats?.edgeDensity,
                         stats.map { Int64(bitPattern: $0.perceptualHash) }, stats?.meanU, stats?.meanV,
+                        stats.flatMap { Self.thumbnailData($0.thumbnail) },
                     ])
                     packed.add(keyframe)
                     try runs.keyframe(camera: keyframe.camera, at: keyframe.wallClock.timeIntervalSince1970, db)
@@ -100,13 +102,14 @@ public struct RecordingIndex: Sendable {
                     try db.cachedStatement(
                         sql: """
                             UPDATE recorded_keyframe SET width = ?, height = ?, mean_luma = ?, luma_stddev = ?, dark_fraction = ?,
-                                bright_fraction = ?, sharpness = ?, edge_density = ?, phash = ?, mean_u = ?, mean_v = ?
+                                bright_fraction = ?, sharpness = ?, edge_density = ?, phash = ?, mean_u = ?, mean_v = ?,
+                                thumbnail = ?
                             WHERE camera = ? AND wall_time = ?
                             """
                     ).execute(arguments: [
                         stats.width, stats.height, stats.meanLuma, stats.lumaStdDev, stats.darkFraction, stats.brightFraction,
                         stats.sharpness, stats.edgeDensity, Int64(bitPattern: stats.perceptualHash), stats.meanU, stats.meanV,
-                        camera, wallClock.timeIntervalSince1970,
+                        Self.thumbnailData(stats.thumbnail), camera, wallClock.timeIntervalSince1970,
                     ])
                 }
             }

@@ -93,6 +93,13 @@ public struct CameraDetector: Sendable {
         return out
     }
 
+    /// When the pending outage becomes an event (its start plus `offlineAfter`), if one is pending and none is open:
+    /// where a replay ticks, as the live engine's once-a-second clock would within a second.
+    public var outageDue: Date? {
+        guard let outage, open[.offline] == nil, open[.stalled] == nil else { return nil }
+        return outage.since.addingTimeInterval(thresholds.offlineAfter)
+    }
+
     /// Raises the pending outage once it has lasted `offlineAfter` seconds; call it periodically.
     public mutating func tick(now: Date) -> [DetectorTransition] {
         guard let outage, open[.offline] == nil, open[.stalled] == nil,

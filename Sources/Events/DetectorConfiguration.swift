@@ -42,8 +42,9 @@ public struct DetectorConfiguration: Sendable {
         self.init(defaults: defaults, cameras: cameras)
     }
 
-    /// `base` with the settings of a JSON object laid over it.
-    private static func overlay(_ settings: Any?, on base: DetectorThresholds, context: String) throws -> DetectorThresholds {
+    /// `base` with the settings of a JSON object laid over it; an unknown setting or a wrong type is an error that
+    /// names it, after `context`.
+    public static func overlay(_ settings: Any?, on base: DetectorThresholds, context: String) throws -> DetectorThresholds {
         guard let settings else { return base }
         guard let settings = settings as? [String: Any] else {
             throw EventsError(.invalidConfiguration, "\(context): expected an object")

@@ -20,7 +20,7 @@ struct Skygate: AsyncParsableCommand {
             ProbeCommand.self, IndexCommand.self, KeyframesCommand.self, RegistryCommand.self, CameraCommand.self,
             GridCommand.self,
             LocationCommand.self, SensorCommand.self, EventsCommand.self, ReportCommand.self,
-            TokenCommand.self, AuditCommand.self, GBCommand.self, PatrolCommand.self,
+            TokenCommand.self, AuditCommand.self, GBCommand.self, PatrolCommand.self, DiagnoseCommand.self,
         ])
 
     /// Runs the command line with every file Skygate creates (databases, segments, clips, keys, exports) readable by

@@ -1,5 +1,6 @@
 import Archive
 import ArgumentParser
+import CameraRegistry
 import Events
 import Foundation
 import MediaIO
@@ -46,7 +47,7 @@ struct DiagnoseCommand: ParsableCommand {
                 "The time zone of the night profile, e.g. Asia/Shanghai (default: the system's).", valueName: "zone"))
         var timeZone: String?
         @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var location: DataLocation
+        @OptionGroup var options: RegistryOptions
 
         func validate() throws {
             for (name, value) in [("--from", from), ("--to", to)] where parseWallTime(value) == nil {
@@ -78,6 +79,10 @@ struct DiagnoseCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
+                guard try options.open().camera(id: camera) != nil else {
+                    throw RegistryError(.notFound, "no camera \(camera)")
+                }
+                let location = options.location
                 let inForce = try detectors.map(DetectorConfiguration.init(contentsOf:))?.thresholds(for: camera)
                 let thresholds = try DetectorConfiguration.overlay(
                     try changes(), on: inForce ?? DetectorThresholds(), context: "--set")

@@ -186,10 +186,12 @@ extension ArchiveDatabase {
                     );
                     """)
         }
-        migrator.registerMigration("v8: keyframe thumbnails") { db in
+        migrator.registerMigration("v8: keyframe thumbnails and saturation") { db in
             // The 8×8 luma thumbnail of each analysed keyframe (64 Float32, 256 bytes): what "frozen" compares, so
-            // `skygate diagnose replay` judges the stored keyframes as the live detector judged them.
+            // `skygate diagnose replay` judges the stored keyframes as the live detector judged them. And the
+            // picture's saturation, which the IR-cut rule judges.
             try db.execute(sql: "ALTER TABLE recorded_keyframe ADD COLUMN thumbnail BLOB")
+            try db.execute(sql: "ALTER TABLE recorded_keyframe ADD COLUMN saturation REAL")
         }
         return migrator
     }

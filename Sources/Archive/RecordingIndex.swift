@@ -80,14 +80,14 @@ public struct RecordingIndex: Sendable {
                         sql: """
                             INSERT INTO recorded_keyframe (camera, wall_time, seconds, segment, byte_offset, size, width, height,
                                 mean_luma, luma_stddev, dark_fraction, bright_fraction, sharpness, edge_density, phash, mean_u, mean_v,
-                                thumbnail)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                saturation, thumbnail)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """
                     ).execute(arguments: [
                         keyframe.camera, keyframe.wallClock.timeIntervalSince1970, keyframe.seconds, keyframe.segment,
                         keyframe.byteOffset, keyframe.size, stats?.width, stats?.height, stats?.meanLuma, stats?.lumaStdDev,
                         stats?.darkFraction, stats?.brightFraction, stats?.sharpness, stats?.edgeDensity,
-                        stats.map { Int64(bitPattern: $0.perceptualHash) }, stats?.meanU, stats?.meanV,
+                        stats.map { Int64(bitPattern: $0.perceptualHash) }, stats?.meanU, stats?.meanV, stats?.saturation,
                         stats.flatMap { Self.thumbnailData($0.thumbnail) },
                     ])
                     packed.add(keyframe)
@@ -103,13 +103,13 @@ public struct RecordingIndex: Sendable {
                         sql: """
                             UPDATE recorded_keyframe SET width = ?, height = ?, mean_luma = ?, luma_stddev = ?, dark_fraction = ?,
                                 bright_fraction = ?, sharpness = ?, edge_density = ?, phash = ?, mean_u = ?, mean_v = ?,
-                                thumbnail = ?
+                                saturation = ?, thumbnail = ?
                             WHERE camera = ? AND wall_time = ?
                             """
                     ).execute(arguments: [
                         stats.width, stats.height, stats.meanLuma, stats.lumaStdDev, stats.darkFraction, stats.brightFraction,
                         stats.sharpness, stats.edgeDensity, Int64(bitPattern: stats.perceptualHash), stats.meanU, stats.meanV,
-                        Self.thumbnailData(stats.thumbnail), camera, wallClock.timeIntervalSince1970,
+                        stats.saturation, Self.thumbnailData(stats.thumbnail), camera, wallClock.timeIntervalSince1970,
                     ])
                 }
             }
@@ -224,7 +224,7 @@ public struct RecordingIndex: Sendable {
     /// by name costs a case-insensitive search per field (a third of a 2,000-row `/keyframes` page in the viewer crowd).
     static let keyframeColumns = """
         camera, wall_time, seconds, segment, byte_offset, size, width, height, mean_luma, luma_stddev, dark_fraction, \
-        bright_fraction, sharpness, edge_density, phash, mean_u, mean_v
+        bright_fraction, sharpness, edge_density, phash, mean_u, mean_v, saturation
         """
 
     /// A row selected with `keyframeColumns` first.
@@ -235,7 +235,7 @@ public struct RecordingIndex: Sendable {
             stats = FrameStats(
                 width: row[6], height: row[7], meanLuma: meanLuma, lumaStdDev: row[9], darkFraction: row[10],
                 brightFraction: row[11], sharpness: row[12], edgeDensity: row[13], perceptualHash: UInt64(bitPattern: hash),
-                meanU: row[15], meanV: row[16])
+                meanU: row[15], meanV: row[16], saturation: row[17])
         }
         return RecordedKeyframe(
             camera: row[0], wallClock: Date(timeIntervalSince1970: row[1]), seconds: row[2], segment: row[3],

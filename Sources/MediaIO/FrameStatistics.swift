@@ -32,6 +32,7 @@ public enum FrameStatistics {
             perceptualHash: PerceptualHash.hash(cellMeans: cells.means),
             meanU: planeMean(u),
             meanV: planeMean(v),
+            saturation: saturation(u, v),
             thumbnail: thumbnail(cells.means))
     }
 
@@ -194,6 +195,31 @@ public enum FrameStatistics {
     // MARK: - Chroma means
 
     /// Mean of every sample of a plane.
+    /// Mean chroma distance from neutral, √((U−128)² + (V−128)²), over the sampled chroma rows: signalstats' SATAVG
+    /// (which reads every row). 0 for a greyscale picture (an IR-cut filter stuck in night mode); about 39 for the
+    /// test scene's muted colours. Float arithmetic so the square root vectorises.
+    static func saturation(_ u: Plane, _ v: Plane) -> Double {
+        let width = min(u.width, v.width)
+        let height = min(u.height, v.height)
+        guard width > 0, height > 0 else { return 0 }
+        var total = 0.0
+        var rows = 0
+        for y in sampledRowIndices(height: height) {
+            let (uRow, vRow) = (u.row(y), v.row(y))
+            var sum: Float = 0
+            var x = 0
+            while x < width {
+                let du = Float(uRow[x]) - 128
+                let dv = Float(vRow[x]) - 128
+                sum += (du * du + dv * dv).squareRoot()
+                x &+= 1
+            }
+            total += Double(sum)
+            rows += 1
+        }
+        return total / Double(rows * width)
+    }
+
     static func planeMean(_ plane: Plane) -> Double {
         var total: UInt64 = 0
         for y in 0..<plane.height {

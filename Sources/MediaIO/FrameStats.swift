@@ -24,6 +24,9 @@ public struct FrameStats: Sendable, Codable, Equatable {
     /// Means of the chroma planes; equal FFmpeg signalstats' UAVG and VAVG (128 is neutral).
     public var meanU: Double
     public var meanV: Double
+    /// Mean chroma distance from neutral (signalstats' SATAVG): 0 for a greyscale picture; nil where not measured
+    /// (statistics stored before it was).
+    public var saturation: Double?
     /// Mean luma of each cell of an 8×8 grid, row by row: a thumbnail to tell a frozen picture (the same to a tenth
     /// of a level everywhere) from a live one (motion or light change somewhere). Empty where not computed (statistics
     /// read back from the index).
@@ -39,7 +42,7 @@ public struct FrameStats: Sendable, Codable, Equatable {
     public init(
         width: Int, height: Int, meanLuma: Double, lumaStdDev: Double, darkFraction: Double, brightFraction: Double,
         sharpness: Double, edgeDensity: Double, perceptualHash: UInt64, meanU: Double, meanV: Double,
-        thumbnail: [Float] = []
+        saturation: Double? = nil, thumbnail: [Float] = []
     ) {
         self.thumbnail = thumbnail
         self.width = width
@@ -53,6 +56,7 @@ public struct FrameStats: Sendable, Codable, Equatable {
         self.perceptualHash = perceptualHash
         self.meanU = meanU
         self.meanV = meanV
+        self.saturation = saturation
     }
 
     /// Mean absolute difference of two thumbnails in luma levels, nil when either has none.

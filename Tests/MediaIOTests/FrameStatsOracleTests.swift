@@ -8,7 +8,7 @@ struct FrameStatsOracleTests {
         try KeyframeListingTests.scan(path, analyze: true, threads: 1)
     }
 
-    @Test("mean Y, U and V equal signalstats' YAVG, UAVG and VAVG within 0.5", arguments: ["tones", "scenes"])
+    @Test("mean Y, U and V equal signalstats' YAVG, UAVG and VAVG within 0.5, saturation its SATAVG within 1", arguments: ["tones", "scenes"])
     func meansMatchSignalstats(_ clip: String) throws {
         let path = clip == "tones" ? try Fixtures.toneClip() : try Fixtures.sceneCutClip()
         let oracle = try Oracles.keyframeFilterMetadata(path, filters: "signalstats")
@@ -21,6 +21,9 @@ struct FrameStatsOracleTests {
             #expect(abs(stats.meanLuma - expected["lavfi.signalstats.YAVG"]!) <= 0.5, "Y at \(key) ms")
             #expect(abs(stats.meanU - expected["lavfi.signalstats.UAVG"]!) <= 0.5, "U at \(key) ms")
             #expect(abs(stats.meanV - expected["lavfi.signalstats.VAVG"]!) <= 0.5, "V at \(key) ms")
+            // Issue 17, IR-cut: the chroma's distance from grey, from sampled rows, against every row's.
+            let saturation = try #require(stats.saturation)
+            #expect(abs(saturation - expected["lavfi.signalstats.SATAVG"]!) <= 1, "saturation at \(key) ms")
         }
         // The clips must actually span dark, bright and colour-cast pictures, or agreement proves little.
         let means = records.compactMap { $0.stats?.meanLuma }

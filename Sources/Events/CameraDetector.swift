@@ -111,13 +111,14 @@ public struct CameraDetector: Sendable {
 
     // MARK: - Pictures
 
-    /// The statistics of an analysed keyframe taken at `time`.
-    public mutating func observe(_ stats: FrameStats, at time: Date) -> [DetectorTransition] {
+    /// The statistics of an analysed keyframe taken at `time`; `sunElevation`, the sun's height in degrees at the
+    /// camera then (nil when the camera's position is not known: IR-cut is then not judged).
+    public mutating func observe(_ stats: FrameStats, at time: Date, sunElevation: Double? = nil) -> [DetectorTransition] {
         defer { previous = stats }
         // A camera that is out has no pictures to judge; its open picture faults stay as they were.
         if open[.offline] != nil || open[.stalled] != nil { return [] }
         let night = thresholds.isNight(time, timeZone: timeZone)
-        var faults = assess(stats, night: night).filter { !thresholds.disabled.contains($0.key) }
+        var faults = assess(stats, night: night, sunElevation: sunElevation).filter { !thresholds.disabled.contains($0.key) }
         // Hidden: what an open or present fault of a higher rank would make look wrong.
         let hidden = Set((Set(open.keys).union(faults.keys)).flatMap(\.hides))
         faults = faults.filter { !hidden.contains($0.key) }
@@ -171,7 +172,7 @@ public struct CameraDetector: Sendable {
     }
 
     /// Which picture faults these statistics show, each with its evidence.
-    func assess(_ stats: FrameStats, night: Bool) -> [EventKind: [String: Double]] {
+    func assess(_ stats: FrameStats, night: Bool, sunElevation: Double? = nil) -> [EventKind: [String: Double]] {
         var faults: [EventKind: [String: Double]] = [:]
         let darkLuma = night ? thresholds.darkLumaNight : thresholds.darkLumaDay
         if stats.meanLuma <= darkLuma && stats.darkFraction >= thresholds.darkFraction {
@@ -215,6 +216,7 @@ public struct CameraDetector: Sendable {
         if !night && chroma >= thresholds.colourCastDistance {
             faults[.colourCast] = ["chromaDistance": chroma, "meanU": stats.meanU, "meanV": stats.meanV]
         }
+        if let sunElevation, let evidence = irCut(stats, sunElevation: sunElevation) { faults[.irCut] = evidence }
         if let baseline {
             let distance = baseline.distance(stats.perceptualHash)
             let wasMoved = open[.cameraMoved] != nil || (streaks[.cameraMoved]?.faulty ?? 0) > 0
@@ -223,6 +225,19 @@ public struct CameraDetector: Sendable {
             }
         }
         return faults
+    }
+
+    /// IR-cut: greyscale while the sun is up, or dim colour while it is well down; nil when the picture fits the sun.
+    func irCut(_ stats: FrameStats, sunElevation: Double) -> [String: Double]? {
+        guard let saturation = stats.saturation else { return nil }
+        let evidence = ["saturation": saturation, "sunElevation": sunElevation, "meanLuma": stats.meanLuma]
+        if sunElevation >= thresholds.irCutDayElevation && saturation < thresholds.irCutGreySaturation { return evidence }
+        if sunElevation <= thresholds.irCutNightElevation && saturation > thresholds.irCutColourSaturation
+            && stats.meanLuma < thresholds.irCutNightLuma
+        {
+            return evidence
+        }
+        return nil
     }
 
     /// The upper median of a non-empty list: a baseline's value, robust to a few odd observations.

@@ -1,5 +1,6 @@
 public import Archive
 public import Foundation
+public import Geo
 import Ingest
 public import MediaIO
 
@@ -59,8 +60,9 @@ public enum DetectorReplay {
 
     /// Runs a fresh detector for `camera` over its stored observations up to `end`, in time order, ticking its clock
     /// where an outage becomes due; the events it raised, in order.
+    /// `location`: the camera's position, for the sun's height (IR-cut); nil leaves IR-cut unjudged, as live.
     public static func run(
-        camera: String, thresholds: DetectorThresholds, timeZone: TimeZone, health: [HealthRecord],
+        camera: String, thresholds: DetectorThresholds, timeZone: TimeZone, location: Coordinate?, health: [HealthRecord],
         keyframes: [RecordedKeyframe], visits: [PatrolVisit], until end: Date
     ) -> [ReplayedEvent] {
         var inputs = health.map(Input.health) + visits.map(Input.visit)
@@ -90,9 +92,10 @@ public enum DetectorReplay {
                 guard let state = record.healthState else { continue }
                 take(detector.observe(health: state, reason: record.healthReason, at: record.at))
             case .keyframe(let stats, let at):
-                take(detector.observe(stats, at: at))
+                take(detector.observe(stats, at: at, sunElevation: location.map { Sun.elevation(at: $0, on: at) }))
             case .visit(let visit):
-                take(detector.observe(visit: visit))
+                let end = visit.startedAt.addingTimeInterval(visit.duration)
+                take(detector.observe(visit: visit, sunElevation: location.map { Sun.elevation(at: $0, on: end) }))
             }
         }
         if let due = detector.outageDue, due < end { take(detector.tick(now: due)) }

@@ -37,6 +37,17 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     public var frozenThumbnailChange: Double = 0.3
     /// Colour cast: distance of the chroma means from neutral (128, 128), by day only (night pictures are grey).
     public var colourCastDistance: Double = 24
+    /// IR-cut: saturation (mean chroma distance from grey, signalstats' SATAVG) below which a picture is greyscale,
+    /// a fault while the sun is at least `irCutDayElevation` degrees up at the camera (a greyscale picture in daylight
+    /// means the filter is stuck in night mode; the test scene's muted colours measure 39, a covered lens 8); and above
+    /// which a picture darker than `irCutNightLuma` is a fault once the sun is `irCutNightElevation` degrees or more
+    /// below the horizon (stuck in day mode: dim colour instead of a bright infrared picture). Cameras without
+    /// coordinates are not judged.
+    public var irCutGreySaturation: Double = 2
+    public var irCutColourSaturation: Double = 10
+    public var irCutNightLuma: Double = 50
+    public var irCutDayElevation: Double = 5
+    public var irCutNightElevation: Double = -6
     /// Camera moved: hash distance from the learned scene at or above which the scene counts as different, and at or
     /// below which it counts as back.
     public var movedHashBits = 22

@@ -1,6 +1,8 @@
+import Archive
 public import CameraRegistry
 import Dispatch
 public import Foundation
+import Geo
 public import Ingest
 import Logging
 import Synchronization
@@ -105,16 +107,18 @@ public final class EventEngine: Sendable {
                 $0.observe(health: transition.state, reason: transition.reason, at: transition.wallClock)
             }
         case .analysed(let keyframe):
+            let sun = sunElevation(camera, at: keyframe.wallClock)
             transitions = withDetector(camera) {
                 $0.declaredFrameRate = keyframe.declaredFrameRate
-                return $0.observe(keyframe.stats, at: keyframe.wallClock)
+                return $0.observe(keyframe.stats, at: keyframe.wallClock, sunElevation: sun)
             }
         case .throughput(let bitrate, let frameRate, let seconds, let at):
             transitions = withDetector(camera) {
                 $0.observe(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: at)
             }
         case .visited(let visit):
-            transitions = withDetector(camera) { $0.observe(visit: visit) }
+            let sun = sunElevation(camera, at: visit.startedAt.addingTimeInterval(visit.duration))
+            transitions = withDetector(camera) { $0.observe(visit: visit, sunElevation: sun) }
         case .keyframeInterval(let seconds, let at):
             transitions = withDetector(camera) { $0.observe(keyframeInterval: seconds, at: at) }
         case .clockOffset(let seconds, let at):
@@ -123,6 +127,11 @@ public final class EventEngine: Sendable {
             transitions = []
         }
         enqueue(transitions)
+    }
+
+    /// The sun's height at the camera's last known place at `time`; nil when its position is not known.
+    private func sunElevation(_ camera: String, at time: Date) -> Double? {
+        cameraPlaces.withLock { $0[camera] }?.location.map { Sun.elevation(at: $0, on: time) }
     }
 
     /// A sensor's alarm (raised) or its end (cleared), recorded before this returns: the caller may acknowledge it to

@@ -29,6 +29,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     case blur
     /// The picture is tinted: chroma far from neutral.
     case colourCast = "colour_cast"
+    /// The day/night switch (IR-cut filter) is stuck: a greyscale picture while the sun is up at the camera, or a
+    /// dim colour picture at night.
+    case irCut = "ir_cut"
     /// The camera points somewhere else: its picture stays far from the learned scene.
     case cameraMoved = "camera_moved"
     /// A sensor (smoke, gas, water level, door, …) reported an alarm.
@@ -39,7 +42,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// Picture faults: judged from keyframe statistics, hidden while the camera is offline or stalled.
     public var isPictureFault: Bool {
         switch self {
-        case .tooDark, .tooBright, .occlusion, .frozen, .blur, .colourCast, .cameraMoved: true
+        case .tooDark, .tooBright, .occlusion, .frozen, .blur, .colourCast, .irCut, .cameraMoved: true
         case .offline, .stalled, .streamDegraded, .longGOP, .frameRateShortfall, .clockOffset, .sensorAlarm, .deviceAlarm:
             false
         }
@@ -59,12 +62,14 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
             Set(EventKind.allCases.filter(\.isPictureFault)).union([
                 .streamDegraded, .longGOP, .frameRateShortfall, .clockOffset,
             ])
-        case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .cameraMoved, .streamDegraded]
-        case .occlusion: [.frozen, .blur, .cameraMoved, .streamDegraded]
+        // A black, washed-out or covered picture has little colour left: not an IR-cut fault.
+        case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .irCut, .cameraMoved, .streamDegraded]
+        case .occlusion: [.frozen, .blur, .irCut, .cameraMoved, .streamDegraded]
         // A still or flat picture needs few bits: its low bitrate is not a degraded stream.
         case .frozen: [.streamDegraded]
         case .streamDegraded: [.frameRateShortfall]
-        case .longGOP, .frameRateShortfall, .clockOffset, .blur, .colourCast, .cameraMoved, .sensorAlarm, .deviceAlarm: []
+        case .longGOP, .frameRateShortfall, .clockOffset, .blur, .colourCast, .irCut, .cameraMoved, .sensorAlarm, .deviceAlarm:
+            []
         }
     }
 

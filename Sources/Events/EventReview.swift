@@ -100,6 +100,8 @@ extension EventKind {
         case .tooBright: ["brightLuma", "brightFraction"]
         case .occlusion: ["occlusionEdgeRatio", "occlusionSpreadRatio"]
         case .frozen: ["frozenHashBits", "frozenThumbnailChange"]
+        case .irCut:
+            ["irCutGreySaturation", "irCutColourSaturation", "irCutNightLuma", "irCutDayElevation", "irCutNightElevation"]
         case .blur: ["blurRatio", "blurFloor"]
         case .colourCast: ["colourCastDistance"]
         case .cameraMoved: ["movedHashBits", "movedAfter"]

@@ -1,5 +1,6 @@
 public import Archive
 public import Foundation
+public import Geo
 
 /// A replay's events set against the stored ones: what would have been raised and cleared the same, otherwise, never,
 /// or newly (`skygate diagnose replay`).
@@ -97,16 +98,18 @@ public struct DetectorBacktest: Sendable {
 
     /// The replay of `camera` over `from..<to` with `thresholds`: its health history (with the state it was in at
     /// `from`), analysed keyframes and patrol visits.
-    public func replay(camera: String, from: Date, to: Date, thresholds: DetectorThresholds, timeZone: TimeZone) throws
-        -> ReplayComparison
-    {
+    /// `location`: where the camera is, for IR-cut (the registry's; nil: not judged).
+    public func replay(
+        camera: String, location: Coordinate?, from: Date, to: Date, thresholds: DetectorThresholds, timeZone: TimeZone
+    ) throws -> ReplayComparison {
         let health = HealthLog(store: archive)
         let before = try health.transition(camera: camera, before: from)
         let history = (before.map { [$0] } ?? []) + (try health.transitions(camera: camera, from: from, to: to))
         let keyframes = try RecordingIndex(store: archive).analysedKeyframes(camera: camera, from: from, to: to)
         let visits = try PatrolVisitLog(store: archive).visits(camera: camera, from: from, to: to)
         let replayed = DetectorReplay.run(
-            camera: camera, thresholds: thresholds, timeZone: timeZone, health: history, keyframes: keyframes, visits: visits,
+            camera: camera, thresholds: thresholds, timeZone: timeZone, location: location, health: history, keyframes: keyframes,
+            visits: visits,
             until: to)
         let stored = try events?.events(EventQuery(device: camera, from: from, to: to, limit: Int.max)) ?? []
         // A patrol camera's visits carry everything its detector judged; a recorded camera's stream facts are not kept.

@@ -8,7 +8,9 @@ struct FrameStatsOracleTests {
         try KeyframeListingTests.scan(path, analyze: true, threads: 1)
     }
 
-    @Test("mean Y, U and V equal signalstats' YAVG, UAVG and VAVG within 0.5, saturation its SATAVG within 1", arguments: ["tones", "scenes"])
+    @Test(
+        "mean Y, U and V equal signalstats' YAVG, UAVG and VAVG within 0.5, saturation its SATAVG within 1",
+        arguments: ["tones", "scenes"])
     func meansMatchSignalstats(_ clip: String) throws {
         let path = clip == "tones" ? try Fixtures.toneClip() : try Fixtures.sceneCutClip()
         let oracle = try Oracles.keyframeFilterMetadata(path, filters: "signalstats")

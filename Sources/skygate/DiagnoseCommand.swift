@@ -90,7 +90,8 @@ struct DiagnoseCommand: ParsableCommand {
                 let store = FileManager.default.fileExists(atPath: eventsPath) ? try EventStore(path: eventsPath) : nil
                 let comparison = try DetectorBacktest(archive: try ArchiveDatabase(path: location.indexPath), events: store)
                     .replay(
-                        camera: camera, location: record.camera.location, from: parseWallTime(from)!, to: parseWallTime(to)!, thresholds: thresholds,
+                        camera: camera, location: record.camera.location, from: parseWallTime(from)!, to: parseWallTime(to)!,
+                        thresholds: thresholds,
                         timeZone: timeZone.flatMap(TimeZone.init(identifier:)) ?? .current)
                 if json { return try printJSON(comparison) }
                 print(report(comparison))

@@ -77,6 +77,13 @@ public struct HealthLog: Sendable {
         }
     }
 
+    /// When the oldest transition kept was recorded, of any camera: where the history begins.
+    public func earliest() throws -> Date? {
+        try store.read("query health history") { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(wall_time) FROM health_transition").map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
     /// A camera's last transition before `date`: the state it was in at that moment.
     public func transition(camera: String, before date: Date) throws -> HealthRecord? {
         try store.read("query health history") { db in

@@ -18,14 +18,14 @@ public struct PictureSize: Sendable, Codable, Equatable {
 
 extension RecordingIndex {
     /// The size of a camera's newest analysed keyframe recorded between two times (sizes are stored with the
-    /// statistics). One row, read backwards along the (camera, wall_time) index.
+    /// statistics). One row, read backwards along the index of analysed keyframes.
     public func pictureSize(camera: String, from: Date, to: Date) throws -> PictureSize? {
         try store.read("find a recorded picture size") { db in
             try Row.fetchOne(
                 db,
                 sql: """
                     SELECT width, height FROM recorded_keyframe
-                    WHERE camera = ? AND wall_time >= ? AND wall_time < ? AND width IS NOT NULL
+                    WHERE camera = ? AND wall_time >= ? AND wall_time < ? AND mean_luma IS NOT NULL
                     ORDER BY wall_time DESC LIMIT 1
                     """,
                 arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970]

@@ -27,17 +27,14 @@ public struct AssessmentReport: Sendable {
         var cameras: [AssessmentRow] = []
         for record in history.cameras {
             let id = record.camera.id.rawValue
-            let recorded =
-                record.camera.mode == .record
-                ? try recordings.coverage(camera: id, from: from, to: min(to, max(from, now)))
-                    .filter { $0.kind == .recorded }.reduce(0) { $0 + $1.duration } : nil
+            let recording = try record.camera.mode == .record ? Self.recording(id, history, recordings, from, to, now) : nil
             let size =
                 try recordings.pictureSize(camera: id, from: from, to: to)
                 ?? visits.pictureSize(camera: id, from: from, to: to)
             cameras.append(
                 .camera(
                     record, availability: history.availability(of: record, from: from, to: to, now: now),
-                    events: history.events(of: id, from: from, to: to, now: now), recorded: recorded, size: size,
+                    events: history.events(of: id, from: from, to: to, now: now), recording: recording, size: size,
                     from: from, to: to, now: now))
         }
         let byID = Dictionary(uniqueKeysWithValues: cameras.map { ($0.id, $0) })
@@ -62,6 +59,19 @@ public struct AssessmentReport: Sendable {
             total: sum(.total, grid ?? "all", grid.flatMap { names[$0] } ?? "全部 All", history.cameras),
             grids: grids, locations: locations, cameras: cameras, worst: Assessment.worst(of: cameras),
             daily: days(history, from: from, to: to, timeZone: timeZone, now: now))
+    }
+
+    /// What a recorded camera was expected to record of the period (`Availability.expectedRecordingIntervals`) and
+    /// what the index holds of that, in seconds.
+    private static func recording(
+        _ camera: String, _ history: ReportHistory, _ index: RecordingIndex, _ from: Date, _ to: Date, _ now: Date
+    ) throws -> (recorded: Double, expected: Double) {
+        let end = min(to, max(from, now))
+        let expected = Availability.expectedRecordingIntervals(
+            history.history(of: camera, from: from, to: end), from: from, to: end)
+        let recorded = try index.coverage(camera: camera, from: from, to: end).filter { $0.kind == .recorded }
+        let held = Availability.intersect(expected, Availability.union(recorded.map { ($0.from, $0.to) }))
+        return (Availability.total(held), Availability.total(expected))
     }
 
     /// The online and fault-free rates of everything reported, per local day; days after `now` left out.

@@ -25,7 +25,9 @@ public struct AssessmentRow: Sendable, Equatable {
     public var faultFreeConfirmedSeconds: Double = 0
     public var falseAlarms = 0
 
-    /// Recording completeness: what the index holds of the period, over the period, for cameras in `record` mode.
+    /// Recording completeness, for cameras in `record` mode: the time of the period each was expected to record (from
+    /// its first record in the health history on, its disabled time aside; a stopped service's time included), and
+    /// what the index holds of it.
     public var recordingExpectedSeconds: Double = 0
     public var recordedSeconds: Double = 0
 
@@ -147,10 +149,12 @@ extension AssessmentRow {
     /// - Parameters:
     ///   - availability: its availability over the period.
     ///   - events: its events overlapping the period.
-    ///   - recorded: seconds the index holds of the period, for a camera in `record` mode (nil otherwise).
+    ///   - recording: for a camera in `record` mode, the seconds of the period it was expected to record (from its first
+    ///     record in the health history, its disabled time aside) and the seconds of them the index holds.
     ///   - size: its picture size from the period, if known.
     public static func camera(
-        _ record: CameraRecord, availability: AvailabilityRow, events: [Event], recorded: Double?, size: PictureSize?,
+        _ record: CameraRecord, availability: AvailabilityRow, events: [Event],
+        recording: (recorded: Double, expected: Double)?, size: PictureSize?,
         from: Date, to: Date, now: Date
     ) -> AssessmentRow {
         var row = AssessmentRow(scope: .camera, id: record.camera.id.rawValue, name: record.camera.name, cameras: 1)
@@ -159,9 +163,9 @@ extension AssessmentRow {
         row.faultFreeSeconds = availability.faultFreeSeconds
         row.faultFreeConfirmedSeconds = availability.faultFreeConfirmedSeconds
         row.falseAlarms = availability.falseAlarms
-        if let recorded {
-            row.recordingExpectedSeconds = max(0, min(to, now).timeIntervalSince(from))
-            row.recordedSeconds = min(recorded, row.recordingExpectedSeconds)
+        if let recording {
+            row.recordingExpectedSeconds = recording.expected
+            row.recordedSeconds = recording.recorded
         }
         row.pictureSize = size
         row.sizedCameras = size == nil ? 0 : 1

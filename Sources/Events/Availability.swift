@@ -113,10 +113,24 @@ public enum Availability {
     /// The stretches of [from, to) when the gateway watched the camera: from any working state (connecting,
     /// streaming, stalled, offline) until it was stopped or disabled.
     static func monitoredIntervals(_ history: [HealthRecord], from: Date, to: Date) -> [Interval] {
+        intervals(history, from: from, to: to) { $0 != .stopped && $0 != .disabled }
+    }
+
+    /// The stretches of [from, to) in which the camera was expected to record: from its first record in the history
+    /// on, except while an operator had it disabled (or out of recording). A stopped service is no excuse: its time
+    /// counts as missing recording.
+    static func expectedRecordingIntervals(_ history: [HealthRecord], from: Date, to: Date) -> [Interval] {
+        intervals(history, from: from, to: to) { $0 != .disabled }
+    }
+
+    /// The stretches of [from, to) from a record whose state `counts` until one whose state does not.
+    private static func intervals(
+        _ history: [HealthRecord], from: Date, to: Date, while counts: (HealthState?) -> Bool
+    ) -> [Interval] {
         var intervals: [Interval] = []
         var since: Date?
         for record in history where record.at < to {
-            let watching = record.healthState != .stopped && record.healthState != .disabled
+            let watching = counts(record.healthState)
             let at = max(record.at, from)
             if watching, since == nil {
                 since = at

@@ -1,6 +1,7 @@
 public import Archive
 public import Foundation
 public import Geo
+import MediaIO
 
 /// A replay's events set against the stored ones: what would have been raised and cleared the same, otherwise, never,
 /// or newly (`skygate diagnose replay`).
@@ -39,6 +40,11 @@ public struct ReplayComparison: Sendable, Encodable {
     public var rows: [Row]
     /// Stored events of kinds a replay of this camera cannot judge (`DetectorReplay.notReplayedForRecorded`).
     public var notReplayed: [StoredEvent]
+    /// Analysed keyframes replayed, and those of them stored without a thumbnail or saturation (before they were
+    /// kept): for those, frozen falls back to brightness and detail, and IR-cut is not judged, which may differ from
+    /// what the live detector saw.
+    public var keyframes = 0
+    public var keyframesWithoutThumbnail = 0
 
     /// How close two times must be to be the same: a fault's start and clear are an observation's time (stored to the
     /// millisecond), an outage is raised at the live engine's next once-a-second tick.
@@ -57,7 +63,8 @@ public struct ReplayComparison: Sendable, Encodable {
         }
         var unmatched = inRange.filter { judged($0.kind) }.map(brief)
         var rows: [Row] = []
-        for event in replayed {
+        // The same rule for both sides: an outage under way at `from` may be raised by the replay before it.
+        for event in replayed where event.raisedAt >= from && event.raisedAt < to {
             guard
                 let index = unmatched.firstIndex(where: {
                     $0.kind == event.kind && abs($0.since.timeIntervalSince(event.since)) <= sameTime
@@ -114,8 +121,14 @@ public struct DetectorBacktest: Sendable {
         let stored = try events?.events(EventQuery(device: camera, from: from, to: to, limit: Int.max)) ?? []
         // A patrol camera's visits carry everything its detector judged; a recorded camera's stream facts are not kept.
         let patrolled = !visits.isEmpty && keyframes.isEmpty
-        return ReplayComparison.compare(
+        var comparison = ReplayComparison.compare(
             camera: camera, replayed: replayed, stored: stored, from: from, to: to,
             judged: { patrolled || !DetectorReplay.notReplayedForRecorded.contains($0) })
+        comparison.keyframes = keyframes.count
+        comparison.keyframesWithoutThumbnail =
+            keyframes.filter {
+                $0.stats?.thumbnail.isEmpty != false || $0.stats?.saturation == nil
+            }.count
+        return comparison
     }
 }

@@ -32,13 +32,17 @@ struct ReportHistory {
         (eventsByDevice[camera] ?? []).filter { $0.since < end && ($0.clearedAt ?? now) >= start }
     }
 
+    /// A camera's health over `start..<end`: the state it was in when the period began, then what happened within it.
+    func history(of camera: String, from start: Date, to end: Date) -> [HealthRecord] {
+        let all = transitions[camera] ?? []
+        let before = all.last { $0.at < start } ?? stateAtStart[camera]
+        return (before.map { [$0] } ?? []) + all.filter { $0.at >= start && $0.at < end }
+    }
+
     /// One camera's availability over `start..<end`, a part of the range read.
     func availability(of record: CameraRecord, from start: Date, to end: Date, now: Date) -> AvailabilityRow {
         let id = record.camera.id.rawValue
-        let all = transitions[id] ?? []
-        // The state the camera was in when the period began, then what happened within it.
-        let before = all.last { $0.at < start } ?? stateAtStart[id]
-        let history = (before.map { [$0] } ?? []) + all.filter { $0.at >= start && $0.at < end }
+        let history = history(of: id, from: start, to: end)
         return Availability.camera(
             id, name: record.camera.name, history: history, events: events(of: id, from: start, to: end, now: now),
             from: start, to: end, now: now)

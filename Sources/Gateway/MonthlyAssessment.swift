@@ -6,8 +6,9 @@ public import Logging
 public import ServiceLifecycle
 
 /// Writes each month's assessment report into a directory once the month is over: `assessment-2026-11.csv`, `.json`
-/// and `.html` (`skygate serve --assessment-dir`). A month whose page is there is done; one that is missing (the
-/// service was down when the month turned) is written at the next check, so a restart neither repeats nor skips one.
+/// and `.html` (`skygate serve --assessment-dir`). A month whose page is there is done; any that is missing (the
+/// service was down when a month turned, or the directory is new) is written at the next check, from the month the
+/// health history begins, so a restart neither repeats nor skips one.
 public final class MonthlyAssessment: Service, Sendable {
     private let registry: Registry
     private let archive: ArchiveDatabase
@@ -36,10 +37,23 @@ public final class MonthlyAssessment: Service, Sendable {
         "assessment-" + month.formatted(Date.ISO8601FormatStyle(timeZone: timeZone).year().month().dateSeparator(.dash))
     }
 
-    /// Writes the report of the month before `now`'s, unless it is there; the name written, or nil.
+    /// Writes the report of every month that is over and not written yet, from the month the health history begins
+    /// (none before the gateway watched anything) to the one before `now`'s, at most `maximumMonths` of the latest;
+    /// the names written, oldest first.
     @discardableResult
-    public func writeDue(now: Date = Date()) throws -> String? {
-        let (from, to) = ReportPeriod.monthBefore(now, timeZone: timeZone)
+    public func writeDue(now: Date = Date(), maximumMonths: Int = 24) throws -> [String] {
+        guard let first = try HealthLog(store: archive).earliest() else { return [] }
+        var months: [(from: Date, to: Date)] = []
+        var month = ReportPeriod.monthBefore(now, timeZone: timeZone)
+        while month.to > first && months.count < maximumMonths {
+            months.insert(month, at: 0)
+            month = ReportPeriod.monthBefore(month.from, timeZone: timeZone)
+        }
+        return try months.compactMap { try write(from: $0.from, to: $0.to, now: now) }
+    }
+
+    /// Writes one month's report unless its page is there; its name, or nil when it was there.
+    private func write(from: Date, to: Date, now: Date) throws -> String? {
         let name = Self.name(of: from, timeZone: timeZone)
         let base = (directory as NSString).appendingPathComponent(name)
         guard !FileManager.default.fileExists(atPath: base + ".html") else { return nil }
@@ -62,7 +76,7 @@ public final class MonthlyAssessment: Service, Sendable {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    if let name = try await blocking({ try self.writeDue() }) {
+                    for name in try await blocking({ try self.writeDue() }) {
                         self.logger.info("monthly assessment report written", metadata: ["report": "\(name)"])
                     }
                 } catch {

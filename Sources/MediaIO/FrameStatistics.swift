@@ -194,7 +194,6 @@ public enum FrameStatistics {
 
     // MARK: - Chroma means
 
-    /// Mean of every sample of a plane.
     /// Mean chroma distance from neutral, √((U−128)² + (V−128)²), over the sampled chroma rows: signalstats' SATAVG
     /// (which reads every row). 0 for a greyscale picture (an IR-cut filter stuck in night mode); about 39 for the
     /// test scene's muted colours. Float arithmetic so the square root vectorises.
@@ -220,6 +219,7 @@ public enum FrameStatistics {
         return total / Double(rows * width)
     }
 
+    /// Mean of every sample of a plane.
     static func planeMean(_ plane: Plane) -> Double {
         var total: UInt64 = 0
         for y in 0..<plane.height {

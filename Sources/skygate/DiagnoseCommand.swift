@@ -120,6 +120,11 @@ struct DiagnoseCommand: ParsableCommand {
                 let kinds = Set(comparison.notReplayed.map(\.kind.rawValue)).sorted().joined(separator: ", ")
                 text += "; \(comparison.notReplayed.count) stored events of kinds not replayed here (\(kinds))"
             }
+            if comparison.keyframesWithoutThumbnail > 0 {
+                text +=
+                    "\nnote: \(comparison.keyframesWithoutThumbnail) of \(comparison.keyframes) keyframes were stored "
+                    + "before thumbnails and saturation were kept: frozen and IR-cut may be judged otherwise than live"
+            }
             return text
         }
     }

@@ -16,10 +16,12 @@ struct AnalysedKeyframeTests {
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         var stats = FrameStats(
             width: 1920, height: 1080, meanLuma: 101.25, lumaStdDev: 33.5, darkFraction: 0.01, brightFraction: 0.02,
-            sharpness: 812.125, edgeDensity: 0.0625, perceptualHash: 0xF0F0_0000_FFFF_1234, meanU: 127.5, meanV: 129.75)
+            sharpness: 812.125, edgeDensity: 0.0625, perceptualHash: 0xF0F0_0000_FFFF_1234, meanU: 127.5, meanV: 129.75,
+            saturation: 38.875)
         stats.thumbnail = (0..<64).map { Float($0) * 3.3 + 0.1 }
         var later = stats
         later.meanLuma = 12
+        later.saturation = 0.25
         later.thumbnail = (0..<64).map { -Float($0) / 7 }
         func keyframe(_ seconds: Double, _ stats: FrameStats?) -> RecordedKeyframe {
             RecordedKeyframe(
@@ -35,5 +37,6 @@ struct AnalysedKeyframeTests {
         #expect(read[1].stats?.thumbnail.count == 64)
         // Keyframe pages leave thumbnails out: 256 bytes each would double a page.
         #expect(try index.keyframes(camera: "c").first?.stats?.thumbnail.isEmpty == true)
+        #expect(try index.keyframes(camera: "c").first?.stats?.saturation == 38.875)
     }
 }

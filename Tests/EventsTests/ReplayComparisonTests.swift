@@ -32,6 +32,8 @@ struct ReplayComparisonTests {
             Self.stored(.colourCast, 900, raised: 903, cleared: 2000),
         ]
         let replayed = [
+            // An outage under way at the range's start, raised before it: left out, as its stored event is.
+            Self.replayed(.offline, -100, raised: -70, cleared: 20),
             Self.replayed(.offline, 100, raised: 130, cleared: 200),
             Self.replayed(.tooDark, 300, raised: 310, cleared: 410),
             Self.replayed(.occlusion, 650, raised: 653, cleared: 660),

@@ -29,19 +29,20 @@ struct AssessmentReportTests {
         cameras: 1, monitored: week, online: week - 7200, faultFree: week - 7200 - 600, confirmed: week - 7200,
         recorded: week - 7200, expectedRecording: week, sized: 1, hd: 1, filed: 1, clockChecked: 1, clockAccurate: 0,
         falseAlarms: 1, faults: [.offline: (1, 7200, 1, 7200), .clockOffset: (1, 600, 1, 600)])
-    /// Disabled for day 3; too dark for a day, half of it while disabled.
+    /// Disabled for day 3 (not expected to record then); too dark for a day, half of it while disabled.
     static let c2 = Expected(
         cameras: 1, monitored: week - day, online: week - day, faultFree: week - day - day / 2, confirmed: week - day,
-        recorded: week - day, expectedRecording: week, sized: 1, hd: 0, filed: 0, clockChecked: 1, clockAccurate: 1,
+        recorded: week - day, expectedRecording: week - day, sized: 1, hd: 0, filed: 0, clockChecked: 1, clockAccurate: 1,
         falseAlarms: 0, faults: [.tooDark: (1, day, 1, day)])
     /// Offline for the last two days, still open: not repaired.
     static let c3 = Expected(
         cameras: 1, monitored: week, online: week - 2 * day, faultFree: week - 2 * day, confirmed: week - 2 * day,
         recorded: 0, expectedRecording: 0, sized: 1, hd: 1, filed: 1, clockChecked: 1, clockAccurate: 1, falseAlarms: 0,
         faults: [.offline: (1, 2 * day, 0, 0)])
+    /// Started on day 2: expected to record from then.
     static let c4 = Expected(
         cameras: 1, monitored: week - day, online: week - day, faultFree: week - day - 1800, confirmed: week - day - 1800,
-        recorded: week - day, expectedRecording: week, sized: 0, hd: 0, filed: 0, clockChecked: 1, clockAccurate: 1,
+        recorded: week - day, expectedRecording: week - day, sized: 0, hd: 0, filed: 0, clockChecked: 1, clockAccurate: 1,
         falseAlarms: 0, faults: [.frozen: (1, 1800, 1, 1800)])
 
     static func sum(_ parts: [Expected]) -> Expected {
@@ -123,12 +124,12 @@ struct AssessmentReportTests {
         Self.check(report.locations.first, Self.c1, "school")
         #expect(grids["SF"]?.level == .district && grids["SF-E"]?.level == .grid)
 
-        // The shares, by hand: 2,066,400 of 2,246,400 s online; 1,634,400 of 1,814,400 s recorded; 2 HD of 3 sized.
+        // The shares, by hand: 2,066,400 of 2,246,400 s online; 1,634,400 of 1,641,600 s recorded; 2 HD of 3 sized.
         let total = report.total
         #expect(total.onlinePercent == 100.0 * 2_066_400 / 2_246_400)
         #expect(total.faultFreePercent == 100.0 * 2_020_800 / 2_246_400)
         #expect(total.faultFreeConfirmedPercent == 100.0 * 2_064_600 / 2_246_400)
-        #expect(total.recordingCompletenessPercent == 100.0 * 1_634_400 / 1_814_400)
+        #expect(total.recordingCompletenessPercent == 100.0 * 1_634_400 / 1_641_600)
         #expect(total.hdPercent == 100 * 2.0 / 3 && total.filingPercent == 50 && total.clockAccuracyPercent == 75)
         #expect(total.faults[.offline]?.meanTimeToRepair == 7200, "C3's open outage is not a repair")
         #expect(cameras[Week.cameras[1]]?.missingFiling == [.manufacturer])
@@ -185,7 +186,7 @@ extension AssessmentReportTests {
         let total = try #require(rows["total:all"])
         let shares = [
             "online_pct": "91.99", "fault_free_pct": "89.96", "fault_free_confirmed_pct": "91.91",
-            "recording_completeness_pct": "90.08", "hd_pct": "66.67", "filing_pct": "50.00", "clock_accuracy_pct": "75.00",
+            "recording_completeness_pct": "99.56", "hd_pct": "66.67", "filing_pct": "50.00", "clock_accuracy_pct": "75.00",
         ]
         for (column, value) in shares { #expect(total[column] == value, "\(column)") }
         #expect(total["offline_count"] == "2" && total["offline_s"] == "180000" && total["offline_mttr_s"] == "7200")
@@ -205,7 +206,7 @@ extension AssessmentReportTests {
             [
                 MediaCorpus.packageRoot.path + "/Tests/browser/report_check.py", file, Self.artefacts,
                 "--indicator", "online=91.99%", "--indicator", "fault-free=89.96%", "--indicator", "fault-free-confirmed=91.91%",
-                "--indicator", "recording=90.08%", "--indicator", "hd=66.67%", "--indicator", "filing=50.00%",
+                "--indicator", "recording=99.56%", "--indicator", "hd=66.67%", "--indicator", "filing=50.00%",
                 "--indicator", "clock=75.00%",
                 // East: 95.46 % fault-free (yellow-green band); west: 84.46 % (red).
                 "--grid", "SF-E=#b5c934", "--grid", "SF-W=#d7412f", "--days", "7",
@@ -232,7 +233,9 @@ extension AssessmentReportTests {
             archive: try ArchiveDatabase(path: week.dataDirectory + "/archive.sqlite"),
             events: try EventStore(path: week.dataDirectory + "/events.sqlite"), directory: directory,
             timeZone: Week.zone, logger: Logger(label: "test"))
-        #expect(try monthly.writeDue(now: Self.decemberFirst) == "assessment-2026-11")
+        // The history begins in November (the week's first record is 1 November 23:00): nothing before it.
+        #expect(try monthly.writeDue(now: Self.decemberFirst - 3600) == [], "October is before the history")
+        #expect(try monthly.writeDue(now: Self.decemberFirst) == ["assessment-2026-11"])
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         #expect(names == ["assessment-2026-11.csv", "assessment-2026-11.html", "assessment-2026-11.json"])
         let json = try JSONSerialization.jsonObject(
@@ -245,8 +248,9 @@ extension AssessmentReportTests {
         #expect(faults?["too_dark"]?["count"] as? Int == 1 && faults?["frozen"]?["count"] as? Int == 1)
         let csv = try Data(contentsOf: URL(fileURLWithPath: directory + "/assessment-2026-11.csv"))
         #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF] && String(decoding: csv, as: UTF8.self).contains(Week.names[0]))
-        #expect(try monthly.writeDue(now: Self.decemberFirst + 86_400) == nil, "written once")
-        #expect(try monthly.writeDue(now: Self.decemberFirst - 3600) == "assessment-2026-10", "October: the month before")
+        #expect(try monthly.writeDue(now: Self.decemberFirst + 86_400) == [], "written once")
+        // Down from December to February: both months missed are written when it comes back, not only January.
+        #expect(try monthly.writeDue(now: Self.decemberFirst + 62 * 86_400) == ["assessment-2026-12", "assessment-2027-01"])
     }
 
     @Test("`skygate serve --assessment-dir` writes the last month's report when it starts")

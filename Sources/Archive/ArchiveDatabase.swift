@@ -213,7 +213,8 @@ public final class ArchiveDatabase: Sendable {
                 width: row["frame_width"] ?? 0, height: row["frame_height"] ?? 0, meanLuma: meanLuma,
                 lumaStdDev: row["luma_stddev"], darkFraction: row["dark_fraction"],
                 brightFraction: row["bright_fraction"], sharpness: row["sharpness"], edgeDensity: row["edge_density"],
-                perceptualHash: UInt64(bitPattern: hash), meanU: row["mean_u"], meanV: row["mean_v"])
+                perceptualHash: UInt64(bitPattern: hash), meanU: row["mean_u"], meanV: row["mean_v"],
+                saturation: row["saturation"])
         }
         return IndexedKeyframe(
             sourceID: row["source_id"], sequence: row["sequence"], pts: row["pts"], dts: row["dts"], seconds: row["seconds"],

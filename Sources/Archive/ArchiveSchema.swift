@@ -192,6 +192,7 @@ extension ArchiveDatabase {
             // picture's saturation, which the IR-cut rule judges.
             try db.execute(sql: "ALTER TABLE recorded_keyframe ADD COLUMN thumbnail BLOB")
             try db.execute(sql: "ALTER TABLE recorded_keyframe ADD COLUMN saturation REAL")
+            try db.execute(sql: "ALTER TABLE keyframe ADD COLUMN saturation REAL")
             // The analysed keyframes alone, for replays and picture sizes: a camera whose analysis was skipped for a
             // month would otherwise be a walk over its 2.6 million rows.
             try db.execute(

@@ -181,6 +181,7 @@ public struct CameraDetector: Sendable {
         if stats.meanLuma >= thresholds.brightLuma && stats.brightFraction >= thresholds.brightFraction {
             faults[.tooBright] = ["meanLuma": stats.meanLuma, "brightFraction": stats.brightFraction]
         }
+        if let baseline, let evidence = lowContrast(stats, baseline: baseline) { faults[.lowContrast] = evidence }
         if let baseline, stats.edgeDensity < thresholds.occlusionEdgeRatio * baseline.edgeDensity,
             stats.lumaStdDev < thresholds.occlusionSpreadRatio * baseline.spread
         {
@@ -225,6 +226,23 @@ public struct CameraDetector: Sendable {
             }
         }
         return faults
+    }
+
+    /// Low contrast: the spread collapsed against the baseline, in a picture neither dark nor bright, that is not one
+    /// flat area for the most part (a cover); nil otherwise, or without a thumbnail to tell.
+    func lowContrast(_ stats: FrameStats, baseline: Baseline) -> [String: Double]? {
+        guard stats.lumaStdDev < thresholds.lowContrastSpreadRatio * baseline.spread,
+            stats.meanLuma > thresholds.darkLumaDay, stats.meanLuma < thresholds.brightLuma,
+            let flat = Self.flatShare(stats.thumbnail), flat < thresholds.lowContrastFlatShare
+        else { return nil }
+        return ["lumaStdDev": stats.lumaStdDev, "baselineLumaStdDev": baseline.spread, "flatShare": flat]
+    }
+
+    /// The share of a thumbnail's cells within 4 luma levels of its median cell; nil without a thumbnail.
+    static func flatShare(_ thumbnail: [Float]) -> Double? {
+        guard !thumbnail.isEmpty else { return nil }
+        let median = thumbnail.sorted()[thumbnail.count / 2]
+        return Double(thumbnail.filter { abs($0 - median) <= 4 }.count) / Double(thumbnail.count)
     }
 
     /// IR-cut: greyscale while the sun is up, or dim colour while it is well down; nil when the picture fits the sun.

@@ -20,6 +20,12 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     public var brightLuma: Double = 215
     public var brightFraction: Double = 0.4
 
+    /// Low contrast (fog): luma spread below this share of the baseline's while the picture is neither dark nor
+    /// bright, and less than `lowContrastFlatShare` of the 8×8 thumbnail's cells within 4 levels of its median (a
+    /// covered lens is one flat area; measured: the fog clip 0.20, the occlusion clip 0.75, the normal scene 0.09).
+    public var lowContrastSpreadRatio: Double = 0.5
+    public var lowContrastFlatShare: Double = 0.5
+
     /// Keyframes of clean pictures a camera's baseline (sharpness, edges, spread, scene hash) is learned from.
     public var learningKeyframes = 10
     /// Blur: detail (sharpness relative to contrast) below this share of the baseline's, or sharpness below the

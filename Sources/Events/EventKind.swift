@@ -21,6 +21,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     case tooDark = "too_dark"
     /// The picture is washed out: glare, a sensor facing the sun.
     case tooBright = "too_bright"
+    /// Contrast collapsed without darkness: fog, haze, a dirty or misted window. The whole picture keeps its structure
+    /// (unlike a covered lens, whose covered part is one flat area).
+    case lowContrast = "low_contrast"
     /// Most of the lens is covered: edges and contrast collapse against the camera's own baseline.
     case occlusion
     /// The picture does not change while packets keep flowing.
@@ -42,7 +45,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// Picture faults: judged from keyframe statistics, hidden while the camera is offline or stalled.
     public var isPictureFault: Bool {
         switch self {
-        case .tooDark, .tooBright, .occlusion, .frozen, .blur, .colourCast, .irCut, .cameraMoved: true
+        case .tooDark, .tooBright, .lowContrast, .occlusion, .frozen, .blur, .colourCast, .irCut, .cameraMoved: true
         case .offline, .stalled, .streamDegraded, .longGOP, .frameRateShortfall, .clockOffset, .sensorAlarm, .deviceAlarm:
             false
         }
@@ -63,7 +66,10 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
                 .streamDegraded, .longGOP, .frameRateShortfall, .clockOffset,
             ])
         // A black, washed-out or covered picture has little colour left: not an IR-cut fault.
-        case .tooDark, .tooBright: [.occlusion, .frozen, .blur, .colourCast, .irCut, .cameraMoved, .streamDegraded]
+        case .tooDark, .tooBright:
+            [.lowContrast, .occlusion, .frozen, .blur, .colourCast, .irCut, .cameraMoved, .streamDegraded]
+        // Fog takes the edges away everywhere, as a cover does where it lies, and the detail a sharp picture has.
+        case .lowContrast: [.occlusion, .blur]
         case .occlusion: [.frozen, .blur, .irCut, .cameraMoved, .streamDegraded]
         // A still or flat picture needs few bits: its low bitrate is not a degraded stream.
         case .frozen: [.streamDegraded]

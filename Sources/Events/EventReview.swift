@@ -98,6 +98,7 @@ extension EventKind {
         case .clockOffset: ["clockOffsetSeconds"]
         case .tooDark: ["darkLumaDay", "darkLumaNight", "darkFraction"]
         case .tooBright: ["brightLuma", "brightFraction"]
+        case .lowContrast: ["lowContrastSpreadRatio", "lowContrastFlatShare"]
         case .occlusion: ["occlusionEdgeRatio", "occlusionSpreadRatio"]
         case .frozen: ["frozenHashBits", "frozenThumbnailChange"]
         case .irCut:

@@ -141,7 +141,7 @@ extension Fixtures {
     /// The kinds of fault clip `tools/make-media fault` makes, and the event each must give.
     public static let faultClips: [(clip: String, kind: String)] = [
         ("frozen", "frozen"), ("black", "too_dark"), ("blur", "blur"), ("occlusion", "occlusion"),
-        ("colour-cast", "colour_cast"), ("moved", "camera_moved"), ("dark", "too_dark"),
+        ("colour-cast", "colour_cast"), ("moved", "camera_moved"), ("dark", "too_dark"), ("fog", "low_contrast"),
     ]
 
     /// A clip of `tools/make-media fault KIND` (or `normal` for the fault-free clip), made on first use and cached

@@ -14,7 +14,7 @@ st={"type":"string"}; num={"type":"number"}; integer={"type":"integer"}; boolean
 time={"type":"string","format":"date-time"}
 # A yes/no query parameter as the gateway reads it (`Request.flag`).
 flag={"type":"string","enum":["true","false","1","0","yes","no"]}
-kinds=["offline","stalled","stream_degraded","long_gop","frame_rate_shortfall","clock_offset","too_dark","too_bright","occlusion","frozen","blur","colour_cast","ir_cut","camera_moved","sensor_alarm","device_alarm"]
+kinds=["offline","stalled","stream_degraded","long_gop","frame_rate_shortfall","clock_offset","too_dark","too_bright","low_contrast","occlusion","frozen","blur","colour_cast","ir_cut","camera_moved","sensor_alarm","device_alarm"]
 levels=["district","street","community","grid"]
 def optional_inputs(schema):
     """An input object whose optional properties may also be null, which the gateway takes as absent (no change):

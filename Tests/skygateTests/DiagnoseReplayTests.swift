@@ -125,7 +125,8 @@ struct DiagnoseReplayTests {
         let live = try #require(try replay(gateway, camera: ids[1], ["--detectors", detectors]).rows.first?.stored)
         let replayed = try #require(prediction.replayed)
         let storedFirst = try #require(prediction.stored)
-        #expect(replayed.raisedAt.timeIntervalSince(replayed.since) > storedFirst.raisedAt.timeIntervalSince(storedFirst.since) + 5)
+        #expect(
+            replayed.raisedAt.timeIntervalSince(replayed.since) > storedFirst.raisedAt.timeIntervalSince(storedFirst.since) + 5)
         let raiseGap = replayed.raisedAt.timeIntervalSince(replayed.since) - live.raisedAt.timeIntervalSince(live.since)
         #expect(abs(raiseGap) <= 1.5, "raised \(raiseGap) s from the live run's, counted from the fault's start")
         let clearGap =

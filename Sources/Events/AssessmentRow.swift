@@ -70,6 +70,13 @@ public struct AssessmentRow: Sendable, Equatable {
 
         public init() {}
 
+        mutating func add(_ other: FaultFigures) {
+            count += other.count
+            seconds += other.seconds
+            repaired += other.repaired
+            repairSeconds += other.repairSeconds
+        }
+
         /// Mean time to repair (raised → cleared), in seconds; nil when none was repaired.
         public var meanTimeToRepair: Double? { repaired > 0 ? repairSeconds / Double(repaired) : nil }
 
@@ -111,12 +118,7 @@ public struct AssessmentRow: Sendable, Equatable {
         filedCameras += row.filedCameras
         clockCheckedCameras += row.clockCheckedCameras
         clockAccurateCameras += row.clockAccurateCameras
-        for (kind, figures) in row.faults {
-            faults[kind, default: FaultFigures()].count += figures.count
-            faults[kind, default: FaultFigures()].seconds += figures.seconds
-            faults[kind, default: FaultFigures()].repaired += figures.repaired
-            faults[kind, default: FaultFigures()].repairSeconds += figures.repairSeconds
-        }
+        for (kind, figures) in row.faults { faults[kind, default: FaultFigures()].add(figures) }
     }
 }
 

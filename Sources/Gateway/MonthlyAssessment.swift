@@ -60,13 +60,10 @@ public final class MonthlyAssessment: Service, Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let assessment = try AssessmentReport(registry: registry, archive: archive, events: events).make(
             from: from, to: to, timeZone: timeZone, now: now)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
         let areas = Dictionary(uniqueKeysWithValues: try registry.grids().map { ($0.id, $0.area) })
         // The page last: its presence says the month is done.
         try Data(assessment.csv.utf8).write(to: URL(fileURLWithPath: base + ".csv"), options: .atomic)
-        try encoder.encode(assessment).write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
+        try GatewayJSON.encoder.encode(assessment).write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
         try Data(AssessmentDocument.html(assessment, areas: areas, timeZone: timeZone).utf8).write(
             to: URL(fileURLWithPath: base + ".html"), options: .atomic)
         return name

@@ -241,7 +241,8 @@ extension AssessmentReportTests {
         let json = try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: directory + "/assessment-2026-11.json")))
         let report = try #require(json as? [String: Any])
-        #expect(report["from"] as? String == "2026-10-31T16:00:00Z" && report["to"] as? String == "2026-11-30T16:00:00Z")
+        // In the API's own time format (the gateway's one JSON encoder): November in Shanghai.
+        #expect(report["from"] as? String == "2026-10-31T16:00:00.000Z" && report["to"] as? String == "2026-11-30T16:00:00.000Z")
         // November holds the scripted week: its faults, and C3's outage still open at the month's end.
         let faults = (report["total"] as? [String: Any])?["faults"] as? [String: [String: Any]]
         #expect(faults?["offline"]?["count"] as? Int == 2 && faults?["offline"]?["repaired"] as? Int == 1)

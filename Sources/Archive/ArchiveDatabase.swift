@@ -214,7 +214,8 @@ public final class ArchiveDatabase: Sendable {
                 lumaStdDev: row["luma_stddev"], darkFraction: row["dark_fraction"],
                 brightFraction: row["bright_fraction"], sharpness: row["sharpness"], edgeDensity: row["edge_density"],
                 perceptualHash: UInt64(bitPattern: hash), meanU: row["mean_u"], meanV: row["mean_v"],
-                saturation: row["saturation"])
+                saturation: row["saturation"], noise: row["noise"], uniformFraction: row["uniform_fraction"],
+                stripes: row["stripes"], concealed: row["concealed"])
         }
         return IndexedKeyframe(
             sourceID: row["source_id"], sequence: row["sequence"], pts: row["pts"], dts: row["dts"], seconds: row["seconds"],

@@ -200,6 +200,16 @@ extension ArchiveDatabase {
                     "CREATE INDEX recorded_keyframe_analysed ON recorded_keyframe (camera, wall_time) WHERE mean_luma IS NOT NULL"
             )
         }
+        migrator.registerMigration("v9: keyframe noise, flatness, stripes and concealment") { db in
+            // What the noise, signal-loss, stripe and corruption rules judge, kept so a replay judges them as the live
+            // detector did.
+            for table in ["recorded_keyframe", "keyframe"] {
+                for column in ["noise", "uniform_fraction", "stripes"] {
+                    try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(column) REAL")
+                }
+                try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN concealed INTEGER")
+            }
+        }
         return migrator
     }
 }

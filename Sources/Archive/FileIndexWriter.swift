@@ -32,8 +32,9 @@ final class FileIndexWriter {
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO keyframe (source_id, sequence, pts, dts, seconds, position, size, mean_luma, luma_stddev,
-                        dark_fraction, bright_fraction, sharpness, edge_density, phash, mean_u, mean_v, saturation)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        dark_fraction, bright_fraction, sharpness, edge_density, phash, mean_u, mean_v, saturation, noise,
+                        uniform_fraction, stripes, concealed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for (offset, record) in batch.enumerated() {
                 let packet = record.packet
@@ -42,7 +43,7 @@ final class FileIndexWriter {
                     sourceID, first + offset, packet.pts, packet.dts, packet.seconds ?? 0, packet.position, packet.size,
                     stats?.meanLuma, stats?.lumaStdDev, stats?.darkFraction, stats?.brightFraction, stats?.sharpness,
                     stats?.edgeDensity, stats.map { Int64(bitPattern: $0.perceptualHash) }, stats?.meanU, stats?.meanV,
-                    stats?.saturation,
+                    stats?.saturation, stats?.noise, stats?.uniformFraction, stats?.stripes, stats?.concealed,
                 ])
                 try statement.execute()
             }

@@ -17,7 +17,7 @@ extension RecordingIndex {
                 arguments: [camera, from.timeIntervalSince1970, to.timeIntervalSince1970]
             ).map { row in
                 var keyframe = Self.keyframe(from: row)
-                let data: Data? = row[18]
+                let data: Data? = row[Self.keyframeColumnCount]
                 keyframe.stats?.thumbnail = data.map(Self.thumbnail(from:)) ?? []
                 return keyframe
             }

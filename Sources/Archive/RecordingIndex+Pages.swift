@@ -52,7 +52,7 @@ extension RecordingIndex {
                         camera, from.timeIntervalSince1970, to.timeIntervalSince1970, start.wallClock.timeIntervalSince1970,
                         start.row, limit,
                     ]
-                ).map { (keyframe: RecordingIndex.keyframe(from: $0), row: $0[18] as Int64) })
+                ).map { (keyframe: RecordingIndex.keyframe(from: $0), row: $0[RecordingIndex.keyframeColumnCount] as Int64) })
         }
         let next = rows.count == limit ? rows.last.map { KeyframeCursor(wallClock: $0.keyframe.wallClock, row: $0.row) } : nil
         return KeyframePage(keyframes: rows.map(\.keyframe), next: next)

@@ -80,14 +80,15 @@ public struct RecordingIndex: Sendable {
                         sql: """
                             INSERT INTO recorded_keyframe (camera, wall_time, seconds, segment, byte_offset, size, width, height,
                                 mean_luma, luma_stddev, dark_fraction, bright_fraction, sharpness, edge_density, phash, mean_u, mean_v,
-                                saturation, thumbnail)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                saturation, noise, uniform_fraction, stripes, concealed, thumbnail)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """
                     ).execute(arguments: [
                         keyframe.camera, keyframe.wallClock.timeIntervalSince1970, keyframe.seconds, keyframe.segment,
                         keyframe.byteOffset, keyframe.size, stats?.width, stats?.height, stats?.meanLuma, stats?.lumaStdDev,
                         stats?.darkFraction, stats?.brightFraction, stats?.sharpness, stats?.edgeDensity,
                         stats.map { Int64(bitPattern: $0.perceptualHash) }, stats?.meanU, stats?.meanV, stats?.saturation,
+                        stats?.noise, stats?.uniformFraction, stats?.stripes, stats?.concealed,
                         stats.flatMap { Self.thumbnailData($0.thumbnail) },
                     ])
                     packed.add(keyframe)
@@ -103,13 +104,15 @@ public struct RecordingIndex: Sendable {
                         sql: """
                             UPDATE recorded_keyframe SET width = ?, height = ?, mean_luma = ?, luma_stddev = ?, dark_fraction = ?,
                                 bright_fraction = ?, sharpness = ?, edge_density = ?, phash = ?, mean_u = ?, mean_v = ?,
-                                saturation = ?, thumbnail = ?
+                                saturation = ?, noise = ?, uniform_fraction = ?, stripes = ?, concealed = ?,
+                                thumbnail = ?
                             WHERE camera = ? AND wall_time = ?
                             """
                     ).execute(arguments: [
                         stats.width, stats.height, stats.meanLuma, stats.lumaStdDev, stats.darkFraction, stats.brightFraction,
                         stats.sharpness, stats.edgeDensity, Int64(bitPattern: stats.perceptualHash), stats.meanU, stats.meanV,
-                        stats.saturation, Self.thumbnailData(stats.thumbnail), camera, wallClock.timeIntervalSince1970,
+                        stats.saturation, stats.noise, stats.uniformFraction, stats.stripes, stats.concealed,
+                        Self.thumbnailData(stats.thumbnail), camera, wallClock.timeIntervalSince1970,
                     ])
                 }
             }
@@ -224,8 +227,12 @@ public struct RecordingIndex: Sendable {
     /// by name costs a case-insensitive search per field (a third of a 2,000-row `/keyframes` page in the viewer crowd).
     static let keyframeColumns = """
         camera, wall_time, seconds, segment, byte_offset, size, width, height, mean_luma, luma_stddev, dark_fraction, \
-        bright_fraction, sharpness, edge_density, phash, mean_u, mean_v, saturation
+        bright_fraction, sharpness, edge_density, phash, mean_u, mean_v, saturation, noise, uniform_fraction, stripes, \
+        concealed
         """
+
+    /// How many columns `keyframeColumns` names: where the columns a query selects after them start.
+    static let keyframeColumnCount = 22
 
     /// A row selected with `keyframeColumns` first.
     static func keyframe(from row: Row) -> RecordedKeyframe {
@@ -235,7 +242,8 @@ public struct RecordingIndex: Sendable {
             stats = FrameStats(
                 width: row[6], height: row[7], meanLuma: meanLuma, lumaStdDev: row[9], darkFraction: row[10],
                 brightFraction: row[11], sharpness: row[12], edgeDensity: row[13], perceptualHash: UInt64(bitPattern: hash),
-                meanU: row[15], meanV: row[16], saturation: row[17])
+                meanU: row[15], meanV: row[16], saturation: row[17], noise: row[18], uniformFraction: row[19],
+                stripes: row[20], concealed: row[21])
         }
         return RecordedKeyframe(
             camera: row[0], wallClock: Date(timeIntervalSince1970: row[1]), seconds: row[2], segment: row[3],

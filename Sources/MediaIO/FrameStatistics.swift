@@ -1,7 +1,8 @@
 /// Computes `FrameStats` from decoded planes without colour conversion or per-pixel allocation.
 ///
 /// The mean reads every luma sample, so it equals FFmpeg's signalstats YAVG, and yields the 32×32 cell means of the
-/// perceptual hash; every other estimate (spread, clipping, Laplacian, edges) reads about 128 evenly spaced rows,
+/// perceptual hash and the row and column profiles that show bars; every other estimate (spread, clipping, Laplacian,
+/// edges, noise, flatness) reads about 128 evenly spaced rows,
 /// with full-resolution neighbours so the Laplacian keeps its sensitivity to blur. The loops are written for the compiler to
 /// vectorise on baseline x86-64: no bounds or overflow checks, no branches, lane widths SSE2 can multiply. Swift's SIMD
 /// types with masks and lane-type conversions compiled to per-lane code here and cost 25× more.
@@ -20,6 +21,8 @@ public enum FrameStatistics {
         let samples = Double(rows.laplacianSamples)
         let lapMean = samples > 0 ? Double(rows.laplacianSum) / samples : 0
         let lapVariance = samples > 0 ? max(0, Double(rows.laplacianSquares) / samples - lapMean * lapMean) : 0
+        // Immerkær (1996): σ = √(π/2) · Σ|mask| / (6 · samples); the mask's weights square-sum to 36.
+        let noise = samples > 0 ? (Double.pi / 2).squareRoot() * Double(rows.maskSum) / (6 * samples) : 0
         return FrameStats(
             width: luma.width,
             height: luma.height,
@@ -33,6 +36,9 @@ public enum FrameStatistics {
             meanU: planeMean(u),
             meanV: planeMean(v),
             saturation: saturation(u, v),
+            noise: noise,
+            uniformFraction: samples > 0 ? Double(rows.flat) / samples : 0,
+            stripes: max(StripeMeasure.strength(cells.rowMeans), StripeMeasure.strength(cells.columnMeans)),
             thumbnail: thumbnail(cells.means))
     }
 
@@ -56,12 +62,15 @@ public enum FrameStatistics {
         height < 3 ? stride(from: 0, to: 1, by: 1) : stride(from: 1, to: height - 1, by: max(1, height / sampledRowTarget))
     }
 
-    // MARK: - Every row: exact sums per cell of a 32×32 grid
+    // MARK: - Every row: exact sums per cell of a 32×32 grid, per row and per column
 
     private struct CellSums {
         var total: UInt64 = 0
         /// Mean luma of each cell, row by row.
         var means: [Double] = []
+        /// Mean luma of each row of the picture, top to bottom, and of each column, left to right.
+        var rowMeans: [Double] = []
+        var columnMeans: [Double] = []
     }
 
     private static func cellSums(_ plane: Plane) -> CellSums {
@@ -75,12 +84,16 @@ public enum FrameStatistics {
         let cellOfColumn = (0..<width).map { $0 * grid / width }
         var sums = [UInt64](repeating: 0, count: grid * grid)
         var counts = [UInt64](repeating: 0, count: grid * grid)
+        // Whole columns: ≤ 8,000 rows × 255 fits UInt32.
+        var columnTotals = [UInt32](repeating: 0, count: width)
+        var rowMeans = [Double](repeating: 0, count: plane.height)
         var bandRows = 0
 
         func closeBand(_ band: Int) {
             for x in 0..<width {
                 sums[band * grid + cellOfColumn[x]] &+= UInt64(columns[x])
                 counts[band * grid + cellOfColumn[x]] &+= UInt64(bandRows)
+                columnTotals[x] &+= UInt32(columns[x])
             }
             columns.update(repeating: 0, count: width)
             bandRows = 0
@@ -95,17 +108,23 @@ public enum FrameStatistics {
             }
             bandRows += 1
             let row = plane.row(y)
+            // ≤ 255 × width fits UInt32 for rows up to 16 million samples.
+            var rowSum: UInt32 = 0
             var x = 0
             while x < width {
                 columns[x] &+= UInt16(truncatingIfNeeded: row[x])
+                rowSum &+= UInt32(truncatingIfNeeded: row[x])
                 x &+= 1
             }
+            rowMeans[y] = Double(rowSum) / Double(width)
         }
         closeBand(band)
-        return CellSums(total: sums.reduce(0, &+), means: zip(sums, counts).map { $1 == 0 ? 0 : Double($0) / Double($1) })
+        return CellSums(
+            total: sums.reduce(0, &+), means: zip(sums, counts).map { $1 == 0 ? 0 : Double($0) / Double($1) },
+            rowMeans: rowMeans, columnMeans: columnTotals.map { Double($0) / Double(plane.height) })
     }
 
-    // MARK: - Sampled rows: spread, clipping, Laplacian, edges
+    // MARK: - Sampled rows: spread, clipping, Laplacian, edges, noise, flatness
 
     private struct RowTotals {
         var values = 0
@@ -117,6 +136,9 @@ public enum FrameStatistics {
         var laplacianSum: Int64 = 0
         var laplacianSquares: Int64 = 0
         var edges = 0
+        /// Sum of |Immerkær's mask| and the count of perfectly flat neighbourhoods, over the Laplacian's samples.
+        var maskSum: Int64 = 0
+        var flat = 0
     }
 
     // Accumulators are sized for the vector units of baseline x86-64: a square of a sample (≤ 65,025) is a 16-bit
@@ -166,6 +188,9 @@ public enum FrameStatistics {
                 var sum: Int32 = 0
                 var squares: Int32 = 0
                 var edges: Int16 = 0
+                // |mask| ≤ 4,080: 1,024 of them fit Int32.
+                var mask: Int32 = 0
+                var flat: Int16 = 0
                 var x = start
                 while x < end {
                     let centre = Int16(truncatingIfNeeded: row[x])
@@ -180,11 +205,21 @@ public enum FrameStatistics {
                     let dy = down &- up
                     let gradient = (dx < 0 ? 0 &- dx : dx) &+ (dy < 0 ? 0 &- dy : dy)
                     edges &+= gradient >= edgeLevel ? 1 : 0
+                    flat &+= (gradient | laplacian) == 0 ? 1 : 0
+                    // Immerkær's mask [1 −2 1; −2 4 −2; 1 −2 1]: the corners minus twice the 4-neighbour Laplacian's
+                    // ring plus the centre, i.e. 4c − 2(l + r + u + d) + (ul + ur + dl + dr).
+                    let corners =
+                        Int16(truncatingIfNeeded: above[x - 1]) &+ Int16(truncatingIfNeeded: above[x + 1])
+                        &+ Int16(truncatingIfNeeded: below[x - 1]) &+ Int16(truncatingIfNeeded: below[x + 1])
+                    let response = (centre &<< 2) &- ((left &+ right &+ up &+ down) &<< 1) &+ corners
+                    mask &+= Int32(truncatingIfNeeded: response < 0 ? 0 &- response : response)
                     x &+= 1
                 }
                 totals.laplacianSum += Int64(sum)
                 totals.laplacianSquares += Int64(squares)
                 totals.edges += Int(edges)
+                totals.maskSum += Int64(mask)
+                totals.flat += Int(flat)
                 totals.laplacianSamples += end - start
                 start = end
             }

@@ -27,6 +27,23 @@ public struct FrameStats: Sendable, Codable, Equatable {
     /// Mean chroma distance from neutral (signalstats' SATAVG): 0 for a greyscale picture; nil where not measured
     /// (statistics stored before it was).
     public var saturation: Double?
+    /// Noise in luma levels: the standard deviation of white noise that would explain the picture's response to
+    /// Immerkær's mask (a difference of two Laplacians, which cancels edges and smooth texture to first order), over
+    /// about 128 evenly spaced rows. About 1 for the test scene, 6 for a 1080p camera at dusk, 20 and more for snow.
+    /// Nil where not measured (statistics stored before it was).
+    public var noise: Double?
+    /// Fraction of the sampled pixels in a perfectly flat neighbourhood (no gradient, no Laplacian): an encoder's own
+    /// "no video" screen is nearly all flat (0.97 with an OSD text); a camera's picture, even black or covered, keeps
+    /// sensor noise (0.3–0.85). Nil where not measured.
+    public var uniformFraction: Double?
+    /// Strength of periodic bars across the picture, in luma levels: the spread of the row (or column) mean profile
+    /// around its moving average, weighted by how strongly it repeats at one period (at least four periods across
+    /// the picture). About 1–3 for a scene, 20 for rolling bars of ±28 levels. Nil where not measured.
+    public var stripes: Double?
+    /// The decoder found this keyframe's bitstream damaged and concealed the damage (FFmpeg's error concealment: the
+    /// smeared, grey or green blocks of 花屏). Nil where not recorded (statistics stored before it was, or computed
+    /// from planes rather than decoded).
+    public var concealed: Bool?
     /// Mean luma of each cell of an 8×8 grid, row by row: a thumbnail to tell a frozen picture (the same to a tenth
     /// of a level everywhere) from a live one (motion or light change somewhere). Empty where not computed (statistics
     /// read back from the index).
@@ -42,7 +59,8 @@ public struct FrameStats: Sendable, Codable, Equatable {
     public init(
         width: Int, height: Int, meanLuma: Double, lumaStdDev: Double, darkFraction: Double, brightFraction: Double,
         sharpness: Double, edgeDensity: Double, perceptualHash: UInt64, meanU: Double, meanV: Double,
-        saturation: Double? = nil, thumbnail: [Float] = []
+        saturation: Double? = nil, noise: Double? = nil, uniformFraction: Double? = nil, stripes: Double? = nil,
+        concealed: Bool? = nil, thumbnail: [Float] = []
     ) {
         self.thumbnail = thumbnail
         self.width = width
@@ -57,6 +75,10 @@ public struct FrameStats: Sendable, Codable, Equatable {
         self.meanU = meanU
         self.meanV = meanV
         self.saturation = saturation
+        self.noise = noise
+        self.uniformFraction = uniformFraction
+        self.stripes = stripes
+        self.concealed = concealed
     }
 
     /// Mean absolute difference of two thumbnails in luma levels, nil when either has none.

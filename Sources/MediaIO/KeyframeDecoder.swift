@@ -104,7 +104,13 @@ final class KeyframeDecoder {
             let thumbnail = thumbnailWidth.flatMap {
                 try? SnapshotEncoder.jpeg(of: frame, maxWidth: $0, quality: SnapshotEncoder.thumbnailQuality)
             }
-            results.append((timestamp == CFFmpeg_AV_NOPTS_VALUE() ? nil : timestamp, statistics(of: decoded), thumbnail))
+            var stats = statistics(of: decoded)
+            // With skip_frame = nonkey only intra pictures are decoded, so a missing reference cannot be the cause: any
+            // flag is damage in the keyframe's own bitstream. FFmpeg's H.264 decoder outputs such a frame (the
+            // default `output_corrupt`) after error concealment, and says so in `decode_error_flags` (concealment
+            // active, invalid bitstream) and, for a picture it cannot trust, AV_FRAME_FLAG_CORRUPT.
+            stats.concealed = decoded.decode_error_flags != 0 || decoded.flags & AV_FRAME_FLAG_CORRUPT != 0
+            results.append((timestamp == CFFmpeg_AV_NOPTS_VALUE() ? nil : timestamp, stats, thumbnail))
         }
     }
 

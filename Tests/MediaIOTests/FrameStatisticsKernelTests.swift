@@ -13,6 +13,8 @@ struct FrameStatisticsKernelTests {
         var bright: Double
         var laplacianVariance: Double
         var edgeDensity: Double
+        var noise: Double
+        var uniformFraction: Double
     }
 
     /// The definitions of `FrameStats`, written the obvious way.
@@ -32,6 +34,8 @@ struct FrameStatisticsKernelTests {
         var lapSum = 0
         var lapSquares = 0
         var edges = 0
+        var mask = 0
+        var flat = 0
         var samples = 0
         for y in rows {
             for x in 0..<width {
@@ -46,7 +50,15 @@ struct FrameStatisticsKernelTests {
                 let laplacian = 4 * at(x, y) - at(x - 1, y) - at(x + 1, y) - at(x, y - 1) - at(x, y + 1)
                 lapSum += laplacian
                 lapSquares += laplacian * laplacian
-                if abs(at(x + 1, y) - at(x - 1, y)) + abs(at(x, y + 1) - at(x, y - 1)) >= Int(FrameStats.edgeLevel) { edges += 1 }
+                let gradient = abs(at(x + 1, y) - at(x - 1, y)) + abs(at(x, y + 1) - at(x, y - 1))
+                if gradient >= Int(FrameStats.edgeLevel) { edges += 1 }
+                if gradient == 0 && laplacian == 0 { flat += 1 }
+                // Immerkær's mask: the product of two second differences, [1 −2 1] across and down.
+                var response = 0
+                for (dy, wy) in [(-1, 1), (0, -2), (1, 1)] {
+                    for (dx, wx) in [(-1, 1), (0, -2), (1, 1)] { response += wx * wy * at(x + dx, y + dy) }
+                }
+                mask += abs(response)
                 samples += 1
             }
         }
@@ -59,7 +71,9 @@ struct FrameStatisticsKernelTests {
             dark: Double(dark) / count,
             bright: Double(bright) / count,
             laplacianVariance: samples > 0 ? max(0, Double(lapSquares) / Double(samples) - lapMean * lapMean) : 0,
-            edgeDensity: samples > 0 ? Double(edges) / Double(samples) : 0)
+            edgeDensity: samples > 0 ? Double(edges) / Double(samples) : 0,
+            noise: samples > 0 ? (Double.pi / 2).squareRoot() * Double(mask) / (6 * Double(samples)) : 0,
+            uniformFraction: samples > 0 ? Double(flat) / Double(samples) : 0)
     }
 
     static func compute(_ pixels: [UInt8], width: Int, height: Int, stride: Int, chroma: UInt8 = 128) -> FrameStats {
@@ -89,6 +103,51 @@ struct FrameStatisticsKernelTests {
         #expect(stats.brightFraction == expected.bright)
         #expect(abs(stats.sharpness - expected.laplacianVariance) < 1e-6 * max(1, expected.laplacianVariance))
         #expect(stats.edgeDensity == expected.edgeDensity)
+        #expect(abs((stats.noise ?? -1) - expected.noise) < 1e-9 * max(1, expected.noise))
+        #expect(stats.uniformFraction == expected.uniformFraction)
+    }
+
+    @Test("noise is estimated from the mask, whatever the structure under it; a flat picture is all uniform")
+    func noiseEstimate() {
+        let (width, height) = (640, 360)
+        var generator = SplitMix(seed: 17)
+        // Gaussian noise of σ = 8 (Box–Muller) on the structured pattern, which alone has structure but no noise.
+        let clean = Self.pattern(width: width, height: height)
+        let noisy = clean.map { value -> UInt8 in
+            let u1 = max(Double(generator.next() >> 11) / Double(1 << 53), 1e-12)
+            let u2 = Double(generator.next() >> 11) / Double(1 << 53)
+            let gaussian = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+            return UInt8(max(0, min(255, (Double(value) + 8 * gaussian).rounded())))
+        }
+        let cleanStats = Self.compute(clean, width: width, height: height, stride: width)
+        let noisyStats = Self.compute(noisy, width: width, height: height, stride: width)
+        #expect(cleanStats.lumaStdDev > 20, "the pattern must have structure: \(cleanStats.lumaStdDev)")
+        #expect((cleanStats.noise ?? 99) < 1.5, "\(String(describing: cleanStats.noise))")
+        #expect(abs((noisyStats.noise ?? 0) - 8) < 0.8, "\(String(describing: noisyStats.noise))")
+        let flat = Self.compute([UInt8](repeating: 90, count: width * height), width: width, height: height, stride: width)
+        #expect(flat.uniformFraction == 1 && flat.noise == 0)
+        #expect((noisyStats.uniformFraction ?? 1) < 0.05)
+    }
+
+    @Test("bars across the picture are stripes, in rows or columns; the structured pattern and a few bands are not")
+    func stripes() {
+        let (width, height) = (640, 360)
+        let pattern = Self.pattern(width: width, height: height)
+        func barred(period: Double, amplitude: Double, vertical: Bool) -> [UInt8] {
+            pattern.indices.map { index in
+                let position = Double(vertical ? index % width : index / width)
+                return UInt8(max(0, min(255, (Double(pattern[index]) + amplitude * sin(2 * .pi * position / period)).rounded())))
+            }
+        }
+        func stripes(_ pixels: [UInt8]) -> Double {
+            Self.compute(pixels, width: width, height: height, stride: width).stripes ?? -1
+        }
+        #expect(stripes(pattern) < 4, "\(stripes(pattern))")
+        // ±28 levels: the spread of a sine is its amplitude over √2, about 20.
+        #expect(stripes(barred(period: 40, amplitude: 28, vertical: false)) > 15)
+        #expect(stripes(barred(period: 24, amplitude: 28, vertical: true)) > 15)
+        // Two wide bands (a horizon, a building) repeat fewer than four times: not bars.
+        #expect(stripes(barred(period: 180, amplitude: 28, vertical: false)) < 8)
     }
 
     @Test("a flat picture has no contrast, no sharpness, no edges and a zero hash")

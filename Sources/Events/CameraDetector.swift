@@ -41,7 +41,7 @@ public struct CameraDetector: Sendable {
     }
 
     private(set) var open: [EventKind: Open] = [:]
-    private var streaks: [EventKind: Streak] = [:]
+    private(set) var streaks: [EventKind: Streak] = [:]
     /// A health outage not yet long enough to be an event: its kind, start and reason.
     private var outage: (kind: EventKind, since: Date, reason: String?)?
     private var learning: [FrameStats] = []
@@ -51,7 +51,10 @@ public struct CameraDetector: Sendable {
     public var declaredFrameRate: Double?
     var learningRates: [(bitrate: Double, frameRate: Double)] = []
     var streamBaseline: (bitrate: Double, frameRate: Double)?
-    private var baseline: Baseline?
+    private(set) var baseline: Baseline?
+    /// The operator's reference picture (`ReferencePicture`), if one is set: "camera moved" and "occlusion" compare
+    /// with it as well as with the learned baseline.
+    public var reference: ReferencePicture?
     private var previous: FrameStats?
     /// Patrol visits in a row that did not reach the camera: how many, since when, and the first one's reason.
     var failedVisits: (count: Int, since: Date, reason: String?)?
@@ -173,7 +176,7 @@ public struct CameraDetector: Sendable {
 
     /// Which picture faults these statistics show, each with its evidence.
     func assess(_ stats: FrameStats, night: Bool, sunElevation: Double? = nil) -> [EventKind: [String: Double]] {
-        var faults: [EventKind: [String: Double]] = [:]
+        var faults = signalFaults(stats)
         let darkLuma = night ? thresholds.darkLumaNight : thresholds.darkLumaDay
         if stats.meanLuma <= darkLuma && stats.darkFraction >= thresholds.darkFraction {
             faults[.tooDark] = ["meanLuma": stats.meanLuma, "darkFraction": stats.darkFraction, "threshold": darkLuma]
@@ -182,14 +185,7 @@ public struct CameraDetector: Sendable {
             faults[.tooBright] = ["meanLuma": stats.meanLuma, "brightFraction": stats.brightFraction]
         }
         if let baseline, let evidence = lowContrast(stats, baseline: baseline) { faults[.lowContrast] = evidence }
-        if let baseline, stats.edgeDensity < thresholds.occlusionEdgeRatio * baseline.edgeDensity,
-            stats.lumaStdDev < thresholds.occlusionSpreadRatio * baseline.spread
-        {
-            faults[.occlusion] = [
-                "edgeDensity": stats.edgeDensity, "baselineEdgeDensity": baseline.edgeDensity, "lumaStdDev": stats.lumaStdDev,
-                "baselineLumaStdDev": baseline.spread,
-            ]
-        }
+        if let evidence = occlusion(stats) { faults[.occlusion] = evidence }
         if let previous, stats.lumaStdDev >= thresholds.frozenMinimumSpread,
             FrameStats.hashDistance(stats.perceptualHash, previous.perceptualHash) <= thresholds.frozenHashBits
         {
@@ -218,13 +214,7 @@ public struct CameraDetector: Sendable {
             faults[.colourCast] = ["chromaDistance": chroma, "meanU": stats.meanU, "meanV": stats.meanV]
         }
         if let sunElevation, let evidence = irCut(stats, sunElevation: sunElevation) { faults[.irCut] = evidence }
-        if let baseline {
-            let distance = baseline.distance(stats.perceptualHash)
-            let wasMoved = open[.cameraMoved] != nil || (streaks[.cameraMoved]?.faulty ?? 0) > 0
-            if distance >= thresholds.movedHashBits || (wasMoved && distance > thresholds.movedBackHashBits) {
-                faults[.cameraMoved] = ["hashDistance": Double(distance)]
-            }
-        }
+        if let evidence = moved(stats) { faults[.cameraMoved] = evidence }
         return faults
     }
 

@@ -61,9 +61,11 @@ public enum DetectorReplay {
     /// Runs a fresh detector for `camera` over its stored observations up to `end`, in time order, ticking its clock
     /// where an outage becomes due; the events it raised, in order.
     /// `location`: the camera's position, for the sun's height (IR-cut); nil leaves IR-cut unjudged, as live.
+    /// `reference`: the camera's reference picture, judged from the time it was set (only the current one is kept: an
+    /// earlier one it replaced is not replayed).
     public static func run(
         camera: String, thresholds: DetectorThresholds, timeZone: TimeZone, location: Coordinate?, health: [HealthRecord],
-        keyframes: [RecordedKeyframe], visits: [PatrolVisit], until end: Date
+        keyframes: [RecordedKeyframe], visits: [PatrolVisit], reference: ReferencePicture? = nil, until end: Date
     ) -> [ReplayedEvent] {
         var inputs = health.map(Input.health) + visits.map(Input.visit)
         inputs += keyframes.compactMap { keyframe in keyframe.stats.map { Input.keyframe($0, at: keyframe.wallClock) } }
@@ -87,6 +89,7 @@ public enum DetectorReplay {
         }
         for input in inputs where input.time < end {
             if let due = detector.outageDue, due <= input.time { take(detector.tick(now: due)) }
+            if let reference, input.time >= reference.setAt { detector.reference = reference }
             switch input {
             case .health(let record):
                 guard let state = record.healthState else { continue }

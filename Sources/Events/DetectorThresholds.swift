@@ -41,6 +41,16 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     public var frozenMinimumSpread: Double = 4
     /// … and the 8×8 thumbnail changed by at most this many luma levels on average since the last keyframe.
     public var frozenThumbnailChange: Double = 0.3
+    /// Signal loss: at least this share of the sampled pixels in a perfectly flat neighbourhood (measured: an
+    /// encoder's blue "no video" screen with an OSD text 0.97, a black one 1.0; the occlusion clip, a flat grey box
+    /// over 80 % of the picture, 0.84; the dark clip 0.59; a camera's black picture with its sensor noise 0.33).
+    public var signalLossUniformFraction: Double = 0.93
+    /// Noise: the estimated noise (`FrameStats.noise`, luma levels) at or above which a picture is noisy (measured:
+    /// the test scene 1.3, a 1080p camera at dusk 6, the snow clip 23).
+    public var noiseLevel: Double = 10
+    /// Stripes: the bar strength (`FrameStats.stripes`, luma levels) at or above which a picture is striped
+    /// (measured: the test scene at most 3, the stripes clip's ±28-level bars 20).
+    public var stripeLevel: Double = 8
     /// Colour cast: distance of the chroma means from neutral (128, 128), by day only (night pictures are grey).
     public var colourCastDistance: Double = 24
     /// IR-cut: saturation (mean chroma distance from grey, signalstats' SATAVG) below which a picture is greyscale,

@@ -24,6 +24,8 @@ public final class EventEngine: Sendable {
     /// Sensors' places (and those of cameras not observed since a restart), as the registry links them, cached until
     /// the registry's change counter moves.
     private let registryPlaces = Mutex<(version: RegistryVersion, byDevice: [String: EventLocation])>((.unknown, [:]))
+    /// Cameras' reference pictures as last read from the store (new detectors start with theirs).
+    private let references = Mutex<[String: ReferencePicture]>([:])
     private let wake = DispatchSemaphore(value: 0)
     private let threads = ServiceThreads()
     private let onRecorded: @Sendable ([Event]) -> Void
@@ -43,13 +45,49 @@ public final class EventEngine: Sendable {
     }
 
     private func makeDetector(_ camera: String) -> CameraDetector {
-        CameraDetector(camera: camera, thresholds: configuration.thresholds(for: camera), timeZone: timeZone)
+        var detector = CameraDetector(camera: camera, thresholds: configuration.thresholds(for: camera), timeZone: timeZone)
+        detector.reference = references.withLock { $0[camera] }
+        return detector
+    }
+
+    /// Seconds between reads of the reference pictures, which pick up those the command line set or cleared (the API
+    /// hands its changes over at once with `useReference`).
+    public static let referenceReadIntervalSeconds: TimeInterval = 30
+
+    /// Gives a camera's detector the reference picture an operator set (nil: cleared).
+    public func useReference(_ reference: ReferencePicture?, camera: String) {
+        references.withLock { $0[camera] = reference }
+        _ = withDetector(camera) { detector in
+            detector.reference = reference
+            return []
+        }
+    }
+
+    /// The reference picture a camera's detector judges with now.
+    public func reference(of camera: String) -> ReferencePicture? {
+        detectors.withLock { $0[camera]?.reference }
+    }
+
+    /// Reads every reference picture from the store and hands the changed ones to their detectors.
+    private func readReferences() {
+        do {
+            let stored = try store.references()
+            let changed = references.withLock { current in
+                defer { current = stored }
+                return Set(current.keys).union(stored.keys).filter { current[$0] != stored[$0] }
+            }
+            for camera in changed { useReference(stored[camera], camera: camera) }
+        } catch {
+            logger.warning("cannot read the reference pictures", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Hands the events open when the service last stopped back to the detectors, so they clear when the fault
     /// ends; then starts the writer and the clock that raises outages once they have lasted long enough. A one-off
     /// user of the engine (a CLI sensor alarm) never starts it and so never reads the open events.
     public func start() throws {
+        references.withLock { $0 = [:] }
+        readReferences()
         let open = try store.openEvents()
         detectors.withLock { detectors in
             for event in open where !event.kind.isAlarm {
@@ -68,9 +106,14 @@ public final class EventEngine: Sendable {
         }
         threads.spawn("events-clock") { [self] in
             var lastPurge = Date.distantPast
+            var lastReferenceRead = Date()
             while !threads.isStopping {
                 Thread.sleep(forTimeInterval: 1)
                 let now = Date()
+                if now.timeIntervalSince(lastReferenceRead) >= Self.referenceReadIntervalSeconds {
+                    lastReferenceRead = now
+                    readReferences()
+                }
                 if now.timeIntervalSince(lastPurge) >= 600 {
                     // Delivered messages are kept a day (for `events outbox` and debugging a sink), then go.
                     lastPurge = now

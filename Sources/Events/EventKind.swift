@@ -17,7 +17,15 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// the times it burns into its picture and stamps on its recordings are wrong. Judged from its RTCP sender reports
     /// at patrol visits and at a recorded camera's keyframes.
     case clockOffset = "clock_offset"
-    /// The picture is black or nearly so: signal loss, a dead sensor, or simply too dark.
+    /// Signal loss at the encoder: the camera sends its own generated "no video" screen (one flat colour, usually
+    /// blue or black, perhaps with an OSD text) because its sensor or the analogue camera behind it gives nothing.
+    /// Unlike a dark scene or a covered lens, the picture has no sensor noise at all.
+    case signalLoss = "signal_loss"
+    /// Picture corruption (花屏): the keyframes' bitstream arrives damaged and the decoder conceals it (smeared, grey or
+    /// green blocks). The damage is in what the camera or NVR sends, not in the transport: keyframes whose RTP packets
+    /// went missing are not judged (lost packets are the stream's fault, not the picture's).
+    case corruption
+    /// The picture is black or nearly so: a dead sensor, a lens cap in the dark, or simply too dark.
     case tooDark = "too_dark"
     /// The picture is washed out: glare, a sensor facing the sun.
     case tooBright = "too_bright"
@@ -30,6 +38,12 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     case frozen
     /// The picture is out of focus: sharpness far below the camera's own baseline, or below an absolute floor.
     case blur
+    /// Noise or snow: high-frequency energy that edges and texture do not explain (a failing sensor, a long analogue
+    /// cable, interference, gain run wild).
+    case noise
+    /// Stripes or rolling bars: the picture's row or column means repeat at one period (interference on a cable, a
+    /// ground loop's hum bars).
+    case stripes
     /// The picture is tinted: chroma far from neutral.
     case colourCast = "colour_cast"
     /// The day/night switch (IR-cut filter) is stuck: a greyscale picture while the sun is up at the camera, or a
@@ -45,7 +59,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// Picture faults: judged from keyframe statistics, hidden while the camera is offline or stalled.
     public var isPictureFault: Bool {
         switch self {
-        case .tooDark, .tooBright, .lowContrast, .occlusion, .frozen, .blur, .colourCast, .irCut, .cameraMoved: true
+        case .signalLoss, .corruption, .tooDark, .tooBright, .lowContrast, .occlusion, .frozen, .blur, .noise, .stripes,
+            .colourCast, .irCut, .cameraMoved:
+            true
         case .offline, .stalled, .streamDegraded, .longGOP, .frameRateShortfall, .clockOffset, .sensorAlarm, .deviceAlarm:
             false
         }
@@ -55,8 +71,9 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// and count neither as faults of a camera's picture nor towards its availability.
     public var isAlarm: Bool { self == .sensorAlarm || self == .deviceAlarm }
 
-    /// The kinds an open event of this kind hides. Offline and stalled hide every picture fault; a black or
-    /// washed-out picture hides what it makes look wrong (frozen, blurred, covered, tinted, moved); a covered lens
+    /// The kinds an open event of this kind hides. Offline and stalled hide every picture fault, and a "no video"
+    /// screen every other one; a black or washed-out picture hides what it makes look wrong (frozen, blurred,
+    /// covered, noisy, tinted, moved); a covered lens
     /// hides frozen, blur and a moved scene; a flat or still picture hides the low bitrate it causes; a degraded
     /// stream hides the frame rate shortfall it may be.
     public var hides: Set<EventKind> {
@@ -65,16 +82,23 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
             Set(EventKind.allCases.filter(\.isPictureFault)).union([
                 .streamDegraded, .longGOP, .frameRateShortfall, .clockOffset,
             ])
-        // A black, washed-out or covered picture has little colour left: not an IR-cut fault.
+        // A generated "no video" screen is every other picture fault at once (dark or bright, flat, still, tinted).
+        case .signalLoss:
+            Set(EventKind.allCases.filter { $0.isPictureFault && $0 != .signalLoss }).union([.streamDegraded])
+        // Concealed damage smears and tints what it covers: not a fault of the scene or the lens.
+        case .corruption: [.lowContrast, .occlusion, .frozen, .blur, .noise, .stripes, .colourCast, .irCut, .cameraMoved]
+        // A black, washed-out or covered picture has little colour left: not an IR-cut fault. A dark picture's gain
+        // brings up noise that is not a fault of its own.
         case .tooDark, .tooBright:
-            [.lowContrast, .occlusion, .frozen, .blur, .colourCast, .irCut, .cameraMoved, .streamDegraded]
+            [.lowContrast, .occlusion, .frozen, .blur, .noise, .colourCast, .irCut, .cameraMoved, .streamDegraded]
         // Fog takes the edges away everywhere, as a cover does where it lies, and the detail a sharp picture has.
         case .lowContrast: [.occlusion, .blur]
         case .occlusion: [.frozen, .blur, .irCut, .cameraMoved, .streamDegraded]
         // A still or flat picture needs few bits: its low bitrate is not a degraded stream.
         case .frozen: [.streamDegraded]
         case .streamDegraded: [.frameRateShortfall]
-        case .longGOP, .frameRateShortfall, .clockOffset, .blur, .colourCast, .irCut, .cameraMoved, .sensorAlarm, .deviceAlarm:
+        case .longGOP, .frameRateShortfall, .clockOffset, .blur, .noise, .stripes, .colourCast, .irCut, .cameraMoved,
+            .sensorAlarm, .deviceAlarm:
             []
         }
     }

@@ -87,7 +87,8 @@ public struct ReviewTally: Sendable, Encodable, Equatable {
 }
 
 extension EventKind {
-    /// The `DetectorThresholds` settings that decide when this kind is raised (besides `raiseAfter`).
+    /// The `DetectorThresholds` settings that decide when this kind is raised (besides `raiseAfter`, which is named
+    /// only for a kind it alone decides).
     public var thresholdSettings: [String] {
         switch self {
         case .offline: ["offlineAfter", "offlineAfterVisits"]
@@ -96,6 +97,9 @@ extension EventKind {
         case .longGOP: ["longGOPSeconds"]
         case .frameRateShortfall: ["frameRateShortfallRatio"]
         case .clockOffset: ["clockOffsetSeconds"]
+        case .signalLoss: ["signalLossUniformFraction"]
+        // Nothing to tune but how many damaged keyframes in a row make a fault.
+        case .corruption: ["raiseAfter", "clearAfter"]
         case .tooDark: ["darkLumaDay", "darkLumaNight", "darkFraction"]
         case .tooBright: ["brightLuma", "brightFraction"]
         case .lowContrast: ["lowContrastSpreadRatio", "lowContrastFlatShare"]
@@ -104,6 +108,8 @@ extension EventKind {
         case .irCut:
             ["irCutGreySaturation", "irCutColourSaturation", "irCutNightLuma", "irCutDayElevation", "irCutNightElevation"]
         case .blur: ["blurRatio", "blurFloor"]
+        case .noise: ["noiseLevel"]
+        case .stripes: ["stripeLevel"]
         case .colourCast: ["colourCastDistance"]
         case .cameraMoved: ["movedHashBits", "movedAfter"]
         case .sensorAlarm, .deviceAlarm: []

@@ -80,6 +80,12 @@ extension EventStore {
                     CREATE INDEX idempotency_by_age ON idempotency (received);
                     """)
         }
+        migrator.registerMigration("v4: reference pictures") { db in
+            // An operator's reference picture per camera (`ReferencePicture` as JSON), which "camera moved" and
+            // "occlusion" compare against.
+            try db.execute(
+                sql: "CREATE TABLE reference_picture (camera TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 }

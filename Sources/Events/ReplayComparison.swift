@@ -116,8 +116,7 @@ public struct DetectorBacktest: Sendable {
         let visits = try PatrolVisitLog(store: archive).visits(camera: camera, from: from, to: to)
         let replayed = DetectorReplay.run(
             camera: camera, thresholds: thresholds, timeZone: timeZone, location: location, health: history, keyframes: keyframes,
-            visits: visits,
-            until: to)
+            visits: visits, reference: try events?.reference(camera: camera), until: to)
         let stored = try events?.events(EventQuery(device: camera, from: from, to: to, limit: Int.max)) ?? []
         // A patrol camera's visits carry everything its detector judged; a recorded camera's stream facts are not kept.
         let patrolled = !visits.isEmpty && keyframes.isEmpty

@@ -38,6 +38,7 @@ public enum Gateway {
         services.addRegistryRoutes(to: api)
         services.addRecordingRoutes(to: api)
         services.addEventRoutes(to: api)
+        services.addReferenceRoutes(to: api)
         services.addAdminRoutes(to: api)
         services.addReportRoutes(to: api)
         services.addGBDeviceRoutes(to: api)

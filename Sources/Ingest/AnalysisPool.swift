@@ -33,8 +33,9 @@ public struct AnalysisCounts: Sendable, Codable, Equatable {
 
 /// Where a camera worker hands the keyframes it chose for analysis. Never blocks: a consumer that is behind skips.
 public protocol KeyframeAnalysisQueue: Sendable {
-    /// Queues a keyframe of `camera` (its payload copied) for analysis.
-    func offer(camera: String, codec: StreamCodec, wallClock: Date, payload: [UInt8])
+    /// Queues a keyframe of `camera` (its payload copied) for analysis; `afterLoss`: the transport lost packets since
+    /// the camera's previous keyframe, so damage the decoder conceals may be the network's, not the camera's.
+    func offer(camera: String, codec: StreamCodec, wallClock: Date, payload: [UInt8], afterLoss: Bool)
 }
 
 /// Decodes live keyframes on a few threads (one per core by default) under a fair budget (`AnalysisSchedule`).
@@ -67,8 +68,8 @@ public final class AnalysisPool: KeyframeAnalysisQueue {
 
     /// Queues a keyframe of `camera` for analysis. Never blocks: if the camera's queue is full, the oldest waiting
     /// keyframe is skipped.
-    public func offer(camera: String, codec: StreamCodec, wallClock: Date, payload: [UInt8]) {
-        queue.offer(AnalysisJob(camera: camera, codec: codec, wallClock: wallClock, payload: payload))
+    public func offer(camera: String, codec: StreamCodec, wallClock: Date, payload: [UInt8], afterLoss: Bool) {
+        queue.offer(AnalysisJob(camera: camera, codec: codec, wallClock: wallClock, payload: payload, afterLoss: afterLoss))
     }
 
     /// The counts of every camera seen so far.
@@ -83,7 +84,9 @@ public final class AnalysisPool: KeyframeAnalysisQueue {
     /// Delivers before marking the camera done: until then no other lane takes its next keyframe, so a camera's results
     /// come out in the order of its keyframes.
     fileprivate func finished(_ job: AnalysisJob, stats: FrameStats?, declaredFrameRate: Double?, thumbnail: Data?) {
-        if let stats {
+        if var stats {
+            // Concealed damage after a transport loss is the network's: not judged as the picture's corruption.
+            if job.afterLoss { stats.concealed = nil }
             deliver(
                 AnalysedKeyframe(
                     camera: job.camera, wallClock: job.wallClock, stats: stats, declaredFrameRate: declaredFrameRate,

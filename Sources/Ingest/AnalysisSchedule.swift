@@ -7,6 +7,8 @@ struct AnalysisJob: Sendable {
     var codec: StreamCodec
     var wallClock: Date
     var payload: [UInt8]
+    /// The transport lost packets since the camera's previous keyframe (see `KeyframeAnalysisQueue.offer`).
+    var afterLoss = false
     /// Set when the job is taken: whether this keyframe also comes out as a thumbnail.
     var wantsThumbnail = false
 }

@@ -177,7 +177,14 @@ public final class CameraWorker: Sendable {
         defer { try? recorder.finish() }
         var meter = ThroughputMeter(startingAt: clock.monotonicNanoseconds)
         var keyframes = KeyframeSelector(analyses: configuration.analysis != nil)
-        defer { if let held = keyframes.flush() { analyse(held, codec: codec) } }
+        // Packets lost and frames dropped so far, as of the last keyframe handed to analysis.
+        var lossMark = 0
+        func analyse(_ keyframe: KeyframeSelector.Pending) {
+            let lost = source.reception.map { $0.packetsLost + $0.framesDropped } ?? 0
+            offerForAnalysis(keyframe, codec: codec, afterLoss: lost > lossMark)
+            lossMark = lost
+        }
+        defer { if let held = keyframes.flush() { analyse(held) } }
         var placedOne = false
         var received = ReceptionCounts()
         var senderClock = SenderClockMeter(secondsPerTick: codec.timeBase.value)
@@ -208,7 +215,7 @@ public final class CameraWorker: Sendable {
             let choice = keyframes.take(
                 isKeyframe: packet.isKeyframe, stamp: stamp, size: packet.size, wallClock: placed.wallClock,
                 payload: { packet.payload })
-            if let ready = choice.readyForAnalysis { analyse(ready, codec: codec) }
+            if let ready = choice.readyForAnalysis { analyse(ready) }
             if choice.isNewKeyframe {
                 measureClock(&senderClock, at: packet, from: source)
                 report(
@@ -221,8 +228,9 @@ public final class CameraWorker: Sendable {
     }
 
     /// Analysis gets a copy; when it is behind, it skips (and counts) instead of waiting.
-    private func analyse(_ keyframe: KeyframeSelector.Pending, codec: StreamCodec) {
-        configuration.analysis?.offer(camera: camera, codec: codec, wallClock: keyframe.wallClock, payload: keyframe.payload)
+    private func offerForAnalysis(_ keyframe: KeyframeSelector.Pending, codec: StreamCodec, afterLoss: Bool) {
+        configuration.analysis?.offer(
+            camera: camera, codec: codec, wallClock: keyframe.wallClock, payload: keyframe.payload, afterLoss: afterLoss)
     }
 
     private func transition(_ state: HealthState, _ reason: HealthReason? = nil, _ detail: String? = nil) {

@@ -5,10 +5,12 @@ import Events
 import Foundation
 import MediaIO
 
-/// `skygate diagnose replay`: backtesting of detector thresholds over a camera's stored history.
+/// `skygate diagnose replay`: backtesting of detector thresholds over a camera's stored history; `diagnose reference`
+/// (ReferenceCommand.swift): a camera's reference picture.
 struct DiagnoseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "diagnose", abstract: "Diagnosis tools over the stored history.", subcommands: [ReplayCommand.self])
+        commandName: "diagnose", abstract: "Diagnosis tools over the stored history.",
+        subcommands: [ReplayCommand.self, ReferenceCommand.self])
 
     struct ReplayCommand: ParsableCommand {
         static let configuration = CommandConfiguration(

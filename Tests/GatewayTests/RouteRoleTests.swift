@@ -18,7 +18,7 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         "/api/reports/assessment",
         "/api/gb/devices",
         "/api/patrol", "/api/patrol/latest", "/api/patrol/rounds", "/api/cameras/\(camera)/visits",
-        "/api/gb/devices/34020000001320000099",
+        "/api/gb/devices/34020000001320000099", "/api/cameras/\(camera)/reference",
     ]
     var routes = viewer.map { (HTTPRequest.Method.get, $0, Role.viewer, String?.none) }
     routes += [
@@ -29,6 +29,8 @@ let protectedRoutes: [(method: HTTPRequest.Method, path: String, role: Role, bod
         (.post, "/api/events/no-such-event/acknowledge", .operator, nil),
         (.post, "/api/events/no-such-event/review", .operator, #"{"verdict":"false"}"#),
         (.post, "/api/sensors/no-such-sensor/alarms", .operator, #"{"alarm":"smoke"}"#),
+        (.put, "/api/cameras/no-such-camera/reference", .operator, #"{"at":"2026-01-01T00:00:00Z"}"#),
+        (.delete, "/api/cameras/no-such-camera/reference", .operator, nil),
         (.post, "/api/cameras", .admin, "{}"),
         (.patch, "/api/cameras/no-such-camera", .admin, "{}"),
         (.delete, "/api/cameras/no-such-camera", .admin, nil),

@@ -39,7 +39,9 @@ struct AnalysisPoolTests {
         defer { pool.stop() }
         let t0 = Date(timeIntervalSince1970: 0)
         for (number, payload) in payloads.enumerated() {
-            pool.offer(camera: "c", codec: streamCodec, wallClock: t0.addingTimeInterval(Double(number)), payload: payload)
+            pool.offer(
+                camera: "c", codec: streamCodec, wallClock: t0.addingTimeInterval(Double(number)), payload: payload,
+                afterLoss: false)
         }
         let deadline = Date().addingTimeInterval(30)
         while results.items.withLock({ $0.count }) < payloads.count && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -60,7 +62,7 @@ struct AnalysisPoolTests {
             for (number, payload) in payloads.enumerated() {
                 pool.offer(
                     camera: "busy", codec: codec, wallClock: Date(timeIntervalSince1970: Double(round * 1000 + number)),
-                    payload: payload)
+                    payload: payload, afterLoss: false)
             }
         }
         // Offering never blocks: 5 × the clip's keyframes are handed over far faster than one thread decodes them.
@@ -93,7 +95,7 @@ struct AnalysisPoolTests {
             for camera in cameras {
                 pool.offer(
                     camera: camera, codec: codec, wallClock: Date(timeIntervalSince1970: Double(round)),
-                    payload: payloads[round % payloads.count])
+                    payload: payloads[round % payloads.count], afterLoss: false)
             }
         }
         let deadline = Date().addingTimeInterval(30)
@@ -125,7 +127,8 @@ struct AnalysisPoolTests {
         // One keyframe a second of wall clock: thumbnails at 0, 3, 6, … seconds.
         let t0 = Date(timeIntervalSince1970: 1_796_000_000)
         for (number, payload) in payloads.enumerated() {
-            pool.offer(camera: "c", codec: codec, wallClock: t0.addingTimeInterval(Double(number)), payload: payload)
+            pool.offer(
+                camera: "c", codec: codec, wallClock: t0.addingTimeInterval(Double(number)), payload: payload, afterLoss: false)
         }
         let deadline = Date().addingTimeInterval(30)
         while results.analysed.withLock({ $0 }) < payloads.count && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -146,5 +149,40 @@ struct AnalysisPoolTests {
                 ["-v", "error", "-show_entries", "stream=codec_name,width", "-of", "csv=p=0", scratch.path])
             #expect(probe.trimmingCharacters(in: .whitespacesAndNewlines) == "mjpeg,\(width & ~1)", "\(time)")
         }
+    }
+}
+
+/// Issue 17, picture corruption (花屏): damage in a keyframe's own bitstream is the camera's; after a transport loss
+/// it is not judged.
+@Suite("Concealed damage in live keyframes")
+struct ConcealedDamageTests {
+    @Test("the damaged keyframes of the corrupt clip come out concealed, unless packets were lost before them")
+    func concealedUnlessAfterLoss() throws {
+        let path = try Fixtures.makeMediaClip("corrupt")
+        // The oracle: FFmpeg's own decoder reports the damage as it conceals it.
+        let log = try ProcessRunner.run(
+            "ffmpeg", ["-nostdin", "-v", "error", "-skip_frame", "nokey", "-i", path, "-f", "null", "-"])
+        #expect(log.standardError.contains("error while decoding MB"), "\(log.standardError.prefix(300))")
+        var scanned: [(seconds: Double, concealed: Bool?)] = []
+        _ = try KeyframeScanner(source: .file(path: path)).run { scanned.append(($0.packet.seconds ?? -1, $0.stats?.concealed)) }
+        let damaged = scanned.filter { $0.seconds >= 30 && $0.seconds < 90 }
+        #expect(damaged.count == 60 && damaged.allSatisfy { $0.concealed == true }, "\(damaged.filter { $0.concealed != true })")
+        #expect(scanned.filter { $0.seconds < 30 || $0.seconds >= 90 }.allSatisfy { $0.concealed == false })
+
+        let (codec, payloads) = try AnalysisPoolTests.keyPayloads(path)
+        let results = AnalysisPoolTests.Results()
+        let pool = AnalysisPool(threads: 1, queueDepth: 4) { analysed in
+            results.items.withLock { $0[analysed.wallClock] = analysed.stats }
+        }
+        defer { pool.stop() }
+        let t0 = Date(timeIntervalSince1970: 0)
+        // Keyframe 40 (t = 40 s, damaged) twice: as the camera sent it, and after a loss on the way.
+        pool.offer(camera: "a", codec: codec, wallClock: t0, payload: payloads[40], afterLoss: false)
+        pool.offer(camera: "b", codec: codec, wallClock: t0 + 1, payload: payloads[40], afterLoss: true)
+        let deadline = Date().addingTimeInterval(30)
+        while results.items.withLock({ $0.count }) < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let got = results.items.withLock { $0 }
+        #expect(got[t0]?.concealed == true)
+        #expect(got[t0 + 1] != nil && got[t0 + 1]?.concealed == nil)
     }
 }

@@ -156,7 +156,7 @@ final class MemoryAnalysis: KeyframeAnalysisQueue {
 
     var sizes: [Int] { offered.withLock { $0.map(\.size) } }
 
-    func offer(camera: String, codec: StreamCodec, wallClock: Date, payload: [UInt8]) {
+    func offer(camera: String, codec: StreamCodec, wallClock: Date, payload: [UInt8], afterLoss: Bool) {
         offered.withLock { $0.append((wallClock, payload.count)) }
     }
 }

@@ -142,6 +142,8 @@ extension Fixtures {
     public static let faultClips: [(clip: String, kind: String)] = [
         ("frozen", "frozen"), ("black", "too_dark"), ("blur", "blur"), ("occlusion", "occlusion"),
         ("colour-cast", "colour_cast"), ("moved", "camera_moved"), ("dark", "too_dark"), ("fog", "low_contrast"),
+        ("noise", "noise"), ("stripes", "stripes"), ("blue-screen", "signal_loss"), ("black-screen", "signal_loss"),
+        ("corrupt", "corruption"),
     ]
 
     /// A clip of `tools/make-media fault KIND` (or `normal` for the fault-free clip), made on first use and cached

@@ -22,7 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 import chromium
 
-PICTURE_FAULTS = {"too_dark", "too_bright", "low_contrast", "occlusion", "frozen", "blur", "colour_cast", "ir_cut", "camera_moved"}
+PICTURE_FAULTS = {"signal_loss", "corruption", "noise", "stripes", "too_dark", "too_bright", "low_contrast", "occlusion", "frozen", "blur", "colour_cast", "ir_cut", "camera_moved"}
 
 
 def main():

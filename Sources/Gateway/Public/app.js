@@ -761,6 +761,24 @@ $("timeline").addEventListener("click", (event) => {
 });
 $("play-live").addEventListener("click", () => { if (state.timeline) play(state.timeline.camera, { live: true }); });
 $("download-clip").addEventListener("click", () => { if (state.timeline) downloadClip(); });
+$("set-reference").addEventListener("click", () => { if (state.timeline) setReference(state.timeline.camera); });
+
+/**
+ * The picture on show (its wall time) becomes the camera's reference picture: "camera moved" and "occlusion" then
+ * also compare with it. The gateway takes the analysed keyframe nearest that moment.
+ */
+async function setReference(camera) {
+  const wall = $("player-time").dataset.wall;
+  if (!wall) return say($("player-state"), "reference.playFirst");
+  try {
+    const reference = await (await api(`/api/cameras/${encodeURIComponent(camera)}/reference`, {
+      method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ at: wall }),
+    })).json();
+    say($("player-state"), "reference.done", { time: clock(reference.keyframeAt) });
+  } catch (error) {
+    sayError($("player-state"), error);
+  }
+}
 
 function drawTimeline(svg, coverage, stats, from, to) {
   const width = 1000, height = 40;

@@ -32,13 +32,14 @@ for name in dict.fromkeys(started):
 PY
 }
 
-# Waits for process $1 (a child of this script) for at most $2 seconds; past that, reports on the stage (log $3, name
-# $4) and kills it all. It runs in a subshell of its own, where a failing command must not end it before it kills.
+# Waits for process $1 (a child of shell $5, default this script) for at most $2 seconds; past that, reports on the
+# stage (log $3, name $4) and kills it all. It runs in a subshell of its own, where a failing command must not end it
+# before it kills.
 watchdog() {
   set +e
-  local pid=$1 limit=$2 log=$3 name=$4 waited=0
-  # While the process is this script's child: once it ends and is reaped, its ID may be another process's.
-  while [ "$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$$" ]; do
+  local pid=$1 limit=$2 log=$3 name=$4 parent=${5:-$$} waited=0
+  # While the process is that shell's child: once it ends and is reaped, its ID may be another process's.
+  while [ "$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$parent" ]; do
     if [ "$waited" -ge "$limit" ]; then
       echo "$name" >>"$stopped_stages"
       echo "== $name: still running after ${limit} s; stopped. Tests started and not ended:"
@@ -66,20 +67,26 @@ watchdog() {
 }
 
 # Runs `swift test --skip-build --ignore-lock ARGS…` as stage $2, for at most $1 seconds, its output shown as it
-# comes and kept in log $3; returns its exit status.
+# comes (kept to the log only with QUIET=1, for a stage beside another) and kept in log $3; prints how long it took and
+# returns its exit status.
 run_stage() {
-  local limit=$1 name=$2 log=$3
+  local limit=$1 name=$2 log=$3 began=$SECONDS
   shift 3
   swift test --skip-build --ignore-lock "$@" >"$log" 2>&1 &
   local pid=$!
-  tail -n +1 -f --pid="$pid" "$log" &
-  local tailer=$!
-  watchdog "$pid" "$limit" "$log" "$name" &
+  local tailer=""
+  if [ "${QUIET:-0}" != 1 ]; then
+    tail -n +1 -f --pid="$pid" "$log" &
+    tailer=$!
+  fi
+  # The shell that started it: this script, or the subshell of a stage run in the background.
+  watchdog "$pid" "$limit" "$log" "$name" "$BASHPID" &
   local dog=$!
   local status=0
   wait "$pid" || status=$?
   kill "$dog" 2>/dev/null || true
   wait "$dog" 2>/dev/null || true
-  wait "$tailer" || true
+  [ -z "$tailer" ] || wait "$tailer" || true
+  echo "== $name took $((SECONDS - began)) s"
   return "$status"
 }

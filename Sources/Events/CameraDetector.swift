@@ -53,8 +53,16 @@ public struct CameraDetector: Sendable {
     var streamBaseline: (bitrate: Double, frameRate: Double)?
     private(set) var baseline: Baseline?
     /// The operator's reference picture (`ReferencePicture`), if one is set: "camera moved" and "occlusion" compare
-    /// with it as well as with the learned baseline.
-    public var reference: ReferencePicture?
+    /// with it as well as with the learned baseline. A new or cleared reference starts the baseline's learning again:
+    /// a baseline learned from a wrong view (the reason for a reference) would otherwise keep "camera moved" open once
+    /// the view is put right, and with a reference nothing is learned while the picture does not match it.
+    public var reference: ReferencePicture? {
+        didSet {
+            guard reference != oldValue else { return }
+            baseline = nil
+            learning = []
+        }
+    }
     private var previous: FrameStats?
     /// Patrol visits in a row that did not reach the camera: how many, since when, and the first one's reason.
     var failedVisits: (count: Int, since: Date, reason: String?)?
@@ -122,12 +130,13 @@ public struct CameraDetector: Sendable {
         if open[.offline] != nil || open[.stalled] != nil { return [] }
         let night = thresholds.isNight(time, timeZone: timeZone)
         var faults = assess(stats, night: night, sunElevation: sunElevation).filter { !thresholds.disabled.contains($0.key) }
+        let unjudged = Self.unjudged(stats)
         // Hidden: what an open or present fault of a higher rank would make look wrong.
         let hidden = Set((Set(open.keys).union(faults.keys)).flatMap(\.hides))
         faults = faults.filter { !hidden.contains($0.key) }
 
         var out: [DetectorTransition] = []
-        for kind in EventKind.allCases where kind.isPictureFault {
+        for kind in EventKind.allCases where kind.isPictureFault && !unjudged.contains(kind) {
             if hidden.contains(kind) {
                 resetStreak(kind)
                 continue

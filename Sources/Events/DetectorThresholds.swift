@@ -45,6 +45,10 @@ public struct DetectorThresholds: Sendable, Codable, Equatable {
     /// encoder's blue "no video" screen with an OSD text 0.97, a black one 1.0; the occlusion clip, a flat grey box
     /// over 80 % of the picture, 0.84; the dark clip 0.59; a camera's black picture with its sensor noise 0.33).
     public var signalLossUniformFraction: Double = 0.93
+    /// … and at least this share of the 8×8 thumbnail's cells within 4 levels of its median: one colour, which an OSD
+    /// text leaves (measured: the blue screen with its text 0.875, the black one 1.0), where the simulator's flat test
+    /// bars are not (their uniform fraction alone raised signal loss on every simulated camera).
+    public var signalLossFlatShare: Double = 0.75
     /// Noise: the estimated noise (`FrameStats.noise`, luma levels) at or above which a picture is noisy (measured:
     /// the test scene 1.3, a 1080p camera at dusk 6, the snow clip 23).
     public var noiseLevel: Double = 10

@@ -68,13 +68,19 @@ public final class EventEngine: Sendable {
         detectors.withLock { $0[camera]?.reference }
     }
 
-    /// Reads every reference picture from the store and hands the changed ones to their detectors.
+    /// Reads every reference picture from the store and hands the changed ones to their detectors. A camera whose
+    /// reference the API changed while the store was read keeps the API's: only what was unchanged since before the
+    /// read is taken from it.
     private func readReferences() {
         do {
+            let before = references.withLock { $0 }
             let stored = try store.references()
             let changed = references.withLock { current in
-                defer { current = stored }
-                return Set(current.keys).union(stored.keys).filter { current[$0] != stored[$0] }
+                Set(before.keys).union(stored.keys).filter { camera in
+                    guard before[camera] != stored[camera], current[camera] == before[camera] else { return false }
+                    current[camera] = stored[camera]
+                    return true
+                }
             }
             for camera in changed { useReference(stored[camera], camera: camera) }
         } catch {

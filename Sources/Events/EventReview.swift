@@ -97,7 +97,7 @@ extension EventKind {
         case .longGOP: ["longGOPSeconds"]
         case .frameRateShortfall: ["frameRateShortfallRatio"]
         case .clockOffset: ["clockOffsetSeconds"]
-        case .signalLoss: ["signalLossUniformFraction"]
+        case .signalLoss: ["signalLossUniformFraction", "signalLossFlatShare"]
         // Nothing to tune but how many damaged keyframes in a row make a fault.
         case .corruption: ["raiseAfter", "clearAfter"]
         case .tooDark: ["darkLumaDay", "darkLumaNight", "darkFraction"]

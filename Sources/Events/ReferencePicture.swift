@@ -33,7 +33,7 @@ public struct ReferencePicture: Sendable, Codable, Equatable {
     }
 
     /// The reference made from a camera's recording at `time`: the analysed keyframe nearest to it within
-    /// `sceneSpan`, and the hashes of every analysed keyframe within `sceneSpan` of that one. Nil when no keyframe that
+    /// `sceneSpan`, and the hashes of every analysed keyframe within `sceneSpan` of that one (either side). Nil when no keyframe that
     /// near was analysed.
     public static func make(
         camera: String, at time: Date, index: RecordingIndex, by: String, now: Date
@@ -41,7 +41,9 @@ public struct ReferencePicture: Sendable, Codable, Equatable {
         let nearby = try index.analysedKeyframes(camera: camera, from: time - sceneSpan, to: time + sceneSpan)
         func offset(_ keyframe: RecordedKeyframe) -> TimeInterval { abs(keyframe.wallClock.timeIntervalSince(time)) }
         guard let chosen = nearby.min(by: { offset($0) < offset($1) }), let stats = chosen.stats else { return nil }
-        let scene = nearby.filter { abs($0.wallClock.timeIntervalSince(chosen.wallClock)) <= sceneSpan }
+        // The scene is centred on the keyframe chosen, not on the moment asked for.
+        let scene = try index.analysedKeyframes(
+            camera: camera, from: chosen.wallClock - sceneSpan, to: chosen.wallClock + sceneSpan + 0.001)
         return ReferencePicture(
             camera: camera, keyframeAt: chosen.wallClock, stats: stats,
             sceneHashes: scene.compactMap { $0.stats?.perceptualHash }, setBy: by, setAt: now)

@@ -2,11 +2,13 @@ import Foundation
 
 /// Which recorded key packets become indexed keyframes, and which one of them goes to analysis.
 ///
-/// At keyframes, encoders may send two pictures with one timestamp (the simulator's x264: the picture, about 1.4 KB
-/// at 320×240, and about 200 bytes that decode to a flat frame, in either order). The index keeps one keyframe per
-/// raw timestamp, at the first packet's offset, which is where a cut must start; analysis takes the larger packet,
-/// so it never measures the flat one. A keyframe is handed to analysis only once the next packet shows no larger
-/// twin follows.
+/// A keyframe may come as several packets with one timestamp: the slices of one picture, each its own NAL unit over
+/// RTP (the simulator's x264 with `tune=zerolatency` cuts each picture into slices: about 1.4 KB and 200 bytes at
+/// 320×240). The index keeps one keyframe per raw timestamp, at the first packet's offset, which is where a cut must
+/// start; analysis gets every packet of the timestamp, in order, as one access unit. Given only the larger slice, the
+/// decoder concealed the rest of the picture (160 of 300 macroblocks), which the statistics then measured and the
+/// corruption rule would judge as damage. A keyframe is handed to analysis once the next packet shows no more of it
+/// follows.
 struct KeyframeSelector {
     /// A keyframe ready for analysis.
     struct Pending {
@@ -34,8 +36,9 @@ struct KeyframeSelector {
     mutating func take(isKeyframe: Bool, stamp: Int64?, size: Int, wallClock: Date, payload: () -> [UInt8]) -> Choice {
         var choice = Choice()
         let repeatsKeyframe = isKeyframe && stamp != nil && stamp == lastKeyframeStamp
-        if repeatsKeyframe, let held = waiting, size > held.payload.count {
-            waiting = Pending(wallClock: held.wallClock, payload: payload())
+        if repeatsKeyframe, var held = waiting {
+            held.payload += payload()
+            waiting = held
         } else if !repeatsKeyframe, let held = waiting {
             choice.readyForAnalysis = held
             waiting = nil

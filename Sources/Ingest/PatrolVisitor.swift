@@ -44,7 +44,11 @@ struct PatrolVisitor {
         } catch {
             failure = .readError
         }
-        let analysed = collected?.analysed ?? []
+        var analysed = collected?.analysed ?? []
+        // Damage the decoder concealed after packets went missing on the way is the network's, not the camera's.
+        if (collected?.packetsLost ?? 0) > 0 {
+            for index in analysed.indices { analysed[index].concealed = nil }
+        }
         let outcome: PatrolVisit.Outcome = !analysed.isEmpty ? .ok : connected ? .noKeyframe : .unreachable
         return PatrolVisit(
             camera: camera, startedAt: startedAt, duration: elapsed(), outcome: outcome,

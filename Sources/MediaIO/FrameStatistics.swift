@@ -188,7 +188,7 @@ public enum FrameStatistics {
                 var sum: Int32 = 0
                 var squares: Int32 = 0
                 var edges: Int16 = 0
-                // |mask| ≤ 4,080: 1,024 of them fit Int32.
+                // |mask| ≤ 2,040: 1,024 of them fit Int32.
                 var mask: Int32 = 0
                 var flat: Int16 = 0
                 var x = start

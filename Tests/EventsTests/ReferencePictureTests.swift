@@ -55,6 +55,25 @@ struct ReferencePictureTests {
         #expect(seen[0].evidence.keys.contains { $0.hasPrefix("reference") }, "\(seen[0].evidence)")
     }
 
+    @Test("a reference set after the detector learned the wrong view: moved from then on, cleared when the view is right")
+    func referenceAfterAWrongBaseline() throws {
+        let (keyframes, reference) = try Self.startingWithFault("moved")
+        var detector = CameraDetector(camera: "c", timeZone: TimeZone(identifier: "UTC")!)
+        var transitions: [DetectorTransition] = []
+        for keyframe in keyframes {
+            // By t = 50 s the detector has learned the turned-away view (10 keyframes from t = 30 s).
+            if keyframe.at >= Self.start + 50 && detector.reference == nil { detector.reference = reference }
+            transitions += detector.observe(keyframe.stats, at: keyframe.at).filter { $0.phase != .updated }
+        }
+        #expect(transitions.map(\.kind) == [.cameraMoved, .cameraMoved], "\(Self.summary(transitions))")
+        #expect(transitions.map(\.phase) == [.raised, .cleared], "\(Self.summary(transitions))")
+        guard transitions.count == 2 else { return }
+        let raised = transitions[0].at.timeIntervalSince(Self.start)
+        let cleared = transitions[1].at.timeIntervalSince(Self.start)
+        #expect(raised >= 50 && raised <= 50 + 8 + 1, "\(Self.summary(transitions))")
+        #expect(cleared >= 90 && cleared <= 90 + 2 + 3, "\(Self.summary(transitions))")
+    }
+
     @Test("a reference from the normal clip raises nothing over its 10 minutes")
     func normalClipWithReference() throws {
         let all = try FaultCorpusReplayTests.keyframes(try Fixtures.makeMediaClip("normal", seconds: 600))

@@ -79,8 +79,10 @@ run_stage() {
     tail -n +1 -f --pid="$pid" "$log" &
     tailer=$!
   fi
-  # The shell that started it: this script, or the subshell of a stage run in the background.
-  watchdog "$pid" "$limit" "$log" "$name" "$BASHPID" &
+  # The shell that started it: this script, or the subshell of a stage run in the background. Read here: inside the
+  # `&` below, $BASHPID would already be the watchdog's own.
+  local shell=$BASHPID
+  watchdog "$pid" "$limit" "$log" "$name" "$shell" &
   local dog=$!
   local status=0
   wait "$pid" || status=$?

@@ -722,6 +722,7 @@ function stopPlayback() {
   video.hidden = true;
   sayText($("player-state"), "");
   $("player-time").textContent = "";
+  $("player-time").dataset.wall = "";
 }
 
 /** The timeline's hour as an MP4 (the clip export, cut without transcoding): for browsers that cannot play HLS. */
@@ -769,7 +770,8 @@ $("set-reference").addEventListener("click", () => { if (state.timeline) setRefe
  */
 async function setReference(camera) {
   const wall = $("player-time").dataset.wall;
-  if (!wall) return say($("player-state"), "reference.playFirst");
+  // The picture on show must be this camera's (a page left while playing keeps no time, but be sure).
+  if (!wall || player.camera !== camera) return say($("player-state"), "reference.playFirst");
   try {
     const reference = await (await api(`/api/cameras/${encodeURIComponent(camera)}/reference`, {
       method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ at: wall }),

@@ -232,7 +232,7 @@ public struct RecordingIndex: Sendable {
         """
 
     /// How many columns `keyframeColumns` names: where the columns a query selects after them start.
-    static let keyframeColumnCount = 22
+    static let keyframeColumnCount = keyframeColumns.split(separator: ",").count
 
     /// A row selected with `keyframeColumns` first.
     static func keyframe(from row: Row) -> RecordedKeyframe {

@@ -37,7 +37,7 @@ public struct CameraDetector: Sendable {
         /// all of them, and a picture's distance from it is its distance from the nearest.
         var sceneHashes: [UInt64]
 
-        func distance(_ hash: UInt64) -> Int { sceneHashes.map { FrameStats.hashDistance(hash, $0) }.min() ?? 64 }
+        func distance(_ hash: UInt64) -> Int { nearestHashDistance(hash, in: sceneHashes) ?? 64 }
     }
 
     private(set) var open: [EventKind: Open] = [:]
@@ -129,14 +129,14 @@ public struct CameraDetector: Sendable {
         // A camera that is out has no pictures to judge; its open picture faults stay as they were.
         if open[.offline] != nil || open[.stalled] != nil { return [] }
         let night = thresholds.isNight(time, timeZone: timeZone)
-        var faults = assess(stats, night: night, sunElevation: sunElevation).filter { !thresholds.disabled.contains($0.key) }
-        let unjudged = Self.unjudged(stats)
+        let assessed = assess(stats, night: night, sunElevation: sunElevation)
+        var faults = assessed.faults.filter { !thresholds.disabled.contains($0.key) }
         // Hidden: what an open or present fault of a higher rank would make look wrong.
         let hidden = Set((Set(open.keys).union(faults.keys)).flatMap(\.hides))
         faults = faults.filter { !hidden.contains($0.key) }
 
         var out: [DetectorTransition] = []
-        for kind in EventKind.allCases where kind.isPictureFault && !unjudged.contains(kind) {
+        for kind in EventKind.allCases where kind.isPictureFault && !assessed.unjudged.contains(kind) {
             if hidden.contains(kind) {
                 resetStreak(kind)
                 continue
@@ -183,9 +183,13 @@ public struct CameraDetector: Sendable {
         open[kind] = Open(since: since, lastUpdate: updatedAt, evidence: evidence, reason: reason)
     }
 
-    /// Which picture faults these statistics show, each with its evidence.
-    func assess(_ stats: FrameStats, night: Bool, sunElevation: Double? = nil) -> [EventKind: [String: Double]] {
-        var faults = signalFaults(stats)
+    /// Which picture faults these statistics show, each with its evidence, and which kinds they cannot judge (see
+    /// `signalJudgement`).
+    func assess(_ stats: FrameStats, night: Bool, sunElevation: Double? = nil)
+        -> (faults: [EventKind: [String: Double]], unjudged: Set<EventKind>)
+    {
+        let signal = signalJudgement(stats)
+        var faults = signal.faults
         let darkLuma = night ? thresholds.darkLumaNight : thresholds.darkLumaDay
         if stats.meanLuma <= darkLuma && stats.darkFraction >= thresholds.darkFraction {
             faults[.tooDark] = ["meanLuma": stats.meanLuma, "darkFraction": stats.darkFraction, "threshold": darkLuma]
@@ -224,7 +228,7 @@ public struct CameraDetector: Sendable {
         }
         if let sunElevation, let evidence = irCut(stats, sunElevation: sunElevation) { faults[.irCut] = evidence }
         if let evidence = moved(stats) { faults[.cameraMoved] = evidence }
-        return faults
+        return (faults, signal.unjudged)
     }
 
     /// The upper median of a non-empty list: a baseline's value, robust to a few odd observations.
@@ -274,4 +278,9 @@ public struct CameraDetector: Sendable {
     ) -> DetectorTransition {
         DetectorTransition(device: camera, kind: kind, phase: phase, at: time, since: since, evidence: evidence, reason: reason)
     }
+}
+
+/// Bits between a hash and the nearest of a scene's (a learned baseline's, a reference picture's); nil for no scene.
+func nearestHashDistance(_ hash: UInt64, in scene: [UInt64]) -> Int? {
+    scene.map { FrameStats.hashDistance(hash, $0) }.min()
 }

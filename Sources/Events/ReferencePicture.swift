@@ -38,12 +38,16 @@ public struct ReferencePicture: Sendable, Codable, Equatable {
     public static func make(
         camera: String, at time: Date, index: RecordingIndex, by: String, now: Date
     ) throws -> ReferencePicture? {
-        let nearby = try index.analysedKeyframes(camera: camera, from: time - sceneSpan, to: time + sceneSpan)
-        func offset(_ keyframe: RecordedKeyframe) -> TimeInterval { abs(keyframe.wallClock.timeIntervalSince(time)) }
-        guard let chosen = nearby.min(by: { offset($0) < offset($1) }), let stats = chosen.stats else { return nil }
+        // One read wide enough for the keyframe chosen within `sceneSpan` and the scene `sceneSpan` either side of it.
+        let around = try index.analysedKeyframes(camera: camera, from: time - 2 * sceneSpan, to: time + 2 * sceneSpan)
+        func offset(_ keyframe: RecordedKeyframe, from moment: Date) -> TimeInterval {
+            abs(keyframe.wallClock.timeIntervalSince(moment))
+        }
+        guard let chosen = around.min(by: { offset($0, from: time) < offset($1, from: time) }),
+            offset(chosen, from: time) <= sceneSpan, let stats = chosen.stats
+        else { return nil }
         // The scene is centred on the keyframe chosen, not on the moment asked for.
-        let scene = try index.analysedKeyframes(
-            camera: camera, from: chosen.wallClock - sceneSpan, to: chosen.wallClock + sceneSpan + 0.001)
+        let scene = around.filter { offset($0, from: chosen.wallClock) <= sceneSpan }
         return ReferencePicture(
             camera: camera, keyframeAt: chosen.wallClock, stats: stats,
             sceneHashes: scene.compactMap { $0.stats?.perceptualHash }, setBy: by, setAt: now)
@@ -51,6 +55,6 @@ public struct ReferencePicture: Sendable, Codable, Equatable {
 
     /// Bits between a hash and the nearest of the reference scene's.
     func distance(_ hash: UInt64) -> Int {
-        sceneHashes.map { FrameStats.hashDistance(hash, $0) }.min() ?? FrameStats.hashDistance(hash, stats.perceptualHash)
+        nearestHashDistance(hash, in: sceneHashes) ?? FrameStats.hashDistance(hash, stats.perceptualHash)
     }
 }

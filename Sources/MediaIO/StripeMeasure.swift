@@ -22,14 +22,33 @@ enum StripeMeasure {
         var crossed = false
         var peak = 0.0
         for lag in 2...(count / 4) {
-            var sum = 0.0
-            for index in 0..<(count - lag) { sum += residual[index] * residual[index + lag] }
+            let sum = residual.withUnsafeBufferPointer { lagProduct($0, lag: lag) }
             // Normalised by the energy, and scaled up for the overlap the lag loses.
             let correlation = sum / energy * Double(count) / Double(count - lag)
             if correlation < 0 { crossed = true }
             if crossed { peak = max(peak, correlation) }
         }
         return (energy / Double(count)).squareRoot() * peak
+    }
+
+    /// Σ values[i]·values[i + lag], over four running sums: one float sum is a chain of dependent additions, which
+    /// LLVM may not reorder, and the autocorrelation took a tenth of the kernel's time that way.
+    static func lagProduct(_ values: UnsafeBufferPointer<Double>, lag: Int) -> Double {
+        let count = values.count - lag
+        var sums = SIMD4<Double>()
+        var index = 0
+        while index + 4 <= count {
+            let near = SIMD4<Double>(values[index], values[index + 1], values[index + 2], values[index + 3])
+            let far = index + lag
+            sums += near * SIMD4<Double>(values[far], values[far + 1], values[far + 2], values[far + 3])
+            index += 4
+        }
+        var tail = 0.0
+        while index < count {
+            tail += values[index] * values[index + lag]
+            index += 1
+        }
+        return sums.sum() + tail
     }
 
     /// Means of runs of whole entries, about `binTarget` of them.

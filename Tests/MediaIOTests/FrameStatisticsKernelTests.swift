@@ -20,13 +20,15 @@ struct FrameStatisticsKernelTests {
     /// The definitions of `FrameStats`, written the obvious way.
     static func reference(_ pixels: [UInt8], width: Int, height: Int, stride rowStride: Int) -> Reference {
         func at(_ x: Int, _ y: Int) -> Int { Int(pixels[y * rowStride + x]) }
+        // The mean over rows 0, step, 2·step, … with step = height / 256.
+        let gridRows = Array(stride(from: 0, to: height, by: max(1, height / 256)))
         var sum = 0
-        for y in 0..<height {
+        for y in gridRows {
             for x in 0..<width { sum += at(x, y) }
         }
-        let mean = Double(sum) / Double(width * height)
-        // Everything but the mean over rows 1, 1 + step, … with step = height / 128 (row 0 of a picture under 3 rows).
-        let rows = height < 3 ? [0] : Array(stride(from: 1, to: height - 1, by: max(1, height / 128)))
+        let mean = Double(sum) / Double(width * gridRows.count)
+        // Everything else over rows 1, 1 + step, … with step = height / 64 (row 0 of a picture under 3 rows).
+        let rows = height < 3 ? [0] : Array(stride(from: 1, to: height - 1, by: max(1, height / 64)))
         var sampledSum = 0
         var squares = 0
         var dark = 0
@@ -88,13 +90,28 @@ struct FrameStatisticsKernelTests {
     }
 
     @Test(
-        "matches the scalar reference exactly on random planes",
-        arguments: [(1, 1), (2, 5), (3, 3), (31, 7), (32, 4), (33, 9), (67, 13), (320, 240), (321, 17), (1920, 36), (643, 1081)])
+        "matches the scalar reference exactly on random and blocky planes",
+        arguments: [
+            (1, 1), (2, 5), (3, 3), (17, 3), (18, 3), (31, 7), (32, 4), (33, 9), (67, 13), (320, 240), (321, 17),
+            (1920, 36), (643, 1081), (1920, 1080),
+        ])
     func matchesReference(_ size: (Int, Int)) {
         let (width, height) = size
         let stride = width + 13
         var generator = SplitMix(seed: UInt64(width * 1000 + height))
-        let pixels = (0..<(stride * height)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let noise = (0..<(stride * height)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        // Random 5×5 blocks of a few levels, dark and bright included: flat neighbourhoods, edges of every strength.
+        let levels: [UInt8] = [0, 10, 16, 100, 101, 180, 235, 255]
+        let blockLevels = (0..<((stride / 5 + 1) * (height / 5 + 1))).map { _ in levels[Int(generator.next() % 8)] }
+        let blocks = (0..<(stride * height)).map { blockLevels[(($0 / stride) / 5) * (stride / 5 + 1) + ($0 % stride) / 5] }
+        for pixels in [noise, blocks] {
+            Self.expectReference(pixels, width: width, height: height, stride: stride)
+        }
+        let flat = Self.compute(blocks, width: width, height: height, stride: stride).uniformFraction ?? 0
+        #expect(width * height < 1000 || flat > 0.2, "the blocks must have flat neighbourhoods: \(flat)")
+    }
+
+    static func expectReference(_ pixels: [UInt8], width: Int, height: Int, stride: Int) {
         let stats = Self.compute(pixels, width: width, height: height, stride: stride)
         let expected = Self.reference(pixels, width: width, height: height, stride: stride)
         #expect(stats.meanLuma == expected.mean)

@@ -28,8 +28,11 @@ struct IndexCommand: ParsableCommand {
     @Flag(name: .customLong("no-analyze"), help: "List keyframes only; decode nothing.")
     var noAnalyze = false
 
-    @Option(help: ArgumentHelp("Decoder threads; 0 = one per core.", valueName: "n"))
-    var decoderThreads: Int = 0
+    @Option(
+        help: ArgumentHelp(
+            "Decoder threads; 0 = one per core. More than one decodes faster, but FFmpeg then does not say reliably "
+                + "which keyframes it concealed damage in, so picture corruption is not judged.", valueName: "n"))
+    var decoderThreads: Int = 1
 
     @OptionGroup var logging: LoggingOptions
 

@@ -233,8 +233,11 @@ public enum FrameStatistics {
 
     fileprivate typealias Lanes = SIMD8<Int16>
 
-    /// Lane sums of one run of blocks; each lane gains at most 1,024 (a square's high part, below) per block, so a run
-    /// is at most 31 blocks long.
+    /// Lane sums of one run of blocks. A block adds two samples to each lane (its even and its odd sample), so a run of
+    /// 16 blocks adds 32, and the bounds per lane are: |Laplacian| ≤ 1,020, 32,640 in all (signed); h² ≤ 1,024,
+    /// 32,768 (read unsigned); −992 ≤ h·l ≤ 961, −31,744 … 30,752; l² ≤ 961, 30,752; |mask| ≤ 2,040, 65,280 (read
+    /// unsigned). The extremes are ordinary pictures: a row over a one-level step of a smooth sky has Laplacian −1
+    /// everywhere (l = 31), a pixel checkerboard the largest mask (kernel tests).
     private struct LaplacianLanes {
         var sum = Lanes()
         /// Σ|Laplacian|² as 1,024·Σh² + 64·Σh·l + Σl², with Laplacian = 32h + l, 0 ≤ l < 32: every product fits 16 bits.
@@ -243,10 +246,9 @@ public enum FrameStatistics {
         var lowSquares = Lanes()
         var edges = Lanes()
         var flat = Lanes()
-        /// Read unsigned: ≤ 2,040 per block.
         var mask = Lanes()
 
-        static let run = 31
+        static let run = 16
 
         /// Adds the samples whose neighbourhoods are given, lane by lane; branch-free, as a comparison is the sign bit
         /// of a difference.
@@ -275,11 +277,15 @@ public enum FrameStatistics {
 
         func flush(into totals: inout RowTotals) {
             func total(_ lanes: Lanes) -> Int { (0..<Lanes.scalarCount).reduce(0) { $0 + Int(lanes[$1]) } }
+            func unsigned(_ lanes: Lanes) -> Int {
+                (0..<Lanes.scalarCount).reduce(0) { $0 + Int(UInt16(bitPattern: lanes[$1])) }
+            }
             totals.laplacianSum += Int64(total(sum))
-            totals.laplacianSquares += Int64(1024 * total(highSquares) + 64 * total(crossProducts) + total(lowSquares))
+            totals.laplacianSquares += Int64(
+                1024 * unsigned(highSquares) + 64 * total(crossProducts) + unsigned(lowSquares))
             totals.edges += total(edges)
             totals.flat += total(flat)
-            totals.maskSum += Int64((0..<Lanes.scalarCount).reduce(0) { $0 + Int(UInt16(bitPattern: mask[$1])) })
+            totals.maskSum += Int64(unsigned(mask))
         }
     }
 

@@ -90,7 +90,7 @@ struct FrameStatisticsKernelTests {
     }
 
     @Test(
-        "matches the scalar reference exactly on random and blocky planes",
+        "matches the scalar reference exactly on random, blocky, stepped and checkerboard planes",
         arguments: [
             (1, 1), (2, 5), (3, 3), (17, 3), (18, 3), (31, 7), (32, 4), (33, 9), (67, 13), (320, 240), (321, 17),
             (1920, 36), (643, 1081), (1920, 1080),
@@ -104,7 +104,11 @@ struct FrameStatisticsKernelTests {
         let levels: [UInt8] = [0, 10, 16, 100, 101, 180, 235, 255]
         let blockLevels = (0..<((stride / 5 + 1) * (height / 5 + 1))).map { _ in levels[Int(generator.next() % 8)] }
         let blocks = (0..<(stride * height)).map { blockLevels[(($0 / stride) / 5) * (stride / 5 + 1) + ($0 % stride) / 5] }
-        for pixels in [noise, blocks] {
+        // The extremes of the lane sums: a one-level step in a smooth sky (Laplacian −1 on the row above it, every
+        // sample), and a pixel checkerboard of 0 and 255 (the largest Laplacian and mask).
+        let step = (0..<(stride * height)).map { index -> UInt8 in index / stride % 2 == 0 ? 100 : 101 }
+        let checkerboard = (0..<(stride * height)).map { index -> UInt8 in (index / stride + index % stride) % 2 == 0 ? 0 : 255 }
+        for pixels in [noise, blocks, step, checkerboard] {
             Self.expectReference(pixels, width: width, height: height, stride: stride)
         }
         let flat = Self.compute(blocks, width: width, height: height, stride: stride).uniformFraction ?? 0

@@ -83,15 +83,24 @@ struct LiveServiceTests {
         defer { rig.cleanUp() }
         let gateway = try rig.serve(["--segment-seconds", "10"])
         #expect(try Self.eventually(30) { try cameras.allSatisfy { try !rig.index.keyframes(camera: $0).isEmpty } })
-        Thread.sleep(forTimeInterval: 60)
+        Thread.sleep(forTimeInterval: 55)
+        // The frame rate is a one-second reading; five of them a second apart, and their median judged. One reading
+        // alone is the shared machine's: a window ending on a burst after a stall read 29 (CI), and a second in which
+        // every process stalled read 21 for four cameras at once (CI, with the fleet's servers beside).
+        var readings: [String: [Double]] = [:]
+        for _ in 1...5 {
+            for camera in try Self.status(gateway).cameras { readings[camera.camera, default: []].append(camera.frameRate ?? 0) }
+            Thread.sleep(forTimeInterval: 1)
+        }
 
         let status = try Self.status(gateway)
         #expect(status.service == "running")
         #expect(status.cameras.map(\.camera) == cameras)
         for camera in status.cameras {
             #expect(camera.state == .streaming, "\(camera.camera)")
-            // 25 fps sent; a window that ends on a burst after a stall of the shared machine reads up to 29 (CI).
-            #expect((22...30).contains(camera.frameRate ?? 0), "\(camera.camera) frame rate \(camera.frameRate ?? 0)")
+            // 25 fps sent.
+            let rates = readings[camera.camera, default: []].sorted()
+            #expect(rates.count == 5 && (22...28).contains(rates[2]), "\(camera.camera) frame rates \(rates)")
             #expect(abs((camera.gop ?? 0) - 1) < 0.05, "\(camera.camera) GOP \(camera.gop ?? 0)")
             #expect((camera.bitrate ?? 0) > 10_000)
         }

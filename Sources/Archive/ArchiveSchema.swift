@@ -210,6 +210,28 @@ extension ArchiveDatabase {
                 try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN concealed INTEGER")
             }
         }
+        migrator.registerMigration("v10: stream readings") { db in
+            // What a recorded camera's conformance detectors judge (`StreamReadingLog`), kept so a replay judges it as
+            // the live detector did: throughput readings packed ten to a row, clock offsets, and the frame rate each
+            // analysed keyframe's stream declared, with when the detector heard it (its analysis's end).
+            try db.execute(
+                sql: """
+                    CREATE TABLE stream_throughput (
+                        camera TEXT NOT NULL,
+                        wall_time REAL NOT NULL,
+                        readings BLOB NOT NULL
+                    );
+                    CREATE INDEX stream_throughput_by_time ON stream_throughput (camera, wall_time);
+                    CREATE TABLE clock_reading (
+                        camera TEXT NOT NULL,
+                        wall_time REAL NOT NULL,
+                        offset REAL NOT NULL
+                    );
+                    CREATE INDEX clock_reading_by_time ON clock_reading (camera, wall_time);
+                    ALTER TABLE recorded_keyframe ADD COLUMN declared_frame_rate REAL;
+                    ALTER TABLE recorded_keyframe ADD COLUMN analysed_at REAL;
+                    """)
+        }
         return migrator
     }
 }

@@ -6,8 +6,13 @@ public import MediaIO
 public enum IndexWrite: Sendable {
     case keyframe(RecordedKeyframe)
     case gap(RecordingGap)
-    /// A keyframe's statistics, once analysed (after its `.keyframe`).
-    case stats(camera: String, wallClock: Date, stats: FrameStats)
+    /// A keyframe's statistics, once analysed (after its `.keyframe`), and the frame rate its stream declared when
+    /// its analysis ended (nil: not kept).
+    case stats(camera: String, wallClock: Date, stats: FrameStats, declared: DeclaredFrameRate?)
+    /// A camera's throughput readings, oldest first (`StreamReadingLog`).
+    case throughput(camera: String, [ThroughputReading])
+    /// A camera's clock against the gateway's.
+    case clockReading(ClockReading)
 }
 
 /// A recorded keyframe of a live camera: when it was, and where to cut to play from it.
@@ -99,21 +104,26 @@ public struct RecordingIndex: Sendable {
                     ).execute(arguments: [gap.camera, gap.from.timeIntervalSince1970, gap.to.timeIntervalSince1970, gap.reason])
                     try runs.gap(
                         camera: gap.camera, from: gap.from.timeIntervalSince1970, to: gap.to.timeIntervalSince1970, db)
-                case .stats(let camera, let wallClock, let stats):
+                case .stats(let camera, let wallClock, let stats, let declared):
                     try db.cachedStatement(
                         sql: """
                             UPDATE recorded_keyframe SET width = ?, height = ?, mean_luma = ?, luma_stddev = ?, dark_fraction = ?,
                                 bright_fraction = ?, sharpness = ?, edge_density = ?, phash = ?, mean_u = ?, mean_v = ?,
                                 saturation = ?, noise = ?, uniform_fraction = ?, stripes = ?, concealed = ?,
-                                thumbnail = ?
+                                thumbnail = ?, declared_frame_rate = ?, analysed_at = ?
                             WHERE camera = ? AND wall_time = ?
                             """
                     ).execute(arguments: [
                         stats.width, stats.height, stats.meanLuma, stats.lumaStdDev, stats.darkFraction, stats.brightFraction,
                         stats.sharpness, stats.edgeDensity, Int64(bitPattern: stats.perceptualHash), stats.meanU, stats.meanV,
                         stats.saturation, stats.noise, stats.uniformFraction, stats.stripes, stats.concealed,
-                        Self.thumbnailData(stats.thumbnail), camera, wallClock.timeIntervalSince1970,
+                        Self.thumbnailData(stats.thumbnail), declared?.rate, declared?.at.timeIntervalSince1970, camera,
+                        wallClock.timeIntervalSince1970,
                     ])
+                case .throughput(let camera, let readings):
+                    try StreamReadingLog.insertThroughput(camera: camera, readings, db)
+                case .clockReading(let reading):
+                    try StreamReadingLog.insertClock(reading, db)
                 }
             }
             try packed.write(db)
@@ -150,8 +160,8 @@ public struct RecordingIndex: Sendable {
     }
 
     /// Stores the statistics of a recorded keyframe (identified by camera and wall-clock time).
-    public func setStats(camera: String, wallClock: Date, stats: FrameStats) throws {
-        try apply([.stats(camera: camera, wallClock: wallClock, stats: stats)])
+    public func setStats(camera: String, wallClock: Date, stats: FrameStats, declared: DeclaredFrameRate? = nil) throws {
+        try apply([.stats(camera: camera, wallClock: wallClock, stats: stats, declared: declared)])
     }
 
     /// The last keyframe of a camera at or before `time`, where playing from `time` must start.
@@ -213,13 +223,15 @@ public struct RecordingIndex: Sendable {
         }
     }
 
-    /// Removes gaps and health history older than `time` for a camera: what retention no longer covers.
+    /// Removes gaps, discontinuities and stream readings older than `time` for a camera: what retention no longer
+    /// covers.
     public func trimHistory(camera: String, before time: Date) throws {
         try store.write("trim history") { db in
             let cut = time.timeIntervalSince1970
             try db.execute(sql: "DELETE FROM recording_gap WHERE camera = ? AND to_time < ?", arguments: [camera, cut])
-            try db.execute(
-                sql: "DELETE FROM timeline_discontinuity WHERE camera = ? AND wall_time < ?", arguments: [camera, cut])
+            for table in ["timeline_discontinuity", "stream_throughput", "clock_reading"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE camera = ? AND wall_time < ?", arguments: [camera, cut])
+            }
         }
     }
 

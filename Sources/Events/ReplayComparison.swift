@@ -38,7 +38,8 @@ public struct ReplayComparison: Sendable, Encodable {
     public var from: Date
     public var to: Date
     public var rows: [Row]
-    /// Stored events of kinds a replay of this camera cannot judge (`DetectorReplay.notReplayedForRecorded`).
+    /// Stored events of kinds a replay of this camera cannot judge: a recorded camera's conformance kinds
+    /// (`DetectorReplay.judgedFromStreamReadings`) over a range with no stream readings stored.
     public var notReplayed: [StoredEvent]
     /// Analysed keyframes replayed, and those of them stored without a thumbnail or saturation (before they were
     /// kept): for those, frozen falls back to brightness and detail, and IR-cut is not judged, which may differ from
@@ -104,7 +105,7 @@ public struct DetectorBacktest: Sendable {
     }
 
     /// The replay of `camera` over `from..<to` with `thresholds`: its health history (with the state it was in at
-    /// `from`), analysed keyframes and patrol visits.
+    /// `from`), analysed keyframes, patrol visits and stream readings.
     /// `location`: where the camera is, for IR-cut (the registry's; nil: not judged).
     public func replay(
         camera: String, location: Coordinate?, from: Date, to: Date, thresholds: DetectorThresholds, timeZone: TimeZone
@@ -114,15 +115,17 @@ public struct DetectorBacktest: Sendable {
         let history = (before.map { [$0] } ?? []) + (try health.transitions(camera: camera, from: from, to: to))
         let keyframes = try RecordingIndex(store: archive).analysedKeyframes(camera: camera, from: from, to: to)
         let visits = try PatrolVisitLog(store: archive).visits(camera: camera, from: from, to: to)
+        let stream = try StreamReadingLog(store: archive).history(camera: camera, from: from, to: to)
         let replayed = DetectorReplay.run(
             camera: camera, thresholds: thresholds, timeZone: timeZone, location: location, health: history, keyframes: keyframes,
-            visits: visits, reference: try events?.reference(camera: camera), until: to)
+            visits: visits, stream: stream, reference: try events?.reference(camera: camera), until: to)
         let stored = try events?.events(EventQuery(device: camera, from: from, to: to, limit: Int.max)) ?? []
-        // A patrol camera's visits carry everything its detector judged; a recorded camera's stream facts are not kept.
+        // A patrol camera's visits carry everything its detector judged; a recorded camera's stream readings are kept
+        // since archive schema v10 (a range before it has none).
         let patrolled = !visits.isEmpty && keyframes.isEmpty
         var comparison = ReplayComparison.compare(
             camera: camera, replayed: replayed, stored: stored, from: from, to: to,
-            judged: { patrolled || !DetectorReplay.notReplayedForRecorded.contains($0) })
+            judged: { patrolled || !stream.isEmpty || !DetectorReplay.judgedFromStreamReadings.contains($0) })
         comparison.keyframes = keyframes.count
         comparison.keyframesWithoutThumbnail =
             keyframes.filter {

@@ -193,7 +193,7 @@ public final class CameraWorker: Sendable {
             let now = clock.monotonicNanoseconds
             let stamp = packet.dts ?? packet.pts
             if let reading = meter.count(bytes: packet.size, stamp: stamp, at: now) {
-                report(.throughput(camera: camera, bytes: reading.bytes, frames: reading.frames, seconds: reading.seconds))
+                reportThroughput(reading)
                 reportReception(of: source, since: &received)
             }
             if let since = streamingSince {

@@ -49,22 +49,22 @@ extension IngestService {
             board.withLock { $0.cameras[camera]?.transport = transport }
         case .segmentOpened(let camera, let path):
             board.withLock { $0.cameras[camera]?.segment = path }
-        case .throughput(let camera, let bytes, let frames, let seconds):
+        case .throughput(let camera, let bytes, let frames, let seconds, let at):
             let (bitrate, frameRate) = (Double(bytes * 8) / seconds, Double(frames) / seconds)
             board.withLock { board in
                 board.cameras[camera]?.bitrate = bitrate
                 board.cameras[camera]?.frameRate = frameRate
             }
-            let reading = Observation.Reading.throughput(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: Date())
+            let reading = Observation.Reading.throughput(bitrate: bitrate, frameRate: frameRate, seconds: seconds, at: at)
             observe(places.observation(camera, reading))
         case .reception(let camera, let lost, let dropped):
             board.withLock { board in
                 board.cameras[camera]?.packetsLost += lost
                 board.cameras[camera]?.framesDropped += dropped
             }
-        case .clockOffset(let camera, let seconds):
+        case .clockOffset(let camera, let seconds, let at):
             board.withLock { $0.cameras[camera]?.clockOffset = seconds }
-            observe(places.observation(camera, .clockOffset(seconds: seconds, at: Date())))
+            observe(places.observation(camera, .clockOffset(seconds: seconds, at: at)))
         }
     }
 

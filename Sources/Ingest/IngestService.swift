@@ -65,7 +65,11 @@ public final class IngestService: Sendable {
                 threads: configuration.analysisThreads, queueDepth: configuration.analysisQueueDepth,
                 thumbnailInterval: configuration.thumbnailInterval
             ) { [observe] analysed in
-                indexer.setStats(camera: analysed.camera, wallClock: analysed.wallClock, stats: analysed.stats)
+                // The declared rate with this moment: the detector hears it now (`observe` below), and judges the
+                // throughput it receives from now on against it; a replay must too.
+                indexer.setStats(
+                    camera: analysed.camera, wallClock: analysed.wallClock, stats: analysed.stats,
+                    declared: DeclaredFrameRate(rate: analysed.declaredFrameRate, at: Date()))
                 if let jpeg = analysed.thumbnail {
                     do {
                         try thumbnails.keep(jpeg, camera: analysed.camera, wallClock: analysed.wallClock)

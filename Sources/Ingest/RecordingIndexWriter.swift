@@ -4,8 +4,9 @@ public import Foundation
 public import MediaIO
 import Synchronization
 
-/// Writes what workers record into the archive's recording index: every keyframe, its statistics once analysed, and
-/// a gap row for every stretch between the last keyframe before an outage and the first after it.
+/// Writes what workers record into the archive's recording index: every keyframe, its statistics once analysed, a gap
+/// row for every stretch between the last keyframe before an outage and the first after it, and the stream readings
+/// the conformance detectors judge (throughput, ten readings to a row; clock offsets), so a replay can judge them too.
 ///
 /// Workers and analysis threads only queue their writes (`handle`, `setStats`); one writer thread of its own applies
 /// whatever is queued in one transaction every `interval`, in the order queued. So a camera's thread never waits for
@@ -18,6 +19,8 @@ public final class RecordingIndexWriter: Sendable {
     private let onResult: @Sendable ((any Error)?) -> Void
     /// Per camera: the last keyframe's time, and why recording stopped since then, if it did.
     private let state = Mutex<[String: (lastKeyframe: Date?, outage: String?)]>([:])
+    /// Per camera: throughput readings not yet a whole row (`StreamReadingLog.readingsPerRow`).
+    private let readings = Mutex<[String: [ThroughputReading]]>([:])
     private let pending = WriteBacklog<IndexWrite>()
     private let threads = ServiceThreads()
     private let wake = DispatchSemaphore(value: 0)
@@ -36,6 +39,7 @@ public final class RecordingIndexWriter: Sendable {
                 _ = wake.wait(timeout: .now() + interval)
                 flush()
             }
+            queueReadings(of: nil)
             flush()
         }
     }
@@ -61,21 +65,46 @@ public final class RecordingIndexWriter: Sendable {
                 IndexWrite.gap(RecordingGap(camera: keyframe.camera, from: from, to: keyframe.wallClock, reason: reason))
             }
             pending.append(contentsOf: [gap, .keyframe(keyframe)].compactMap { $0 })
-        case .health(let transition) where transition.state == .offline || transition.state == .stalled:
+        case .health(let transition):
+            // A connection's end writes its last readings: they would otherwise wait for the camera's return.
+            queueReadings(of: transition.camera)
+            guard transition.state == .offline || transition.state == .stalled else { return }
             state.withLock { cameras in
                 let last = cameras[transition.camera]?.lastKeyframe
                 if cameras[transition.camera]?.outage == nil {
                     cameras[transition.camera] = (last, transition.reason?.rawValue ?? transition.state.rawValue)
                 }
             }
+        case .throughput(let camera, let bytes, let frames, let seconds, let at):
+            let row = readings.withLock { cameras -> [ThroughputReading]? in
+                cameras[camera, default: []].append(ThroughputReading(at: at, bytes: bytes, frames: frames, seconds: seconds))
+                guard cameras[camera, default: []].count >= StreamReadingLog.readingsPerRow else { return nil }
+                return cameras.removeValue(forKey: camera)
+            }
+            if let row { pending.append(.throughput(camera: camera, row)) }
+        case .clockOffset(let camera, let seconds, let at):
+            pending.append(.clockReading(ClockReading(camera: camera, at: at, offset: seconds)))
         default:
             break
         }
     }
 
-    /// Queues a keyframe's statistics (after its keyframe: a worker queues the keyframe before it offers it to analysis).
-    public func setStats(camera: String, wallClock: Date, stats: FrameStats) {
-        pending.append(.stats(camera: camera, wallClock: wallClock, stats: stats))
+    /// Queues a keyframe's statistics and the frame rate its stream declared as its analysis ended (after its keyframe:
+    /// a worker queues the keyframe before it offers it to analysis).
+    public func setStats(camera: String, wallClock: Date, stats: FrameStats, declared: DeclaredFrameRate? = nil) {
+        pending.append(.stats(camera: camera, wallClock: wallClock, stats: stats, declared: declared))
+    }
+
+    /// Queues the throughput readings held for `camera` (every camera's, with nil), however few.
+    private func queueReadings(of camera: String?) {
+        let held = readings.withLock { cameras -> [(String, [ThroughputReading])] in
+            guard let camera else {
+                defer { cameras = [:] }
+                return cameras.map { ($0.key, $0.value) }
+            }
+            return cameras.removeValue(forKey: camera).map { [(camera, $0)] } ?? []
+        }
+        pending.append(contentsOf: held.map { IndexWrite.throughput(camera: $0.0, $0.1) })
     }
 
     /// Applies the queued writes; on failure they go back to the head of the queue.

@@ -1,5 +1,5 @@
 public import Archive
-import Foundation
+public import Foundation
 
 /// What a camera worker reports, on its own thread.
 public enum WorkerEvent: Sendable {
@@ -10,10 +10,11 @@ public enum WorkerEvent: Sendable {
     /// A keyframe was recorded: where it is on the timeline and on disk.
     case keyframe(RecordedKeyframe)
     case segmentOpened(camera: String, path: String)
-    /// About once a second while streaming: bytes and video frames received since the last report.
-    case throughput(camera: String, bytes: Int, frames: Int, seconds: Double)
+    /// About once a second while streaming: bytes and video frames received over the `seconds` that ended `at`.
+    case throughput(camera: String, bytes: Int, frames: Int, seconds: Double, at: Date)
     /// RTP packets lost and frames dropped since the last report (sources that count them).
     case reception(camera: String, packetsLost: Int, framesDropped: Int)
-    /// At a keyframe, once the camera has told its clock (RTCP sender reports): seconds it is ahead of the gateway's.
-    case clockOffset(camera: String, seconds: Double)
+    /// At a keyframe, once the camera has told its clock (RTCP sender reports): seconds it is ahead of the gateway's,
+    /// as measured `at`.
+    case clockOffset(camera: String, seconds: Double, at: Date)
 }

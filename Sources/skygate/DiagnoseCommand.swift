@@ -18,14 +18,16 @@ struct DiagnoseCommand: ParsableCommand {
             abstract: "Replay the detectors over a camera's stored history with other thresholds (backtesting).",
             discussion: """
                 Runs the detectors again over what the camera's detectors saw, as stored: its health history, its \
-                analysed keyframes' statistics and its patrol visits; nothing is decoded. Starts from the thresholds \
+                analysed keyframes' statistics, its patrol visits, and a recorded camera's stream readings \
+                (throughput a second at a time, keyframe times, clock offsets, declared frame rates); nothing is \
+                decoded. Starts from the thresholds \
                 in force (--detectors, the file `serve` was given; defaults without it), changed by each --set. Then \
                 sets the events it raises against the stored ones: same (raised and cleared when they were), changed \
                 (the same fault raised or cleared at another time), never raised, newly raised.
 
                 A recorded camera's stream conformance kinds (stream degraded, frame rate shortfall, long GOP, clock \
-                offset) are not replayed: their observations are not stored; its stored events of those kinds are \
-                listed apart. Begin the range where the service began (or at a quiet time): the replay learns the \
+                offset) are replayed from its stream readings, kept since this version's archive (schema v10); over a \
+                range without them, its stored events of those kinds are listed apart. Begin the range where the service began (or at a quiet time): the replay learns the \
                 camera's normal picture afresh from the first clean keyframes, as the service did when it started.
 
                 Example: skygate diagnose replay --camera 33010600001320000001 --from now-7d --set darkLumaDay=30 \

@@ -29,7 +29,7 @@ struct AnalysedKeyframeTests {
         }
         try index.apply([
             .keyframe(keyframe(0, stats)), .keyframe(keyframe(2, nil)), .keyframe(keyframe(4, nil)),
-            .stats(camera: "c", wallClock: t0 + 4, stats: later),
+            .stats(camera: "c", wallClock: t0 + 4, stats: later, declared: nil),
         ])
         let read = try index.analysedKeyframes(camera: "c", from: t0, to: t0 + 10)
         #expect(read.map(\.wallClock) == [t0, t0 + 4], "the keyframe never analysed is not one the detector saw")

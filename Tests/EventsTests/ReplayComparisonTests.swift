@@ -41,7 +41,7 @@ struct ReplayComparisonTests {
         ]
         let comparison = ReplayComparison.compare(
             camera: "c", replayed: replayed, stored: stored, from: Self.t0, to: Self.t0 + 1000,
-            judged: { !DetectorReplay.notReplayedForRecorded.contains($0) })
+            judged: { !DetectorReplay.judgedFromStreamReadings.contains($0) })
         let outcomes = comparison.rows.map { "\($0.outcome.rawValue) \($0.kind.rawValue)" }
         #expect(
             outcomes == ["same offline", "changed too_dark", "never_raised blur", "newly_raised occlusion", "same colour_cast"])

@@ -170,7 +170,7 @@ extension LiveWorkerTests.Events {
     /// The throughput reports, in order.
     var throughput: [(bytes: Int, frames: Int, seconds: Double)] {
         all.compactMap {
-            if case .throughput(_, let bytes, let frames, let seconds) = $0 { (bytes, frames, seconds) } else { nil }
+            if case .throughput(_, let bytes, let frames, let seconds, _) = $0 { (bytes, frames, seconds) } else { nil }
         }
     }
 }

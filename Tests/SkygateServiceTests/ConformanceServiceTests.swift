@@ -1,4 +1,5 @@
 import Access
+import Archive
 import CameraRegistry
 import Events
 import Foundation
@@ -51,6 +52,7 @@ struct ConformanceServiceTests {
         let service = try SkygateService(
             configuration: configuration, registry: registry, access: try AccessStore(path: directory + "/access.sqlite"),
             logger: Logger(label: "t"))
+        let started = Date()
         let running = Task { try await service.run() }
         // However the test ends: one that throws half-way must not leave its service running in the test process.
         defer { Task { await service.shutDown() } }
@@ -87,5 +89,20 @@ struct ConformanceServiceTests {
         // Delivered at most 25 of the 50 declared (less when the machine is loaded): under 0.6 of it.
         #expect(shortfall["declaredFrameRate"] == 50 && (shortfall["ratio"] ?? 1) < 0.6, "\(shortfall)")
         #expect(regularDeclared == 25, "the simulator's live encoder declares 25 frames/s: \(regularDeclared ?? -1)")
+
+        // Issue 17, item 3: replayed over what was stored (throughput readings, keyframe times, clock readings and
+        // declared rates), with the thresholds in force, the detectors give back each camera's events, these kinds
+        // included.
+        let backtest = DetectorBacktest(
+            archive: try ArchiveDatabase(path: directory + "/archive.sqlite"),
+            events: try EventStore(path: directory + "/events.sqlite"))
+        for (camera, kind) in [("slow", EventKind.longGOP), ("regular", .clockOffset), ("overstated", .frameRateShortfall)] {
+            let comparison = try backtest.replay(
+                camera: camera, location: nil, from: started.addingTimeInterval(-1), to: Date(), thresholds: thresholds,
+                timeZone: .current)
+            let rows = comparison.rows.map { "\($0.outcome.rawValue) \($0.kind.rawValue)" }
+            #expect(comparison.notReplayed.isEmpty, "\(camera): \(comparison.notReplayed.map(\.kind))")
+            #expect(comparison.reproducesStored && rows.contains("same \(kind.rawValue)"), "\(camera): \(rows)")
+        }
     }
 }

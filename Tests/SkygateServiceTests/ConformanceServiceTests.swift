@@ -104,5 +104,17 @@ struct ConformanceServiceTests {
             #expect(comparison.notReplayed.isEmpty, "\(camera): \(comparison.notReplayed.map(\.kind))")
             #expect(comparison.reproducesStored && rows.contains("same \(kind.rawValue)"), "\(camera): \(rows)")
         }
+        // Other thresholds predict otherwise: a GOP limit of 2.5 s, a clock allowed 2 minutes, a shortfall below 0.3 (it delivers about 0.5).
+        var lenient = thresholds
+        lenient.longGOPSeconds = 2.5
+        lenient.clockOffsetSeconds = 120
+        lenient.frameRateShortfallRatio = 0.3
+        for (camera, kind) in [("slow", EventKind.longGOP), ("regular", .clockOffset), ("overstated", .frameRateShortfall)] {
+            let comparison = try backtest.replay(
+                camera: camera, location: nil, from: started.addingTimeInterval(-1), to: Date(), thresholds: lenient,
+                timeZone: .current)
+            let rows = comparison.rows.map { "\($0.outcome.rawValue) \($0.kind.rawValue)" }
+            #expect(rows == ["never_raised \(kind.rawValue)"], "\(camera): \(rows)")
+        }
     }
 }

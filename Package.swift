@@ -124,6 +124,21 @@ let package = Package(
             ],
             swiftSettings: strictness
         ),
+        /// The fleet (issue 18): the central store on PostgreSQL (schema, leases, grid assignment with epochs), reached
+        /// through the exporters' PostgreSQL endpoint.
+        .target(
+            name: "Fleet",
+            dependencies: [
+                "EventExport",
+                "MediaIO",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictness
+        ),
         /// API tokens (stored hashed, with roles) and the append-only audit trail, in access.sqlite: what the
         /// gateway's auth and audit need, kept out of Gateway because the design keeps GRDB out of it.
         .target(
@@ -195,6 +210,7 @@ let package = Package(
         .target(
             name: "SkygateService",
             dependencies: [
+                "Fleet",
                 "FileLocking", "MediaIO", "Archive", "CameraRegistry", "Ingest", "Events", "EventExport", "Access", "Gateway", "GB28181",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -205,6 +221,7 @@ let package = Package(
         .executableTarget(
             name: "skygate",
             dependencies: [
+                "Fleet",
                 "CShim",
                 "MediaIO",
                 "Archive",
@@ -279,6 +296,7 @@ let package = Package(
             name: "CameraRegistryTests",
             dependencies: ["CameraRegistry", "Geo", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "MediaIO", "TestSupport"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "TestSupport"]),
         .testTarget(
             name: "skygateTests",
             dependencies: [

@@ -4,10 +4,8 @@ import Logging
 import MediaIO
 import NIOCore
 import NIOPosix
-import NIOSSL
 import PostgresNIO
 import Redaction
-import Synchronization
 
 /// Writes events into PostgreSQL: `skygate_event` holds each event's latest state (one row per event ID), and
 /// `skygate_event_change` every transition once (keyed by event ID and revision, the outbox sequence). Both inserts
@@ -20,9 +18,9 @@ public final class PostgresSink: EventSink {
 
     /// Connects to `url` (`postgres://user:password@host:port/database`) and creates the tables if missing.
     public init(url: String) throws {
-        let configuration = try Self.configuration(from: url)
+        let configuration = try PostgresEndpoint.configuration(from: url)
         do {
-            connection = try Self.bounded(
+            connection = try PostgresEndpoint.bounded(
                 PostgresConnection.connect(
                     on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: logger))
         } catch {
@@ -31,10 +29,10 @@ public final class PostgresSink: EventSink {
         }
         do {
             for statement in Self.schema {
-                _ = try Self.bounded(connection.query(PostgresQuery(unsafeSQL: statement), logger: logger))
+                _ = try PostgresEndpoint.bounded(connection.query(PostgresQuery(unsafeSQL: statement), logger: logger))
             }
         } catch {
-            _ = try? Self.bounded(connection.close())
+            _ = try? PostgresEndpoint.bounded(connection.close())
             throw EventsError(.sinkFailed, "cannot create Skygate's tables in PostgreSQL", underlying: String(reflecting: error))
         }
     }
@@ -70,18 +68,18 @@ public final class PostgresSink: EventSink {
     public func deliver(_ messages: [OutboxMessage]) throws -> [DeliveryResult] {
         do {
             guard !connection.isClosed else { throw SinkUnavailable("PostgreSQL connection closed") }
-            _ = try Self.bounded(connection.query("BEGIN", logger: logger))
+            _ = try PostgresEndpoint.bounded(connection.query("BEGIN", logger: logger))
             for message in messages {
                 let event = try message.event
                 let body = message.body
-                _ = try Self.bounded(
+                _ = try PostgresEndpoint.bounded(
                     connection.query(
                         """
                         INSERT INTO skygate_event_change (event_id, revision, device, phase, at)
                         VALUES (\(event.id), \(message.sequence), \(event.device), \(message.phase.rawValue), \(event.updatedAt))
                         ON CONFLICT (event_id, revision) DO NOTHING
                         """, logger: logger))
-                _ = try Self.bounded(
+                _ = try PostgresEndpoint.bounded(
                     connection.query(
                         """
                         INSERT INTO skygate_event (event_id, device, kind, state, since, raised_at, updated_at, cleared_at,
@@ -93,13 +91,13 @@ public final class PostgresSink: EventSink {
                         WHERE skygate_event.revision < excluded.revision
                         """, logger: logger))
             }
-            _ = try Self.bounded(connection.query("COMMIT", logger: logger))
+            _ = try PostgresEndpoint.bounded(connection.query("COMMIT", logger: logger))
             return messages.map { _ in .delivered }
         } catch let error as SinkUnavailable {
             throw error
         } catch {
             if connection.isClosed { throw SinkUnavailable("PostgreSQL connection lost: \(String(reflecting: error))") }
-            _ = try? Self.bounded(connection.query("ROLLBACK", logger: logger))
+            _ = try? PostgresEndpoint.bounded(connection.query("ROLLBACK", logger: logger))
             // One statement failed: the batch is retried message by message so only the bad one is charged.
             if messages.count > 1 {
                 var results: [DeliveryResult] = []
@@ -120,74 +118,6 @@ public final class PostgresSink: EventSink {
     }
 
     public func close() {
-        _ = try? Self.bounded(connection.close())
-    }
-
-    /// Waits for `future` at most `seconds`: a server that vanished mid-query (killed, network cut) must not hold the
-    /// exporter for ever. On the deadline the sink counts as unavailable and is rebuilt.
-    static func bounded<T: Sendable>(_ future: EventLoopFuture<T>, seconds: Int64 = 15) throws -> T {
-        let promise = future.eventLoop.makePromise(of: T.self)
-        let once = Once()
-        future.whenComplete { result in once.run { promise.completeWith(result) } }
-        let timeout = future.eventLoop.scheduleTask(in: .seconds(seconds)) {
-            once.run { promise.fail(SinkUnavailable("PostgreSQL did not answer within \(seconds) s")) }
-        }
-        defer { timeout.cancel() }
-        return try promise.futureResult.wait()
-    }
-
-    static func configuration(from url: String) throws -> PostgresConnection.Configuration {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-            let host = components.host, let user = components.user
-        else {
-            throw EventsError(
-                .invalidConfiguration, "the PostgreSQL URL must look like postgres://user:password@host:port/database")
-        }
-        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : nil
-        let query = Dictionary(
-            (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
-        return PostgresConnection.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: database?.isEmpty == false ? database : nil,
-            tls: try tls(sslmode: query["sslmode"], rootCertificate: query["sslrootcert"]))
-    }
-
-    /// libpq's `sslmode` (and `sslrootcert`), as a PostgreSQL URL gives them: `prefer` when absent, as libpq does.
-    /// `allow` and `prefer` encrypt when the server can, without checking its certificate; `require` insists on TLS;
-    /// `verify-ca` also checks the certificate against the root (the file, else the system's); `verify-full` also
-    /// checks the host name.
-    static func tls(sslmode: String?, rootCertificate: String?) throws -> PostgresConnection.Configuration.TLS {
-        func context(_ verification: CertificateVerification) throws -> NIOSSLContext {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = verification
-            if let rootCertificate { configuration.trustRoots = .file(rootCertificate) }
-            do { return try NIOSSLContext(configuration: configuration) } catch {
-                throw EventsError(.invalidConfiguration, "cannot set up TLS for PostgreSQL", underlying: "\(error)")
-            }
-        }
-        switch sslmode ?? "prefer" {
-        case "disable": return .disable
-        case "allow", "prefer": return .prefer(try context(.none))
-        case "require": return .require(try context(.none))
-        case "verify-ca": return .require(try context(.noHostnameVerification))
-        case "verify-full": return .require(try context(.fullVerification))
-        case let other:
-            throw EventsError(
-                .invalidConfiguration,
-                "sslmode '\(other)' is not one of disable, allow, prefer, require, verify-ca, verify-full")
-        }
-    }
-}
-
-/// Runs the first body it is given and ignores the rest: the answer and the deadline race to settle one promise.
-private final class Once: Sendable {
-    private let done = Mutex(false)
-
-    func run(_ body: () -> Void) {
-        let first = done.withLock { done in
-            defer { done = true }
-            return !done
-        }
-        if first { body() }
+        _ = try? PostgresEndpoint.bounded(connection.close())
     }
 }

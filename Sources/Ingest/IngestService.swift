@@ -35,6 +35,8 @@ public final class IngestService: Sendable {
     let places = CameraPlaces()
     /// Openers for cameras FFmpeg does not read (GB/T 28181 channels).
     private let sources: SourceProvider?
+    /// In a fleet, the grids this gateway owns, and a count of changes (`IngestService+Share`).
+    let share = Mutex<(grids: Set<String>?, generation: Int)>((nil, 0))
 
     public init(
         registry: Registry, archive: ArchiveDatabase, configuration: IngestConfiguration, sources: SourceProvider? = nil,
@@ -158,12 +160,12 @@ public final class IngestService: Sendable {
     /// Follows every change to the registry, made in this process (the API) or by another (`skygate camera add|remove|
     /// disable`, an import): within `registryPollInterval` of its commit.
     private func watchRegistry() {
-        var seen = (try? registry.version()) ?? .unknown
+        var seen = ((try? registry.version()) ?? .unknown, share.withLock { $0.generation })
         while !isStopping {
             _ = wake.wait(timeout: .now() + configuration.registryPollInterval)
             guard !isStopping else { break }
             do {
-                let version = try registry.version()
+                let version = (try registry.version(), share.withLock { $0.generation })
                 if version != seen {
                     seen = version
                     if let supervisor = supervisor.withLock({ $0 }) { try sync(supervisor) }
@@ -174,9 +176,9 @@ public final class IngestService: Sendable {
         }
     }
 
-    /// Brings the workers and the cameras' places in step with the registry.
+    /// Brings the workers and the cameras' places in step with the registry (and in a fleet, with the grids owned).
     private func sync(_ supervisor: Supervisor) throws {
-        let cameras = try registry.cameras(CameraFilter(modes: [.record]))
+        let cameras = try registry.cameras(CameraFilter(modes: [.record])).filter(isShared)
         for moved in places.replace(with: cameras) { observe(moved) }
         supervisor.apply(to: cameras)
     }

@@ -1,5 +1,6 @@
 public import EventExport
 public import Events
+public import Fleet
 public import Foundation
 public import GB28181
 import Gateway
@@ -22,6 +23,8 @@ public struct SkygateConfiguration: Sendable {
     public var httpLimits = HTTPLimits()
     /// The GB/T 28181 SIP server; nil (the default) runs none.
     public var gb: GBConfiguration?
+    /// Fleet mode (`serve --central`): record only the grids the central store assigns. Nil: on its own.
+    public var fleet: FleetMembership?
     /// Where each month's assessment report is written once the month is over; nil writes none.
     public var monthlyAssessment: MonthlyAssessmentSchedule?
     /// Clip exports at once, and the free space they must leave for recording.

@@ -3,6 +3,7 @@ import Archive
 public import CameraRegistry
 import EventExport
 public import Events
+import Fleet
 import Foundation
 import GB28181
 import Gateway
@@ -83,6 +84,12 @@ public final class SkygateService: Sendable {
             registry: registry, archive: archive, configuration: configuration.patrol, sources: Self.gbSources(sip),
             observe: { engine.observe($0) }, openFaults: { engine.camerasWithOpenFaults })
         var services: [any Service] = exporters + [engine, ingest, patrol]
+        // After ingest: it hands ingest the grids to record, from the last share kept until the centre answers.
+        if let membership = configuration.fleet {
+            let agent = FleetAgent(membership: membership) { grids in ingest.setShare(grids) }
+            ingest.setShare(agent.lastShare())
+            services.append(agent)
+        }
         if let schedule = configuration.monthlyAssessment {
             services.append(
                 MonthlyAssessment(

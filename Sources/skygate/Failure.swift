@@ -3,6 +3,7 @@ import Archive
 import ArgumentParser
 import CameraRegistry
 import Events
+import Fleet
 import Foundation
 import GB28181
 import Geo
@@ -54,6 +55,15 @@ private func reported(_ error: any Error) -> ExitCode {
     case let error as AccessError:
         printError(error.description)
         return ExitCode(error.code == .invalid ? 65 : 74)
+    case let error as FleetError:
+        printError(error.description)
+        switch error.code {
+        case .invalidConfiguration: return ExitCode(64)
+        case .notFound: return ExitCode(66)
+        case .unavailable: return ExitCode(69)
+        case .staleEpoch: return ExitCode(75)
+        case .storeFailed: return ExitCode(74)
+        }
     case let error as EventsError:
         printError(error.description)
         switch error.code {

@@ -1,6 +1,7 @@
 import Access
 import ArgumentParser
 import CameraRegistry
+import Fleet
 import Foundation
 import Logging
 import MediaIO
@@ -32,6 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "HTTP") var http: HTTPOptions
     @OptionGroup(title: "GB/T 28181") var sip: SIPOptions
     @OptionGroup(title: "Patrol inspection") var patrol: PatrolOptions
+    @OptionGroup(title: "Fleet") var fleet: FleetOptions
 
     func run() async throws {
         MemoryTuning.limitMallocArenas(to: 2)
@@ -54,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
             http.apply(to: &configuration)
             configuration.gb = try sip.configuration()
             configuration.patrol = try patrol.configuration()
+            fleet.apply(to: &configuration, gatewayName: export.gatewayName)
             let access = try openAccessStore(location)
             try announceFirstAdminToken(access)
             let configured = configuration
@@ -90,5 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
             "skygate: serving \(cameras) camera\(cameras == 1 ? "" : "s")"
             + (patrolled > 0 ? " and patrolling \(patrolled)" : "")
             + " from \(configuration.dataDirectory); events to \(sinks)"
+            + (configuration.fleet.map { "; in fleet group \($0.failoverGroup) as \($0.gatewayName), the grids assigned only" }
+                ?? "")
     }
 }

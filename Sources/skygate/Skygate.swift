@@ -21,6 +21,7 @@ struct Skygate: AsyncParsableCommand {
             GridCommand.self,
             LocationCommand.self, SensorCommand.self, EventsCommand.self, ReportCommand.self,
             TokenCommand.self, AuditCommand.self, GBCommand.self, PatrolCommand.self, DiagnoseCommand.self,
+            FleetCommand.self,
         ])
 
     /// Runs the command line with every file Skygate creates (databases, segments, clips, keys, exports) readable by

@@ -1,0 +1,157 @@
+public import Foundation
+import Logging
+import MediaIO
+public import ServiceLifecycle
+import Synchronization
+
+/// How a gateway takes part in a fleet (`skygate serve --central`).
+public struct FleetMembership: Sendable {
+    /// The central store (through the HAProxy in front of Patroni's primary).
+    public var centralURL: String
+    public var gatewayName: String
+    public var failoverGroup: String
+    /// Cameras it can record.
+    public var capacity: Int
+    /// Its API as the hub reaches it.
+    public var address: String?
+    public var leaseSeconds: Double = 15
+    /// Seconds between passes: a maintenance pass, a read of the grids owned.
+    public var passInterval: Double = 1
+    /// Where the last grids owned are kept, so a restart while the centre is away records them again.
+    public var shareFile: String
+
+    public init(
+        centralURL: String, gatewayName: String, failoverGroup: String, capacity: Int, address: String?, shareFile: String
+    ) {
+        self.centralURL = centralURL
+        self.gatewayName = gatewayName
+        self.failoverGroup = failoverGroup
+        self.capacity = capacity
+        self.address = address
+        self.shareFile = shareFile
+    }
+}
+
+/// What `status` shows of the gateway's place in the fleet.
+public struct FleetStatus: Sendable, Codable, Equatable {
+    public var connected = false
+    public var lastRenewal: Date?
+    public var grids: [String] = []
+    /// The last failure to reach or use the centre, while it lasts.
+    public var problem: String?
+}
+
+/// A gateway's part in the fleet, on a thread of its own with its own connection (a heartbeat must never wait behind
+/// heavy work): registers, renews its lease every third of it, runs a maintenance pass and reads the grids it owns
+/// every `passInterval`, and hands them to `onShare` when they change. Cut off from the centre it keeps its last share
+/// (recording goes on; duplicate footage is acceptable, a gap is not) and reconnects; told that its lease expired (its
+/// grids moved while it was stopped or cut off), it gives up every grid at once and registers again.
+public final class FleetAgent: Service, Sendable {
+    public let membership: FleetMembership
+    private let onShare: @Sendable (Set<String>) -> Void
+    private let logger = Logger(label: "skygate.fleet")
+    private let stopping = Mutex(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let state = Mutex(FleetStatus())
+
+    public init(membership: FleetMembership, onShare: @escaping @Sendable (Set<String>) -> Void) {
+        self.membership = membership
+        self.onShare = onShare
+    }
+
+    /// The share kept by the last run (empty when none): what to record until the centre answers.
+    public func lastShare() -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: membership.shareFile),
+            let grids = try? JSONDecoder().decode([String].self, from: data)
+        else { return [] }
+        return Set(grids)
+    }
+
+    public var status: FleetStatus { state.withLock { $0 } }
+
+    public func run() async throws {
+        startThread("fleet-agent") { [self] in
+            loop()
+            finished.signal()
+        }
+        try? await gracefulShutdown()
+        stopping.withLock { $0 = true }
+        wake.signal()
+        _ = try? await onOwnThread("fleet-stop") { self.finished.wait() }
+    }
+
+    private func loop() {
+        var store: CentralStore?
+        var lastRenewal = DispatchTime(uptimeNanoseconds: 0)
+        var share = lastShare()
+        onShare(share)
+        while !stopping.withLock({ $0 }) {
+            do {
+                let current: CentralStore
+                if let store {
+                    current = store
+                } else {
+                    current = try CentralStore(url: membership.centralURL, leaseSeconds: membership.leaseSeconds)
+                    try register(current)
+                    lastRenewal = .now()
+                    store = current
+                }
+                if Double(DispatchTime.now().uptimeNanoseconds - lastRenewal.uptimeNanoseconds) / 1e9
+                    >= membership.leaseSeconds / 3
+                {
+                    if try !current.renew(name: membership.gatewayName) {
+                        logger.warning("the lease had expired and the grids moved: recording none until assigned again")
+                        share = []
+                        keep(share)
+                        try register(current)
+                    }
+                    lastRenewal = .now()
+                    state.withLock { $0.lastRenewal = Date() }
+                }
+                _ = try current.maintain()
+                let owned = Set(try current.assignments(of: membership.gatewayName).map(\.grid))
+                if owned != share {
+                    logger.info("grids owned", metadata: ["grids": "\(owned.sorted())"])
+                    share = owned
+                    keep(share)
+                }
+                state.withLock {
+                    $0.connected = true
+                    $0.grids = share.sorted()
+                    $0.problem = nil
+                }
+            } catch {
+                if state.withLock({ $0.problem }) == nil {
+                    logger.warning("the central store", metadata: ["error": "\(error)"])
+                }
+                state.withLock {
+                    $0.connected = false
+                    $0.problem = "\(error)"
+                }
+                if (error as? FleetError)?.code != .staleEpoch {
+                    store?.close()
+                    store = nil
+                }
+            }
+            _ = wake.wait(timeout: .now() + membership.passInterval)
+        }
+        store?.close()
+    }
+
+    private func register(_ store: CentralStore) throws {
+        try store.register(
+            name: membership.gatewayName, failoverGroup: membership.failoverGroup, capacity: membership.capacity,
+            address: membership.address)
+    }
+
+    /// Hands `share` to the gateway and keeps it on disk (`.atomic`: written aside and renamed, never half a file).
+    private func keep(_ share: Set<String>) {
+        onShare(share)
+        do {
+            try JSONEncoder().encode(share.sorted()).write(to: URL(fileURLWithPath: membership.shareFile), options: .atomic)
+        } catch {
+            logger.warning("cannot keep the grids owned", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -14,81 +14,118 @@ import Testing
 struct LiveFleetTests {
     static let lease = 6.0
 
-    /// Each grid's current owner, from the centre (psql).
-    static func owners(_ server: PostgresServer) throws -> [String: String] {
-        Dictionary(
-            uniqueKeysWithValues: try server.query("SELECT grid_id, gateway FROM grid_assignment").map {
-                let parts = $0.split(separator: "|").map(String.init)
-                return (parts[0], parts[1])
-            })
+    /// A fleet on loopback: a PostgreSQL centre, nine simulated cameras of the demo district, and gateways g1…g3
+    /// with the registry each in its own data directory, its grids published to the centre.
+    final class Rig {
+        let server: PostgresServer
+        let simulator: CameraSimulator
+        let directory: String
+        let grids: [String]
+        /// Each camera's finest grid, as the registry links it.
+        let cameraGrid: [String: String]
+        var gateways: [String: GatewayProcess] = [:]
+
+        init() throws {
+            server = try PostgresServer()
+            let ids = (1...9).map { String(format: "330199000013200000%02d", $0) }
+            simulator = try CameraSimulator(cameras: ids)
+            let (directory, cameras) = try LiveEventTests.demoRegistry(cameras: ids.count, simulator: simulator)
+            self.directory = directory
+            for name in ["g1", "g2", "g3"] {
+                let result = try SkygateBinary.run(
+                    ["registry", "import", directory + "/registry", "--data-dir", "\(directory)/\(name)"])
+                guard result.status == 0 else { throw TestSupportError("import: \(result.standardError)") }
+            }
+            let published = try SkygateBinary.run(
+                ["fleet", "publish-grids", "--group", "east", "--central", server.url, "--data-dir", "\(directory)/g1"])
+            guard published.status == 0 else { throw TestSupportError("publish-grids: \(published.standardError)") }
+            grids = try server.query("SELECT grid_id FROM fleet_grid ORDER BY grid_id")
+            cameraGrid = try Dictionary(
+                uniqueKeysWithValues: cameras.map { camera in
+                    let shown = try SkygateBinary.run(["camera", "show", camera, "--json", "--data-dir", "\(directory)/g1"])
+                    let object = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
+                    let path = (object?["gridPath"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+                    return (camera, path.last ?? "")
+                })
+        }
+
+        /// Starts (or starts again) gateway `name` in the fleet.
+        func start(_ name: String) throws {
+            gateways[name] = try GatewayProcess(
+                dataDirectory: "\(directory)/\(name)",
+                arguments: [
+                    "--central", server.url, "--fleet-name", name, "--failover-group", "east", "--lease-seconds",
+                    String(LiveFleetTests.lease),
+                ])
+        }
+
+        /// Each grid's current owner, from the centre (psql).
+        func owners() throws -> [String: String] {
+            Dictionary(
+                uniqueKeysWithValues: try server.query("SELECT grid_id, gateway FROM grid_assignment").map {
+                    let parts = $0.split(separator: "|").map(String.init)
+                    return (parts[0], parts[1])
+                })
+        }
+
+        /// The gateway owning the most grids, and its grids.
+        func busiest() throws -> (String, Set<String>) {
+            let owners = try owners()
+            let gateway = Dictionary(grouping: owners, by: \.value).max { $0.value.count < $1.value.count }!.key
+            return (gateway, Set(owners.filter { $0.value == gateway }.map(\.key)))
+        }
+
+        /// Grids that ever had two owners at once, by PostgreSQL's range operator over the history (0: none).
+        func overlaps() throws -> [String] {
+            try server.query(
+                """
+                SELECT count(*) FROM grid_assignment_history a JOIN grid_assignment_history b
+                ON a.grid_id = b.grid_id AND a.id < b.id
+                AND tstzrange(a.from_time, coalesce(a.to_time, 'infinity')) && tstzrange(b.from_time, coalesce(b.to_time, 'infinity'))
+                """)
+        }
+
+        func cleanUp() {
+            for gateway in gateways.values { _ = gateway.stop() }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     @Test("kill -9 of a gateway, twice: its grids reassigned within lease + 3 s, its cameras recorded again within lease + 10 s")
     func killedGateway() throws {
-        let server = try PostgresServer()
-        let ids = (1...9).map { String(format: "330199000013200000%02d", $0) }
-        let simulator = try CameraSimulator(cameras: ids)
-        let (directory, cameras) = try LiveEventTests.demoRegistry(cameras: ids.count, simulator: simulator)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        // Three gateways, each with the registry in its own data directory.
-        let names = ["g1", "g2", "g3"]
-        for name in names {
-            let result = try SkygateBinary.run([
-                "registry", "import", directory + "/registry", "--data-dir", "\(directory)/\(name)",
-            ])
-            #expect(result.status == 0, "\(result.standardError)")
-        }
-        let published = try SkygateBinary.run(
-            ["fleet", "publish-grids", "--group", "east", "--central", server.url, "--data-dir", "\(directory)/g1"])
-        #expect(published.status == 0, "\(published.standardError)")
-        let grids = try server.query("SELECT grid_id FROM fleet_grid ORDER BY grid_id")
-        #expect(grids.count >= 3, "the nine cameras lie in \(grids.count) grids")
-        // Each camera's finest grid, as the registry links it.
-        let cameraGrid = try Dictionary(
-            uniqueKeysWithValues: cameras.map { camera in
-                let shown = try SkygateBinary.run(["camera", "show", camera, "--json", "--data-dir", "\(directory)/g1"])
-                let object = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
-                let path = (object?["gridPath"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
-                return (camera, path.last ?? "")
-            })
-        func start(_ name: String) throws -> GatewayProcess {
-            try GatewayProcess(
-                dataDirectory: "\(directory)/\(name)",
-                arguments: [
-                    "--central", server.url, "--fleet-name", name, "--failover-group", "east", "--lease-seconds",
-                    String(Self.lease),
-                ])
-        }
-        var gateways = try Dictionary(uniqueKeysWithValues: names.map { ($0, try start($0)) })
-        defer { for gateway in gateways.values { _ = gateway.stop() } }
-        #expect(try LiveServiceTests.eventually(40) { try Self.owners(server).count == grids.count })
+        let rig = try Rig()
+        defer { rig.cleanUp() }
+        #expect(rig.grids.count >= 3, "the nine cameras lie in \(rig.grids.count) grids")
+        for name in ["g1", "g2", "g3"] { try rig.start(name) }
+        #expect(try LiveServiceTests.eventually(40) { try rig.owners().count == rig.grids.count })
 
         var reassigned: [Double] = []
         var recording: [Double] = []
         for round in 1...2 {
             // Steady: every grid owned, and its owner recording its cameras.
             Thread.sleep(forTimeInterval: Self.lease + 4)
-            let owners = try Self.owners(server)
-            let victim = Dictionary(grouping: owners, by: \.value).max { $0.value.count < $1.value.count }!.key
-            let moved = Set(owners.filter { $0.value == victim }.map(\.key))
+            let (victim, moved) = try rig.busiest()
             let killedAt = Date()
-            kill(gateways[victim]!.processID, SIGKILL)
-            let dbKilledAt = try #require(Double(try server.query("SELECT extract(epoch FROM now())").first ?? ""))
+            kill(rig.gateways[victim]!.processID, SIGKILL)
+            let dbKilledAt = try #require(Double(try rig.server.query("SELECT extract(epoch FROM now())").first ?? ""))
             // Its grids get new owners: the history's spans that begin after the kill.
             #expect(
                 try LiveServiceTests.eventually(Self.lease + 10) {
-                    try Self.owners(server).filter { moved.contains($0.key) }.allSatisfy { $0.value != victim }
+                    try rig.owners().filter { moved.contains($0.key) }.allSatisfy { $0.value != victim }
                 })
-            let starts = try server.query(
-                "SELECT grid_id, extract(epoch FROM from_time) FROM grid_assignment_history WHERE reason = 'lease_expired' AND from_time > to_timestamp(\(dbKilledAt))"
+            let starts = try rig.server.query(
+                """
+                SELECT grid_id, extract(epoch FROM from_time) FROM grid_assignment_history
+                WHERE reason = 'lease_expired' AND from_time > to_timestamp(\(dbKilledAt))
+                """
             ).map { $0.split(separator: "|").map(String.init) }
             #expect(Set(starts.map { $0[0] }) == moved, "round \(round): \(starts)")
             reassigned += starts.compactMap { Double($0[1]).map { $0 - dbKilledAt } }
             // Its cameras are recorded again by their grids' new owners.
-            let newOwners = try Self.owners(server)
-            for (camera, grid) in cameraGrid where moved.contains(grid) {
+            let newOwners = try rig.owners()
+            for (camera, grid) in rig.cameraGrid where moved.contains(grid) {
                 let owner = try #require(newOwners[grid])
-                let index = RecordingIndex(store: try ArchiveDatabase(path: "\(directory)/\(owner)/archive.sqlite"))
+                let index = RecordingIndex(store: try ArchiveDatabase(path: "\(rig.directory)/\(owner)/archive.sqlite"))
                 let resumed = LiveServiceTests.eventually(Self.lease + 20) {
                     (try? index.keyframes(camera: camera, from: killedAt, limit: 1).isEmpty == false) ?? false
                 }
@@ -98,21 +135,50 @@ struct LiveFleetTests {
                 }
             }
             // The killed gateway returns and is given grids back.
-            gateways[victim] = try start(victim)
+            try rig.start(victim)
         }
-        let overlaps = try server.query(
-            """
-            SELECT count(*) FROM grid_assignment_history a JOIN grid_assignment_history b
-            ON a.grid_id = b.grid_id AND a.id < b.id
-            AND tstzrange(a.from_time, coalesce(a.to_time, 'infinity')) && tstzrange(b.from_time, coalesce(b.to_time, 'infinity'))
-            """)
-        #expect(overlaps == ["0"], "two owners of a grid at once")
-        let sortedReassigned = reassigned.sorted()
-        let sortedRecording = recording.sorted()
+        #expect(try rig.overlaps() == ["0"], "two owners of a grid at once")
+        let (sortedReassigned, sortedRecording) = (reassigned.sorted(), recording.sorted())
         print(
             "fleet kill -9: reassigned after \(sortedReassigned.map { String(format: "%.2f", $0) }) s, recording again after "
                 + "\(sortedRecording.map { String(format: "%.2f", $0) }) s (lease \(Self.lease) s)")
         #expect(sortedReassigned.allSatisfy { $0 <= Self.lease + 3 }, "\(sortedReassigned)")
         #expect(sortedRecording.allSatisfy { $0 <= Self.lease + 10 }, "\(sortedRecording)")
+    }
+
+    @Test(
+        "SIGSTOP past the lease: its grids move; after SIGCONT it stops their cameras at once, then gets grids back one at a time"
+    )
+    func stoppedGateway() throws {
+        let rig = try Rig()
+        defer { rig.cleanUp() }
+        for name in ["g1", "g2", "g3"] { try rig.start(name) }
+        #expect(try LiveServiceTests.eventually(40) { try rig.owners().count == rig.grids.count })
+        Thread.sleep(forTimeInterval: Self.lease + 4)
+        let (victim, moved) = try rig.busiest()
+        let gateway = try #require(rig.gateways[victim])
+        let movedCameras = Set(rig.cameraGrid.filter { moved.contains($0.value) }.map(\.key))
+        #expect(Set(try LiveServiceTests.status(gateway).cameras.map(\.camera)).isSuperset(of: movedCameras))
+        kill(gateway.processID, SIGSTOP)
+        #expect(
+            try LiveServiceTests.eventually(Self.lease + 10) {
+                try rig.owners().filter { moved.contains($0.key) }.allSatisfy { $0.value != victim }
+            })
+        Thread.sleep(forTimeInterval: 2)
+        kill(gateway.processID, SIGCONT)
+        let resumedAt = Date()
+        // Its next pass finds its lease gone: it stops every camera of the grids that moved (its status, published
+        // every second, shows none of them), before any grid comes back (a returning gateway waits a lease).
+        #expect(
+            try LiveServiceTests.eventually(4) {
+                Set(try LiveServiceTests.status(gateway).cameras.map(\.camera)).isDisjoint(with: movedCameras)
+            }, "still running after \(Date().timeIntervalSince(resumedAt)) s")
+        #expect(try rig.owners().filter { $0.value == victim }.isEmpty)
+        // Then grids come back, one per pass, to balance the group.
+        #expect(try LiveServiceTests.eventually(Self.lease + 10) { try rig.owners().contains { $0.value == victim } })
+        let handedBack = try rig.server.query(
+            "SELECT count(*) FROM grid_assignment_history WHERE reason = 'balance' AND gateway = '\(victim)'")
+        #expect(handedBack != ["0"])
+        #expect(try rig.overlaps() == ["0"], "two owners of a grid at once")
     }
 }

@@ -94,8 +94,9 @@ extension CentralStore {
     /// One maintenance pass, which any gateway runs every second or so; passes never overlap (the maintenance row is
     /// taken with `SKIP LOCKED`: a pass that finds it taken does nothing). It:
     /// 1. expires gateways whose lease ran out (by the database's clock) and moves their grids, unless the centre
-    ///    itself was away for over a lease (no pass ran: an outage or failover), when every gateway first gets one
-    ///    lease to renew; or unless more than `maximumExpiryShare` of a group (two gateways at least) ran out at once,
+    ///    itself was away (no pass ran for a third of a lease, while every live gateway runs one a second: an outage
+    ///    or a failover), when every gateway first gets one lease to renew: an outage shorter than a lease would
+    ///    otherwise let the first gateway back expire the others before their next renewal; or unless more than `maximumExpiryShare` of a group (two gateways at least) ran out at once,
     ///    when the group is left alone and an alarm raised (a network fault, not dead gateways);
     /// 2. gives every unowned grid an owner;
     /// 3. hands back one grid per group, from the most loaded gateway to the least, when that evens them out (a
@@ -105,7 +106,8 @@ extension CentralStore {
             let lease = leaseSeconds
             let claimed = try query(
                 """
-                SELECT now() - last_pass_at > make_interval(secs => \(lease)), now() - resumed_at < make_interval(secs => \(lease))
+                SELECT now() - last_pass_at > make_interval(secs => \(lease / 3)),
+                    now() - resumed_at < make_interval(secs => \(lease))
                 FROM fleet_maintenance WHERE id = 1 FOR UPDATE SKIP LOCKED
                 """)
             guard let row = claimed.rows.first else { return MaintenanceReport(pause: .busy) }

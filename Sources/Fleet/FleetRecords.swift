@@ -58,8 +58,8 @@ public struct MaintenanceReport: Sendable, Equatable {
     public enum Pause: String, Sendable, Equatable {
         /// Another gateway's pass holds the centre's maintenance row.
         case busy
-        /// The centre had not been maintained for over a lease (a central outage or failover): every gateway gets
-        /// one lease to renew before any expires.
+        /// The centre had not been maintained for a third of a lease (a central outage or failover): every gateway
+        /// gets one lease to renew before any expires.
         case centreResumed = "centre_resumed"
     }
 

@@ -14,10 +14,11 @@ import Testing
 struct LiveFleetTests {
     static let lease = 6.0
 
-    /// A fleet on loopback: a PostgreSQL centre, nine simulated cameras of the demo district, and gateways g1…g3
-    /// with the registry each in its own data directory, its grids published to the centre.
+    /// A fleet on loopback: a PostgreSQL centre (a server of its own, or `central`), nine simulated cameras of the demo
+    /// district, and gateways g1…g3 with the registry each in its own data directory, its grids published to the centre.
     final class Rig {
-        let server: PostgresServer
+        let server: PostgresServer?
+        let centralURL: String
         let simulator: CameraSimulator
         let directory: String
         let grids: [String]
@@ -25,8 +26,9 @@ struct LiveFleetTests {
         let cameraGrid: [String: String]
         var gateways: [String: GatewayProcess] = [:]
 
-        init() throws {
-            server = try PostgresServer()
+        init(central: String? = nil) throws {
+            server = try central == nil ? PostgresServer() : nil
+            centralURL = central ?? server!.url
             let ids = (1...9).map { String(format: "330199000013200000%02d", $0) }
             simulator = try CameraSimulator(cameras: ids)
             let (directory, cameras) = try LiveEventTests.demoRegistry(cameras: ids.count, simulator: simulator)
@@ -37,9 +39,9 @@ struct LiveFleetTests {
                 guard result.status == 0 else { throw TestSupportError("import: \(result.standardError)") }
             }
             let published = try SkygateBinary.run(
-                ["fleet", "publish-grids", "--group", "east", "--central", server.url, "--data-dir", "\(directory)/g1"])
+                ["fleet", "publish-grids", "--group", "east", "--central", centralURL, "--data-dir", "\(directory)/g1"])
             guard published.status == 0 else { throw TestSupportError("publish-grids: \(published.standardError)") }
-            grids = try server.query("SELECT grid_id FROM fleet_grid ORDER BY grid_id")
+            grids = try Self.query(centralURL, "SELECT grid_id FROM fleet_grid ORDER BY grid_id")
             cameraGrid = try Dictionary(
                 uniqueKeysWithValues: cameras.map { camera in
                     let shown = try SkygateBinary.run(["camera", "show", camera, "--json", "--data-dir", "\(directory)/g1"])
@@ -54,15 +56,24 @@ struct LiveFleetTests {
             gateways[name] = try GatewayProcess(
                 dataDirectory: "\(directory)/\(name)",
                 arguments: [
-                    "--central", server.url, "--fleet-name", name, "--failover-group", "east", "--lease-seconds",
+                    "--central", centralURL, "--fleet-name", name, "--failover-group", "east", "--lease-seconds",
                     String(LiveFleetTests.lease),
                 ])
         }
 
-        /// Each grid's current owner, from the centre (psql).
+        /// Runs SQL on the centre with psql (not Skygate's code); rows as lines, columns separated by `|`.
+        static func query(_ url: String, _ sql: String) throws -> [String] {
+            let result = try ProcessRunner.run("/usr/bin/psql", [url, "-tAqc", sql], environment: ["PATH": "/usr/bin:/bin"])
+            guard result.status == 0 else { throw TestSupportError("psql failed: \(result.standardError)") }
+            return result.standardOutput.split(separator: "\n").map(String.init)
+        }
+
+        func query(_ sql: String) throws -> [String] { try Self.query(centralURL, sql) }
+
+        /// Each grid's current owner, from the centre.
         func owners() throws -> [String: String] {
             Dictionary(
-                uniqueKeysWithValues: try server.query("SELECT grid_id, gateway FROM grid_assignment").map {
+                uniqueKeysWithValues: try query("SELECT grid_id, gateway FROM grid_assignment").map {
                     let parts = $0.split(separator: "|").map(String.init)
                     return (parts[0], parts[1])
                 })
@@ -77,7 +88,7 @@ struct LiveFleetTests {
 
         /// Grids that ever had two owners at once, by PostgreSQL's range operator over the history (0: none).
         func overlaps() throws -> [String] {
-            try server.query(
+            try query(
                 """
                 SELECT count(*) FROM grid_assignment_history a JOIN grid_assignment_history b
                 ON a.grid_id = b.grid_id AND a.id < b.id
@@ -107,13 +118,13 @@ struct LiveFleetTests {
             let (victim, moved) = try rig.busiest()
             let killedAt = Date()
             kill(rig.gateways[victim]!.processID, SIGKILL)
-            let dbKilledAt = try #require(Double(try rig.server.query("SELECT extract(epoch FROM now())").first ?? ""))
+            let dbKilledAt = try #require(Double(try rig.query("SELECT extract(epoch FROM now())").first ?? ""))
             // Its grids get new owners: the history's spans that begin after the kill.
             #expect(
                 try LiveServiceTests.eventually(Self.lease + 10) {
                     try rig.owners().filter { moved.contains($0.key) }.allSatisfy { $0.value != victim }
                 })
-            let starts = try rig.server.query(
+            let starts = try rig.query(
                 """
                 SELECT grid_id, extract(epoch FROM from_time) FROM grid_assignment_history
                 WHERE reason = 'lease_expired' AND from_time > to_timestamp(\(dbKilledAt))
@@ -176,7 +187,7 @@ struct LiveFleetTests {
         #expect(try rig.owners().filter { $0.value == victim }.isEmpty)
         // Then grids come back, one per pass, to balance the group.
         #expect(try LiveServiceTests.eventually(Self.lease + 10) { try rig.owners().contains { $0.value == victim } })
-        let handedBack = try rig.server.query(
+        let handedBack = try rig.query(
             "SELECT count(*) FROM grid_assignment_history WHERE reason = 'balance' AND gateway = '\(victim)'")
         #expect(handedBack != ["0"])
         #expect(try rig.overlaps() == ["0"], "two owners of a grid at once")

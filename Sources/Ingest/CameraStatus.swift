@@ -69,4 +69,6 @@ public struct ServiceStatus: Sendable, Codable, Equatable {
     public var stopped: Bool
     /// Keyframe analysis against its interval; nil with analysis off.
     public var analysis: AnalysisBudgetStatus?
+    /// In a fleet, the grids this gateway owns and records; nil on its own (every camera in record mode).
+    public var sharedGrids: [String]? = nil
 }

@@ -229,7 +229,8 @@ public final class IngestService: Sendable {
                 cameras: cameras.count, streaming: cameras.filter { $0.state == .streaming }.count,
                 storageAlarm: board.storageAlarm, recordedBytes: board.recordedBytes, removedBytes: board.removedBytes,
                 stopped: stopped,
-                analysis: pool == nil ? nil : AnalysisBudgetStatus(interval: configuration.analysisInterval, cameras: cameras))
+                analysis: pool == nil ? nil : AnalysisBudgetStatus(interval: configuration.analysisInterval, cameras: cameras),
+                sharedGrids: sharedGrids?.sorted())
         }
     }
 

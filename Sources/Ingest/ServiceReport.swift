@@ -21,6 +21,8 @@ public struct ServiceReport: Codable, Sendable {
     public var cameras: [CameraStatus]
     /// Cameras in `record` mode without a status: the service is not running them (yet).
     public var notRunning: [String]
+    /// In a fleet, cameras in `record` mode of grids other gateways own: recorded there, not here.
+    public var elsewhere: [String] = []
     /// Cameras in `patrol` mode: inspected in rotation, not recorded.
     public var patrolled: [String]
     /// Cameras in `off` mode: registered only.
@@ -32,10 +34,21 @@ public struct ServiceReport: Codable, Sendable {
         let registered = try registry.cameraModes()
         let cameras = ingest.cameraStatuses
         let running = Set(cameras.map(\.camera))
+        let details = ingest.serviceStatus(cameras: cameras, stopped: false)
+        let elsewhere = try recordedElsewhere(registry, shared: details.sharedGrids)
         return ServiceReport(
-            service: ingest.isRunning ? .running : .notRunning, details: ingest.serviceStatus(cameras: cameras, stopped: false),
-            cameras: cameras, notRunning: ids(registered, .record).filter { !running.contains($0) },
-            patrolled: ids(registered, .patrol), off: ids(registered, .off))
+            service: ingest.isRunning ? .running : .notRunning, details: details, cameras: cameras,
+            notRunning: ids(registered, .record).filter { !running.contains($0) && !elsewhere.contains($0) },
+            elsewhere: elsewhere.sorted(), patrolled: ids(registered, .patrol), off: ids(registered, .off))
+    }
+
+    /// Cameras in `record` mode outside the fleet share `shared` (none outside a fleet).
+    private static func recordedElsewhere(_ registry: Registry, shared: [String]?) throws -> Set<String> {
+        guard let shared = shared.map(Set.init) else { return [] }
+        return Set(
+            try registry.cameras(CameraFilter(modes: [.record])).filter { record in
+                !record.gridPath.contains { shared.contains($0.id) }
+            }.map(\.camera.id.rawValue))
     }
 
     /// Reads the published status. A status older than 10 s, or from a process that is gone, is "not running".
@@ -51,10 +64,11 @@ public struct ServiceReport: Codable, Sendable {
         }
         let cameras = state == .running ? (published?.cameras.values.sorted { $0.camera < $1.camera } ?? []) : []
         let running = Set(cameras.map(\.camera))
+        let elsewhere = try recordedElsewhere(registry, shared: published?.service.sharedGrids)
         return ServiceReport(
             service: state, details: published?.service, cameras: cameras,
-            notRunning: ids(registered, .record).filter { !running.contains($0) }, patrolled: ids(registered, .patrol),
-            off: ids(registered, .off))
+            notRunning: ids(registered, .record).filter { !running.contains($0) && !elsewhere.contains($0) },
+            elsewhere: elsewhere.sorted(), patrolled: ids(registered, .patrol), off: ids(registered, .off))
     }
 
     private static func ids(_ registered: [(id: String, mode: CameraMode)], _ mode: CameraMode) -> [String] {

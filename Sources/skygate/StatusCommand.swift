@@ -54,6 +54,12 @@ struct StatusCommand: ParsableCommand {
             } else if !report.notRunning.isEmpty {
                 print("not running: \(report.notRunning.joined(separator: ", "))")
             }
+            if let grids = report.details?.sharedGrids {
+                print(
+                    "fleet: this gateway records the grids \(grids.isEmpty ? "(none assigned)" : grids.joined(separator: ", "))"
+                        + "; \(report.elsewhere.count) camera\(report.elsewhere.count == 1 ? "" : "s") recorded by other gateways"
+                )
+            }
             if !report.patrolled.isEmpty { print("patrol mode (not recorded): \(report.patrolled.joined(separator: ", "))") }
             if !report.off.isEmpty { print("off: \(report.off.joined(separator: ", "))") }
             let devices = try registry.gbDevices()

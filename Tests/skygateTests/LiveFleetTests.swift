@@ -115,6 +115,14 @@ struct LiveFleetTests {
         for round in 1...2 {
             // Steady: every grid owned, and its owner recording its cameras.
             Thread.sleep(forTimeInterval: Self.lease + 4)
+            if round == 1 {
+                // Each gateway's status says which grids it records; the rest of the cameras are recorded elsewhere.
+                let owners = try rig.owners()
+                for (name, gateway) in rig.gateways {
+                    let details = try LiveServiceTests.status(gateway).details
+                    #expect(Set(details?.sharedGrids ?? []) == Set(owners.filter { $0.value == name }.map(\.key)), "\(name)")
+                }
+            }
             let (victim, moved) = try rig.busiest()
             let killedAt = Date()
             kill(rig.gateways[victim]!.processID, SIGKILL)

@@ -1,4 +1,5 @@
 import Foundation
+import MediaIO
 import TestSupport
 import Testing
 
@@ -218,6 +219,16 @@ struct LiveGatewayTests {
             [root + "/Tests/browser/playback_check.py", base + "/", token, camera, directory, "--gop", "1"] + arguments)
     }
 
+    /// Seconds from the first recorded span's start to the last one's end, in `skygate coverage --json`'s answer.
+    static func recordedSeconds(_ json: String) -> Double? {
+        let spans = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]) ?? []
+        let recorded = spans.filter { $0["kind"] as? String == "recorded" }
+        guard let first = (recorded.first?["from"] as? String).flatMap(TimeText.parse),
+            let last = (recorded.last?["to"] as? String).flatMap(TimeText.parse)
+        else { return nil }
+        return last.timeIntervalSince(first)
+    }
+
     @Test("the demo in headless Chromium: sign in, cameras on the map and in the list, a fault event in the live feed")
     func demoInChromium() throws {
         let root = MediaCorpus.packageRoot.path
@@ -285,6 +296,16 @@ struct LiveGatewayTests {
         // Playback in the browser from the keyframe index, a minute back (the demo's clips have 1 s GOPs). Crossing a
         // gap and a segment boundary is checked by `playbackAcross` on a lighter rig: fifty simulated cameras on a
         // loaded machine send less than real time, and their recording has holes of its own.
+        // The check clicks a minute before the newest keyframe, which must be on the timeline (it begins at the first
+        // recording): the camera recorded for 70 s at least. The demo's steps before it took 59 s here twice.
+        let recordedFor = (0..<60).lazy.map { _ -> Double in
+            let seconds =
+                (try? SkygateBinary.run(["coverage", "33019900001320000001", "--json", "--data-dir", data]))
+                .flatMap { Self.recordedSeconds($0.standardOutput) } ?? 0
+            if seconds < 70 { Thread.sleep(forTimeInterval: 1) }
+            return seconds
+        }.first { $0 >= 70 }
+        #expect(recordedFor != nil, "the camera did not record for 70 s")
         let playback = try ProcessRunner.run(
             Self.python,
             [

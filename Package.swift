@@ -130,6 +130,8 @@ let package = Package(
             name: "Fleet",
             dependencies: [
                 "EventExport",
+                "Events",
+                "CameraRegistry",
                 "MediaIO",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

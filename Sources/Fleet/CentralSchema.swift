@@ -1,6 +1,6 @@
 /// The central store's schema, one migration per version, applied in order by the first gateway or command that
 /// connects (`CentralStore.migrate`). Version 1: gateways with leases, grids as assignment subjects, the current
-/// assignment with its epoch, the assignment history, the maintenance row and the fleet's alarms.
+/// assignment with its epoch, the assignment history, the maintenance row and the fleet's alarms. Version 2: events.
 enum CentralSchema {
     static let migrations: [[String]] = [
         [
@@ -68,6 +68,39 @@ enum CentralSchema {
             END
             $$ LANGUAGE plpgsql
             """,
-        ]
+        ],
+        // Version 2: events, as each gateway's outbox delivers them (`CentralEventSink`): each event's latest state,
+        // and every transition once, with the gateway that reported it and the epoch it held the grid at.
+        [
+            """
+            CREATE TABLE fleet_event (
+                event_id TEXT PRIMARY KEY,
+                gateway TEXT NOT NULL,
+                device TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                grid_id TEXT,
+                since TIMESTAMPTZ NOT NULL,
+                raised_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL,
+                cleared_at TIMESTAMPTZ,
+                revision BIGINT NOT NULL,
+                body JSONB NOT NULL)
+            """,
+            "CREATE INDEX fleet_event_by_device ON fleet_event (device, since)",
+            "CREATE INDEX fleet_event_by_grid ON fleet_event (grid_id, since)",
+            """
+            CREATE TABLE fleet_event_change (
+                gateway TEXT NOT NULL,
+                sequence BIGINT NOT NULL,
+                event_id TEXT NOT NULL,
+                device TEXT NOT NULL,
+                phase TEXT NOT NULL,
+                at TIMESTAMPTZ NOT NULL,
+                epoch BIGINT,
+                received_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+                PRIMARY KEY (gateway, sequence))
+            """,
+        ],
     ]
 }

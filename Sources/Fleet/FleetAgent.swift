@@ -48,17 +48,26 @@ public struct FleetStatus: Sendable, Codable, Equatable {
 /// grids moved while it was stopped or cut off), it gives up every grid at once and registers again.
 public final class FleetAgent: Service, Sendable {
     public let membership: FleetMembership
-    private let onShare: @Sendable (Set<String>) -> Void
+    private let onShare = Mutex<@Sendable (Set<String>) -> Void>({ _ in })
+    /// The epoch of each grid held, as last read.
+    private let heldEpochs = Mutex<[String: Int64]>([:])
     private let logger = Logger(label: "skygate.fleet")
     private let stopping = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let state = Mutex(FleetStatus())
 
-    public init(membership: FleetMembership, onShare: @escaping @Sendable (Set<String>) -> Void) {
+    public init(membership: FleetMembership) {
         self.membership = membership
-        self.onShare = onShare
     }
+
+    /// Where the grids to record go (ingest's share), from the next pass on; before it runs.
+    public func handShare(to body: @escaping @Sendable (Set<String>) -> Void) {
+        onShare.withLock { $0 = body }
+    }
+
+    /// The epoch of each grid this gateway holds, as its last pass read them (what the central event sink records).
+    public var epochs: [String: Int64] { heldEpochs.withLock { $0 } }
 
     /// The share kept by the last run (empty when none): what to record until the centre answers.
     public func lastShare() -> Set<String> {
@@ -85,7 +94,7 @@ public final class FleetAgent: Service, Sendable {
         var store: CentralStore?
         var lastRenewal = DispatchTime(uptimeNanoseconds: 0)
         var share = lastShare()
-        onShare(share)
+        onShare.withLock { $0 }(share)
         while !stopping.withLock({ $0 }) {
             do {
                 let current: CentralStore
@@ -103,6 +112,7 @@ public final class FleetAgent: Service, Sendable {
                     if try !current.renew(name: membership.gatewayName) {
                         logger.warning("the lease had expired and the grids moved: recording none until assigned again")
                         share = []
+                        heldEpochs.withLock { $0 = [:] }
                         keep(share)
                         try register(current)
                     }
@@ -110,7 +120,9 @@ public final class FleetAgent: Service, Sendable {
                     state.withLock { $0.lastRenewal = Date() }
                 }
                 _ = try current.maintain()
-                let owned = Set(try current.assignments(of: membership.gatewayName).map(\.grid))
+                let assignments = try current.assignments(of: membership.gatewayName)
+                heldEpochs.withLock { $0 = Dictionary(uniqueKeysWithValues: assignments.map { ($0.grid, $0.epoch) }) }
+                let owned = Set(assignments.map(\.grid))
                 if owned != share {
                     logger.info("grids owned", metadata: ["grids": "\(owned.sorted())"])
                     share = owned
@@ -147,7 +159,7 @@ public final class FleetAgent: Service, Sendable {
 
     /// Hands `share` to the gateway and keeps it on disk (`.atomic`: written aside and renamed, never half a file).
     private func keep(_ share: Set<String>) {
-        onShare(share)
+        onShare.withLock { $0 }(share)
         do {
             try JSONEncoder().encode(share.sorted()).write(to: URL(fileURLWithPath: membership.shareFile), options: .atomic)
         } catch {

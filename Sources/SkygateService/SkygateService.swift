@@ -43,8 +43,20 @@ public final class SkygateService: Sendable {
         let lock = try ServiceLock(dataDirectory: directory)
         let archive = try ArchiveDatabase(path: configuration.archivePath ?? directory + "/archive.sqlite")
         let export = configuration.export
-        let store = try EventStore(path: directory + "/events.sqlite", sinks: export.sinkNames)
-        let exporters = try export.exporters(store: store)
+        // In a fleet, the centre is one more sink of the outbox, told the epochs the agent holds.
+        let agent = configuration.fleet.map(FleetAgent.init(membership:))
+        let sinkNames = export.sinkNames + (agent == nil ? [] : ["central"])
+        let store = try EventStore(path: directory + "/events.sqlite", sinks: sinkNames)
+        let exporters =
+            try export.exporters(store: store)
+            + (agent.map { agent in
+                let membership = agent.membership
+                return [
+                    Exporter(sinkName: "central", store: store, policy: export.policy) {
+                        try CentralEventSink(url: membership.centralURL, gateway: membership.gatewayName) { agent.epochs }
+                    }
+                ]
+            } ?? [])
         // Streams of a token revoked from the CLI (another process) end within the feed's recheck interval; a token
         // that cannot be checked counts as revoked (the client reconnects and is authenticated again).
         // One read of the token table per recheck, for every stream's owner at once.
@@ -85,8 +97,8 @@ public final class SkygateService: Sendable {
             observe: { engine.observe($0) }, openFaults: { engine.camerasWithOpenFaults })
         var services: [any Service] = exporters + [engine, ingest, patrol]
         // After ingest: it hands ingest the grids to record, from the last share kept until the centre answers.
-        if let membership = configuration.fleet {
-            let agent = FleetAgent(membership: membership) { grids in ingest.setShare(grids) }
+        if let agent {
+            agent.handShare { grids in ingest.setShare(grids) }
             ingest.setShare(agent.lastShare())
             services.append(agent)
         }
@@ -101,7 +113,7 @@ public final class SkygateService: Sendable {
         if let address = configuration.http {
             var gateway = GatewayServices(
                 registry: registry, archive: archive, events: store, engine: engine, access: access, feed: feed,
-                scratchDirectory: directory + "/tmp", sinks: export.sinkNames, ingest: ingest)
+                scratchDirectory: directory + "/tmp", sinks: sinkNames, ingest: ingest)
             gateway.clipLimits = configuration.clipLimits
             if let sip { gateway.refreshGBDevice = { device in sip.refresh(device: device) } }
             services.append(

@@ -1,4 +1,5 @@
 import Archive
+import Events
 import Foundation
 import TestSupport
 import Testing
@@ -51,13 +52,14 @@ struct LiveFleetTests {
                 })
         }
 
-        /// Starts (or starts again) gateway `name` in the fleet.
+        /// Starts (or starts again) gateway `name` in the fleet; outages are events after 5 s (not 30).
         func start(_ name: String) throws {
+            let detectors = try LiveEventTests.detectorFile("\(directory)/\(name)", #", "offlineAfter": 5"#)
             gateways[name] = try GatewayProcess(
                 dataDirectory: "\(directory)/\(name)",
                 arguments: [
                     "--central", centralURL, "--fleet-name", name, "--failover-group", "east", "--lease-seconds",
-                    String(LiveFleetTests.lease),
+                    String(LiveFleetTests.lease), "--detectors", detectors,
                 ])
         }
 
@@ -199,5 +201,57 @@ struct LiveFleetTests {
             "SELECT count(*) FROM grid_assignment_history WHERE reason = 'balance' AND gateway = '\(victim)'")
         #expect(handedBack != ["0"])
         #expect(try rig.overlaps() == ["0"], "two owners of a grid at once")
+    }
+
+    @Test("events go up to the centre through the outbox, each once, across an outage of the centre; no grid moves for it")
+    func eventsToCentre() throws {
+        let rig = try Rig()
+        defer { rig.cleanUp() }
+        for name in ["g1", "g2"] { try rig.start(name) }
+        #expect(try LiveServiceTests.eventually(40) { try rig.owners().count == rig.grids.count })
+        Thread.sleep(forTimeInterval: 4)
+        let (first, second) = (rig.cameraGrid.keys.sorted()[0], rig.cameraGrid.keys.sorted()[1])
+        // A camera goes offline (refused, then dropped) and comes back while the centre is up …
+        for fault in ["refuse/404", "drop"] { try rig.simulator.fault(first, fault) }
+        Thread.sleep(forTimeInterval: 15)
+        try rig.simulator.fault(first, "accept")
+        // … another while the centre is down (its events wait in the outbox).
+        let server = try #require(rig.server)
+        try server.kill()
+        for fault in ["refuse/404", "drop"] { try rig.simulator.fault(second, fault) }
+        Thread.sleep(forTimeInterval: 15)
+        try rig.simulator.fault(second, "accept")
+        Thread.sleep(forTimeInterval: 10)
+        try server.start()
+        func edgeEvents() throws -> [Event] {
+            try ["g1", "g2"].flatMap { name in
+                try EventStore(path: "\(rig.directory)/\(name)/events.sqlite").events(EventQuery(limit: Int.max))
+            }
+        }
+        func centralEvents() throws -> [String: String] {
+            Dictionary(
+                uniqueKeysWithValues: try rig.query("SELECT event_id, state FROM fleet_event").map {
+                    let parts = $0.split(separator: "|").map(String.init)
+                    return (parts[0], parts[1])
+                })
+        }
+        let synced = try LiveServiceTests.eventually(90) {
+            let edge = try edgeEvents()
+            let centre = (try? centralEvents()) ?? [:]
+            return !edge.isEmpty && Dictionary(uniqueKeysWithValues: edge.map { ($0.id, $0.state.rawValue) }) == centre
+        }
+        let edge = try edgeEvents()
+        let centre = try centralEvents()
+        #expect(
+            synced, "edge \(edge.map { "\($0.device) \($0.kind.rawValue) \($0.state.rawValue)" }), centre \(centre)")
+        #expect(Set(edge.map(\.device)).isSuperset(of: [first, second]), "\(edge.map { "\($0.device) \($0.kind.rawValue)" })")
+        // Each transition once: no event's phase twice, and each change names the gateway that owns its grid.
+        #expect(
+            try rig.query(
+                "SELECT count(*) FROM (SELECT event_id, phase FROM fleet_event_change GROUP BY 1, 2 HAVING count(*) > 1) d") == [
+                    "0"
+                ])
+        #expect(try rig.query("SELECT count(*) FROM fleet_event_change WHERE epoch IS NULL") == ["0"])
+        #expect(try rig.query("SELECT count(*) FROM grid_assignment_history WHERE reason = 'lease_expired'") == ["0"])
     }
 }

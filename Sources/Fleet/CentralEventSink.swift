@@ -57,7 +57,9 @@ public final class CentralEventSink: EventSink {
                 }
             }
             return messages.map { _ in .delivered }
-        } catch let error as FleetError where error.code == .unavailable {
+        } catch let error as FleetError where error.code != .storeFailed {
+            // Not the server refusing a message: the link. No message is charged an attempt; the exporter backs off
+            // and makes the sink again (the store closed its connection).
             throw SinkUnavailable(error.description)
         } catch {
             // A bad message (one the centre refuses) must not hold other devices': one at a time, as the PostgreSQL

@@ -67,6 +67,7 @@ extension CentralStore {
     @discardableResult
     public func assign(grid: String, to gateway: String) throws -> GridMove {
         try transaction {
+            try holdMaintenance()
             guard try !query("SELECT 1 FROM fleet_grid WHERE grid_id = \(grid) FOR UPDATE").rows.isEmpty else {
                 throw FleetError(.notFound, "no grid \(grid) in the central store")
             }
@@ -81,6 +82,7 @@ extension CentralStore {
     /// grid's group; the moves made. A grid with nowhere to go stays where it is.
     public func drain(_ gateway: String) throws -> [GridMove] {
         try transaction {
+            try holdMaintenance()
             let updated = try query("UPDATE fleet_gateway SET state = 'draining' WHERE name = \(gateway) RETURNING name")
             guard !updated.rows.isEmpty else { throw FleetError(.notFound, "no gateway \(gateway) in the central store") }
             return try ownedGrids(of: gateway).compactMap { grid, group in
@@ -113,15 +115,20 @@ extension CentralStore {
             guard let row = claimed.rows.first else { return MaintenanceReport(pause: .busy) }
             let (lapsed, resuming) = try row.decode((Bool, Bool).self)
             if lapsed {
-                try execute("UPDATE fleet_maintenance SET last_pass_at = now(), resumed_at = now()")
+                try execute("UPDATE fleet_maintenance SET last_pass_at = clock_timestamp(), resumed_at = now()")
                 return MaintenanceReport(pause: .centreResumed)
             }
-            try execute("UPDATE fleet_maintenance SET last_pass_at = now()")
-            if resuming { return MaintenanceReport(pause: .centreResumed) }
+            if resuming {
+                try execute("UPDATE fleet_maintenance SET last_pass_at = clock_timestamp()")
+                return MaintenanceReport(pause: .centreResumed)
+            }
             var report = MaintenanceReport()
             try expireLapsedGateways(maximumExpiryShare: maximumExpiryShare, into: &report)
             try assignUnownedGrids(into: &report)
             try handBack(into: &report)
+            // When the pass ended, not began (`now()` is the transaction's start): a long pass must not look like the
+            // centre's absence to the next one.
+            try execute("UPDATE fleet_maintenance SET last_pass_at = clock_timestamp()")
             return report
         }
     }
@@ -134,17 +141,28 @@ extension CentralStore {
             """
         ).rows.map { try $0.decode((String, String).self) }
         guard !lapsed.isEmpty else { return }
-        let sizes = Dictionary(
+        // Leases renewed on each gateway's own phase run out up to a third of a lease apart even when a network fault
+        // cuts them all at once: the gateways expired within the last lease count with those lapsing now.
+        let counts = Dictionary(
             uniqueKeysWithValues: try query(
-                "SELECT failover_group, count(*)::int FROM fleet_gateway WHERE state <> 'expired' GROUP BY failover_group"
-            ).rows.map { try $0.decode((String, Int).self) })
+                """
+                SELECT failover_group,
+                    count(*) FILTER (WHERE state <> 'expired' OR lease_expires_at > now() - make_interval(secs => \(leaseSeconds)))::int,
+                    count(*) FILTER (WHERE state = 'expired' AND lease_expires_at > now() - make_interval(secs => \(leaseSeconds)))::int
+                FROM fleet_gateway GROUP BY failover_group
+                """
+            ).rows.map { row in
+                let (group, size, recent) = try row.decode((String, Int, Int).self)
+                return (group, (size: size, recent: recent))
+            })
         for (group, members) in Dictionary(grouping: lapsed, by: \.1).sorted(by: { $0.key < $1.key }) {
-            let size = sizes[group] ?? members.count
-            if members.count >= 2, Double(members.count) > maximumExpiryShare * Double(size) {
+            let size = counts[group]?.size ?? members.count
+            let together = members.count + (counts[group]?.recent ?? 0)
+            if together >= 2, Double(together) > maximumExpiryShare * Double(size) {
                 report.stormGroups.append(group)
                 try alarm(
                     group: group,
-                    "\(members.count) of \(size) gateways of group \(group) missed their leases at once: none expired")
+                    "\(together) of \(size) gateways of group \(group) missed their leases at once: none more expired")
                 continue
             }
             for (gateway, _) in members {
@@ -184,7 +202,7 @@ extension CentralStore {
         let loads = try query(
             """
             SELECT g.failover_group, g.name, g.capacity,
-                COALESCE(sum(GREATEST(fg.cameras, 1)), 0)::int, g.live_since < now() - make_interval(secs => \(leaseSeconds))
+                \(unescaped: Self.weight)::int, g.live_since < now() - make_interval(secs => \(leaseSeconds))
             FROM fleet_gateway g
             LEFT JOIN grid_assignment a ON a.gateway = g.name
             LEFT JOIN fleet_grid fg ON fg.grid_id = a.grid_id
@@ -211,6 +229,10 @@ extension CentralStore {
 
     // MARK: - Parts
 
+    /// A gateway's weight over its joined assignments: each grid's cameras, at least 1 a grid, and 0 with no grid
+    /// (`GREATEST` ignores NULL, so a gateway without grids would otherwise weigh 1).
+    static let weight = "COALESCE(sum(GREATEST(fg.cameras, 1)) FILTER (WHERE a.grid_id IS NOT NULL), 0)"
+
     /// The grids `gateway` owns, with their groups, locked for the transaction.
     private func ownedGrids(of gateway: String) throws -> [(String, String)] {
         try query(
@@ -230,15 +252,22 @@ extension CentralStore {
             LEFT JOIN fleet_grid fg ON fg.grid_id = a.grid_id
             WHERE g.failover_group = \(group) AND g.state = 'live' AND g.lease_expires_at >= now()
             GROUP BY g.name, g.capacity
-            ORDER BY COALESCE(sum(GREATEST(fg.cameras, 1)), 0)::float8 / g.capacity, count(a.grid_id), g.name
+            ORDER BY \(unescaped: Self.weight)::float8 / g.capacity, count(a.grid_id), g.name
             LIMIT 1
             """
         ).rows.first.map { try $0.decode(String.self) }
     }
 
+    /// Waits for a running pass and keeps the next from starting until this transaction ends: an operator's change
+    /// and a pass must not both move a grid, nor a pass give a grid to a gateway being drained.
+    private func holdMaintenance() throws {
+        try execute("SELECT 1 FROM fleet_maintenance WHERE id = 1 FOR UPDATE")
+    }
+
     /// Gives `grid` to `gateway` with a new epoch: the old owner's span ends and the new one's begins at the same
     /// database instant (one transaction's `now()`).
     private func move(_ grid: String, to gateway: String, _ reason: GridMove.Reason) throws -> GridMove {
+        try execute("SELECT 1 FROM grid_assignment WHERE grid_id = \(grid) FOR UPDATE")
         try execute("UPDATE grid_assignment_history SET to_time = now() WHERE grid_id = \(grid) AND to_time IS NULL")
         let epoch =
             try query(

@@ -40,6 +40,8 @@ public final class CentralStore: Sendable {
             // session after 5 s. No statement waits longer than 10 s.
             try execute("SET idle_in_transaction_session_timeout = '5s'")
             try execute("SET statement_timeout = '10s'")
+            // A pass or an operator's command waits at most 2 s for a row another holds.
+            try execute("SET lock_timeout = '2s'")
             try migrate()
         } catch {
             close()
@@ -80,16 +82,19 @@ public final class CentralStore: Sendable {
 
     // MARK: - Statements
 
+    /// Runs `query`. The server's refusals (an SQLSTATE) are `storeFailed` (`staleEpoch` for the fence's); anything
+    /// else (no answer within the deadline, a connection lost or reset) is `unavailable`, and closes the connection:
+    /// its state is unknown, and a caller must not go on charging messages to a link that hangs.
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
         do {
             return try PostgresEndpoint.bounded(connection.query(query, logger: logger))
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "SG001" {
             throw FleetError(.staleEpoch, error.serverInfo?[.message] ?? "stale epoch")
-        } catch {
-            if connection.isClosed {
-                throw FleetError(.unavailable, "the central store's connection is closed", underlying: String(reflecting: error))
-            }
+        } catch let error as PSQLError where error.serverInfo != nil {
             throw FleetError(.storeFailed, "a statement of the central store failed", underlying: String(reflecting: error))
+        } catch {
+            close()
+            throw FleetError(.unavailable, "the central store did not answer", underlying: String(reflecting: error))
         }
     }
 
@@ -97,8 +102,8 @@ public final class CentralStore: Sendable {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
         do {
+            try execute("BEGIN")
             let result = try body()
             try execute("COMMIT")
             return result

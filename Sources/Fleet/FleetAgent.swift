@@ -17,6 +17,10 @@ public struct FleetMembership: Sendable {
     public var leaseSeconds: Double = 15
     /// Seconds between passes: a maintenance pass, a read of the grids owned.
     public var passInterval: Double = 1
+    /// Seconds a grid that moved away (handed back, drained, assigned elsewhere) is still recorded here, so its new
+    /// owner has started before this one stops: duplicate footage is acceptable, a gap is not. A grid lost because
+    /// this gateway's own lease expired is dropped at once.
+    public var handOverSeconds: Double = 10
     /// Where the last grids owned are kept, so a restart while the centre is away records them again.
     public var shareFile: String
 
@@ -90,47 +94,25 @@ public final class FleetAgent: Service, Sendable {
         _ = try? await onOwnThread("fleet-stop") { self.finished.wait() }
     }
 
-    private func loop() {
+    /// What the agent's thread carries from one pass to the next.
+    private struct Round {
         var store: CentralStore?
         var lastRenewal = DispatchTime(uptimeNanoseconds: 0)
-        var share = lastShare()
-        onShare.withLock { $0 }(share)
+        /// The grids handed to ingest.
+        var share: Set<String>
+        /// Grids that moved away while the lease held, and until when they are still recorded.
+        var releasing: [String: DispatchTime] = [:]
+    }
+
+    private func loop() {
+        var round = Round(share: lastShare())
+        onShare.withLock { $0 }(round.share)
         while !stopping.withLock({ $0 }) {
             do {
-                let current: CentralStore
-                if let store {
-                    current = store
-                } else {
-                    current = try CentralStore(url: membership.centralURL, leaseSeconds: membership.leaseSeconds)
-                    try register(current)
-                    lastRenewal = .now()
-                    store = current
-                }
-                if Double(DispatchTime.now().uptimeNanoseconds - lastRenewal.uptimeNanoseconds) / 1e9
-                    >= membership.leaseSeconds / 3
-                {
-                    if try !current.renew(name: membership.gatewayName) {
-                        logger.warning("the lease had expired and the grids moved: recording none until assigned again")
-                        share = []
-                        heldEpochs.withLock { $0 = [:] }
-                        keep(share)
-                        try register(current)
-                    }
-                    lastRenewal = .now()
-                    state.withLock { $0.lastRenewal = Date() }
-                }
-                _ = try current.maintain()
-                let assignments = try current.assignments(of: membership.gatewayName)
-                heldEpochs.withLock { $0 = Dictionary(uniqueKeysWithValues: assignments.map { ($0.grid, $0.epoch) }) }
-                let owned = Set(assignments.map(\.grid))
-                if owned != share {
-                    logger.info("grids owned", metadata: ["grids": "\(owned.sorted())"])
-                    share = owned
-                    keep(share)
-                }
+                try pass(&round)
                 state.withLock {
                     $0.connected = true
-                    $0.grids = share.sorted()
+                    $0.grids = round.share.sorted()
                     $0.problem = nil
                 }
             } catch {
@@ -142,13 +124,57 @@ public final class FleetAgent: Service, Sendable {
                     $0.problem = "\(error)"
                 }
                 if (error as? FleetError)?.code != .staleEpoch {
-                    store?.close()
-                    store = nil
+                    round.store?.close()
+                    round.store = nil
                 }
             }
             _ = wake.wait(timeout: .now() + membership.passInterval)
         }
-        store?.close()
+        round.store?.close()
+    }
+
+    /// One pass: connect and register if need be, renew when a third of the lease has gone, run the upkeep, and
+    /// hand ingest the grids owned (and those still being handed over).
+    private func pass(_ round: inout Round) throws {
+        let store: CentralStore
+        if let current = round.store {
+            store = current
+        } else {
+            store = try CentralStore(url: membership.centralURL, leaseSeconds: membership.leaseSeconds)
+            try register(store)
+            round.lastRenewal = .now()
+            round.store = store
+        }
+        if Double(DispatchTime.now().uptimeNanoseconds - round.lastRenewal.uptimeNanoseconds) / 1e9
+            >= membership.leaseSeconds / 3
+        {
+            if try !store.renew(name: membership.gatewayName) {
+                logger.warning("the lease had expired and the grids moved: recording none until assigned again")
+                round.share = []
+                round.releasing = [:]
+                heldEpochs.withLock { $0 = [:] }
+                keep(round.share)
+                try register(store)
+            }
+            round.lastRenewal = .now()
+            state.withLock { $0.lastRenewal = Date() }
+        }
+        _ = try store.maintain()
+        let assignments = try store.assignments(of: membership.gatewayName)
+        heldEpochs.withLock { $0 = Dictionary(uniqueKeysWithValues: assignments.map { ($0.grid, $0.epoch) }) }
+        let owned = Set(assignments.map(\.grid))
+        let now = DispatchTime.now()
+        for grid in round.share.subtracting(owned) where round.releasing[grid] == nil {
+            round.releasing[grid] = now + .nanoseconds(Int(membership.handOverSeconds * 1e9))
+        }
+        round.releasing = round.releasing.filter { !owned.contains($0.key) && $0.value > now }
+        let recorded = owned.union(round.releasing.keys)
+        if recorded != round.share {
+            logger.info(
+                "grids recorded", metadata: ["owned": "\(owned.sorted())", "handing over": "\(round.releasing.keys.sorted())"])
+            round.share = recorded
+            keep(round.share)
+        }
     }
 
     private func register(_ store: CentralStore) throws {

@@ -101,8 +101,10 @@ public final class IngestService: Sendable {
         ) { [weak self] event in self?.handle(event) }
         self.supervisor.withLock { $0 = supervisor }
         indexer.start()
+        // What the first sync sees, taken before it: a change made while it runs is then seen by the watcher.
+        let seen = ((try? registry.version()) ?? .unknown, share.withLock { $0.generation })
         try sync(supervisor)
-        threads.spawn("registry-watch") { [self] in watchRegistry() }
+        threads.spawn("registry-watch") { [self] in watchRegistry(since: seen) }
         threads.spawn("maintenance") { [self] in maintain() }
         board.withLock {
             $0.startedAt = Date()
@@ -159,16 +161,17 @@ public final class IngestService: Sendable {
 
     /// Follows every change to the registry, made in this process (the API) or by another (`skygate camera add|remove|
     /// disable`, an import): within `registryPollInterval` of its commit.
-    private func watchRegistry() {
-        var seen = ((try? registry.version()) ?? .unknown, share.withLock { $0.generation })
+    private func watchRegistry(since first: (RegistryVersion, Int)) {
+        var seen = first
         while !isStopping {
             _ = wake.wait(timeout: .now() + configuration.registryPollInterval)
             guard !isStopping else { break }
             do {
                 let version = (try registry.version(), share.withLock { $0.generation })
-                if version != seen {
+                if version != seen, let supervisor = supervisor.withLock({ $0 }) {
+                    // Marked seen only once applied: a sync that failed is tried again at the next poll.
+                    try sync(supervisor)
                     seen = version
-                    if let supervisor = supervisor.withLock({ $0 }) { try sync(supervisor) }
                 }
             } catch {
                 logger.warning("cannot read the registry", metadata: ["error": "\(error)"])

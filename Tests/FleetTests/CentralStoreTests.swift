@@ -53,8 +53,9 @@ struct CentralStoreTests {
         }
         threads.forEach { $0.start() }
         while results.withLock({ $0.count }) < 2 { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(results.withLock { $0.map { try? $0.get() } } == [1, 1])
-        #expect(try server.query("SELECT count(*) FROM skygate_central_schema") == ["1"])
+        // Both at the newest version (2: gateways and grids, then events), each version applied once.
+        #expect(results.withLock { $0.map { try? $0.get() } } == [2, 2])
+        #expect(try server.query("SELECT count(*) FROM skygate_central_schema") == ["2"])
         #expect(throws: FleetError.self) { try CentralStore(url: "http://127.0.0.1/x") }
         let unreachable = #expect(throws: FleetError.self) {
             try CentralStore(url: "postgres://skygate:skygate@127.0.0.1:\(try SilentListener().port)/skygate")

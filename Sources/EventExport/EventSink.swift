@@ -28,3 +28,17 @@ public struct SinkUnavailable: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+extension EventSink {
+    /// After a batch failed as a whole: `messages` one at a time, so only a bad one is charged, and a device's later
+    /// messages are not tried after its first failure (the order the protocol asks for).
+    public func deliverOneByOne(_ messages: [OutboxMessage]) throws -> [DeliveryResult] {
+        var failedDevices = Set<String>()
+        return try messages.map { message in
+            guard !failedDevices.contains(message.device) else { return .notTried }
+            let result = try deliver([message])[0]
+            if result != .delivered { failedDevices.insert(message.device) }
+            return result
+        }
+    }
+}

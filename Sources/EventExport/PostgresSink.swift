@@ -99,20 +99,7 @@ public final class PostgresSink: EventSink {
             if connection.isClosed { throw SinkUnavailable("PostgreSQL connection lost: \(String(reflecting: error))") }
             _ = try? PostgresEndpoint.bounded(connection.query("ROLLBACK", logger: logger))
             // One statement failed: the batch is retried message by message so only the bad one is charged.
-            if messages.count > 1 {
-                var results: [DeliveryResult] = []
-                var failedDevices = Set<String>()
-                for message in messages {
-                    if failedDevices.contains(message.device) {
-                        results.append(.notTried)
-                        continue
-                    }
-                    let result = try deliver([message])[0]
-                    if result != .delivered { failedDevices.insert(message.device) }
-                    results.append(result)
-                }
-                return results
-            }
+            if messages.count > 1 { return try deliverOneByOne(messages) }
             return [.failed(String(reflecting: error))]
         }
     }

@@ -65,13 +65,7 @@ public final class CentralEventSink: EventSink {
             // A bad message (one the centre refuses) must not hold other devices': one at a time, as the PostgreSQL
             // sink does, a device's later messages not tried after its first failure.
             guard messages.count > 1 else { return [.failed("\(error)")] }
-            var failedDevices = Set<String>()
-            return try messages.map { message in
-                guard !failedDevices.contains(message.device) else { return .notTried }
-                let result = try deliver([message])[0]
-                if result != .delivered { failedDevices.insert(message.device) }
-                return result
-            }
+            return try deliverOneByOne(messages)
         }
     }
 

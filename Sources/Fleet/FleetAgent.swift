@@ -36,15 +36,6 @@ public struct FleetMembership: Sendable {
     }
 }
 
-/// What `status` shows of the gateway's place in the fleet.
-public struct FleetStatus: Sendable, Codable, Equatable {
-    public var connected = false
-    public var lastRenewal: Date?
-    public var grids: [String] = []
-    /// The last failure to reach or use the centre, while it lasts.
-    public var problem: String?
-}
-
 /// A gateway's part in the fleet, on a thread of its own with its own connection (a heartbeat must never wait behind
 /// heavy work): registers, renews its lease every third of it, runs a maintenance pass and reads the grids it owns
 /// every `passInterval`, and hands them to `onShare` when they change. Cut off from the centre it keeps its last share
@@ -59,7 +50,8 @@ public final class FleetAgent: Service, Sendable {
     private let stopping = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
-    private let state = Mutex(FleetStatus())
+    /// The last failure to reach or use the centre, while it lasts (logged once, not every pass).
+    private let problem = Mutex<String?>(nil)
 
     public init(membership: FleetMembership) {
         self.membership = membership
@@ -80,8 +72,6 @@ public final class FleetAgent: Service, Sendable {
         else { return [] }
         return Set(grids)
     }
-
-    public var status: FleetStatus { state.withLock { $0 } }
 
     public func run() async throws {
         startThread("fleet-agent") { [self] in
@@ -110,19 +100,12 @@ public final class FleetAgent: Service, Sendable {
         while !stopping.withLock({ $0 }) {
             do {
                 try pass(&round)
-                state.withLock {
-                    $0.connected = true
-                    $0.grids = round.share.sorted()
-                    $0.problem = nil
-                }
+                problem.withLock { $0 = nil }
             } catch {
-                if state.withLock({ $0.problem }) == nil {
+                if problem.withLock({ $0 }) == nil {
                     logger.warning("the central store", metadata: ["error": "\(error)"])
                 }
-                state.withLock {
-                    $0.connected = false
-                    $0.problem = "\(error)"
-                }
+                problem.withLock { $0 = "\(error)" }
                 if (error as? FleetError)?.code != .staleEpoch {
                     round.store?.close()
                     round.store = nil
@@ -157,7 +140,6 @@ public final class FleetAgent: Service, Sendable {
                 try register(store)
             }
             round.lastRenewal = .now()
-            state.withLock { $0.lastRenewal = Date() }
         }
         _ = try store.maintain()
         let assignments = try store.assignments(of: membership.gatewayName)
